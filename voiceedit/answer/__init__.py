@@ -1,0 +1,1 @@
+"""Answer: what changed and where we are, as short sentences spoken and printed."""

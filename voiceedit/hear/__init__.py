@@ -1,0 +1,1 @@
+"""Hear: audio sources, voice activity, and the Whisper engines that turn speech into words."""

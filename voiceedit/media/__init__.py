@@ -1,0 +1,1 @@
+"""Media: probing sources and rendering timelines to files."""

@@ -1,0 +1,1 @@
+"""Act: the timeline over untouched sources, edits as pure functions, undo history."""

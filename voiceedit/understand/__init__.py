@@ -1,0 +1,1 @@
+"""Understand: the grammar as data, spoken numbers and times, matching text to commands."""
