@@ -1,0 +1,135 @@
+"""The second engine: plain openai-whisper (PyTorch), fed the bundled CTranslate2 weights.
+
+`whisper.load_model("tiny.en")` would download its checkpoint, which cannot happen here. The
+bundled faster-whisper models hold the same float16 tensors, so `ct2_weights` renames them into
+openai-whisper's state dict and we build `whisper.model.Whisper` from it: the model sizes come
+from the tensor shapes and head counts in model.bin, the alignment heads that word timestamps
+need from the model's config.json. The built model is kept for the life of the process.
+
+The tokenizer's vocabularies (gpt2.tiktoken, multilingual.tiktoken) ship inside the whisper
+package and are read from disk, so nothing reaches the network.
+
+Decoding matches the faster-whisper engine so the two can be compared: greedy (one beam, no
+sampling), temperature 0 only (no fallback re-decoding), English, word timestamps, and no
+conditioning on the previous window's text (it makes repeated takes loop).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import gzip
+import json
+import re
+
+import numpy as np
+
+from voiceedit.errors import VoiceEditError
+from voiceedit.hear.ct2_weights import read_ct2_variables, to_openai_state_dict
+from voiceedit.hear.models import ModelInfo
+from voiceedit.hear.transcript import Segment, Word
+
+SAMPLE_RATE = 16000  # what Whisper expects
+
+
+@functools.lru_cache(maxsize=2)
+def load_openai_whisper(model: ModelInfo):
+    """An openai-whisper model (float32, CPU) built from a CTranslate2 Whisper model folder."""
+    try:
+        import torch
+        import whisper.model
+    except ImportError as error:
+        raise VoiceEditError(
+            "The openai-whisper engine is not installed. "
+            "Install it with: pip install 'voiceedit[openai-whisper]'."
+        ) from error
+
+    variables = read_ct2_variables(model.path / "model.bin")
+    state = to_openai_state_dict(variables)
+    dims = whisper.model.ModelDimensions(**model_dimensions(variables))
+    network = whisper.model.Whisper(dims)
+    network.load_state_dict({name: torch.from_numpy(value) for name, value in state.items()})
+    network.set_alignment_heads(_alignment_heads_dump(model, dims.n_text_layer, dims.n_text_head))
+    return network.eval()
+
+
+def model_dimensions(variables: dict[str, np.ndarray]) -> dict[str, int]:
+    """openai-whisper's ModelDimensions fields, read off the tensors themselves."""
+    conv1 = variables["encoder/conv1/weight"]  # (audio state, mels, kernel)
+    audio_positions = variables["encoder/position_encodings/encodings"]
+    text_positions = variables["decoder/position_encodings/encodings"]
+    return {
+        "n_mels": conv1.shape[1],
+        "n_audio_ctx": audio_positions.shape[0],
+        "n_audio_state": audio_positions.shape[1],
+        "n_audio_head": int(variables["encoder/num_heads"]),
+        "n_audio_layer": _count_layers(variables, "encoder"),
+        "n_vocab": variables["decoder/embeddings/weight"].shape[0],
+        "n_text_ctx": text_positions.shape[0],
+        "n_text_state": text_positions.shape[1],
+        "n_text_head": int(variables["decoder/num_heads"]),
+        "n_text_layer": _count_layers(variables, "decoder"),
+    }
+
+
+def transcribe_openai(
+    model_info: ModelInfo,
+    audio: np.ndarray,
+    initial_prompt: str | None = None,
+    language: str | None = "en",
+) -> list[Segment]:
+    """Segments with word timings (ms) for 16 kHz mono float32 audio, decoded by openai-whisper."""
+    import whisper
+
+    model = load_openai_whisper(model_info)
+    result = whisper.transcribe(
+        model,
+        np.ascontiguousarray(audio, dtype=np.float32),
+        verbose=None,  # no printing, no progress bar
+        temperature=0.0,
+        beam_size=None,  # greedy, as faster-whisper with beam_size=1
+        best_of=None,
+        language="en" if model_info.english_only else language,
+        initial_prompt=initial_prompt,
+        condition_on_previous_text=False,
+        word_timestamps=True,
+        fp16=False,
+    )
+    return [_segment(segment) for segment in result["segments"]]
+
+
+def _segment(segment: dict) -> Segment:
+    words = tuple(
+        Word(
+            text=word["word"].strip(),
+            start=_ms(word["start"]),
+            end=_ms(word["end"]),
+            probability=float(word["probability"]),
+        )
+        for word in segment.get("words", [])
+        if word["word"].strip()
+    )
+    return Segment(segment["text"].strip(), _ms(segment["start"]), _ms(segment["end"]), words)
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+def _count_layers(variables: dict[str, np.ndarray], stack: str) -> int:
+    pattern = re.compile(rf"{stack}/layer_(\d+)/")
+    return 1 + max(int(m.group(1)) for name in variables if (m := pattern.match(name)))
+
+
+def _alignment_heads_dump(model: ModelInfo, layers: int, heads: int) -> bytes:
+    """The (layer, head) pairs from config.json in set_alignment_heads' packed form."""
+    config = json.loads((model.path / "config.json").read_text())
+    mask = np.zeros((layers, heads), dtype=bool)
+    # CTranslate2's own default when a checkpoint names none: every head of the upper half.
+    for layer, head in config.get("alignment_heads") or _upper_half(layers, heads):
+        mask[layer, head] = True
+    return base64.b85encode(gzip.compress(mask.tobytes()))
+
+
+def _upper_half(layers: int, heads: int) -> list[tuple[int, int]]:
+    return [(layer, head) for layer in range(layers // 2, layers) for head in range(heads)]
