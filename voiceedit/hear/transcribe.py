@@ -1,0 +1,201 @@
+"""Footage transcription: a media file in, a word-level Transcript out, cached by content.
+
+This is the long-audio job (interviews, minutes to hours), kept apart from command
+recognition (short utterances, lowest latency; see command_recognizer.py).
+
+Design decisions, each measured on the bundled sample (DESIGN.md section 4):
+- faster-whisper's BatchedInferencePipeline: silero VAD cuts the audio into speech chunks,
+  so silence costs nothing, and the chunks are encoded in batches.
+- A verbatim-style initial prompt ("Um, uh, ...") keeps filler words, which Whisper drops
+  otherwise; the cleanup commands need them in the transcript with their timings.
+- Greedy decoding (beam 1) and no temperature fallback: repeated takes, which interviews
+  are full of, otherwise trigger slow re-decoding for no better words.
+- Results are cached under the file's content hash, so a file is transcribed once however
+  often it is opened, moved or renamed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from voiceedit.errors import VoiceEditError
+from voiceedit.hear.models import ModelInfo, cache_dir, resolve_model
+from voiceedit.hear.transcript import Segment, Transcript, Word
+from voiceedit.hear.word_timing import refine_word_times
+from voiceedit.media.probe import probe
+
+ENGINES = ("faster-whisper", "openai-whisper")
+SAMPLE_RATE = 16_000
+# Bump when the options below change what a transcript holds, so old cache entries are not used.
+CACHE_VERSION = 3
+FILLER_PROMPT = "Um, uh, so, um, I mean, like, uh, you know, er, hmm."
+
+ProgressCallback = Callable[[float], None]  # fraction done, 0..1
+
+
+def transcribe(
+    media: str | Path,
+    model: str = "tiny.en",
+    engine: str = "faster-whisper",
+    language: str = "en",
+    progress: ProgressCallback | None = None,
+    use_cache: bool = True,
+) -> Transcript:
+    """Word-level transcript of any audio or video file ffmpeg reads."""
+    if engine not in ENGINES:
+        raise VoiceEditError(f"Unknown engine {engine}. Use {' or '.join(ENGINES)}.")
+    info = probe(media)
+    name = Path(info.path).name
+    if not info.has_audio:
+        raise VoiceEditError(f"{name} has no sound to transcribe.")
+    model_info = resolve_model(model)
+    key = _cache_key(Path(info.path), model_info, engine, language)
+    cached = _cache_file(key)
+    if use_cache and cached.is_file():
+        transcript = _read_cached(cached)
+        if transcript is not None:
+            if progress:
+                progress(1.0)
+            return replace(transcript, media=info.path, meta={"cached": True})
+    audio = load_audio(info.path)
+    if engine == "faster-whisper":
+        segments = _faster_whisper_segments(model_info, audio, language, progress)
+    else:
+        from voiceedit.hear.openai_engine import transcribe_openai
+
+        segments = transcribe_openai(model_info, audio, initial_prompt=FILLER_PROMPT,
+                                     language=language)
+        if progress:
+            progress(1.0)
+    transcript = Transcript(
+        media=info.path,
+        duration=info.duration,
+        words=tuple(word for segment in segments for word in segment.words),
+        segments=tuple(segments),
+        model=model_info.name,
+        engine=engine,
+        language=language,
+        meta={"cached": False},
+    )
+    if use_cache:
+        _write_cached(cached, transcript)
+    return transcript
+
+
+def load_audio(path: str | Path) -> np.ndarray:
+    """16 kHz mono float32 samples of the file's first audio stream."""
+    from faster_whisper import decode_audio
+
+    try:
+        return decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+    except Exception as error:  # PyAV raises many types for damaged streams
+        raise VoiceEditError(
+            f"I can't decode the sound in {Path(path).name}; it may be corrupt."
+        ) from error
+
+
+@lru_cache(maxsize=2)
+def load_faster_whisper(model_path: str):
+    """One warm model per process: loading costs 0.2 to 1 s, more than a short file takes."""
+    from faster_whisper import BatchedInferencePipeline, WhisperModel
+
+    model = WhisperModel(model_path, device="cpu", compute_type="int8",
+                         cpu_threads=os.cpu_count() or 2)
+    return BatchedInferencePipeline(model)
+
+
+def _faster_whisper_segments(
+    model_info: ModelInfo, audio: np.ndarray, language: str, progress: ProgressCallback | None
+) -> list[Segment]:
+    pipeline = load_faster_whisper(str(model_info.path))
+    duration = len(audio) / SAMPLE_RATE
+    raw_segments, _ = pipeline.transcribe(
+        audio,
+        language=language,
+        beam_size=1,
+        word_timestamps=True,
+        initial_prompt=FILLER_PROMPT,
+        batch_size=8,
+    )
+    words: list[Word] = []
+    for raw in raw_segments:
+        words += [
+            Word(w.word.strip(), round(w.start * 1000), round(w.end * 1000), float(w.probability))
+            for w in raw.words or ()
+            if w.word.strip()
+        ]
+        if progress and duration:
+            progress(min(1.0, raw.end / duration))
+    if progress:
+        progress(1.0)
+    return sentences(refine_word_times(words, audio, SAMPLE_RATE))
+
+
+SENTENCE_END = (".", "?", "!")
+SENTENCE_GAP_MS = 1500
+
+
+def sentences(words: list[Word]) -> list[Segment]:
+    """Words grouped into sentences: at end punctuation, or at a long silence.
+
+    The batched pipeline returns chunks of up to 30 s; people read, hear and select
+    sentences, so the transcript's segments are sentences.
+    """
+    segments: list[Segment] = []
+    current: list[Word] = []
+    for word in words:
+        if current and word.start - current[-1].end >= SENTENCE_GAP_MS:
+            segments.append(_segment(current))
+            current = []
+        current.append(word)
+        if word.text.endswith(SENTENCE_END):
+            segments.append(_segment(current))
+            current = []
+    if current:
+        segments.append(_segment(current))
+    return segments
+
+
+def _segment(words: list[Word]) -> Segment:
+    return Segment(" ".join(w.text for w in words), words[0].start, words[-1].end, tuple(words))
+
+
+def content_hash(path: Path) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as media:
+        while chunk := media.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _cache_key(path: Path, model_info: ModelInfo, engine: str, language: str) -> str:
+    return f"{content_hash(path)}-{engine}-{model_info.name}-{language}-v{CACHE_VERSION}"
+
+
+def _cache_file(key: str) -> Path:
+    return cache_dir() / "transcripts" / f"{key}.json"
+
+
+def _read_cached(path: Path) -> Transcript | None:
+    try:
+        return Transcript.from_json(json.loads(path.read_text()))
+    except (OSError, ValueError, KeyError):
+        return None  # a damaged cache entry is simply transcribed again
+
+
+def _write_cached(path: Path, transcript: Transcript) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.write_text(json.dumps(transcript.to_json()))
+        partial.replace(path)
+    except OSError:
+        pass  # no cache (read-only home): correct, only slower next time
