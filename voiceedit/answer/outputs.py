@@ -1,0 +1,254 @@
+"""Where sound goes: the speakers, a WAV file, an array, or nowhere.
+
+Speech, earcons and timeline playback all hand mono float32 arrays to an `AudioOutput`:
+
+- `DeviceOutput`: a sounddevice OutputStream that stays open and pulls queued audio in its
+  callback, so `stop()` silences it within one buffer and `is_active` is known at any time.
+- `WavFileOutput`: appends everything to one WAV, `gap_ms` of silence between pieces, the
+  header rewritten after each so the file is complete even if the session is killed.
+- `ArrayOutput`: keeps what would have played (tests assert on it).
+
+Nothing here prints; problems are `VoiceEditError`s with a plain sentence.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from voiceedit.errors import VoiceEditError
+
+
+class AudioOutput(Protocol):
+    sample_rate: int
+    description: str
+
+    def play(self, audio: np.ndarray, sample_rate: int) -> None:
+        """Queue `audio` after anything still playing; returns at once."""
+
+    def stop(self) -> None:
+        """Silence now and drop what is queued."""
+
+    @property
+    def is_active(self) -> bool:
+        """True while sound is coming out (or still queued)."""
+
+    @property
+    def played_samples(self) -> int:
+        """Samples (at `sample_rate`) played since the last `play()` on an idle output."""
+
+    def close(self) -> None: ...
+
+
+def resample(audio: np.ndarray, rate: int, target: int) -> np.ndarray:
+    """Mono float32 from `rate` to `target` Hz with libswresample (PyAV)."""
+    if rate == target or not len(audio):
+        return np.asarray(audio, dtype=np.float32)
+    import av
+
+    frame = av.AudioFrame.from_ndarray(
+        np.ascontiguousarray(audio, dtype=np.float32)[None, :], format="flt", layout="mono"
+    )
+    frame.sample_rate = rate
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=target)
+    frames = [*resampler.resample(frame), *resampler.resample(None)]  # None flushes the tail
+    pieces = [f.to_ndarray().ravel() for f in frames]
+    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+
+
+class NullOutput:
+    """Sound off."""
+
+    description = "no sound"
+
+    def __init__(self, sample_rate: int = 22_050) -> None:
+        self.sample_rate = sample_rate
+
+    def play(self, audio: np.ndarray, sample_rate: int) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    is_active = False
+    played_samples = 0
+
+    def close(self) -> None:
+        pass
+
+
+class ArrayOutput:
+    """Collects what would play, instantly; `pieces` in order, at `sample_rate`."""
+
+    description = "memory"
+
+    def __init__(self, sample_rate: int = 22_050) -> None:
+        self.sample_rate = sample_rate
+        self.pieces: list[np.ndarray] = []
+        self.stops = 0
+
+    def play(self, audio: np.ndarray, sample_rate: int) -> None:
+        self.pieces.append(resample(audio, sample_rate, self.sample_rate))
+
+    def stop(self) -> None:
+        self.stops += 1
+
+    @property
+    def is_active(self) -> bool:
+        return False
+
+    @property
+    def played_samples(self) -> int:
+        return len(self.pieces[-1]) if self.pieces else 0
+
+    @property
+    def audio(self) -> np.ndarray:
+        return np.concatenate(self.pieces) if self.pieces else np.zeros(0, dtype=np.float32)
+
+    def close(self) -> None:
+        pass
+
+
+class WavFileOutput:
+    """Appends each piece to one 16-bit WAV with `gap_ms` of silence before all but the first.
+    The file is started afresh when the output opens."""
+
+    def __init__(self, path: str | Path, sample_rate: int = 22_050, gap_ms: int = 300) -> None:
+        import soundfile
+
+        self.path = Path(path)
+        self.sample_rate = sample_rate
+        self.description = f"the file {self.path.name}"
+        self._gap = np.zeros(sample_rate * gap_ms // 1000, dtype=np.float32)
+        self._lock = threading.Lock()
+        self._written = 0
+        self._last = 0
+        try:
+            self._file = soundfile.SoundFile(
+                str(self.path), "w", samplerate=sample_rate, channels=1, subtype="PCM_16"
+            )
+        except (OSError, RuntimeError) as error:  # LibsndfileError is a RuntimeError
+            raise VoiceEditError(f"Cannot write speech to {self.path}: {error}.") from error
+
+    def play(self, audio: np.ndarray, sample_rate: int) -> None:
+        audio = resample(audio, sample_rate, self.sample_rate)
+        with self._lock:
+            if self._file.closed:
+                return
+            if self._written:
+                self._file.write(self._gap)
+            self._file.write(np.clip(audio, -1.0, 1.0))
+            self._file.flush()  # libsndfile rewrites the header: the file is valid after each
+            self._written += 1
+            self._last = len(audio)
+
+    def stop(self) -> None:
+        pass
+
+    @property
+    def is_active(self) -> bool:
+        return False
+
+    @property
+    def played_samples(self) -> int:
+        return self._last
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._file.closed:
+                self._file.close()
+
+
+def sounddevice_module():
+    """sounddevice, or a plain sentence when PortAudio is missing."""
+    try:
+        import sounddevice
+    except OSError as error:
+        raise VoiceEditError("Sound needs PortAudio (apt install libportaudio2).") from error
+    return sounddevice
+
+
+class DeviceOutput:
+    """The default (or a named) output device, one mono stream kept open.
+
+    The callback takes queued audio block by block; `stop()` empties the queue, so sound ends
+    within one block (plus the device's own latency, which `is_active` includes).
+    """
+
+    def __init__(self, sample_rate: int = 22_050, device: str | int | None = None) -> None:
+        sd = sounddevice_module()
+        self._sd = sd
+        if not any(d["max_output_channels"] > 0 for d in sd.query_devices()):
+            raise VoiceEditError("No speaker or headphones were found.")
+        self._queue: deque[np.ndarray] = deque()
+        self._lock = threading.Lock()
+        self._played = 0
+        self._sounding_until = 0.0
+        try:
+            self._stream = sd.OutputStream(
+                samplerate=sample_rate,
+                channels=1,
+                dtype="float32",
+                device=device,
+                callback=self._fill,
+            )
+            self._stream.start()
+        except (sd.PortAudioError, ValueError) as error:
+            raise VoiceEditError(
+                f"The speakers could not be opened ({str(error).splitlines()[0]})."
+            ) from error
+        self.sample_rate = int(self._stream.samplerate)
+        self.description = f"the speakers ({sd.query_devices(self._stream.device)['name']})"
+
+    def _fill(self, outdata, frames, time_info, status) -> None:  # PortAudio's thread
+        out = outdata[:, 0]
+        filled = 0
+        with self._lock:
+            while filled < frames and self._queue:
+                head = self._queue[0]
+                take = min(frames - filled, len(head))
+                out[filled : filled + take] = head[:take]
+                filled += take
+                self._played += take
+                if take == len(head):
+                    self._queue.popleft()
+                else:
+                    self._queue[0] = head[take:]
+            if filled:
+                lag = self._stream.latency + frames / self.sample_rate
+                self._sounding_until = time.monotonic() + lag
+        out[filled:] = 0.0
+
+    def play(self, audio: np.ndarray, sample_rate: int) -> None:
+        audio = resample(audio, sample_rate, self.sample_rate)
+        with self._lock:
+            if not self._queue and not self.is_active:
+                self._played = 0
+            self._queue.append(np.clip(audio, -1.0, 1.0).astype(np.float32))
+
+    def stop(self) -> None:
+        with self._lock:
+            self._queue.clear()
+            soon = time.monotonic() + self._stream.latency
+            self._sounding_until = min(self._sounding_until, soon)
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self._queue) or time.monotonic() < self._sounding_until
+
+    @property
+    def played_samples(self) -> int:
+        return self._played
+
+    def close(self) -> None:
+        self.stop()
+        try:
+            self._stream.stop()
+            self._stream.close()
+        except self._sd.PortAudioError:
+            pass
