@@ -40,7 +40,7 @@ class AudioOutput(Protocol):
 
     @property
     def played_samples(self) -> int:
-        """Samples (at `sample_rate`) played since the last `play()` on an idle output."""
+        """Samples (at `sample_rate`) that have come out since the output opened."""
 
     def close(self) -> None: ...
 
@@ -104,7 +104,7 @@ class ArrayOutput:
 
     @property
     def played_samples(self) -> int:
-        return len(self.pieces[-1]) if self.pieces else 0
+        return sum(len(piece) for piece in self.pieces)
 
     @property
     def audio(self) -> np.ndarray:
@@ -127,7 +127,7 @@ class WavFileOutput:
         self._gap = np.zeros(sample_rate * gap_ms // 1000, dtype=np.float32)
         self._lock = threading.Lock()
         self._written = 0
-        self._last = 0
+        self._played = 0
         try:
             self._file = soundfile.SoundFile(
                 str(self.path), "w", samplerate=sample_rate, channels=1, subtype="PCM_16"
@@ -145,7 +145,7 @@ class WavFileOutput:
             self._file.write(np.clip(audio, -1.0, 1.0))
             self._file.flush()  # libsndfile rewrites the header: the file is valid after each
             self._written += 1
-            self._last = len(audio)
+            self._played += len(audio)
 
     def stop(self) -> None:
         pass
@@ -156,7 +156,7 @@ class WavFileOutput:
 
     @property
     def played_samples(self) -> int:
-        return self._last
+        return self._played
 
     def close(self) -> None:
         with self._lock:
@@ -227,8 +227,6 @@ class DeviceOutput:
     def play(self, audio: np.ndarray, sample_rate: int) -> None:
         audio = resample(audio, sample_rate, self.sample_rate)
         with self._lock:
-            if not self._queue and not self.is_active:
-                self._played = 0
             self._queue.append(np.clip(audio, -1.0, 1.0).astype(np.float32))
 
     def stop(self) -> None:
