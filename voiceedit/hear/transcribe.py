@@ -67,14 +67,17 @@ def transcribe(
             return replace(transcript, media=info.path, meta={"cached": True})
     audio = load_audio(info.path)
     if engine == "faster-whisper":
-        segments = _faster_whisper_segments(model_info, audio, language, progress)
+        words = _faster_whisper_words(model_info, audio, language, progress)
     else:
         from voiceedit.hear.openai_engine import transcribe_openai
 
-        segments = transcribe_openai(model_info, audio, initial_prompt=FILLER_PROMPT,
-                                     language=language)
-        if progress:
-            progress(1.0)
+        raw = transcribe_openai(model_info, audio, initial_prompt=FILLER_PROMPT,
+                                language=language)
+        words = [word for segment in raw for word in segment.words]
+    if progress:
+        progress(1.0)
+    # Both engines get the same clean-up, so their transcripts compare word for word.
+    segments = sentences(refine_word_times(words, audio, SAMPLE_RATE))
     transcript = Transcript(
         media=info.path,
         duration=info.duration,
@@ -112,9 +115,9 @@ def load_faster_whisper(model_path: str):
     return BatchedInferencePipeline(model)
 
 
-def _faster_whisper_segments(
+def _faster_whisper_words(
     model_info: ModelInfo, audio: np.ndarray, language: str, progress: ProgressCallback | None
-) -> list[Segment]:
+) -> list[Word]:
     pipeline = load_faster_whisper(str(model_info.path))
     duration = len(audio) / SAMPLE_RATE
     raw_segments, _ = pipeline.transcribe(
@@ -134,9 +137,7 @@ def _faster_whisper_segments(
         ]
         if progress and duration:
             progress(min(1.0, raw.end / duration))
-    if progress:
-        progress(1.0)
-    return sentences(refine_word_times(words, audio, SAMPLE_RATE))
+    return words
 
 
 SENTENCE_END = (".", "?", "!")

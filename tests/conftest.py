@@ -1,0 +1,59 @@
+"""Shared fixtures: the bundled sample, its known word timings, and an isolated cache.
+
+Every test run gets its own voiceedit cache (transcripts, joined models), so "cached on the
+second run" is tested honestly and nothing leaks between runs or into the user's cache.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if "VOICEEDIT_TEST_CACHE" not in os.environ:
+        os.environ["VOICEEDIT_TEST_CACHE"] = tempfile.mkdtemp(prefix="voiceedit-test-cache-")
+    os.environ["VOICEEDIT_CACHE"] = os.environ["VOICEEDIT_TEST_CACHE"]
+    os.environ["HF_HUB_OFFLINE"] = "1"  # a test must never reach for the network
+
+
+@pytest.fixture(scope="session")
+def sample_video() -> Path:
+    return SAMPLES / "interview.mp4"
+
+
+@pytest.fixture(scope="session")
+def sample_truth() -> dict:
+    """The sample's script with every word's true start and end (from Piper's alignments)."""
+    return json.loads((SAMPLES / "interview.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def sample_transcript(sample_video):
+    """The sample transcribed once with tiny.en (the default) for the whole session."""
+    from voiceedit.hear.transcribe import transcribe
+
+    return transcribe(sample_video)
+
+
+def run_voiceedit(*args: str, stdin: str | None = None, cwd: Path | None = None,
+                  timeout: float = 300) -> subprocess.CompletedProcess:
+    """The real CLI in a subprocess, as a user runs it (no terminal: plain output)."""
+    return subprocess.run(
+        [sys.executable, "-m", "voiceedit", *args],
+        input=stdin, capture_output=True, text=True, cwd=cwd, timeout=timeout,
+    )
+
+
+@pytest.fixture
+def voiceedit_cli():
+    return run_voiceedit

@@ -1,0 +1,5 @@
+"""`python -m voiceedit` runs the CLI."""
+
+from voiceedit.cli import run
+
+run()
