@@ -24,6 +24,7 @@ def cli() -> None:
 # Modules whose import adds their subcommands to `cli`, one a line.
 COMMAND_MODULES = [
     "voiceedit.cli.transcribe",
+    "voiceedit.cli.demo",
 ]
 
 
