@@ -1,0 +1,386 @@
+"""Smart render: copy whole groups of pictures, re-encode only around each cut.
+
+A cut rarely lands on a keyframe. Between the first keyframe inside a clip and the last one,
+every group of pictures (GOP) is complete, so its packets can be copied untouched; only the
+frames from the cut to that first keyframe, and from the last keyframe to the clip's end, are
+decoded and encoded again. The pieces are joined with ffmpeg's concat demuxer.
+
+    source:   |K . . . . K . . . . K . . . . K . . . . K|
+    clip:           [ . . K . . . . K . . . . K . ]
+    pieces:         [enc][copy . . . . . . . .][enc]
+
+Frame accuracy comes from indexing every video packet (PyAV, demuxing only): the frames are
+numbered in presentation order, the clip's snapped range is a range of frame numbers, and a
+copied stretch is exactly the packets from keyframe K1 up to keyframe K2 in decode order.
+That is only true for closed GOPs, so a source with leading pictures (open GOP) is refused.
+
+Joining. The concat demuxer converts each H.264 piece to Annex B with its own parameter sets
+before its keyframe, so the re-encoded pieces decode with their own SPS/PPS. The pieces are
+encoded to match the source (profile, level, pixel format, size, time base, colours) and, so
+that decode timestamps stay increasing across a join, with the same B-frame reorder delay:
+a piece's first decode timestamp is `delay` frames before its first picture.
+
+Sound is not copied: AAC frames neither start on frame boundaries nor without priming, so
+the audio is cut with `atrim`/`concat` at the same snapped instants, encoded in one pass and
+muxed with the copied video. Anything this cannot do exactly (another codec, another
+container, open GOPs, variable frame rate, sources that differ) falls back to a full
+re-encode, with one sentence saying why.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+
+from voiceedit.errors import VoiceEditError
+from voiceedit.media.probe import MediaInfo
+from voiceedit.media.render import (
+    AAC_BITRATE,
+    X264_PRESET,
+    Cut,
+    OutputFormat,
+    Progress,
+    check_render,
+    filter_graph,
+    finish,
+    grid_trim,
+    output_format,
+    partial_path,
+    plan_cuts,
+    render_timeline,
+    run_ffmpeg,
+    seconds_text,
+    seek_before,
+    source_inputs,
+)
+from voiceedit.timeline.model import Timeline
+
+MP4_FORMAT = "mov,mp4,m4a,3gp,3g2,mj2"
+SMART_SUFFIXES = {".mp4", ".mov", ".m4v"}
+PIECE_CRF = "18"  # the re-encoded frames sit between copied ones: keep them close in quality
+X264_PROFILES = {
+    "Baseline": "baseline", "Constrained Baseline": "baseline", "Main": "main", "High": "high",
+    "High 10": "high10", "High 4:2:2": "high422", "High 4:4:4 Predictive": "high444",
+}
+# x264 settings that give each B-frame reorder delay (the mp4 decode-timestamp offset).
+X264_DELAY = {0: "bframes=0", 1: "bframes=2:b-pyramid=none", 2: "bframes=3:b-pyramid=normal"}
+
+
+@dataclass(frozen=True)
+class VideoIndex:
+    """A source's video stream as its packets show it."""
+
+    path: str
+    container: str
+    codec: str
+    profile: str
+    level: int
+    pix_fmt: str
+    width: int
+    height: int
+    time_base: Fraction
+    colors: tuple[tuple[str, int], ...]  # (ffmpeg option, value) worth carrying over
+    frame_pts: tuple[int, ...]  # presentation order
+    keyframes: tuple[int, ...]  # frame numbers, ascending
+    delay: int  # frames the first picture is decoded ahead of being shown
+    open_gop: bool
+    frame_rate: Fraction | None  # None when the frames are not evenly spaced from zero
+
+    @property
+    def frame_count(self) -> int:
+        return len(self.frame_pts)
+
+    def matches(self, other: VideoIndex) -> bool:
+        keys = ("codec", "profile", "pix_fmt", "width", "height", "time_base", "frame_rate",
+                "delay", "colors")
+        return all(getattr(self, key) == getattr(other, key) for key in keys)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Frames [first, end) of one source, copied untouched or encoded again."""
+
+    source: str
+    first: int
+    end: int
+    copy: bool
+
+
+@dataclass(frozen=True)
+class SmartRender:
+    media: MediaInfo  # the rendered file
+    copied_ms: int
+    encoded_ms: int
+    fallback: str | None = None  # why everything was re-encoded, one sentence
+
+
+# ---------------------------------------------------------------- reading the source
+
+
+def index_video(path: str) -> VideoIndex:
+    """Number every frame of the first video stream and find its keyframes (no decoding)."""
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        context = stream.codec_context
+        pts, keys, first_dts, first_pts, open_gop = [], [], None, None, False
+        last_key = None
+        for packet in container.demux(stream):
+            if packet.pts is None:
+                continue  # the flush packet at the end
+            if first_pts is None:
+                first_pts, first_dts = packet.pts, packet.dts
+            if packet.is_keyframe:
+                last_key = packet.pts
+                keys.append(packet.pts)
+            elif last_key is not None and packet.pts < last_key:
+                open_gop = True  # a leading picture that needs the previous group
+            pts.append(packet.pts)
+        frame_pts = tuple(sorted(pts))
+        time_base = Fraction(stream.time_base)
+        rate = _even_rate(frame_pts, time_base)
+        step = 1 / (rate * time_base) if rate else None
+        delay = round((first_pts - first_dts) / step) if step and first_dts is not None else 0
+        position = {value: number for number, value in enumerate(frame_pts)}
+        colors = tuple(
+            (option, int(getattr(context, name)))
+            for option, name, unset in (("-color_primaries", "color_primaries", 2),
+                                        ("-color_trc", "color_trc", 2),
+                                        ("-colorspace", "colorspace", 2),
+                                        ("-color_range", "color_range", 0))
+            if int(getattr(context, name)) != unset
+        )
+        return VideoIndex(
+            path=path, container=container.format.name, codec=context.name,
+            profile=context.profile or "", level=context.level, pix_fmt=context.pix_fmt or "",
+            width=context.width, height=context.height, time_base=time_base, colors=colors,
+            frame_pts=frame_pts, keyframes=tuple(sorted(position[k] for k in keys)),
+            delay=delay, open_gop=open_gop, frame_rate=rate,
+        )
+
+
+def _even_rate(frame_pts: tuple[int, ...], time_base: Fraction) -> Fraction | None:
+    """The frame rate if frame k sits at k frames from zero (within a tick), else None."""
+    if len(frame_pts) < 2 or frame_pts[0] != 0:
+        return None
+    step = Fraction(frame_pts[-1], len(frame_pts) - 1)
+    if any(abs(pts - number * step) > 1 for number, pts in enumerate(frame_pts)):
+        return None
+    return (1 / (step * time_base)).limit_denominator(1001)
+
+
+# ---------------------------------------------------------------- deciding (pure functions)
+
+
+def smart_blocker(indexes: dict[str, VideoIndex], media: dict[str, MediaInfo],
+                  fmt: OutputFormat, output: Path) -> str | None:
+    """Why this timeline cannot be smart-rendered exactly, as one sentence; None if it can."""
+    if not fmt.video:
+        return "There is no video to copy, so I rendered the sound in full."
+    if output.suffix.lower() not in SMART_SUFFIXES:
+        return f"Smart render writes MP4 or MOV, not {output.suffix}, so I re-encoded everything."
+    for path, info in media.items():
+        name = Path(path).name
+        if not info.has_video:
+            return f"{name} has no video to copy, so I re-encoded everything."
+        index = indexes[path]
+        if index.codec != "h264":
+            return (f"Smart render copies only H.264 video and {name} is {index.codec}, "
+                    "so I re-encoded everything.")
+        if index.container != MP4_FORMAT:
+            return f"{name} is not an MP4 or MOV file, so I re-encoded everything."
+        if index.open_gop:
+            return f"{name} uses open groups of pictures, so I re-encoded everything."
+        if index.frame_rate is None or index.frame_rate != fmt.frame_rate:
+            return f"{name} has a variable frame rate, so I re-encoded everything."
+        if index.delay not in X264_DELAY or index.profile not in X264_PROFILES:
+            return f"I can't encode frames that match {name}, so I re-encoded everything."
+    first = next(iter(indexes.values()))
+    if any(not index.matches(first) for index in indexes.values()):
+        return "The sources are encoded differently, so I re-encoded everything."
+    return None
+
+
+def plan_pieces(cuts: list[Cut], indexes: dict[str, VideoIndex],
+                frame_rate: Fraction) -> list[Piece]:
+    """The pieces to copy or encode, in timeline order; touching clips are joined first."""
+    pieces: list[Piece] = []
+    for source, first, end in _frame_ranges(cuts, frame_rate):
+        index = indexes[source]
+        # Keyframe boundaries inside the range; the end of the stream closes the last GOP.
+        bounds = [*index.keyframes, index.frame_count]
+        inner = bounds[bisect_left(bounds, first):bisect_right(bounds, end)]
+        if len(inner) < 2:
+            pieces.append(Piece(source, first, end, copy=False))
+            continue
+        start_key, end_key = inner[0], inner[-1]
+        if first < start_key:
+            pieces.append(Piece(source, first, start_key, copy=False))
+        pieces.append(Piece(source, start_key, end_key, copy=True))
+        if end_key < end:
+            pieces.append(Piece(source, end_key, end, copy=False))
+    return pieces
+
+
+def _frame_ranges(cuts: list[Cut], frame_rate: Fraction) -> list[tuple[str, int, int]]:
+    ranges: list[tuple[str, int, int]] = []
+    for cut in cuts:
+        first, end = round(cut.start * frame_rate), round(cut.end * frame_rate)
+        if ranges and ranges[-1][0] == cut.source and ranges[-1][2] == first:
+            ranges[-1] = (cut.source, ranges[-1][1], end)
+        else:
+            ranges.append((cut.source, first, end))
+    return ranges
+
+
+# ---------------------------------------------------------------- making the pieces
+
+
+def copy_piece(piece: Piece, index: VideoIndex, target: Path) -> None:
+    """Remux the packets of whole GOPs [piece.first, piece.end) into `target`, from time 0."""
+    first_pts = index.frame_pts[piece.first]
+    end_pts = index.frame_pts[piece.end] if piece.end < index.frame_count else None
+    copied = 0
+    with av.open(piece.source) as source, av.open(str(target), "w", format="mp4") as out:
+        stream = source.streams.video[0]
+        copy = out.add_stream_from_template(stream)
+        copy.time_base = stream.time_base
+        source.seek(first_pts, stream=stream, backward=True)
+        started = False
+        for packet in source.demux(stream):
+            if packet.pts is None:
+                continue
+            if packet.is_keyframe and packet.pts == end_pts:
+                break
+            started = started or (packet.is_keyframe and packet.pts == first_pts)
+            if not started:
+                continue
+            packet.pts -= first_pts
+            packet.dts -= first_pts
+            packet.stream = copy
+            out.mux(packet)
+            copied += 1
+    if copied != piece.end - piece.first:
+        raise VoiceEditError(f"I couldn't copy frames cleanly from {Path(piece.source).name}.")
+
+
+def encode_args(piece: Piece, index: VideoIndex, target: Path) -> list[str]:
+    """ffmpeg arguments that re-encode frames [first, end) to match the source's stream."""
+    rate = index.frame_rate
+    cut = Cut(piece.source, piece.first / rate, piece.end / rate)
+    seek = seek_before(cut.start, rate)
+    args = ["-ss", seconds_text(seek)] if seek > 0 else []
+    args += [
+        "-i", piece.source, "-map", "0:v:0", "-an", "-sn", "-dn",
+        "-vf", grid_trim(cut, seek, rate) + ",setpts=PTS-STARTPTS",
+        "-c:v", "libx264", "-preset", X264_PRESET, "-crf", PIECE_CRF,
+        "-profile:v", X264_PROFILES[index.profile], "-level:v", str(index.level),
+        "-pix_fmt", index.pix_fmt, "-x264-params", X264_DELAY[index.delay],
+    ]
+    for option, value in index.colors:
+        args += [option, str(value)]
+    if index.time_base.numerator == 1:
+        args += ["-video_track_timescale", str(index.time_base.denominator)]
+    return [*args, "-y", str(target)]
+
+
+# ---------------------------------------------------------------- the entry point
+
+
+def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path,
+                 progress: Progress | None = None, force: bool = False) -> SmartRender:
+    """Render `timeline`, copying untouched GOPs; falls back to `render_timeline` if it must."""
+    output = Path(output).expanduser().resolve()
+    media = check_render(timeline, sources, output, force)
+    fmt = output_format(media, timeline, output)
+    indexes = {path: index_video(path) for path, info in media.items() if info.has_video}
+    reason = smart_blocker(indexes, media, fmt, output)
+    if reason is not None:
+        rendered = render_timeline(timeline, sources, output, progress=progress, force=force)
+        return SmartRender(rendered, copied_ms=0, encoded_ms=rendered.duration, fallback=reason)
+    cuts = plan_cuts(timeline, fmt.frame_rate)
+    pieces = plan_pieces(cuts, indexes, fmt.frame_rate)
+    total_frames = sum(piece.end - piece.first for piece in pieces)
+
+    def ms(frames: int) -> int:
+        return round(Fraction(frames * 1000) / fmt.frame_rate)
+
+    partial = partial_path(output)
+    try:
+        with tempfile.TemporaryDirectory(prefix=".voiceedit-smart-", dir=output.parent) as work:
+            names = _make_pieces(pieces, indexes, Path(work), ms, ms(total_frames), progress)
+            _join(names, pieces, cuts, media, fmt, Path(work), partial, output.name)
+        rendered = finish(partial, output)
+    finally:
+        partial.unlink(missing_ok=True)
+    copied = sum(piece.end - piece.first for piece in pieces if piece.copy)
+    if progress:
+        progress(ms(total_frames), ms(total_frames))
+    return SmartRender(rendered, copied_ms=ms(copied), encoded_ms=ms(total_frames - copied))
+
+
+def _make_pieces(pieces: list[Piece], indexes: dict[str, VideoIndex], work: Path, ms,
+                 total_ms: int, progress: Progress | None) -> list[str]:
+    names, done = [], 0
+    for number, piece in enumerate(pieces):
+        name = f"piece{number:05d}.mp4"
+        index = indexes[piece.source]
+        if piece.copy:
+            copy_piece(piece, index, work / name)
+        else:
+            run_ffmpeg(encode_args(piece, index, work / name), 0, None, name)
+        names.append(name)
+        done += piece.end - piece.first
+        if progress:
+            progress(ms(done), total_ms)
+    return names
+
+
+def concat_listing(names: list[str], frames: list[int], frame_rate: Fraction) -> str:
+    """An ffconcat list with each piece's exact duration.
+
+    Left to itself the demuxer takes durations from the pieces' MP4 headers, in milliseconds,
+    and the joins drift; durations from cumulative frame counts, rounded to microseconds,
+    keep every piece's first frame on the grid.
+    """
+    lines, done = ["ffconcat version 1.0"], 0
+    for name, count in zip(names, frames, strict=True):
+        start = round(Fraction(done * 1_000_000) / frame_rate)
+        done += count
+        end = round(Fraction(done * 1_000_000) / frame_rate)
+        lines += [f"file {name}", f"duration {end - start}us"]
+    return "\n".join(lines) + "\n"
+
+
+def _join(names: list[str], pieces: list[Piece], cuts: list[Cut],
+          media: dict[str, MediaInfo], fmt: OutputFormat, work: Path, partial: Path,
+          what: str) -> None:
+    """Concatenate the video pieces, and render the sound in one pass beside them."""
+    listing = work / "pieces.ffconcat"
+    frames = [piece.end - piece.first for piece in pieces]
+    listing.write_text(concat_listing(names, frames, fmt.frame_rate))
+    args: list[str] = []
+    audio_map: list[str] = []
+    if fmt.audio:
+        sound = OutputFormat(video=False, audio=True, sample_rate=fmt.sample_rate)
+        inputs, readers = source_inputs(cuts, media, sound)
+        for source_input in inputs:
+            if source_input.seek > 0:
+                args += ["-ss", seconds_text(source_input.seek)]
+            args += ["-i", source_input.source]
+        script = work / "sound.txt"
+        script.write_text(filter_graph(cuts, media, sound, inputs, readers))
+        args += ["-filter_complex_script", str(script)]
+        audio_map = ["-map", "[aout]", "-c:a", "aac", "-b:a", AAC_BITRATE,
+                     "-ar", str(fmt.sample_rate)]
+        video_input = len(inputs)
+    else:
+        video_input = 0
+    args += ["-f", "concat", "-safe", "0", "-i", str(listing),
+             "-map", f"{video_input}:v:0", "-c:v", "copy", *audio_map,
+             "-movflags", "+faststart", "-y", str(partial)]
+    run_ffmpeg(args, 0, None, what)
