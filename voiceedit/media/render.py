@@ -99,8 +99,11 @@ class SourceInput:
 
 
 def check_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path,
-                 force: bool = False) -> dict[str, MediaInfo]:
-    """The media of every source the timeline uses, or one sentence saying what is wrong."""
+                 force: bool = False, protected: tuple[Path, ...] = ()) -> dict[str, MediaInfo]:
+    """The media of every source the timeline uses, or one sentence saying what is wrong.
+
+    `protected` names more files never to write over (the project file).
+    """
     if not timeline.clips:
         raise VoiceEditError("The timeline is empty; there is nothing to render.")
     output = Path(output).expanduser()
@@ -109,8 +112,6 @@ def check_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
         known = ", ".join(sorted(VIDEO_SUFFIXES | AUDIO_CODECS.keys()))
         kind = suffix or "nameless"
         raise VoiceEditError(f"I can't render to a {kind} file; use one of {known}.")
-    if not output.parent.is_dir():
-        raise VoiceEditError(f"The folder {output.parent} doesn't exist.")
     media: dict[str, MediaInfo] = {}
     for clip in timeline.clips:
         if clip.source in media:
@@ -121,12 +122,23 @@ def check_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
             )
         check_readable(clip.source)
         media[clip.source] = sources.get(clip.source) or probe(clip.source)
-    target = output.resolve()
-    if any(Path(source).resolve() == target for source in media):
-        raise VoiceEditError(f"{output.name} is one of the sources; choose another output file.")
+    for path in [*map(Path, media), *protected]:
+        if _same_file(output, path):
+            raise VoiceEditError(f"{output.name} is one of the project's own files; I never "
+                                 "write over it. Choose another name.")
+    if not output.parent.is_dir():
+        raise VoiceEditError(f"The folder {output.parent} doesn't exist.")
+    if output.is_dir():
+        raise VoiceEditError(f"{output.name} is a folder; give a file name to render to.")
     if output.exists() and not force:
         raise VoiceEditError(f"{output.name} already exists; use --force to replace it.")
     return media
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.exists() and b.exists():
+        return os.path.samefile(a, b)
+    return a.resolve() == b.resolve()
 
 
 def ffmpeg_path() -> str:
@@ -363,12 +375,16 @@ def finish(partial: Path, output: Path) -> MediaInfo:
 
 def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: Path,
                     engine: str = "ffmpeg", progress: Progress | None = None,
-                    force: bool = False) -> MediaInfo:
-    """Render `timeline` to `output` and return the probed result."""
+                    force: bool = False, protected: tuple[Path, ...] = ()) -> MediaInfo:
+    """Render `timeline` to `output` and return the probed result.
+
+    Nothing is written on error: ffmpeg writes a hidden partial file that replaces `output`
+    only when it is complete. `force` allows replacing an existing output.
+    """
     if engine not in ENGINES:
         raise VoiceEditError(f"I don't know the render engine {engine}; use ffmpeg or moviepy.")
     output = Path(output).expanduser().resolve()
-    media = check_render(timeline, sources, output, force)
+    media = check_render(timeline, sources, output, force, protected)
     fmt = output_format(media, timeline, output)
     cuts = plan_cuts(timeline, fmt.frame_rate)
     if not cuts:

@@ -292,15 +292,17 @@ def encode_args(piece: Piece, index: VideoIndex, target: Path) -> list[str]:
 
 
 def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path,
-                 progress: Progress | None = None, force: bool = False) -> SmartRender:
+                 progress: Progress | None = None, force: bool = False,
+                 protected: tuple[Path, ...] = ()) -> SmartRender:
     """Render `timeline`, copying untouched GOPs; falls back to `render_timeline` if it must."""
     output = Path(output).expanduser().resolve()
-    media = check_render(timeline, sources, output, force)
+    media = check_render(timeline, sources, output, force, protected)
     fmt = output_format(media, timeline, output)
     indexes = {path: index_video(path) for path, info in media.items() if info.has_video}
     reason = smart_blocker(indexes, media, fmt, output)
     if reason is not None:
-        rendered = render_timeline(timeline, sources, output, progress=progress, force=force)
+        rendered = render_timeline(timeline, sources, output, progress=progress, force=force,
+                                   protected=protected)
         return SmartRender(rendered, copied_ms=0, encoded_ms=rendered.duration, fallback=reason)
     cuts = plan_cuts(timeline, fmt.frame_rate)
     pieces = plan_pieces(cuts, indexes, fmt.frame_rate)
