@@ -25,6 +25,7 @@ def cli() -> None:
 COMMAND_MODULES = [
     "voiceedit.cli.transcribe",
     "voiceedit.cli.demo",
+    "voiceedit.cli.render",
 ]
 
 
