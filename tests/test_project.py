@@ -1,0 +1,131 @@
+"""The project file: JSON round trip, atomic saves, and every way opening or saving fails."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from voiceedit.errors import VoiceEditError
+from voiceedit.hear.transcript import Segment, Transcript, Word
+from voiceedit.media.probe import MediaInfo
+from voiceedit.project import (
+    VERSION,
+    Pending,
+    Project,
+    Source,
+    load_project,
+    project_to_json,
+    save_project,
+)
+from voiceedit.timeline import edits
+from voiceedit.timeline.quotes import QuoteMatch
+from voiceedit.understand.command import Command, Quote, SpokenTime
+
+
+def make_project() -> Project:
+    words = (Word("Ask", 500, 800, 0.9), Word("not,", 900, 1200, 0.8), Word("um", 1400, 1600))
+    transcript = Transcript("/media/a.mp4", 5000, words,
+                            (Segment("Ask not, um", 500, 1600, words),), "tiny.en",
+                            "faster-whisper")
+    media = MediaInfo("/media/a.mp4", 5000, True, True, width=320, height=180,
+                      sample_rate=16000)
+    project = Project.start((Source(media, transcript),))
+    timeline = edits.delete_range(project.timeline, 1300, 1700)
+    history = project.history.record(project.timeline, timeline, "deleted 'um'")
+    question = Pending("choice",
+                       Command("delete_between", {"first": Quote("ask"), "last": QuoteMatch(
+                           "not,", 1, 1, 850, 1300, 900, 95.0), "at": SpokenTime(0, "end")},
+                               0.6, "delete from ask to not", "delete from <q> to <q>", True),
+                       "first", (QuoteMatch("Ask", 0, 0, 250, 850, 500, 100.0),))
+    return Project(project.sources, timeline, history, playhead=1300, selection=(0, 900),
+                   verbosity="verbose", last_answer="Deleted.", last_action="delete_quote",
+                   pending=question)
+
+
+def test_round_trip_keeps_everything(tmp_path):
+    project = make_project()
+    path = tmp_path / "talk.voiceedit"
+    save_project(path, project)
+    assert load_project(path) == project
+    data = json.loads(path.read_text())
+    assert data["format"] == "voiceedit-project" and data["version"] == VERSION
+    assert data["timeline"] == [[0, 0, 1300], [0, 1700, 5000]]  # exact integer ms
+    assert [p.name for p in tmp_path.iterdir()] == ["talk.voiceedit"]  # no temp file left
+
+
+def test_save_replaces_atomically_and_syncs(tmp_path):
+    path = tmp_path / "talk.voiceedit"
+    save_project(path, make_project())
+    inode = path.stat().st_ino
+    save_project(path, make_project())
+    assert path.stat().st_ino != inode  # a new file renamed over the old, not rewritten
+
+
+def test_missing_project_says_so(tmp_path):
+    with pytest.raises(VoiceEditError, match=r"^There is no project called nope.voiceedit\. "):
+        load_project(tmp_path / "nope.voiceedit")
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]", '{"format": "something else"}',
+                                     '{"format": "voiceedit-project", "version": 1}',
+                                     "\x00\x01garbage"])
+def test_corrupt_project_is_refused_and_left_alone(tmp_path, content):
+    path = tmp_path / "talk.voiceedit"
+    path.write_text(content)
+    with pytest.raises(VoiceEditError) as error:
+        load_project(path)
+    assert str(error.value) == ("The project file talk.voiceedit is damaged and can't be opened; "
+                                "I left it as it is.")
+    assert path.read_text() == content
+
+
+def test_newer_project_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "talk.voiceedit"
+    data = project_to_json(make_project())
+    data["version"] = VERSION + 1
+    path.write_text(json.dumps(data))
+    before = path.read_bytes()
+    with pytest.raises(VoiceEditError) as error:
+        load_project(path)
+    assert str(error.value) == (
+        f"talk.voiceedit was saved by a newer voiceedit (project format {VERSION + 1}); this one "
+        f"reads up to format {VERSION}. I left it as it is.")
+    assert path.read_bytes() == before
+
+
+@contextmanager
+def read_only(folder: Path):
+    """A folder nobody can write in: chmod for users, the immutable flag for root (which
+    chmod does not stop)."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(folder)], check=True)
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+
+
+def test_read_only_folder_says_so_and_changes_nothing(tmp_path):
+    path = tmp_path / "talk.voiceedit"
+    project = make_project()
+    save_project(path, project)
+    before = path.read_bytes()
+    changed = Project(project.sources, edits.delete_range(project.timeline, 0, 100))
+    with read_only(tmp_path), pytest.raises(VoiceEditError) as error:
+        save_project(path, changed)
+    assert str(error.value).startswith(
+        f"I can't save talk.voiceedit in the folder {tmp_path.name}: ")
+    assert str(error.value).endswith(". Nothing was changed.")
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["talk.voiceedit"]

@@ -1,0 +1,243 @@
+"""The sentences: what changed, where we are, what the timeline holds.
+
+One short sentence after each command, the way screen-reader users work in Reaper with
+OSARA: say what changed and what is unusual, nothing that is the norm (one source is the
+norm, so its name is not said; a selection is unusual, so "where am I" mentions it). Asked
+twice in a row, a readback gives the full detail. Times are said as people say them
+(`say_time`), never "72.000".
+
+Verbosity: "terse" says only the change; "normal" adds the words involved and the new
+length; "verbose" adds the clip count and the playhead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from voiceedit.answer.spoken_time import say_count, say_number, say_time
+from voiceedit.understand.command import Command, Quote, SpokenTime
+
+if TYPE_CHECKING:
+    from voiceedit.act import SessionState
+    from voiceedit.timeline.quotes import QuoteMatch
+
+QUOTE_WORDS = 8  # words of a quote said back before "…"
+POSITION_WORDS, POSITION_WORDS_FULL = 6, 20
+CLIP_WORDS = 5
+TIMELINE_CLIPS = 8  # clips read by "read the timeline" before "and N more"
+TRANSCRIPT_WORDS = 60
+
+
+def capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def quoted(text: str, limit: int = QUOTE_WORDS) -> str:
+    """'um so anyway', shortened to `limit` words with an ellipsis."""
+    words = text.split()
+    if len(words) > limit:
+        return "'" + " ".join(words[:limit]) + " …'"
+    return "'" + " ".join(words) + "'"
+
+
+def clips_and_length(state: SessionState) -> str:
+    timeline = state.timeline
+    return f"{say_count(len(timeline.clips), 'clip')}, {say_time(timeline.duration)}"
+
+
+# --- after an edit ---------------------------------------------------------------------
+
+
+def history_entry(what: str, words: str = "") -> str:
+    """How a change is remembered for undo and "what did I just do": "deleted two seconds,
+    'um so'"."""
+    what = what[:1].lower() + what[1:]
+    return f"{what}, {quoted(words)}" if words else what
+
+
+def edited(what: str, state: SessionState, words: str = "") -> str:
+    """ "Deleted three seconds: 'um so anyway'. Now forty-one seconds." """
+    if not state.timeline.clips:
+        return f"{what}. The timeline is now empty; say undo that to bring it back."
+    if state.verbosity == "terse":
+        return f"{what}."
+    sentence = f"{what}: {quoted(words)}." if words else f"{what}."
+    sentence += f" Now {say_time(state.timeline.duration)}."
+    if state.verbosity == "verbose":
+        sentence += f" {capitalize(say_count(len(state.timeline.clips), 'clip'))};"
+        sentence += f" playhead at {say_time(state.playhead)}."
+    return sentence
+
+
+def undone(verb: str, description: str, state: SessionState) -> str:
+    """ "Undid: deleted three seconds, 'um so anyway'. Now forty-four seconds." """
+    sentence = f"{verb}: {description}."
+    if state.verbosity == "terse":
+        return sentence
+    sentence += f" Now {say_time(state.timeline.duration)}."
+    if state.verbosity == "verbose":
+        sentence += f" {capitalize(clips_and_length(state))}."
+    return sentence
+
+
+# --- readback ----------------------------------------------------------------------------
+
+
+def position(state: SessionState, full: bool = False) -> str:
+    """ "At twelve seconds of forty-one, clip two of three: 'ask not what your'." """
+    timeline = state.timeline
+    if not timeline.clips:
+        return "The timeline is empty."
+    playhead, duration = state.playhead, timeline.duration
+    if playhead == 0:
+        where = f"At the start of {say_time(duration)}"
+    elif playhead >= duration:
+        where = f"At the end, {say_time(duration)}"
+    else:
+        where = f"At {say_time(playhead)} of {say_time(duration)}"
+    index = timeline.clip_index_at(min(playhead, duration - 1))
+    if len(timeline.clips) > 1 or full:
+        where += f", clip {say_number(index + 1)} of {say_number(len(timeline.clips))}"
+        if full:
+            start = timeline.clip_start(index)
+            end = start + timeline.clips[index].duration
+            where += f", which runs from {say_time(start)} to {say_time(end)}"
+            where += _source_name(state, index, always=True)
+    words = _words_from(state, playhead, POSITION_WORDS_FULL if full else POSITION_WORDS)
+    sentence = f"{where}: {quoted(words, 99)}." if words else f"{where}."
+    if state.selection:
+        start, end = state.selection
+        sentence += f" Selected from {say_time(start)} to {say_time(end)}."
+    return sentence
+
+
+def _words_from(state: SessionState, time: int, count: int) -> str:
+    words = state.words
+    first = words.index_at(time)
+    if first is None:
+        return ""
+    return words.text(range(first, min(first + count, len(words))))
+
+
+def _source_name(state: SessionState, index: int, always: bool = False) -> str:
+    """ ", from interview.mp4" when the project has several sources (or `always`)."""
+    if len(state.project.sources) < 2 and not always:
+        return ""
+    return f", from {Path(state.timeline.clips[index].source).name}"
+
+
+def timeline(state: SessionState, full: bool = False) -> str:
+    """ "Three clips, forty-one seconds. Clip one, zero to twelve seconds: 'And so my'. …" """
+    clips = state.timeline.clips
+    if not clips:
+        return "The timeline is empty."
+    sentences = [capitalize(clips_and_length(state)) + "."]
+    shown = len(clips) if full else min(len(clips), TIMELINE_CLIPS)
+    words = state.words
+    for index in range(shown):
+        start = state.timeline.clip_start(index)
+        end = start + clips[index].duration
+        inside = words.between(start, end)
+        said = words.text(range(inside.start, min(inside.stop, inside.start + CLIP_WORDS)))
+        text = f"Clip {say_number(index + 1)}, {say_time(start)} to {say_time(end)}"
+        text += _source_name(state, index)
+        sentences.append(f"{text}: {quoted(said, 99)}." if said else f"{text}, no speech.")
+    if shown < len(clips):
+        sentences.append(f"And {say_count(len(clips) - shown, 'more clip')}; say read the "
+                         "timeline again to hear all of them.")
+    return " ".join(sentences)
+
+
+def selection(state: SessionState, full: bool = False) -> str:
+    if state.selection is None:
+        return "Nothing is selected."
+    start, end = state.selection
+    sentence = (f"Selected {say_time(end - start)}, from {say_time(start)} "
+                f"to {say_time(end)}")
+    said = state.words.text(state.words.between(start, end))
+    if not said:
+        return sentence + ", no speech."
+    return f"{sentence}: {quoted(said, 99 if full else QUOTE_WORDS)}."
+
+
+def transcript(state: SessionState, full: bool = False) -> str:
+    words = state.words
+    if len(words) == 0:
+        return "There are no words on the timeline."
+    if full or len(words) <= TRANSCRIPT_WORDS:
+        return words.text(range(len(words)))
+    rest = len(words) - TRANSCRIPT_WORDS
+    return (words.text(range(TRANSCRIPT_WORDS)) + f" … and {say_count(rest, 'more word')}; "
+            "say read the transcript again to hear all of it.")
+
+
+def last_change(state: SessionState, full: bool = False) -> str:
+    history = state.project.history
+    if history.last is None:
+        if history.can_redo:
+            return "Every change is undone; say redo that to bring the last one back."
+        return "You haven't changed anything yet."
+    if not full:
+        return f"Last change: {history.last.description}."
+    recent = history.steps[max(0, history.position - 5) : history.position]
+    said = "; ".join(step.description for step in reversed(recent))
+    return f"Last {say_count(len(recent), 'change')}, newest first: {said}."
+
+
+def choices(matches: list[QuoteMatch]) -> str:
+    """ "Two matches: one at twelve seconds, 'ask not what'; two at forty-one seconds,
+    'ask not that'. Say one or two." """
+    numbers = [say_number(n) for n in range(1, len(matches) + 1)]
+    listed = "; ".join(f"{number} at {say_time(match.at)}, {quoted(match.text)}"
+                       for number, match in zip(numbers, matches, strict=True))
+    say = ", ".join(numbers[:-1]) + f" or {numbers[-1]}"
+    return f"{capitalize(say_count(len(matches), 'match', 'matches'))}: {listed}. Say {say}."
+
+
+# --- reading a command back before it runs ---------------------------------------------
+
+
+def spoken(value: object) -> str:
+    """An argument as it would be said back."""
+    if isinstance(value, SpokenTime):
+        names = {"start": "the start", "end": "the end", "here": "here"}
+        return names.get(value.anchor) or say_time(value.ms)
+    if isinstance(value, Quote):
+        return quoted(value.text)
+    if hasattr(value, "text") and hasattr(value, "at"):  # a chosen QuoteMatch
+        return quoted(value.text)
+    if isinstance(value, int):
+        return say_number(value)
+    return str(value)
+
+
+_READBACK = {
+    "delete_range": "delete from {start} to {end}",
+    "delete_quote": "delete {quote}",
+    "delete_between": "delete from {first} to {last}",
+    "delete_sentence": "delete the sentence starting with {quote}",
+    "delete_selection": "delete the selection",
+    "delete_clip": "delete clip {clip}",
+    "keep_range": "keep only from {start} to {end}",
+    "keep_quote": "keep only {quote}",
+    "keep_selection": "keep only the selection",
+    "trim_start": "trim {amount} from the start of clip {clip}",
+    "trim_end": "trim {amount} from the end of clip {clip}",
+    "remove_fillers": "remove the filler words",
+    "shorten_pauses": "shorten pauses longer than {longer} to {to}",
+    "remove_repeated_takes": "remove repeated takes",
+}
+
+
+def readback(command: Command) -> str:
+    """What a command would do, as a question: "Delete from two seconds to four seconds?" """
+    args = {name: spoken(value) for name, value in command.args.items()}
+    template = _READBACK.get(command.action)
+    try:
+        text = template.format(**args) if template else None
+    except KeyError:
+        text = None
+    if text is None:
+        text = command.action.replace("_", " ") + "".join(f" {v}" for v in args.values())
+    return f"{capitalize(text)}? Say yes or no."

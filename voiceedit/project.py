@@ -1,0 +1,333 @@
+"""The project file: the single source of truth, saved atomically after every command.
+
+A project references its sources by absolute path (never copies or changes them) and holds
+what we learned about them (MediaInfo, transcripts), the edited timeline, the undo history,
+and the session's place: playhead, selection, verbosity, the last answer and any question
+still waiting for an answer. The last four are not undoable, but they are saved, so that
+`voiceedit do` in separate processes behaves like one session.
+
+Format: JSON (never pickle), `{"format": "voiceedit-project", "version": 1, ...}`; times are
+integer milliseconds; clips are [source number, in, out]. A file that is not valid JSON, or
+is of a newer version, gets one sentence and is never overwritten.
+
+Saving is atomic: write a temporary file in the same folder, fsync it, os.replace it over
+the project, fsync the folder. A process killed at any moment leaves either the old or the
+new project on disk, never a mix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from voiceedit.errors import VoiceEditError
+from voiceedit.hear.transcript import Segment, Transcript, Word
+from voiceedit.media.probe import MediaInfo, probe
+from voiceedit.timeline.history import ClipTable, History, history_from_json, history_to_json
+from voiceedit.timeline.model import Clip, Timeline
+from voiceedit.timeline.quotes import QuoteMatch
+from voiceedit.understand.command import Command, Quote, SpokenTime
+
+FORMAT = "voiceedit-project"
+VERSION = 1
+VERBOSITY_LEVELS = ("terse", "normal", "verbose")
+
+
+@dataclass(frozen=True)
+class Source:
+    media: MediaInfo
+    transcript: Transcript
+
+    @property
+    def path(self) -> str:
+        return self.media.path
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A question the session asked and is waiting on.
+
+    "confirm": run `command` on yes. "choice": run `command` with `slot` set to the chosen
+    one of `choices` (quote matches on the current timeline; any edit clears the question).
+    """
+
+    kind: str  # "confirm" | "choice"
+    command: Command
+    slot: str = ""
+    choices: tuple[QuoteMatch, ...] = ()
+
+
+@dataclass(frozen=True)
+class Project:
+    sources: tuple[Source, ...]
+    timeline: Timeline
+    history: History = field(default_factory=History)
+    playhead: int = 0  # ms
+    selection: tuple[int, int] | None = None  # [start, end) ms
+    verbosity: str = "normal"
+    last_answer: str = ""
+    last_action: str = ""  # for "asked twice -> full detail"
+    pending: Pending | None = None
+
+    @classmethod
+    def start(cls, sources: tuple[Source, ...]) -> Project:
+        """A new project: the timeline is each source whole, in the order given."""
+        clips = tuple(Clip(s.path, 0, s.media.duration) for s in sources)
+        return cls(sources=sources, timeline=Timeline(clips))
+
+    def source(self, path: str) -> Source | None:
+        return next((s for s in self.sources if s.path == path), None)
+
+    def with_source(self, source: Source) -> Project:
+        if self.source(source.path) is not None:
+            return self
+        return replace(self, sources=self.sources + (source,))
+
+
+def make_source(path: str | Path, model: str = "tiny.en") -> Source:
+    """Probe and transcribe one media file (the transcription is cached by content)."""
+    media = probe(path)
+    if not media.has_audio:
+        return Source(media, Transcript(media.path, media.duration, ()))
+    from voiceedit.hear.transcribe import transcribe  # heavy: loads Whisper only when needed
+
+    return Source(media, transcribe(media.path, model=model))
+
+
+def new_project(path: str | Path, media: list[str | Path], model: str = "tiny.en") -> Project:
+    """Create and save a project over `media` (each whole, in order); never overwrites."""
+    file = Path(path)
+    if file.exists():
+        raise VoiceEditError(f"{file.name} already exists; choose another project name.")
+    if not media:
+        raise VoiceEditError("Name at least one media file for the project.")
+    sources: list[Source] = []
+    for item in media:
+        source = make_source(item, model)
+        if all(s.path != source.path for s in sources):
+            sources.append(source)
+    project = Project.start(tuple(sources))
+    save_project(file, project)
+    return project
+
+
+# --- reading and writing ---------------------------------------------------------------
+
+
+def load_project(path: str | Path) -> Project:
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise VoiceEditError(
+            f"There is no project called {file.name}. Make one with voiceedit new."
+        ) from None
+    except IsADirectoryError:
+        raise VoiceEditError(f"{file.name} is a folder, not a project file.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "it is not text"
+        raise VoiceEditError(f"I can't read the project {file.name}: {reason}.") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise _damaged(file) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise _damaged(file)
+    version = data.get("version")
+    if isinstance(version, int) and version > VERSION:
+        raise VoiceEditError(
+            f"{file.name} was saved by a newer voiceedit (project format {version}); this one "
+            f"reads up to format {VERSION}. I left it as it is."
+        )
+    try:
+        return project_from_json(data)
+    except (KeyError, TypeError, ValueError, IndexError):
+        raise _damaged(file) from None
+
+
+def _damaged(file: Path) -> VoiceEditError:
+    return VoiceEditError(
+        f"The project file {file.name} is damaged and can't be opened; I left it as it is."
+    )
+
+
+def save_project(path: str | Path, project: Project) -> None:
+    """Write atomically, or raise a sentence and leave the old file exactly as it was."""
+    file = Path(path)
+    folder = file.parent.resolve()
+    payload = json.dumps(project_to_json(project), ensure_ascii=False, separators=(",", ":"))
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{file.name}.", suffix=".tmp")
+    except OSError as error:
+        raise _cannot_save(file, folder, error) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, file)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise _cannot_save(file, folder, error) from None
+    _fsync_folder(folder)
+
+
+def _cannot_save(file: Path, folder: Path, error: OSError) -> VoiceEditError:
+    reason = (error.strerror or "an error").lower()
+    return VoiceEditError(
+        f"I can't save {file.name} in the folder {folder.name}: {reason}. Nothing was changed."
+    )
+
+
+def _fsync_folder(folder: Path) -> None:
+    # The rename is only durable once the folder entry is on disk.
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+
+def project_to_json(project: Project) -> dict:
+    table = ClipTable(tuple(s.path for s in project.sources))
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "sources": [
+            {"media": s.media.to_json(), "transcript": transcript_to_json(s.transcript)}
+            for s in project.sources
+        ],
+        "timeline": table.encode(project.timeline.clips),
+        "history": history_to_json(project.history, table),
+        "playhead": project.playhead,
+        "selection": list(project.selection) if project.selection else None,
+        "verbosity": project.verbosity,
+        "last_answer": project.last_answer,
+        "last_action": project.last_action,
+        "pending": pending_to_json(project.pending),
+    }
+
+
+def project_from_json(data: dict) -> Project:
+    sources = tuple(
+        Source(MediaInfo.from_json(s["media"]), transcript_from_json(s["transcript"]))
+        for s in data["sources"]
+    )
+    table = ClipTable(tuple(s.path for s in sources))
+    selection = data.get("selection")
+    verbosity = data.get("verbosity", "normal")
+    if verbosity not in VERBOSITY_LEVELS:
+        raise ValueError(f"unknown verbosity {verbosity}")
+    return Project(
+        sources=sources,
+        timeline=Timeline(table.decode(data["timeline"])),
+        history=history_from_json(data["history"], table),
+        playhead=int(data.get("playhead", 0)),
+        selection=(int(selection[0]), int(selection[1])) if selection else None,
+        verbosity=verbosity,
+        last_answer=data.get("last_answer", ""),
+        last_action=data.get("last_action", ""),
+        pending=pending_from_json(data.get("pending")),
+    )
+
+
+def transcript_to_json(transcript: Transcript) -> dict:
+    """Compact: a word is [text, start ms, end ms, probability]; 100,000 words is ~3 MB."""
+    return {
+        "media": transcript.media,
+        "duration": transcript.duration,
+        "model": transcript.model,
+        "engine": transcript.engine,
+        "language": transcript.language,
+        "words": [[w.text, w.start, w.end, round(w.probability, 3)] for w in transcript.words],
+        "segments": [[s.text, s.start, s.end] for s in transcript.segments],
+    }
+
+
+def transcript_from_json(data: dict) -> Transcript:
+    words = tuple(Word(text, start, end, probability)
+                  for text, start, end, probability in data["words"])
+    starts = [w.start for w in words]
+    segments = tuple(
+        Segment(text, start, end, words[bisect_left(starts, start) : bisect_left(starts, end)])
+        for text, start, end in data["segments"]
+    )
+    return Transcript(
+        media=data["media"], duration=data["duration"], words=words, segments=segments,
+        model=data.get("model", ""), engine=data.get("engine", ""),
+        language=data.get("language", "en"),
+    )
+
+
+def value_to_json(value: object) -> object:
+    """A command argument as JSON; the type is tagged so it reads back as the same object."""
+    if isinstance(value, SpokenTime):
+        return {"time": value.ms, "anchor": value.anchor}
+    if isinstance(value, Quote):
+        return {"quote": value.text}
+    if isinstance(value, QuoteMatch):
+        return {"match": value.to_json()}
+    return value
+
+
+def value_from_json(data: object) -> object:
+    if isinstance(data, dict):
+        if "time" in data:
+            return SpokenTime(data["time"], data["anchor"])
+        if "quote" in data:
+            return Quote(data["quote"])
+        if "match" in data:
+            return QuoteMatch.from_json(data["match"])
+        raise ValueError("unknown argument type")
+    return data
+
+
+def command_to_json(command: Command) -> dict:
+    return {
+        "action": command.action,
+        "args": {name: value_to_json(value) for name, value in command.args.items()},
+        "confidence": command.confidence,
+        "heard": command.heard,
+        "rule": command.rule,
+        "destructive": command.destructive,
+    }
+
+
+def command_from_json(data: dict) -> Command:
+    return Command(
+        action=data["action"],
+        args={name: value_from_json(value) for name, value in data["args"].items()},
+        confidence=data.get("confidence", 1.0),
+        heard=data.get("heard", ""),
+        rule=data.get("rule", ""),
+        destructive=data.get("destructive", False),
+    )
+
+
+def pending_to_json(pending: Pending | None) -> dict | None:
+    if pending is None:
+        return None
+    return {
+        "kind": pending.kind,
+        "command": command_to_json(pending.command),
+        "slot": pending.slot,
+        "choices": [c.to_json() for c in pending.choices],
+    }
+
+
+def pending_from_json(data: dict | None) -> Pending | None:
+    if data is None:
+        return None
+    return Pending(
+        kind=data["kind"],
+        command=command_from_json(data["command"]),
+        slot=data.get("slot", ""),
+        choices=tuple(QuoteMatch.from_json(c) for c in data.get("choices", [])),
+    )

@@ -1,0 +1,130 @@
+"""Undo and redo: the history as a list of splices, not a list of whole timelines.
+
+Any edit from timeline X to timeline Y can be written as one splice: keep the clips X and Y
+share at the front and at the back, and replace the middle. A step stores only that middle
+(the clips removed and the clips added), so a long session on a 5,000-clip timeline stores
+a few clips a step instead of 5,000, and the whole history fits in the project file and
+survives a restart. Undo applies a step backwards, redo forwards; the history is unbounded.
+
+    before: | A | B | C | D |
+    after:  | A | B'| D |         step: at=1, removed=(B, C), added=(B',)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from voiceedit.timeline.model import Clip, Timeline
+
+
+@dataclass(frozen=True)
+class Step:
+    """One undoable change: the clips at `at` that were `removed`, and those `added`."""
+
+    description: str  # what the change did, as said after it: "deleted 'um so anyway'"
+    at: int
+    removed: tuple[Clip, ...]
+    added: tuple[Clip, ...]
+
+    @classmethod
+    def between(cls, before: Timeline, after: Timeline, description: str) -> Step:
+        old, new = before.clips, after.clips
+        shortest = min(len(old), len(new))
+        front = 0
+        # Edits reuse the Clip objects they keep, so `is` settles almost every comparison.
+        while front < shortest and _same(old[front], new[front]):
+            front += 1
+        back = 0
+        while back < shortest - front and _same(old[-1 - back], new[-1 - back]):
+            back += 1
+        return cls(description, front, old[front : len(old) - back], new[front : len(new) - back])
+
+    def forward(self, timeline: Timeline) -> Timeline:
+        return self._splice(timeline, self.removed, self.added)
+
+    def backward(self, timeline: Timeline) -> Timeline:
+        return self._splice(timeline, self.added, self.removed)
+
+    def _splice(self, timeline: Timeline, take: tuple[Clip, ...],
+                put: tuple[Clip, ...]) -> Timeline:
+        clips = timeline.clips
+        end = self.at + len(take)
+        if clips[self.at : end] != take:
+            # Only a damaged project file can get here; refuse rather than guess.
+            raise ValueError("history step does not fit the timeline")
+        return Timeline(clips[: self.at] + put + clips[end:])
+
+
+def _same(left: Clip, right: Clip) -> bool:
+    return left is right or left == right
+
+
+@dataclass(frozen=True)
+class History:
+    """Steps in the order they were made; `position` steps are applied (the rest are redo)."""
+
+    steps: tuple[Step, ...] = ()
+    position: int = 0
+
+    @property
+    def can_undo(self) -> bool:
+        return self.position > 0
+
+    @property
+    def can_redo(self) -> bool:
+        return self.position < len(self.steps)
+
+    @property
+    def last(self) -> Step | None:
+        """The step that undo would take back."""
+        return self.steps[self.position - 1] if self.can_undo else None
+
+    def record(self, before: Timeline, after: Timeline, description: str) -> History:
+        """A new step after the current one; anything that could be redone is dropped."""
+        step = Step.between(before, after, description)
+        return History(self.steps[: self.position] + (step,), self.position + 1)
+
+    def undo(self, timeline: Timeline) -> tuple[Timeline, History, Step]:
+        step = self.steps[self.position - 1]
+        return step.backward(timeline), History(self.steps, self.position - 1), step
+
+    def redo(self, timeline: Timeline) -> tuple[Timeline, History, Step]:
+        step = self.steps[self.position]
+        return step.forward(timeline), History(self.steps, self.position + 1), step
+
+
+@dataclass(frozen=True)
+class ClipTable:
+    """Sources by number, so a stored clip is three integers: [source, in, out]."""
+
+    sources: tuple[str, ...] = field(default=())
+
+    def encode(self, clips: tuple[Clip, ...]) -> list[list[int]]:
+        index = {source: number for number, source in enumerate(self.sources)}
+        return [[index[c.source], c.source_in, c.source_out] for c in clips]
+
+    def decode(self, rows: list[list[int]]) -> tuple[Clip, ...]:
+        return tuple(Clip(self.sources[s], source_in, source_out) for s, source_in, source_out
+                     in rows)
+
+
+def history_to_json(history: History, table: ClipTable) -> dict:
+    return {
+        "position": history.position,
+        "steps": [
+            {"description": s.description, "at": s.at, "removed": table.encode(s.removed),
+             "added": table.encode(s.added)}
+            for s in history.steps
+        ],
+    }
+
+
+def history_from_json(data: dict, table: ClipTable) -> History:
+    steps = tuple(
+        Step(s["description"], s["at"], table.decode(s["removed"]), table.decode(s["added"]))
+        for s in data["steps"]
+    )
+    position = data["position"]
+    if not 0 <= position <= len(steps):
+        raise ValueError("history position out of range")
+    return History(steps, position)
