@@ -78,6 +78,8 @@ class ExportResult:
 def _timeline_writer(write: Callable[[Timeline, Mapping[str, MediaInfo], str], str]):
     def written(edit: Edit) -> Written:
         count = len(frame_ranges(edit.timeline, edit.sources))
+        if count == 0:
+            raise VoiceEditError("Every clip is shorter than a frame; there is nothing to export.")
         return Written(write(edit.timeline, edit.sources, edit.title), count, "clip")
 
     return written

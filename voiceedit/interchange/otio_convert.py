@@ -39,12 +39,12 @@ AUDIO_ONLY_RATE = Fraction(30)
 
 
 def standard_rate(rate: Fraction | float) -> Fraction:
-    """The standard rate within 0.1 % of `rate` (a header's 2997/100 is 30000/1001), else
-    `rate` itself as a fraction with a small denominator."""
+    """The standard rate nearest `rate`, within 0.05 % (a header's 2997/100 is 30000/1001;
+    NTSC and whole rates are 0.1 % apart), else `rate` with a small denominator."""
     rate = Fraction(rate)
-    for standard in STANDARD_RATES:
-        if abs(rate - standard) <= standard / 1000:
-            return standard
+    nearest = min(STANDARD_RATES, key=lambda standard: abs(rate - standard))
+    if abs(rate - nearest) <= nearest / 2000:
+        return nearest
     return rate.limit_denominator(1001)
 
 

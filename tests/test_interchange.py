@@ -1,0 +1,486 @@
+"""Exports read back by the real readers: OpenTimelineIO and its adapters, melt, pysubs2,
+webvtt-py; imports that bring the same clips back.
+
+Sources are generated with ffmpeg at 25, 30, 29.97 and 23.976 fps (320x180, a few seconds),
+in a folder whose name has a space and an accent. Each has a white flash frame and a beep
+starting on the same frame once a second, so a render can be checked for sync.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import opentimelineio as otio
+import pysubs2
+import pytest
+import webvtt
+
+from voiceedit.errors import VoiceEditError
+from voiceedit.hear.transcript import Transcript, Word
+from voiceedit.interchange import export_timeline, import_timeline
+from voiceedit.interchange.edl import write_edl
+from voiceedit.interchange.fcpxml import read_fcpxml
+from voiceedit.interchange.otio_convert import standard_rate, to_frames, to_ms
+from voiceedit.media.probe import MediaInfo, probe
+from voiceedit.project import Project, Source
+from voiceedit.timeline.model import Clip, Timeline
+
+RATES = {
+    "25": Fraction(25),
+    "30": Fraction(30),
+    "29.97": Fraction(30000, 1001),
+    "23.976": Fraction(24000, 1001),
+}
+SECONDS = 4
+# Kept source ranges (ms), deliberately off the frame grid; the flash at 1.5 s is cut out.
+KEPT = ((310, 1450), (1980, 2730), (3120, 3890))
+TIMELINE_FORMATS = ("otio", "edl", "xml", "fcpxml")
+
+
+def flash_frames(rate: Fraction) -> list[int]:
+    """One flash a second, half a second in."""
+    return [int((k + Fraction(1, 2)) * rate) for k in range(SECONDS)]
+
+
+def make_media(path: Path, rate: Fraction) -> Path:
+    frames = flash_frames(rate)
+    enable = "+".join(f"eq(n,{f})" for f in frames)
+    beeps = "+".join(f"between(t,{float(f / rate):.6f},{float((f + 1) / rate):.6f})"
+                     for f in frames)
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y",
+         "-f", "lavfi", "-i", f"color=c=black:s=320x180:r={rate}:d={SECONDS},"
+         f"drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='{enable}'",
+         "-f", "lavfi", "-i", f"aevalsrc='0.8*sin(2*PI*1000*t)*({beeps})':s=48000:d={SECONDS}",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+         "-shortest", str(path)],
+        check=True,
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def footage(tmp_path_factory) -> dict[str, MediaInfo]:
+    folder = tmp_path_factory.mktemp("interchange") / "my footage é"
+    folder.mkdir()
+    return {
+        name: probe(make_media(folder / f"prise é {name}.mp4", rate))
+        for name, rate in RATES.items()
+    }
+
+
+@pytest.fixture(scope="session")
+def music(footage, tmp_path_factory) -> MediaInfo:
+    path = Path(next(iter(footage.values())).path).parent / "musique d'ambiance.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                    "sine=f=440:sample_rate=48000:d=3", str(path)], check=True)
+    return probe(path)
+
+
+def project_of(infos: list[MediaInfo], clips: list[Clip],
+               transcripts: dict[str, Transcript] | None = None) -> Project:
+    transcripts = transcripts or {}
+    sources = tuple(
+        Source(info, transcripts.get(info.path, Transcript(info.path, info.duration, ())))
+        for info in infos
+    )
+    return Project(sources=sources, timeline=Timeline(tuple(clips)))
+
+
+def kept_project(info: MediaInfo) -> Project:
+    return project_of([info], [Clip(info.path, start, end) for start, end in KEPT])
+
+
+def expected_frames(rate: Fraction) -> list[tuple[int, int]]:
+    """(first frame, frame count) of each kept range at `rate`."""
+    return [(to_frames(s, rate), to_frames(e, rate) - to_frames(s, rate)) for s, e in KEPT]
+
+
+def read_back(path: Path, rate: Fraction) -> otio.schema.Timeline:
+    """The exported file as the OTIO adapters read it."""
+    adapter = {".otio": "otio_json", ".edl": "cmx_3600", ".xml": "fcp_xml",
+               ".fcpxml": "fcpx_xml"}[path.suffix]
+    options = {"rate": float(rate)} if adapter == "cmx_3600" else {}
+    document = otio.adapters.read_from_file(str(path), adapter, **options)
+    if isinstance(document, otio.schema.SerializableCollection):
+        document = next(iter(document.find_children(descended_from_type=otio.schema.Timeline)))
+    return document
+
+
+def clip_frames(track: otio.schema.Track) -> list[tuple[int, int]]:
+    return [(round(c.source_range.start_time.value), round(c.source_range.duration.value))
+            for c in track.find_clips()]
+
+
+# --- every timeline format, read back by OpenTimelineIO and its adapters ------------------
+
+
+@pytest.mark.parametrize("fmt", TIMELINE_FORMATS)
+@pytest.mark.parametrize("rate_name", RATES)
+def test_export_read_back_by_adapters(footage, tmp_path, fmt, rate_name):
+    info, rate = footage[rate_name], RATES[rate_name]
+    project = kept_project(info)
+    result = export_timeline(project, tmp_path / f"cut {rate_name}.{fmt}")
+    assert result.count == 3
+    document = read_back(result.path, rate)
+    tracks = list(document.tracks)
+    # FCPXML's asset-clips carry picture and sound together: one track there.
+    kinds = ["Video"] if fmt == "fcpxml" else ["Audio", "Video"]
+    assert sorted(t.kind for t in tracks) == kinds
+    if fmt == "fcpxml" and rate.denominator == 1001:
+        # otio-fcpx-xml-adapter 1.0.0 reads 29.97 as 29 and 23.976 as 23 (int(rate)); it
+        # still finds every clip and the length to within its coarser frames.
+        for track in tracks:
+            assert len(list(track.find_clips())) == 3
+            assert track.duration().to_seconds() == pytest.approx(
+                project.timeline.duration / 1000, abs=3 / 23)
+        return
+    expected = expected_frames(rate)
+    total = sum(count for _, count in expected)
+    for track in tracks:
+        assert clip_frames(track) == expected
+        assert track.duration().rate == pytest.approx(float(rate))
+        assert round(track.duration().value) == total
+    # Each clip edge moves at most half a frame onto the frame grid.
+    assert abs(to_ms(total, rate) - project.timeline.duration) <= len(KEPT) * 1000 / rate
+    for clip in document.find_clips():
+        url = clip.media_reference.target_url
+        path = otio.url_utils.filepath_from_url(url) if "://" in url else url
+        assert Path(path) == Path(info.path)
+
+
+def test_urls_are_percent_encoded_and_edl_paths_plain(footage, tmp_path):
+    info = footage["25"]
+    project = kept_project(info)
+    xml = export_timeline(project, tmp_path / "cut.xml").path.read_text(encoding="utf-8")
+    fcpxml = export_timeline(project, tmp_path / "cut.fcpxml").path.read_text(encoding="utf-8")
+    edl = export_timeline(project, tmp_path / "cut.edl").path.read_text(encoding="utf-8")
+    encoded = Path(info.path).as_uri()
+    assert "%20" in encoded and "%C3%A9" in encoded
+    assert f"<pathurl>{encoded}</pathurl>" in xml
+    assert f'src="{encoded}"' in fcpxml
+    assert f"* FROM CLIP: {info.path}\n" in edl
+
+
+def test_edl_events_reels_and_rate_lines(footage, music, tmp_path):
+    video = footage["29.97"]
+    project = project_of([video, music], [
+        Clip(video.path, 310, 1450), Clip(music.path, 500, 1500), Clip(video.path, 1980, 2730)
+    ])
+    text = export_timeline(project, tmp_path / "mixed.edl").path.read_text(encoding="utf-8")
+    assert text.splitlines()[:2] == ["TITLE: mixed", "FCM: DROP FRAME"]
+    events = [line.split() for line in text.splitlines() if re.match(r"^\d{3} ", line)]
+    # Eight fields each: no reel name with a space in it; picture+sound, sound, picture+sound.
+    assert [len(e) for e in events] == [8, 8, 8]
+    assert [(e[1], e[2]) for e in events] == [
+        ("prise299", "B"), ("musiqued", "A"), ("prise299", "B")]
+    assert ";" in events[0][4]  # drop-frame timecode at 29.97
+    document = read_back(tmp_path / "mixed.edl", RATES["29.97"])
+    audio = next(t for t in document.tracks if t.kind == otio.schema.TrackKind.Audio)
+    video_track = next(t for t in document.tracks if t.kind == otio.schema.TrackKind.Video)
+    assert [type(i).__name__ for i in audio] == ["Clip", "Clip", "Clip"]
+    assert [type(i).__name__ for i in video_track] == ["Clip", "Gap", "Clip"]
+    assert audio.duration() == video_track.duration()
+
+
+def test_edl_refuses_more_than_999_clips(footage):
+    info = footage["25"]
+    timeline = Timeline(tuple(Clip(info.path, 0, 40) for _ in range(1000)))
+    with pytest.raises(VoiceEditError, match="at most 999 clips"):
+        write_edl(timeline, {info.path: info}, "long")
+
+
+def test_mixed_sources_keep_tracks_in_step(footage, music, tmp_path):
+    video = footage["25"]
+    project = project_of([video, music], [
+        Clip(video.path, 310, 1450), Clip(music.path, 500, 1500), Clip(video.path, 1980, 2730)
+    ])
+    document = read_back(export_timeline(project, tmp_path / "mixed.otio").path, RATES["25"])
+    video_track, audio_track = document.tracks
+    assert [type(i).__name__ for i in video_track] == ["Clip", "Gap", "Clip"]
+    assert [type(i).__name__ for i in audio_track] == ["Clip", "Clip", "Clip"]
+    assert video_track.duration() == audio_track.duration()
+
+
+def test_standard_rates_from_file_headers():
+    assert standard_rate(Fraction(2997, 100)) == Fraction(30000, 1001)
+    assert standard_rate(Fraction(359250, 11987)) == Fraction(30000, 1001)
+    assert standard_rate(23.976) == Fraction(24000, 1001)
+    assert standard_rate(Fraction(25)) == 25
+    assert standard_rate(Fraction(15)) == 15
+    assert standard_rate(Fraction(30)) == 30
+    assert standard_rate(Fraction(24)) == 24
+    assert to_frames(20, Fraction(25)) == 1  # halfway rounds to the later frame
+    assert to_frames(60, Fraction(25)) == 2
+
+
+# --- MLT: the profile, and a render by melt -----------------------------------------------
+
+
+def profile_of(text: str) -> dict[str, str]:
+    line = re.search(r"<profile ([^>]*)/>", text).group(1)
+    return dict(re.findall(r'(\w+)="([^"]*)"', line))
+
+
+@pytest.mark.parametrize("rate_name", RATES)
+def test_mlt_profile_from_source(footage, tmp_path, rate_name):
+    rate = RATES[rate_name]
+    text = export_timeline(kept_project(footage[rate_name]), tmp_path / "cut.mlt").path.read_text(
+        encoding="utf-8")
+    profile = profile_of(text)
+    assert (profile["width"], profile["height"]) == ("320", "180")
+    assert (profile["frame_rate_num"], profile["frame_rate_den"]) == (
+        str(rate.numerator), str(rate.denominator))
+    assert (profile["display_aspect_num"], profile["display_aspect_den"]) == ("16", "9")
+    assert profile["sample_aspect_num"] == profile["sample_aspect_den"] == "1"
+    entries = re.findall(r'<entry producer="producer0" in="(\d+)" out="(\d+)"', text)
+    assert [(int(a), int(b) - int(a) + 1) for a, b in entries] == expected_frames(rate)
+
+
+def render_with_melt(mlt: Path, out: Path) -> None:
+    subprocess.run(
+        ["melt", "-quiet", str(mlt), "-consumer", f"avformat:{out}", "vcodec=libx264",
+         "preset=ultrafast", "acodec=aac", "ar=48000"],
+        check=True, capture_output=True, timeout=120,
+    )
+
+
+def flashes_in(path: Path) -> tuple[list[int], int]:
+    """Indices of the white frames, and the number of frames."""
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-vf",
+                          "scale=16:9,format=gray", "-f", "rawvideo", "-"],
+                         capture_output=True, check=True).stdout
+    means = np.frombuffer(raw, np.uint8).reshape(-1, 16 * 9).mean(axis=1)
+    return [int(i) for i in np.flatnonzero(means > 128)], len(means)
+
+
+def beeps_in(path: Path, rate: int = 48000) -> list[float]:
+    """Start times (s) of the beeps."""
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-ac", "1", "-ar",
+                          str(rate), "-f", "s16le", "-"], capture_output=True, check=True).stdout
+    loud = np.flatnonzero(np.abs(np.frombuffer(raw, np.int16)) > 0.2 * 32768)
+    starts = [loud[0]] + [b for a, b in zip(loud[:-1], loud[1:], strict=True) if b - a > rate / 10]
+    return [s / rate for s in starts]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rate_name", ["25", "29.97"])
+def test_mlt_rendered_by_melt_in_size_length_and_sync(footage, tmp_path, rate_name):
+    info, rate = footage[rate_name], RATES[rate_name]
+    mlt = export_timeline(kept_project(info), tmp_path / "cut é.mlt").path
+    out = tmp_path / "rendered by melt.mp4"
+    render_with_melt(mlt, out)
+    rendered = probe(out)
+    assert (rendered.width, rendered.height) == (320, 180)
+    assert standard_rate(rendered.frame_rate) == rate
+    # Where each source flash should land: its frame, shifted by the clip's place.
+    expected, offset = [], 0
+    for start, count in expected_frames(rate):
+        expected += [offset + f - start for f in flash_frames(rate) if start <= f < start + count]
+        offset += count
+    assert len(expected) == 3
+    flashes, frames = flashes_in(out)
+    assert frames == offset
+    assert flashes == expected
+    beeps = beeps_in(out)
+    assert len(beeps) == len(flashes)
+    for flash, beep in zip(flashes, beeps, strict=True):
+        assert abs(beep - float(flash / rate)) < 0.5 / float(rate)  # within half a frame
+
+
+# --- captions and transcript text ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def interview(sample_video, sample_truth) -> tuple[MediaInfo, Transcript]:
+    """The sample interview with its true word timings (the script it was spoken from)."""
+    info = probe(sample_video)
+    words = tuple(Word(w["text"], round(w["start"] * 1000), round(w["end"] * 1000))
+                  for w in sample_truth["words"])
+    return info, Transcript(info.path, info.duration, words)
+
+
+def interview_cut(interview, sample_truth) -> tuple[Project, list[Word]]:
+    """Cut the "Um," and the earlier of the repeated takes; return the kept words."""
+    info, transcript = interview
+    chunks = sample_truth["chunks"]
+    um = next(c for c in chunks if c["text"] == "Um,")
+    earlier = next(c for c in chunks if c["text"] == sample_truth["repeated_take"]["earlier"])
+    cuts = sorted([(um["start"], um["end"]), (earlier["start"], earlier["end"])])
+    kept, position = [], 0
+    for start, end in cuts:
+        kept.append((position, round(start * 1000)))
+        position = round(end * 1000)
+    kept.append((position, info.duration))
+    clips = [Clip(info.path, a, b) for a, b in kept]
+    words = [w for w in transcript.words
+             if any(a <= (w.start + w.end) / 2 < b for a, b in kept)]
+    return project_of([info], clips, {info.path: transcript}), words
+
+
+def retimed(project: Project, word: Word) -> tuple[int, int]:
+    """Where a kept source word starts and ends on the timeline."""
+    for index, clip in enumerate(project.timeline.clips):
+        if clip.source_in <= (word.start + word.end) / 2 < clip.source_out:
+            shift = project.timeline.clip_start(index) - clip.source_in
+            return max(word.start, clip.source_in) + shift, min(word.end, clip.source_out) + shift
+    raise AssertionError(f"{word.text} was cut")
+
+
+def test_captions_parse_and_hold_the_kept_words_at_their_times(interview, sample_truth,
+                                                                tmp_path):
+    project, kept = interview_cut(interview, sample_truth)
+    srt = export_timeline(project, tmp_path / "interview cut.srt")
+    vtt = export_timeline(project, tmp_path / "interview cut.vtt")
+    assert srt.noun == "caption" and srt.count == vtt.count > 5
+    subs = pysubs2.load(str(srt.path), format_="srt")
+    cues = [(e.start, e.end, e.plaintext.split("\n")) for e in subs]
+    web = [(c.start_time.in_milliseconds(), c.end_time.in_milliseconds(), c.lines)
+           for c in webvtt.read(str(vtt.path))]
+    assert web == cues
+    assert " ".join(" ".join(lines) for _, _, lines in cues).split() == [w.text for w in kept]
+    shown = " ".join(line for _, _, lines in cues for line in lines)
+    assert "budget. The first" in shown  # the "Um," between them is cut
+    assert "You don't" not in shown and "You really don't need" in shown  # the earlier take
+    kept_iter = iter(kept)
+    previous_end = 0
+    for start, end, lines in cues:
+        assert previous_end <= start < end <= project.timeline.duration
+        assert end - start <= 7000 and len(lines) <= 2 and all(len(x) <= 42 for x in lines)
+        group = [next(kept_iter) for _ in " ".join(lines).split()]
+        assert (start, end) == (retimed(project, group[0])[0], retimed(project, group[-1])[1])
+        previous_end = end
+
+
+def test_transcript_text_and_markdown(interview, sample_truth, tmp_path):
+    project, kept = interview_cut(interview, sample_truth)
+    text = export_timeline(project, tmp_path / "script.txt").path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert re.fullmatch(r"\[00:00:00\] Hi, I'm Sam, .*budget\.", lines[0])
+    seconds = retimed(project, next(w for w in kept if w.text == "The"))[0] // 1000
+    assert f"[00:00:{seconds:02d}] The first thing you need is a story worth telling." in lines
+    assert " ".join(line.split("] ", 1)[1] for line in lines).split() == [w.text for w in kept]
+    markdown = export_timeline(project, tmp_path / "script.md").path.read_text(encoding="utf-8")
+    assert markdown.startswith("# script\n\n**00:00:00** Hi, I'm Sam,")
+
+
+def test_captions_need_a_transcript(footage, tmp_path):
+    with pytest.raises(VoiceEditError, match="no transcribed words"):
+        export_timeline(kept_project(footage["25"]), tmp_path / "cut.srt")
+    assert not (tmp_path / "cut.srt").exists()
+
+
+# --- import: the same clips come back -------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", TIMELINE_FORMATS)
+@pytest.mark.parametrize("rate_name", RATES)
+def test_import_round_trip(footage, tmp_path, fmt, rate_name):
+    info, rate = footage[rate_name], RATES[rate_name]
+    exported = export_timeline(kept_project(info), tmp_path / f"sortie é.{fmt}").path
+    timeline, sources = import_timeline(exported)
+    assert list(sources) == [info.path]
+    assert sources[info.path] == info
+    snapped = [(to_ms(to_frames(s, rate), rate), to_ms(to_frames(e, rate), rate)) for s, e in KEPT]
+    assert [(c.source, c.source_in, c.source_out) for c in timeline.clips] == [
+        (info.path, s, e) for s, e in snapped]
+
+
+@pytest.mark.parametrize("fmt", ["edl", "xml", "fcpxml", "otio"])
+def test_import_finds_media_moved_next_to_the_timeline(footage, tmp_path, fmt):
+    info = footage["29.97"]
+    exported = export_timeline(kept_project(info), tmp_path / f"cut.{fmt}").path
+    elsewhere = tmp_path / "moved here"
+    elsewhere.mkdir()
+    shutil.copy(info.path, elsewhere / Path(info.path).name)
+    text = exported.read_text(encoding="utf-8")
+    old_folder = str(Path(info.path).parent)
+    text = text.replace(old_folder, "/no/such/folder").replace(
+        Path(old_folder).as_uri(), "file:///no/such/folder")
+    (elsewhere / exported.name).write_text(text, encoding="utf-8")
+    timeline, sources = import_timeline(elsewhere / exported.name)
+    moved = str((elsewhere / Path(info.path).name).resolve())
+    assert list(sources) == [moved]
+    assert len(timeline.clips) == 3
+    assert timeline.clips[0].source_in == to_ms(to_frames(KEPT[0][0], RATES["29.97"]),
+                                                RATES["29.97"])
+
+
+def test_import_says_which_media_is_missing(footage, tmp_path):
+    exported = export_timeline(kept_project(footage["25"]), tmp_path / "cut.edl").path
+    lonely = tmp_path / "alone"
+    lonely.mkdir()
+    text = exported.read_text(encoding="utf-8").replace(str(Path(footage["25"].path).parent),
+                                                        "/gone")
+    (lonely / "cut.edl").write_text(text, encoding="utf-8")
+    with pytest.raises(VoiceEditError, match="prise é 25.mp4.*next to cut.edl"):
+        import_timeline(lonely / "cut.edl")
+
+
+def test_import_refuses_unknown_files(tmp_path):
+    other = tmp_path / "edit.aaf"
+    other.write_text("x")
+    with pytest.raises(VoiceEditError, match="I can't import .aaf files; I can import otio, edl"):
+        import_timeline(other)
+
+
+def test_fcpxml_reader_is_exact_at_ntsc_rates(footage, tmp_path):
+    info = footage["23.976"]
+    exported = export_timeline(kept_project(info), tmp_path / "cut.fcpxml").path
+    document = read_fcpxml(exported.read_text(encoding="utf-8"))
+    assert clip_frames(document.tracks[0]) == expected_frames(RATES["23.976"])
+    assert 'frameDuration="1001/24000s"' in exported.read_text(encoding="utf-8")
+
+
+# --- never overwrite; clear sentences for what we can't do ----------------------------------
+
+
+def test_never_overwrites_without_force(footage, tmp_path):
+    project = kept_project(footage["25"])
+    target = tmp_path / "cut.edl"
+    target.write_text("my own notes")
+    with pytest.raises(VoiceEditError, match="cut.edl already exists; use --force"):
+        export_timeline(project, target)
+    assert target.read_text() == "my own notes"
+    export_timeline(project, target, force=True)
+    assert target.read_text().startswith("TITLE: cut\nFCM: NON-DROP FRAME")
+    assert [p.name for p in tmp_path.iterdir()] == ["cut.edl"]  # no temporary left behind
+
+
+def test_never_overwrites_a_source_or_the_project(footage, tmp_path):
+    info = footage["25"]
+    before = Path(info.path).read_bytes()
+    with pytest.raises(VoiceEditError, match="one of the project's own files"):
+        export_timeline(kept_project(info), Path(info.path), format="edl", force=True)
+    assert Path(info.path).read_bytes() == before
+    project_file = tmp_path / "interview.voiceedit"
+    project_file.write_text("{}")
+    with pytest.raises(VoiceEditError, match="never write over it"):
+        export_timeline(kept_project(info), project_file, format="otio", force=True,
+                        project_path=project_file)
+    assert project_file.read_text() == "{}"
+
+
+def test_unknown_formats_get_a_sentence(footage, tmp_path):
+    project = kept_project(footage["25"])
+    with pytest.raises(VoiceEditError) as suffix:
+        export_timeline(project, tmp_path / "cut.mov")
+    assert str(suffix.value) == (
+        "I can't export .mov files; I can export otio, edl, xml, fcpxml, mlt, srt, vtt, txt, md."
+    )
+    with pytest.raises(VoiceEditError, match="I can't export avid bin; I can export otio"):
+        export_timeline(project, tmp_path / "cut", format="avid bin")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_format_named_or_heard(footage, tmp_path):
+    project = kept_project(footage["25"])
+    result = export_timeline(project, tmp_path / "for resolve", format="Final Cut 7")
+    assert result.path.name == "for resolve.xml"
+    assert result.message == "Exported three clips, two point seven seconds, to for resolve.xml."
+    assert export_timeline(project, tmp_path / "b", format="E.D.L.").path.suffix == ".edl"
