@@ -20,6 +20,8 @@ import pysubs2
 import pytest
 import webvtt
 
+from voiceedit import act
+from voiceedit.act import SessionState
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.transcript import Transcript, Word
 from voiceedit.interchange import export_timeline, import_timeline
@@ -27,8 +29,9 @@ from voiceedit.interchange.edl import write_edl
 from voiceedit.interchange.fcpxml import read_fcpxml
 from voiceedit.interchange.otio_convert import standard_rate, to_frames, to_ms
 from voiceedit.media.probe import MediaInfo, probe
-from voiceedit.project import Project, Source
+from voiceedit.project import Project, Source, load_project, save_project
 from voiceedit.timeline.model import Clip, Timeline
+from voiceedit.understand.command import Command
 
 RATES = {
     "25": Fraction(25),
@@ -484,3 +487,59 @@ def test_format_named_or_heard(footage, tmp_path):
     assert result.path.name == "for resolve.xml"
     assert result.message == "Exported three clips, two point seven seconds, to for resolve.xml."
     assert export_timeline(project, tmp_path / "b", format="E.D.L.").path.suffix == ".edl"
+
+
+# --- the command line and the spoken action -------------------------------------------------
+
+
+@pytest.fixture
+def saved_project(footage, tmp_path) -> Path:
+    path = tmp_path / "interview.voiceedit"
+    save_project(path, kept_project(footage["25"]))
+    return path
+
+
+def test_cli_export_and_its_refusals(saved_project, voiceedit_cli, footage):
+    out = saved_project.parent / "pour Resolve.edl"
+    done = voiceedit_cli("export", str(saved_project), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "Exported three clips, two point seven seconds, to pour Resolve.edl.\n"
+    assert clip_frames(read_back(out, RATES["25"]).tracks[0]) == expected_frames(RATES["25"])
+    first = out.read_bytes()
+    again = voiceedit_cli("export", str(saved_project), "-o", str(out))
+    assert (again.returncode, again.stderr) == (
+        1, "pour Resolve.edl already exists; use --force to replace it.\n")
+    forced = voiceedit_cli("export", str(saved_project), "-o", str(out), "--force")
+    assert forced.returncode == 0 and out.read_bytes() == first
+    unknown = voiceedit_cli("export", str(saved_project), "-o", str(out.with_suffix(".mov")))
+    assert unknown.returncode == 1
+    assert unknown.stderr.startswith("I can't export .mov files; I can export otio, edl,")
+    source = voiceedit_cli("export", str(saved_project), "-o", footage["25"].path,
+                           "--format", "edl", "--force")
+    assert source.returncode == 1 and "never write over it" in source.stderr
+
+
+def test_spoken_export_writes_beside_the_project_and_asks_before_replacing(saved_project):
+    state = SessionState(load_project(saved_project), saved_project)
+    done = act.run(state, Command("export", {"format": "edl"}, heard="export as EDL"))
+    assert done.message == "Exported three clips, two point seven seconds, to interview.edl."
+    assert not done.changed and done.question is None
+    written = saved_project.with_suffix(".edl")
+    assert clip_frames(read_back(written, RATES["25"]).tracks[0]) == expected_frames(RATES["25"])
+    written.write_text("an older export")
+    asked = act.run(state, Command("export", {"format": "edl"}, heard="export as EDL"))
+    assert asked.message == "interview.edl already exists. Replace it? Say yes or no."
+    assert asked.question is not None and asked.question.kind == "confirm"
+    assert written.read_text() == "an older export"
+    replaced = act.run(asked.state, asked.question.command)  # what the session runs on "yes"
+    assert replaced.message.startswith("Exported three clips")
+    assert written.read_text().startswith("TITLE: interview\n")
+    with pytest.raises(VoiceEditError, match="^There are no transcribed words in this edit"):
+        act.run(state, Command("export", {"format": "srt"}, heard="export subtitles"))
+    assert not saved_project.with_suffix(".srt").exists()
+
+
+def test_spoken_export_of_an_unknown_format(saved_project):
+    state = SessionState(load_project(saved_project), saved_project)
+    with pytest.raises(VoiceEditError, match="I can't export avid; I can export otio, edl"):
+        act.run(state, Command("export", {"format": "avid"}, heard="export as avid"))

@@ -31,6 +31,7 @@ from voiceedit.interchange.otio_convert import frame_ranges, to_otio
 from voiceedit.media.probe import MediaInfo
 from voiceedit.project import Project
 from voiceedit.timeline.model import Timeline
+from voiceedit.timeline.words import TimelineWord
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _otio_writer(adapter: str) -> Callable[[Edit], Written]:
     return _timeline_writer(write)
 
 
-def _words(edit: Edit) -> list[captions.KeptWord]:
+def _words(edit: Edit) -> list[TimelineWord]:
     words = captions.kept_words(edit.timeline, edit.transcripts.values())
     if not words:
         raise VoiceEditError(
