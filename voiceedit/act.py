@@ -40,7 +40,9 @@ MAX_CHOICES = 5  # more matches than this: ask for more words rather than read a
 DEFAULT_PAUSE_LONGER, DEFAULT_PAUSE_TO = 1000, 500  # ms, "shorten pauses" said bare
 
 # Modules whose import registers more actions, one a line (render, export, playback).
-ACTION_MODULES: list[str] = []
+ACTION_MODULES: list[str] = [
+    "voiceedit.cli.interchange",
+]
 
 
 @dataclass(frozen=True)
