@@ -35,6 +35,11 @@ class GrammarError(VoiceEditError):
 @dataclass(frozen=True)
 class Word:
     text: str  # normalised: lower case, no punctuation or apostrophes
+    written: str = ""  # as in the file ("what's", "I"), for examples; empty: same as text
+
+    @property
+    def shown(self) -> str:
+        return self.written or self.text
 
 
 @dataclass(frozen=True)
@@ -195,7 +200,7 @@ def _read_header(path: Path) -> tuple[Topic, int]:
 
 def _topic_entries(topics: tuple[Topic, ...]) -> Iterator[ListEntry]:
     for topic in topics:
-        for name in (topic.name, *topic.names):
+        for name in dict.fromkeys((topic.name, *topic.names)):
             yield ListEntry(name, tuple(words(name)), topic.name)
 
 
@@ -321,7 +326,9 @@ class _Parser:
             return [self._slot(token[1:-1].strip())]
         if token.startswith("{"):
             return [self._list_choice(token[1:-1].strip())]
-        return [Word(text) for text in words(token)]
+        found = words(token)
+        written = token if len(found) == 1 and found[0] != token else ""
+        return [Word(text, written) for text in found]
 
     def _peek(self) -> str | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -427,32 +434,38 @@ def required_words(pattern: tuple[Element, ...]) -> frozenset[str]:
 
 # ---------------------------------------------------------------------------- examples
 
-# Values put into slots when a rule is said as an example ("delete clip two").
+# Values put into slots when a rule is said as an example, by slot kind and parameter name
+# ("delete from ten seconds to twenty seconds", "shorten ... to half a second").
 EXAMPLE_VALUES = {
-    "time": ("ten seconds", "twenty seconds"),
-    "number": ("two", "three"),
-    "ordinal": ("second", "third"),
-    "quote": ("some words", "other words"),
-}
+    "time": {"": "ten seconds", "end": "twenty seconds", "longer": "two seconds",
+             "to": "half a second", "amount": "two seconds"},
+    "number": {"": "two", "other": "three", "second": "three", "position": "one"},
+    "ordinal": {"": "second", "other": "third", "second": "third", "position": "first"},
+    "quote": {"": "some words", "last": "other words"},
+}  # fmt: skip
+
+
+# Optional words kept in examples so they read as sentences ("clear the selection").
+GLUE_WORDS = frozenset({"the", "from", "at", "a", "an"})
 
 
 def example(rule: Rule, grammar: Grammar | None = None) -> str:
-    """The rule's plainest spoken form: first alternatives, optional words left out unless
-    that would leave a single word ("undo that", not "undo"). With a grammar, slots are
-    filled with example values ("delete clip two"); without, they stay as `<number>`."""
+    """The rule's plainest spoken form: first alternatives, optional words left out (but
+    articles and "from", "at") unless that would leave a single word ("undo that", not
+    "undo"). With a grammar, slots are filled with example values ("delete clip two");
+    without, they stay as `<number>`."""
     form = _first_form(rule.pattern, optional=False)
     if len(form) < 2:
         form = _first_form(rule.pattern, optional=True)
-    used: dict[str, int] = {}
+    params = iter(rule.params)
     out = []
     for element in form:
         if isinstance(element, Word):
-            out.append(element.text)
+            out.append(element.shown)
         elif grammar is None:
             out.append(f"<{element.kind}>")
         else:
-            count = used[element.kind] = used.get(element.kind, -1) + 1
-            out.append(example_value(element.kind, count, grammar))
+            out.append(example_value(element.kind, next(params, ""), grammar))
     return " ".join(out)
 
 
@@ -460,14 +473,20 @@ def _first_form(pattern: tuple[Element, ...], optional: bool) -> list[Word | Slo
     form: list[Word | Slot] = []
     for element in pattern:
         if isinstance(element, Choice):
-            if () in element.options and not optional:
+            first = next(option for option in element.options if option)
+            glue = len(first) == 1 and isinstance(first[0], Word) and first[0].text in GLUE_WORDS
+            if () in element.options and not (optional or glue):
                 continue
-            form.extend(_first_form(next(o for o in element.options if o), optional))
+            form.extend(_first_form(first, optional))
         else:
             form.append(element)
     return form
 
 
-def example_value(kind: str, count: int, grammar: Grammar) -> str:
-    values = EXAMPLE_VALUES.get(kind) or tuple(e.spoken for e in grammar.slot_list(kind).entries)
-    return values[min(count, len(values) - 1)] if values else kind
+def example_value(kind: str, param: str, grammar: Grammar) -> str:
+    """An example of what a slot takes: by parameter, else by kind, else the list's first."""
+    if kind in EXAMPLE_VALUES:
+        values = EXAMPLE_VALUES[kind]
+        return values.get(param, values[""])
+    entries = grammar.slot_list(kind).entries
+    return entries[0].spoken if entries else kind

@@ -309,6 +309,13 @@ class _Utterance:
         heard = self.bare[position]
         if heard == word:
             yield position + 1, 1.0, False
+        spelled = self.bare[position : position + len(word)]
+        if (
+            len(word) > 1
+            and all(len(letter) == 1 for letter in spelled)
+            and "".join(spelled) == word
+        ):
+            yield position + len(word), 1.0, False  # spelled out: "e d l" is edl
         for form in self.language.misheard.get(word, ()):
             if tuple(self.bare[position : position + len(form)]) == form:
                 yield position + len(form), MISHEARD_QUALITY, True
@@ -321,7 +328,8 @@ class _Utterance:
                 quality *= KNOWN_WORD_FACTOR
             if quality >= FUZZY_MIN:
                 yield position + 1, quality, True
-        if position + 1 < self.n and not self.bare[position + 1][:1].isdigit():
+        following = self.bare[position + 1] if position + 1 < self.n else ""
+        if following and word not in (heard, following) and not following[:1].isdigit():
             quality = float(self.similar[self.n + position, column])
             if quality >= FUZZY_MIN:
                 yield position + 2, quality, True
@@ -425,7 +433,7 @@ def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
 def _fill(form: str, grammar: Grammar) -> str:
     """A form with its `<slots>` replaced by example values, for comparing with heard text."""
     return " ".join(
-        example_value(word[1:-1], 0, grammar) if word.startswith("<") else word
+        example_value(word[1:-1], "", grammar) if word.startswith("<") else word
         for word in form.split()
     )
 
