@@ -26,7 +26,6 @@ COMMAND_MODULES = [
     "voiceedit.cli.transcribe",
     "voiceedit.cli.demo",
     "voiceedit.cli.render",
-    "voiceedit.cli.edit",
     "voiceedit.cli.interchange",
     "voiceedit.cli.help",
 ]
