@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from fractions import Fraction
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import opentimelineio as otio
@@ -168,6 +169,18 @@ def test_urls_are_percent_encoded_and_edl_paths_plain(footage, tmp_path):
     assert f"<pathurl>{encoded}</pathurl>" in xml
     assert f'src="{encoded}"' in fcpxml
     assert f"* FROM CLIP: {info.path}\n" in edl
+
+
+@pytest.mark.parametrize("rate_name", ["29.97", "25"])
+def test_fcp7_sequence_has_the_source_size_and_rate(footage, tmp_path, rate_name):
+    xml = export_timeline(kept_project(footage[rate_name]), tmp_path / "cut.xml").path
+    sequence = ElementTree.parse(xml).find(".//sequence")
+    characteristics = sequence.find("./media/video/format/samplecharacteristics")
+    assert (characteristics.findtext("width"), characteristics.findtext("height")) == (
+        "320", "180")
+    timebase, ntsc = ("30", "TRUE") if rate_name == "29.97" else ("25", "FALSE")
+    for rate in (characteristics.find("rate"), sequence.find("rate")):
+        assert (rate.findtext("timebase"), rate.findtext("ntsc")) == (timebase, ntsc)
 
 
 def test_edl_events_reels_and_rate_lines(footage, music, tmp_path):

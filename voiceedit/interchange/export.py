@@ -1,7 +1,8 @@
 """`export_timeline`: the edit written for another editor, as captions, or as a transcript.
 
 The format comes from the file's suffix or is named. Timelines go through OpenTimelineIO
-(`.otio`, `.xml` by otio-fcp-adapter, `.edl` by otio-cmx3600-adapter with fixes in edl.py);
+(`.otio`; `.xml` by otio-fcp-adapter and `.edl` by otio-cmx3600-adapter, each with the fixes
+in its module);
 `.fcpxml` and `.mlt` are written by their own modules because the adapters get rates and
 profiles wrong; `.srt`, `.vtt`, `.txt` and `.md` come from the words the edit keeps.
 
@@ -25,6 +26,7 @@ from voiceedit.errors import VoiceEditError
 from voiceedit.hear.transcript import Transcript
 from voiceedit.interchange import captions, transcript_text
 from voiceedit.interchange.edl import write_edl
+from voiceedit.interchange.fcp7 import write_fcp7_xml
 from voiceedit.interchange.fcpxml import write_fcpxml
 from voiceedit.interchange.mlt import write_mlt
 from voiceedit.interchange.otio_convert import frame_ranges, to_otio
@@ -125,7 +127,7 @@ FORMATS = {
     "otio": Format("OpenTimelineIO", ".otio", "OpenTimelineIO", _otio_writer("otio_json")),
     "edl": Format("EDL", ".edl", "CMX 3600 edit decision list", _timeline_writer(write_edl)),
     "xml": Format("FCP7 XML", ".xml", "Final Cut Pro 7 XML, for Premiere and Resolve",
-                  _otio_writer("fcp_xml")),
+                  _timeline_writer(write_fcp7_xml)),
     "fcpxml": Format("FCPXML", ".fcpxml", "Final Cut Pro X XML", _timeline_writer(write_fcpxml)),
     "mlt": Format("MLT", ".mlt", "MLT XML, for Shotcut, Kdenlive and melt",
                   _timeline_writer(write_mlt)),
