@@ -609,6 +609,33 @@ def set_verbosity(state: SessionState, level: str) -> Outcome:
     return Outcome(state.with_project(verbosity=chosen), f"Answers are now {chosen}.")
 
 
+HELP_EXAMPLES = 8  # example commands said for a topic; asked twice, all of them
+
+
+@action("help")
+def help_(state: SessionState, topic: str | None = None) -> Outcome:
+    """What can be said, from the grammar files themselves."""
+    from voiceedit.understand.grammar import example, load_grammar
+
+    grammar = load_grammar()
+    if topic is None:
+        topics = "; ".join(f"{t.names[0] if t.names else t.name}, {t.about}"
+                           for t in grammar.topics)
+        return Outcome(state, f"Say help with, then a topic: {topics}.")
+    wanted = topic.strip().lower()
+    found = next((t for t in grammar.topics if wanted == t.name or wanted in t.names), None)
+    if found is None:
+        raise VoiceEditError(f"I have no help about {topic}. Say help for the topics.")
+    examples: dict[str, str] = {}
+    for rule in grammar.rules:
+        if rule.topic == found.name and rule.action not in examples:
+            examples[rule.action] = example(rule, grammar)
+    said = list(examples.values())
+    if not _asked_twice(state, "help"):
+        said = said[:HELP_EXAMPLES]
+    return Outcome(state, f"{describe.capitalize(found.about)}. Say: {'; '.join(said)}.")
+
+
 # --- history -------------------------------------------------------------------------------
 
 

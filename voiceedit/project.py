@@ -21,6 +21,7 @@ import json
 import os
 import tempfile
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -88,29 +89,34 @@ class Project:
         return replace(self, sources=self.sources + (source,))
 
 
-def make_source(path: str | Path, model: str = "tiny.en") -> Source:
+def make_source(path: str | Path, model: str = "tiny.en",
+                progress: Callable[[float], None] | None = None) -> Source:
     """Probe and transcribe one media file (the transcription is cached by content)."""
     media = probe(path)
     if not media.has_audio:
         return Source(media, Transcript(media.path, media.duration, ()))
     from voiceedit.hear.transcribe import transcribe  # heavy: loads Whisper only when needed
 
-    return Source(media, transcribe(media.path, model=model))
+    return Source(media, transcribe(media.path, model=model, progress=progress))
 
 
-def new_project(path: str | Path, media: list[str | Path], model: str = "tiny.en") -> Project:
-    """Create and save a project over `media` (each whole, in order); never overwrites."""
+def check_new_path(path: str | Path) -> Path:
+    """Where a new project may go: not over an existing file, in a folder that exists."""
     file = Path(path)
     if file.exists():
         raise VoiceEditError(f"{file.name} already exists; choose another project name.")
-    if not media:
+    if not file.parent.is_dir():
+        raise VoiceEditError(f"There is no folder {file.parent} to put {file.name} in.")
+    return file
+
+
+def create_project(path: str | Path, sources: list[Source]) -> Project:
+    """Save a new project over `sources` (each whole, in order, each once)."""
+    file = check_new_path(path)
+    if not sources:
         raise VoiceEditError("Name at least one media file for the project.")
-    sources: list[Source] = []
-    for item in media:
-        source = make_source(item, model)
-        if all(s.path != source.path for s in sources):
-            sources.append(source)
-    project = Project.start(tuple(sources))
+    unique = {source.path: source for source in sources}
+    project = Project.start(tuple(unique.values()))
     save_project(file, project)
     return project
 

@@ -34,11 +34,12 @@ def capitalize(text: str) -> str:
 
 
 def quoted(text: str, limit: int = QUOTE_WORDS) -> str:
-    """'um so anyway', shortened to `limit` words with an ellipsis."""
+    """'um so anyway', shortened to `limit` words with an ellipsis; no closing punctuation
+    (the sentence around it has its own)."""
     words = text.split()
     if len(words) > limit:
-        return "'" + " ".join(words[:limit]) + " …'"
-    return "'" + " ".join(words) + "'"
+        return "'" + " ".join(words[:limit]).rstrip(",.;:!?") + " …'"
+    return "'" + " ".join(words).rstrip(",.;:!?") + "'"
 
 
 def clips_and_length(state: SessionState) -> str:
@@ -102,7 +103,7 @@ def position(state: SessionState, full: bool = False) -> str:
         if full:
             start = timeline.clip_start(index)
             end = start + timeline.clips[index].duration
-            where += f", which runs from {say_time(start)} to {say_time(end)}"
+            where += f", {_span(start, end)}"
             where += _source_name(state, index, always=True)
     words = _words_from(state, playhead, POSITION_WORDS_FULL if full else POSITION_WORDS)
     sentence = f"{where}: {quoted(words, 99)}." if words else f"{where}."
@@ -140,13 +141,20 @@ def timeline(state: SessionState, full: bool = False) -> str:
         end = start + clips[index].duration
         inside = words.between(start, end)
         said = words.text(range(inside.start, min(inside.stop, inside.start + CLIP_WORDS)))
-        text = f"Clip {say_number(index + 1)}, {say_time(start)} to {say_time(end)}"
-        text += _source_name(state, index)
+        text = f"Clip {say_number(index + 1)}, {_span(start, end)}" + _source_name(state, index)
         sentences.append(f"{text}: {quoted(said, 99)}." if said else f"{text}, no speech.")
     if shown < len(clips):
         sentences.append(f"And {say_count(len(clips) - shown, 'more clip')}; say read the "
                          "timeline again to hear all of them.")
     return " ".join(sentences)
+
+
+def _span(start: int, end: int) -> str:
+    """ "twelve seconds to twenty seconds", or for a clip too short for that to tell apart,
+    "nineteen seconds, zero point six seconds long"."""
+    if say_time(start) == say_time(end):
+        return f"{say_time(start)}, {say_time(end - start)} long"
+    return f"{say_time(start)} to {say_time(end)}"
 
 
 def selection(state: SessionState, full: bool = False) -> str:

@@ -25,6 +25,7 @@ from voiceedit.timeline.model import Timeline
 _PUNCTUATION = re.compile(r"[^\w' ]+")
 SENTENCE_PAUSE = 1000  # ms of silence that ends a sentence even without a full stop
 SENTENCE_END = (".", "?", "!")
+SNAP_TO_JOIN = 1000  # ms: a clip join this close to a word is where a cut next to it goes
 
 
 def normalize(text: str) -> str:
@@ -76,6 +77,7 @@ class TimelineWords:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.clips: list[int] = []
+        self._clip_starts = [timeline.clip_start(i) for i in range(len(timeline.clips) + 1)]
         for number, clip in enumerate(timeline.clips):
             words = sources.get(clip.source)
             if words is None:
@@ -136,13 +138,26 @@ class TimelineWords:
         return self.ends[index], max(following, self.ends[index])
 
     def cut_before(self, index: int) -> int:
-        """Where to cut so that word `index` starts the kept part: the middle of the silence
-        before it, so neither it nor the word before loses a syllable."""
+        """Where to cut so that word `index` starts the kept part: in the silence before it,
+        so neither it nor the word before loses a syllable. The middle of that silence, or
+        the clip join inside it if there is one near the word: cutting there again leaves
+        no sliver of the other clip behind."""
         low, high = self.gap_before(index)
+        join = self._clip_starts[self.clips[index]]
+        if low <= join:
+            if high - join <= SNAP_TO_JOIN:
+                return join
+            low = join  # a long silent stretch before the word: keep its first half
         return (low + high) // 2
 
     def cut_after(self, index: int, duration: int) -> int:
+        """Where to cut so that word `index` ends the kept part (see `cut_before`)."""
         low, high = self.gap_after(index, duration)
+        join = self._clip_starts[self.clips[index] + 1]
+        if join <= high:
+            if join - low <= SNAP_TO_JOIN:
+                return join
+            high = join
         return (low + high) // 2
 
     def sentence_end(self, first: int) -> int:
