@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "voiceedit.cli.transcribe",
     "voiceedit.cli.demo",
     "voiceedit.cli.render",
+    "voiceedit.cli.edit",
     "voiceedit.cli.interchange",
     "voiceedit.cli.help",
 ]
