@@ -373,6 +373,25 @@ def test_captions_parse_and_hold_the_kept_words_at_their_times(interview, sample
         previous_end = end
 
 
+@pytest.mark.slow
+def test_captions_of_a_whisper_transcript_after_deleting_a_take(sample_video,
+                                                                 sample_transcript, tmp_path):
+    """What a user gets: Whisper's words, the earlier take deleted, captions of the rest."""
+    info = probe(sample_video)
+    words = sample_transcript.words
+    texts = [w.text.strip(".,").lower() for w in words]
+    take = next(i for i in range(len(texts)) if texts[i:i + 3] == ["you", "don't", "need"])
+    end = take + next(i for i, w in enumerate(words[take:]) if w.text.endswith("."))
+    clips = [Clip(info.path, 0, words[take].start), Clip(info.path, words[end].end,
+                                                            info.duration)]
+    project = project_of([info], clips, {info.path: sample_transcript})
+    subs = pysubs2.load(str(export_timeline(project, tmp_path / "cut.srt").path))
+    shown = " ".join(e.plaintext.replace("\n", " ") for e in subs).split()
+    assert shown == [w.text for w in words[:take] + words[end + 1:]]
+    assert " ".join(shown).lower().count("need an expensive camera") == 1
+    assert subs[-1].end <= project.timeline.duration
+
+
 def test_transcript_text_and_markdown(interview, sample_truth, tmp_path):
     project, kept = interview_cut(interview, sample_truth)
     text = export_timeline(project, tmp_path / "script.txt").path.read_text(encoding="utf-8")
