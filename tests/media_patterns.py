@@ -1,0 +1,124 @@
+"""Test media with a known pattern: white flash frames on black, a beep at each flash.
+
+After a render, finding the flashes and the beeps again tells whether every cut landed on
+the right frame and whether sound and picture are still together. Frames are decoded with
+PyAV; a frame is a flash when its mean brightness is over half, a beep starts where the
+sound first rises above a fifth of full scale after silence.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+from voiceedit.timeline.model import Timeline
+
+FLASHES = (15, 40, 73, 100, 131, 160)  # frame numbers of a 6 s, 30 fps pattern
+# x264 with B-frame pyramids (reorder delay 2) and a keyframe every second.
+X264_BFRAMES = "bframes=3:b-pyramid=normal:keyint=30:min-keyint=30:scenecut=0"
+
+
+def make_pattern(path: Path, *, seconds: float = 6, rate: int = 30, flashes=FLASHES,
+                 size: str = "320x180", audio: bool = True, video: bool = True,
+                 codec: tuple[str, ...] | None = None) -> Path:
+    """Write the pattern: `flashes` are frame numbers at `rate`; beeps last one frame."""
+    inputs: list[str] = []
+    if video:
+        enable = "+".join(f"eq(n\\,{f})" for f in flashes)
+        inputs += ["-f", "lavfi", "-i",
+                   f"color=c=black:s={size}:r={rate}:d={seconds},"
+                   f"drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='{enable}'"]
+    if audio:
+        beeps = "+".join(f"between(t\\,{f / rate:.6f}\\,{(f + 1) / rate - 0.002:.6f})"
+                         for f in flashes)
+        inputs += ["-f", "lavfi", "-i",
+                   f"aevalsrc='({beeps})*0.8*sin(2*PI*1000*t)':s=48000:d={seconds}"]
+    if codec is None:
+        codec = ("-c:v", "libx264", "-preset", "ultrafast", "-x264-params", X264_BFRAMES,
+                 "-pix_fmt", "yuv420p") if video else ()
+    if audio and path.suffix != ".wav":
+        codec = (*codec, "-c:a", "aac")
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *inputs, *codec, str(path)], check=True)
+    return path
+
+
+@dataclass(frozen=True)
+class Seen:
+    flashes: list[int]  # frame numbers where a run of bright frames begins
+    frames: int  # video frames decoded
+    frame_rate: Fraction | None
+    beeps: list[float]  # seconds where a beep begins
+    audio_seconds: float  # decoded sound, priming removed
+
+    def flash_seconds(self) -> list[float]:
+        return [float(f / self.frame_rate) for f in self.flashes]
+
+
+def look_and_listen(path: Path) -> Seen:
+    flashes, frames, rate = [], 0, None
+    with av.open(str(path)) as container:
+        if container.streams.video:
+            stream = container.streams.video[0]
+            rate = Fraction(stream.average_rate)
+            bright_before = False
+            for frames, frame in enumerate(container.decode(stream), start=1):
+                bright = frame.to_ndarray(format="gray").mean() > 128
+                if bright and not bright_before:
+                    flashes.append(frames - 1)
+                bright_before = bright
+    beeps, seconds = [], 0.0
+    with av.open(str(path)) as container:
+        if container.streams.audio:
+            stream = container.streams.audio[0]
+            sound = np.concatenate([_loudness(f) for f in container.decode(stream)])
+            seconds = len(sound) / stream.rate
+            loud = np.flatnonzero(sound > 0.2)
+            if len(loud):
+                starts = loud[np.insert(np.diff(loud) > stream.rate // 100, 0, True)]
+                beeps = [s / stream.rate for s in starts]
+    return Seen(flashes, frames, rate, beeps, seconds)
+
+
+def _loudness(frame: av.AudioFrame) -> np.ndarray:
+    """Per sample, the loudest channel, scaled to 0..1."""
+    samples = frame.to_ndarray()
+    if not frame.format.is_planar:  # interleaved: one row of channels * samples
+        samples = samples.reshape(-1, len(frame.layout.channels)).T
+    if samples.dtype.kind == "i":
+        samples = samples / np.iinfo(samples.dtype).max
+    return np.abs(samples).max(axis=0)
+
+
+def expected_flashes(timeline: Timeline, flashes: dict[str, tuple[int, ...]],
+                     rate: int = 30) -> list[int]:
+    """Output frame numbers of the source flashes a timeline keeps.
+
+    The rule under test: clip boundaries fall on the output frame nearest their timeline
+    time, and a clip starts at the source frame nearest its in point.
+    """
+    found = []
+    for index, clip in enumerate(timeline.clips):
+        first = round(timeline.clip_start(index) * rate / 1000)
+        last = round((timeline.clip_start(index) + clip.duration) * rate / 1000)
+        source_first = round(clip.source_in * rate / 1000)
+        found += [first + f - source_first for f in flashes.get(clip.source, ())
+                  if source_first <= f < source_first + last - first]
+    return found
+
+
+def expected_frames(timeline: Timeline, rate: int = 30) -> int:
+    return round(timeline.duration * rate / 1000)
+
+
+def assert_in_sync(seen: Seen, tolerance: float | None = None) -> None:
+    """Every flash has its beep and every beep its flash, within one frame."""
+    tolerance = tolerance if tolerance is not None else float(1 / seen.frame_rate)
+    flashes = seen.flash_seconds()
+    assert len(seen.beeps) == len(flashes), (seen.beeps, flashes)
+    for beep, flash in zip(seen.beeps, flashes, strict=True):
+        assert abs(beep - flash) <= tolerance, (beep, flash)
