@@ -114,7 +114,7 @@ def _digits(tokens: list[str], sound_alikes: bool) -> list[str]:
     out: list[str] = []
     run: list[str] = []
     for token in tokens:
-        if token in _UNIT_MS or token in _FRACTIONS or token in ("and", "a", "an"):
+        if token in _UNIT_MS or token in _FRACTIONS:
             out.extend(_convert(run))
             out.append(token)
             run = []
