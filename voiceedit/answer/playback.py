@@ -25,12 +25,23 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from voiceedit.act import (
+    Outcome,
+    SessionState,
+    action,
+    need_selection,
+    need_timeline,
+    resolve_time,
+)
 from voiceedit.answer.outputs import AudioOutput, DeviceOutput
+from voiceedit.answer.spoken_time import say_time
 from voiceedit.errors import VoiceEditError
 from voiceedit.timeline.model import Timeline
+from voiceedit.understand.command import SpokenTime
 
 PLAYBACK_RATE = 48_000
 AROUND_CUT_MS = 2_000
@@ -101,8 +112,6 @@ def decode_piece(piece: Piece, rate: int = PLAYBACK_RATE) -> np.ndarray:
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True)
     if result.returncode != 0 and "does not contain any stream" not in result.stderr.decode():
-        if "No such file" in result.stderr.decode():
-            raise VoiceEditError(f"The source {piece.source} is gone, so I cannot play it.")
         raise VoiceEditError(f"Could not decode the sound of {piece.source}.")
     audio = np.frombuffer(result.stdout, dtype=np.float32)[:count]
     return np.pad(audio, (0, count - len(audio)))
@@ -162,6 +171,7 @@ class Player:
         self._handed = 0  # samples given to the output for the current playback
         self._base = 0  # the output's played_samples when this playback began
         self._playing = False
+        self._interrupted_at: int | None = None
         self.error: VoiceEditError | None = None  # a decoding failure in the background
 
     @property
@@ -170,7 +180,9 @@ class Player:
             try:
                 self._output = DeviceOutput(self.rate)
             except VoiceEditError as error:
-                raise VoiceEditError(f"{error} So I cannot play the sound.") from error
+                raise VoiceEditError(
+                    f"{str(error).rstrip('.')}, so I cannot play the sound."
+                ) from error
         return self._output
 
     def play(self, timeline: Timeline, start: int, end: int | None = None) -> None:
@@ -178,6 +190,11 @@ class Player:
         end = timeline.duration if end is None else min(end, timeline.duration)
         if start >= end:
             raise VoiceEditError("There is nothing to play there: that is the end.")
+        for source in {piece.source for piece in pieces(timeline, start, end)}:
+            if not Path(source).is_file():
+                raise VoiceEditError(
+                    f"The source {Path(source).name} is gone, so I cannot play it."
+                )
         output = self.output
         self.stop()
         with self._lock:
@@ -187,6 +204,7 @@ class Player:
                 self._released.set()
             self._start, self._end, self._handed, self._base = start, end, 0, 0
             self._playing = True
+            self._interrupted_at = None
             self.error = None
             args = (timeline, start, end, output, self._stopped, self._released)
             self._thread = threading.Thread(target=self._run, args=args, daemon=True)
@@ -238,11 +256,17 @@ class Player:
         heard = self._heard(self._output)
         return min(self._end, self._start + round(heard * 1000 / self.rate))
 
+    def interrupt(self) -> None:
+        """Stop at once for a barge-in; the next `stop()` still says where it stopped."""
+        self._interrupted_at = self.stop()
+
     def stop(self) -> int | None:
-        """Stop; the timeline position reached, or None when nothing was playing."""
+        """Stop; the timeline position reached, or None when nothing was playing (or where
+        an interruption left it, once)."""
         with self._lock:
             if not self._playing:
-                return None
+                position, self._interrupted_at = self._interrupted_at, None
+                return position
             position = self.position
             self._stopped.set()
             self._playing = False
@@ -270,3 +294,61 @@ def get_player() -> Player:
     if _player is None:
         _player = Player()
     return _player
+
+
+# --- the spoken playback actions ------------------------------------------------------------
+# Registered through the act registry like every built-in (act.ACTION_MODULES lists this
+# module). They never change the timeline; "stop" leaves the playhead where the sound
+# stopped, so "stop" then "split here" cuts where you heard it.
+
+
+def _play(state: SessionState, start: int, end: int, message: str) -> Outcome:
+    get_player().play(state.timeline, start, end)
+    return Outcome(state, message)
+
+
+@action("play")
+def play(state: SessionState) -> Outcome:
+    timeline = need_timeline(state)
+    start = state.playhead if state.playhead < timeline.duration else 0  # at the end: again
+    return _play(
+        state.with_project(playhead=start),
+        start,
+        timeline.duration,
+        f"Playing from {say_time(start) if start else 'the start'}.",
+    )
+
+
+@action("play_from")
+def play_from(state: SessionState, time: SpokenTime) -> Outcome:
+    timeline = need_timeline(state)
+    start = resolve_time(state, time)
+    if start >= timeline.duration:
+        raise VoiceEditError("That is the end of the timeline; there is nothing after it to play.")
+    return _play(
+        state.with_project(playhead=start),
+        start,
+        timeline.duration,
+        f"Playing from {say_time(start) if start else 'the start'}.",
+    )
+
+
+@action("play_selection")
+def play_selection(state: SessionState) -> Outcome:
+    need_timeline(state)
+    start, end = need_selection(state)
+    return _play(state, start, end, f"Playing the selection, {say_time(end - start)}.")
+
+
+@action("play_around_cut")
+def play_around_cut(state: SessionState) -> Outcome:
+    join, start, end = around_cut(need_timeline(state), state.playhead)
+    return _play(state, start, end, f"Playing around the cut at {say_time(join)}.")
+
+
+@action("stop_playback")
+def stop_playback(state: SessionState) -> Outcome:
+    position = get_player().stop() if _player is not None else None
+    if position is None:
+        return Outcome(state, "Nothing is playing.")
+    return Outcome(state.with_project(playhead=position), f"Stopped at {say_time(position)}.")

@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "voiceedit.cli.edit",
     "voiceedit.cli.interchange",
     "voiceedit.cli.help",
+    "voiceedit.cli.listen",
 ]
 
 

@@ -1,0 +1,142 @@
+"""`voiceedit listen PROJECT`: edit by voice, hands-free and eyes-free.
+
+Each utterance prints two plain lines, `heard: ...` and `answer: ...`, and the answer is
+spoken. Without a microphone it says so and takes typed commands instead (one a line), or
+`--input FILE...` feeds recorded commands as if spoken.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from voiceedit.answer.outputs import WavFileOutput
+from voiceedit.answer.playback import PLAYBACK_RATE, Player, set_player
+from voiceedit.answer.speakers import VOICES, SpeechSettings, open_speaker
+from voiceedit.cli import cli
+from voiceedit.errors import VoiceEditError
+from voiceedit.hear.keys import KeyReader, key_bytes
+from voiceedit.hear.sources import FileSource, MicrophoneSource
+from voiceedit.hear.vad import UtteranceDetector, make_classifier
+from voiceedit.listen import LiveLoop, LiveSettings, Turn
+from voiceedit.session import Session
+
+
+def _echo(line: str) -> None:
+    click.echo(line)
+    sys.stdout.flush()  # a screen reader or a pipe sees each line as it happens
+
+
+@cli.command("listen")
+@click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("more_inputs", nargs=-1, type=click.Path(path_type=Path), metavar="")
+@click.option("--input", "inputs", multiple=True, type=click.Path(path_type=Path),
+              metavar="FILE...",
+              help="Hear these audio files, in order, instead of the microphone.")
+@click.option("--realtime/--fast", default=True, show_default=True,
+              help="Feed --input files at the pace they were spoken, or as fast as possible.")
+@click.option("--speak-to", type=click.Path(dir_okay=False, path_type=Path),
+              help="Speak the answers into this WAV file (all of them, in order).")
+@click.option("--no-speech", is_flag=True, help="Print the answers only.")
+@click.option("--voice", type=click.Choice(VOICES), default="espeak", show_default=True,
+              help="espeak answers at once; piper sounds natural (about 0.3 s more a sentence).")
+@click.option("--earcons", is_flag=True, help="Short tones: heard, done, not understood, waiting.")
+@click.option("--push-to-talk", "key", metavar="KEY",
+              help="Listen only after KEY is pressed (space, enter, or a character).")
+@click.option("--play-to", type=click.Path(dir_okay=False, path_type=Path),
+              help="Send playback (play, play around the cut, ...) to this WAV file.")
+@click.option("--model", default="tiny.en", show_default=True, help="Whisper model for commands.")
+@click.option("--vad", type=click.Choice(["silero", "webrtc"]), default="silero",
+              show_default=True, help="Voice activity detector.")
+@click.option("--timings", is_flag=True, help="Print how long each answer took.")
+def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[Path, ...],
+                   realtime: bool, speak_to: Path | None, no_speech: bool, voice: str,
+                   earcons: bool, key: str | None, play_to: Path | None, model: str, vad: str,
+                   timings: bool) -> int:
+    """Edit PROJECT by voice: say a command, hear the answer. Say "go to sleep" to pause,
+    "wake up" to go on, "stop listening" (or Ctrl-C) to end; everything is saved as you go."""
+    if more_inputs and not inputs:
+        raise VoiceEditError("Give audio files with --input, for example --input command.wav.")
+    inputs = inputs + more_inputs
+    if key is not None:
+        key_bytes(key)  # a bad key name is an error before anything starts
+    session = Session(project)
+    source = FileSource(inputs, realtime=realtime) if inputs else _microphone()
+    if source is None:
+        return _typed_session(session, SpeechSettings(voice, speak_to, not no_speech))
+    speaker = open_speaker(SpeechSettings(voice, speak_to, not no_speech))
+    if speaker.notice:
+        _echo(speaker.notice)
+    player = Player(WavFileOutput(play_to, PLAYBACK_RATE) if play_to else None, defer=True,
+                    quiet=lambda: not speaker.is_speaking)
+    set_player(player)
+    from voiceedit.hear.command_recognizer import CommandRecognizer
+    from voiceedit.understand.matcher import vocabulary_prompt
+
+    loop = LiveLoop(
+        session, source, CommandRecognizer(model, prompt=vocabulary_prompt()), speaker,
+        _echo, LiveSettings(push_to_talk=key is not None, earcons=earcons), player,
+        UtteranceDetector(make_classifier(vad)),
+    )
+    if timings:
+        loop.on_turn = _print_timing
+    keys = KeyReader(key, loop.keys.press).start() if key is not None else None
+    _echo(f"listening: {source.description}; speech: {speaker.description}.")
+    loop.say(_greeting(project, key))
+    try:
+        loop.run()
+    except KeyboardInterrupt:
+        _echo("Stopped listening. Everything is saved.")
+    finally:
+        if keys is not None:
+            keys.close()
+        player.close()
+        speaker.close()
+        set_player(None)
+    return 0
+
+
+def _greeting(project: Path, key: str | None) -> str:
+    if key is not None:
+        return f"Editing {project.stem}. Press {key}, then say a command."
+    return f"Editing {project.stem}. I'm listening. Say go to sleep to pause."
+
+
+def _microphone() -> MicrophoneSource | None:
+    """The microphone, or None after saying why it can't be used (typed commands follow)."""
+    try:
+        return MicrophoneSource()
+    except VoiceEditError as error:
+        _echo(str(error))
+        _echo("Type commands instead, one a line; an empty line or Ctrl-D ends.")
+        return None
+
+
+def _typed_session(session: Session, settings: SpeechSettings) -> int:
+    """The fallback without a microphone: the same session, typed."""
+    speaker = open_speaker(settings)
+    if speaker.notice:
+        _echo(speaker.notice)
+    try:
+        for line in sys.stdin:
+            if not line.strip():
+                break
+            _echo(f"heard: {line.strip()}")
+            answer = session.handle_text(line.strip())
+            speaker.say(answer.message)
+            _echo(f"answer: {answer.message}")
+            if answer.applied and answer.action == "stop_listening":
+                break
+    except KeyboardInterrupt:
+        _echo("Stopped listening. Everything is saved.")
+    finally:
+        speaker.close()
+    return 0
+
+
+def _print_timing(turn: Turn) -> None:
+    _echo(f"timing: answer began {turn.latency_s:.2f} s after the speech ended "
+          f"(recognise {turn.recognise_s:.2f}, act {turn.handle_s:.2f}, "
+          f"speak {turn.speak_s:.2f}).")

@@ -1,0 +1,337 @@
+"""The live session: audio in, utterances, text, the session, an answer spoken and printed.
+
+    source ──blocks──► UtteranceDetector ──utterance──► CommandRecognizer ──text──►
+    Session.handle_text ──Answer──► printed line + Speaker.say (+ earcon) + pending playback
+
+One thread reads the source block by block; everything for one utterance happens on it, in
+order, so the log reads like the conversation. The microphone keeps capturing into its
+bounded queue meanwhile, and the detector catches up.
+
+Own voice and barge-in (half duplex with barge-in detection). The microphone hears the
+speakers. While the tool speaks or plays, and for `guard_ms` after (the room's echo and the
+device's latency), an utterance that starts then is the tool's own sound and is never taken
+as a command. Barge-in: if, while the tool is sounding, speech goes on for `barge_in_ms` at
+`barge_in_ratio` times the loudness the microphone picked up from the tool in its first
+`learn_ms` (the echo), that is a person talking over it: speech and playback stop at once,
+and that utterance is heard as a command ("stop" while playing stops and says where). We
+chose this over echo cancellation because it needs no knowledge of the room and cannot
+mistake the tool's own words for a command: what overlaps the tool's sound is dropped unless
+it is clearly louder than that sound. With headphones (no echo) any speech barges in.
+
+Modes: continuous listening, with "go to sleep" (only "wake up" is acted on until then) and
+"stop listening"; push-to-talk, where a key press arms the next utterance (see keys.py).
+Quotes ("find ask not") are ordinary commands to the grammar.
+
+Every answer prints as two plain lines, `heard: ...` and `answer: ...`, which a screen
+reader follows line by line. Ctrl-C or "stop listening" ends the loop; the project is
+saved after every command already, and the speech file is closed properly.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from voiceedit.act import Outcome, SessionState, action
+from voiceedit.answer import earcons
+from voiceedit.answer.earcons import Earcon, earcon
+from voiceedit.answer.playback import Player
+from voiceedit.answer.speakers import Speaker
+from voiceedit.errors import VoiceEditError
+from voiceedit.hear.sources import SAMPLE_RATE, AudioSource, Block
+from voiceedit.hear.vad import Utterance, UtteranceDetector, rms
+from voiceedit.session import Answer, Session
+from voiceedit.understand.matcher import understand
+
+ASLEEP_ACTIONS = frozenset({"wake_up", "stop_listening"})
+
+
+# --- the live actions, registered like every other (act.ACTION_MODULES lists this module) ---
+# The loop changes its mode from the Answer's action; outside a live session they only answer.
+
+
+@action("go_to_sleep")
+def go_to_sleep(state: SessionState) -> Outcome:
+    return Outcome(state, "Going to sleep. Say wake up when you need me.")
+
+
+@action("wake_up")
+def wake_up(state: SessionState) -> Outcome:
+    return Outcome(state, "I'm listening.")
+
+
+@action("stop_listening")
+def stop_listening(state: SessionState) -> Outcome:
+    return Outcome(state, "Stopped listening. Everything is saved.")
+
+
+class Recognizer(Protocol):
+    def recognise(self, audio: np.ndarray): ...  # -> Heard(text, ...)
+
+
+@dataclass(frozen=True)
+class LiveSettings:
+    push_to_talk: bool = False
+    earcons: bool = False
+    guard_ms: int = 300
+    barge_in_ms: int = 250
+    barge_in_ratio: float = 2.0  # 6 dB above the echo
+    learn_ms: int = 400
+    floor: float = 0.003  # about -50 dBFS: quieter than this is never a person talking
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One utterance taken as a command, with where the time went (seconds, monotonic)."""
+
+    heard: str
+    answer: Answer | None  # None: nothing recognisable, or ignored while asleep
+    speech_ended: float  # when the source delivered the end of the speech
+    answer_started: float  # when the answer was handed to the speaker
+    recognise_s: float
+    handle_s: float
+    speak_s: float
+    barged_in: bool = False
+
+    @property
+    def latency_s(self) -> float:
+        """End of speech to answer starting: the pause the user hears."""
+        return self.answer_started - self.speech_ended
+
+
+class BargeIn:
+    """Tells a person talking over the tool from the tool's own sound coming back."""
+
+    def __init__(self, settings: LiveSettings, block_ms: float) -> None:
+        self.settings = settings
+        self._learn_blocks = max(1, round(settings.learn_ms / block_ms))
+        self._recent: deque[float] = deque(maxlen=max(1, round(settings.barge_in_ms / block_ms)))
+        self._learning: list[float] = []
+        self.echo = settings.floor
+
+    def reset(self) -> None:
+        """A new stretch of own sound begins: learn its echo again."""
+        self._learning = []
+        self._recent.clear()
+        self.echo = self.settings.floor
+
+    def update(self, level: float, in_speech: bool) -> bool:
+        """Feed one block's loudness while the tool sounds; True when to stop talking."""
+        if len(self._learning) < self._learn_blocks:
+            self._learning.append(level)
+            if len(self._learning) == self._learn_blocks:
+                self.echo = max(self.settings.floor, float(np.percentile(self._learning, 90)))
+            return False
+        self._recent.append(level)
+        if not in_speech:
+            self._recent.clear()
+            return False
+        full = len(self._recent) == self._recent.maxlen
+        return (
+            full
+            and min(self._recent) > 0
+            and np.mean(self._recent) > (self.settings.barge_in_ratio * self.echo)
+        )
+
+
+class PushToTalk:
+    """Armed by a key press (from any thread); the next utterance is taken, then disarmed."""
+
+    def __init__(self) -> None:
+        self._armed = threading.Event()
+
+    def press(self) -> None:
+        self._armed.set()
+
+    @property
+    def armed(self) -> bool:
+        return self._armed.is_set()
+
+    def take(self) -> bool:
+        if self._armed.is_set():
+            self._armed.clear()
+            return True
+        return False
+
+
+class LiveLoop:
+    """Runs one live session until the source ends, "stop listening", or Ctrl-C."""
+
+    def __init__(
+        self,
+        session: Session,
+        source: AudioSource,
+        recognizer: Recognizer,
+        speaker: Speaker,
+        log: Callable[[str], None],
+        settings: LiveSettings = LiveSettings(),
+        player: Player | None = None,
+        detector: UtteranceDetector | None = None,
+        push_to_talk: PushToTalk | None = None,
+    ) -> None:
+        self.session = session
+        self.source = source
+        self.recognizer = recognizer
+        self.speaker = speaker
+        self.log = log
+        self.settings = settings
+        self.player = player
+        self.detector = detector or UtteranceDetector()
+        self.keys = push_to_talk or (PushToTalk() if settings.push_to_talk else None)
+        self.asleep = False
+        self.stopped = False
+        self.turns: list[Turn] = []
+        self.on_turn: Callable[[Turn], None] | None = None  # e.g. print the timings
+        self.ignored = 0  # utterances dropped as the tool's own sound
+        self._arrivals: deque[tuple[int, float]] = deque(maxlen=256)  # (block end, when)
+        self._own_until = -(10**12)  # stream sample where the tool last made a sound
+        self._sounding = False
+        self._barge_in: BargeIn | None = None
+        self._barged_at: int | None = None
+
+    # --- the loop --------------------------------------------------------------------------
+
+    def run(self) -> None:
+        try:
+            for block in self.source.blocks():
+                self._arrivals.append((block.end, time.monotonic()))
+                self._watch_own_sound(block)
+                for utterance in self.detector.feed(block):
+                    self._on_utterance(utterance)
+                    if self.stopped:
+                        return
+            for utterance in self.detector.flush():
+                self._on_utterance(utterance)
+                if self.stopped:
+                    return
+        finally:
+            self.source.close()
+
+    def say(self, message: str, kind: Earcon | None = None) -> float:
+        """Print and speak one answer; returns when it was handed to the speaker."""
+        if kind is not None and self.settings.earcons:
+            self.speaker.play_sound(earcon(kind), earcons.SAMPLE_RATE)
+        self.speaker.say(message)
+        started = time.monotonic()
+        self.log(f"answer: {message}")
+        return started
+
+    # --- own sound and barge-in ------------------------------------------------------------
+
+    def _sounding_now(self) -> bool:
+        playing = self.player is not None and self.player.is_playing
+        return self.speaker.is_speaking or playing
+
+    def _watch_own_sound(self, block: Block) -> None:
+        sounding = self._sounding_now()
+        if sounding and not self._sounding:
+            self._barge_in = BargeIn(self.settings, len(block.audio) * 1000 / SAMPLE_RATE)
+        self._sounding = sounding
+        if not sounding:
+            return
+        self._own_until = block.end
+        if self._barge_in.update(rms(block.audio), self.detector.in_speech):
+            self.speaker.stop()
+            if self.player is not None:
+                self.player.interrupt()
+            self._barged_at = block.end
+            self._sounding = False
+            self._own_until = block.end - self.settings.guard_ms * SAMPLE_RATE // 1000
+
+    def _is_own_sound(self, utterance: Utterance) -> bool:
+        if self._barged_at is not None and utterance.start <= self._barged_at <= utterance.decided:
+            return False  # talked over the tool: that is the user
+        return utterance.start < self._own_until + self.settings.guard_ms * SAMPLE_RATE // 1000
+
+    def _arrival(self, sample: int) -> float:
+        """When the source delivered stream sample `sample` (the block holding it)."""
+        for end, when in self._arrivals:
+            if end >= sample:
+                return when
+        return time.monotonic()
+
+    # --- one utterance ---------------------------------------------------------------------
+
+    def _on_utterance(self, utterance: Utterance) -> None:
+        barged = self._barged_at is not None and utterance.start <= self._barged_at
+        if self._is_own_sound(utterance):
+            self.ignored += 1
+            return
+        self._barged_at = None
+        if self.keys is not None and not self.keys.take():
+            return  # push-to-talk: not armed
+        speech_ended = self._arrival(utterance.end)
+        if self.settings.earcons:
+            self.speaker.play_sound(earcon(Earcon.HEARD), earcons.SAMPLE_RATE)
+        began = time.monotonic()
+        text = self.recognizer.recognise(utterance.audio).text.strip()
+        recognised = time.monotonic()
+        if not text:
+            return  # a noise Whisper made nothing of: say nothing
+        self.log(f"heard: {text}")
+        answer = self._answer(text)
+        handled = time.monotonic()
+        if answer is None:
+            self._record(
+                Turn(
+                    text,
+                    None,
+                    speech_ended,
+                    handled,
+                    recognised - began,
+                    handled - recognised,
+                    0.0,
+                    barged,
+                )
+            )
+            return
+        started = self.say(answer.message, _earcon_for(answer))
+        if self.player is not None:
+            self.player.start_pending()
+        self._record(
+            Turn(
+                text,
+                answer,
+                speech_ended,
+                started,
+                recognised - began,
+                handled - recognised,
+                started - handled,
+                barged,
+            )
+        )
+
+    def _record(self, turn: Turn) -> None:
+        self.turns.append(turn)
+        if self.on_turn is not None:
+            self.on_turn(turn)
+
+    def _answer(self, text: str) -> Answer | None:
+        if self.asleep:
+            try:
+                command = understand(text)
+            except VoiceEditError:  # not understood: ignored like everything else asleep
+                command = None
+            if command is None or command.action not in ASLEEP_ACTIONS:
+                self.log("asleep: say wake up to go on.")
+                return None
+        answer = self.session.handle_text(text)
+        if answer.applied and answer.action == "go_to_sleep":
+            self.asleep = True
+        elif answer.applied and answer.action == "wake_up":
+            self.asleep = False
+        elif answer.applied and answer.action == "stop_listening":
+            self.stopped = True
+        return answer
+
+
+def _earcon_for(answer: Answer) -> Earcon:
+    if answer.question:
+        return Earcon.WAITING
+    return Earcon.DONE if answer.applied else Earcon.NOT_UNDERSTOOD
