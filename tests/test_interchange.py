@@ -575,3 +575,29 @@ def test_spoken_export_of_an_unknown_format(saved_project):
     state = SessionState(load_project(saved_project), saved_project)
     with pytest.raises(VoiceEditError, match="I can't export avid; I can export otio, edl"):
         act.run(state, Command("export", {"format": "avid"}, heard="export as avid"))
+
+
+@pytest.mark.slow
+def test_new_from_an_edl_rebuilds_the_cut(interview, sample_truth, tmp_path, voiceedit_cli):
+    project, _ = interview_cut(interview, sample_truth)
+    edl = export_timeline(project, tmp_path / "from resolve.edl").path
+    done = voiceedit_cli("new", str(tmp_path / "back.voiceedit"), "--from", str(edl))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Created back.voiceedit: three clips, thirty-two seconds,")
+    back = load_project(tmp_path / "back.voiceedit")
+    rate = Fraction(30)  # the sample's rate: the EDL is read at it
+
+    def snap(ms: int) -> int:
+        return to_ms(to_frames(ms, rate), rate)
+
+    assert [(c.source, c.source_in, c.source_out) for c in back.timeline.clips] == [
+        (c.source, snap(c.source_in), snap(c.source_out)) for c in project.timeline.clips]
+    assert [s.path for s in back.sources] == [interview[0].path]
+    assert len(back.sources[0].transcript.words) > 50  # transcribed, ready to edit by words
+
+
+def test_new_from_a_missing_timeline_makes_nothing(tmp_path, voiceedit_cli):
+    done = voiceedit_cli("new", str(tmp_path / "p.voiceedit"), "--from",
+                         str(tmp_path / "gone.edl"))
+    assert (done.returncode, done.stderr) == (1, "I can't find the file gone.edl.\n")
+    assert list(tmp_path.iterdir()) == []

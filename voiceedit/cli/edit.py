@@ -20,6 +20,7 @@ from voiceedit.act import SessionState
 from voiceedit.answer import describe
 from voiceedit.answer.spoken_time import say_count, say_time
 from voiceedit.cli import cli
+from voiceedit.cli.interchange import FROM_HELP, new_from_timeline
 from voiceedit.cli.progress import progress_reporter
 from voiceedit.project import check_new_path, create_project, load_project, make_source
 from voiceedit.session import Answer, Session, Speaker
@@ -29,17 +30,24 @@ NOT_DONE, NOT_UNDERSTOOD = 1, 2
 
 @cli.command("new")
 @click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("media", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("media", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--model", default="tiny.en", show_default=True,
               help="Whisper model for the footage transcripts (tiny.en, base, ...).")
-def new_command(project: Path, media: tuple[Path, ...], model: str) -> None:
-    """Start PROJECT over MEDIA files (each whole, in order). The media are only read."""
+@click.option("--from", "timeline_file", type=click.Path(dir_okay=False, path_type=Path),
+              help=FROM_HELP)
+def new_command(project: Path, media: tuple[Path, ...], model: str,
+                timeline_file: Path | None) -> None:
+    """Start PROJECT over MEDIA files (each whole, in order), or from another editor's
+    timeline with --from. The media are only read."""
     check_new_path(project)
-    sources = []
-    for path in media:
-        with progress_reporter(f"Transcribing {path.name}") as report:
-            sources.append(make_source(path, model, progress=report))
-    created = create_project(project, sources)
+    if timeline_file is not None:
+        created = new_from_timeline(project, timeline_file, media, model)
+    else:
+        sources = []
+        for path in media:
+            with progress_reporter(f"Transcribing {path.name}") as report:
+                sources.append(make_source(path, model, progress=report))
+        created = create_project(project, sources)
     words = sum(len(s.transcript.words) for s in created.sources)
     click.echo(f"Created {project.name}: {say_count(len(created.timeline.clips), 'clip')}, "
                f"{say_time(created.timeline.duration)}, {say_count(words, 'word')}.")

@@ -1,4 +1,4 @@
-"""`voiceedit export` and the spoken "export as EDL"; `timeline_from` for `voiceedit new --from`.
+"""`voiceedit export`, the spoken "export as EDL", and `voiceedit new PROJECT --from FILE`.
 
 Typed, the file is named (`-o cut.edl`) and replacing one takes --force. Spoken, the export
 goes beside the project file with the format's suffix (interview.voiceedit → interview.edl)
@@ -7,18 +7,25 @@ and replacing an earlier export is asked first, the way render asks.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from voiceedit.act import Outcome, SessionState, action
 from voiceedit.cli import cli
+from voiceedit.cli.progress import progress_reporter
 from voiceedit.errors import VoiceEditError
 from voiceedit.interchange.export import FORMATS, export_timeline, find_format
 from voiceedit.interchange.importer import IMPORT_SUFFIXES, import_timeline
-from voiceedit.media.probe import MediaInfo
-from voiceedit.project import Pending, load_project
-from voiceedit.timeline.model import Timeline
+from voiceedit.project import (
+    Pending,
+    Project,
+    create_project,
+    load_project,
+    make_source,
+    save_project,
+)
 from voiceedit.understand.command import Command
 
 FORMAT_HELP = "; ".join(f"{name}: {f.description}" for name, f in FORMATS.items())
@@ -59,10 +66,18 @@ def export_action(state: SessionState, format: str, replace: bool = False) -> Ou
     return Outcome(state, result.message)
 
 
-def timeline_from(path: str | Path) -> tuple[Timeline, dict[str, MediaInfo]]:
-    """The edit in an .otio, .edl, .xml or .fcpxml file, and its sources probed: what
-    `voiceedit new PROJECT --from FILE` builds the project from."""
-    return import_timeline(path)
+def new_from_timeline(project: Path, timeline_file: Path, media: tuple[Path, ...] = (),
+                      model: str = "tiny.en") -> Project:
+    """`voiceedit new PROJECT --from FILE [MEDIA...]`: a project over the media the timeline
+    uses (and any more named), transcribed, with the imported edit as its timeline."""
+    timeline, found = import_timeline(timeline_file)
+    sources = []
+    for path in [*map(Path, found), *media]:
+        with progress_reporter(f"Transcribing {path.name}") as report:
+            sources.append(make_source(path, model, progress=report))
+    imported = replace(create_project(project, sources), timeline=timeline)
+    save_project(project, imported)
+    return imported
 
 
 FROM_HELP = (
