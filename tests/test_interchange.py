@@ -601,3 +601,22 @@ def test_new_from_a_missing_timeline_makes_nothing(tmp_path, voiceedit_cli):
                          str(tmp_path / "gone.edl"))
     assert (done.returncode, done.stderr) == (1, "I can't find the file gone.edl.\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_said_export_as_edl_then_yes(saved_project, voiceedit_cli):
+    """Typed text takes the same path as speech: understand -> act -> answer."""
+    def say(text: str) -> str:
+        done = voiceedit_cli("do", str(saved_project), text)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    written = saved_project.with_suffix(".edl")
+    assert say("export it as an EDL") == (
+        "Exported three clips, two point seven seconds, to interview.edl.")
+    written.write_text("changed by hand")
+    assert say("export as EDL") == "interview.edl already exists. Replace it? Say yes or no."
+    assert say("no") and written.read_text() == "changed by hand"
+    assert say("export as EDL").endswith("Replace it? Say yes or no.")
+    assert say("yes") == "Exported three clips, two point seven seconds, to interview.edl."
+    assert clip_frames(read_back(written, RATES["25"]).tracks[0]) == expected_frames(RATES["25"])
+    assert say("export for premiere").endswith("to interview.xml.")
