@@ -42,6 +42,7 @@ DEFAULT_PAUSE_LONGER, DEFAULT_PAUSE_TO = 1000, 500  # ms, "shorten pauses" said 
 # Modules whose import registers more actions, one a line (render, export, playback).
 ACTION_MODULES: list[str] = [
     "voiceedit.cli.interchange",
+    "voiceedit.cli.render",
     "voiceedit.answer.playback",
     "voiceedit.listen",
 ]
