@@ -235,8 +235,6 @@ def test_render_command_errors_are_one_sentence(media, tmp_path):
 
 
 def test_render_by_voice_writes_beside_the_project_and_asks_before_replacing(media, tmp_path):
-    import voiceedit.cli.render  # noqa: F401  (registers the action)
-
     a = media["a"]
     path = make_project(tmp_path, cut_list(a.path), a)
     state = SessionState(load_project(path), path)
