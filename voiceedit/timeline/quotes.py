@@ -19,8 +19,10 @@ words (`TimelineWords.cut_before`/`cut_after`) so no word loses a syllable.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -28,7 +30,7 @@ from rapidfuzz import fuzz, process
 from voiceedit.timeline.words import TimelineWords, normalize
 
 MATCH_THRESHOLD = 72.0  # rapidfuzz ratio (0..100) a window needs to count as a match
-TIE_MARGIN = 5.0  # matches within this of the best are all offered as choices
+TIE_MARGIN = 5.0  # inexact matches within this of the best are all offered as choices
 WORD_CUTOFF = 66.0  # how alike a transcript word must be to a quote word to anchor on it
 ANCHOR_BUDGET = 2000  # candidate starts past which no third anchor is added
 NEAR_THRESHOLD = MATCH_THRESHOLD - 12  # close enough to try the neighbouring starts
@@ -63,6 +65,8 @@ class QuoteIndex:
         self.words = words
         self.duration = duration
         self.norm = words.norm
+        # Words before each token, so a window can hold a number of words, not tokens.
+        self.counted = list(accumulate((len(n.split()) for n in self.norm), initial=0))
         positions: dict[str, list[int]] = defaultdict(list)
         for index, word in enumerate(self.norm):
             if word:
@@ -83,7 +87,9 @@ class QuoteIndex:
         top = max(score for score, _first, _last in scored)
         if top < MATCH_THRESHOLD:
             return []
-        tied = self._distinct([m for m in scored if m[0] >= top - TIE_MARGIN], len(self.norm))
+        # An exact match only ties with other exact ones; otherwise close scores are a tie.
+        floor = top if top == 100 else top - TIE_MARGIN
+        tied = self._distinct([m for m in scored if m[0] >= floor], len(self.norm))
         return sorted((self._match(first, last, score) for score, first, last in tied),
                       key=lambda m: m.first)
 
@@ -118,14 +124,19 @@ class QuoteIndex:
         extra before its anchor starts one word off)."""
         size = len(wanted)
         total = len(self.norm)
-        spans = [(s, min(s + size, total) - 1) for s in starts if after <= s < total]
+        spans = [(s, self._last(s, size)) for s in starts if after <= s < total]
         found = self._score_spans(wanted, spans)
         found.sort(reverse=True)
         lengths = [n for n in (size - 1, size, size + 1) if n >= 1]
         near = {s + shift for _score, s, _last in found[:REFINE_LIMIT] for shift in (-1, 0, 1)}
-        around = {(s, min(s + n, total) - 1) for s in near if after <= s < total
-                  for n in lengths}
+        around = {(s, self._last(s, n)) for s in near if after <= s < total for n in lengths}
         return found + self._score_spans(wanted, list(around.difference(spans)))
+
+    def _last(self, first: int, count: int) -> int:
+        """The last token of the window of `count` normalised words from token `first` (a
+        token may hold none, like "-", or several, like "1999")."""
+        end = bisect_left(self.counted, self.counted[first] + count)
+        return max(first, min(end, len(self.norm)) - 1)
 
     def _score_spans(self, wanted: list[str],
                      spans: list[tuple[int, int]]) -> list[tuple[float, int, int]]:
