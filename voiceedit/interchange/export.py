@@ -55,7 +55,6 @@ class Written:
 
 @dataclass(frozen=True)
 class Format:
-    name: str  # as said and shown: "EDL"
     suffix: str  # ".edl"
     description: str
     write: Callable[[Edit], Written]
@@ -88,11 +87,8 @@ def _timeline_writer(write: Callable[[Timeline, Mapping[str, MediaInfo], str], s
     return written
 
 
-def _otio_writer(adapter: str) -> Callable[[Edit], Written]:
-    def write(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str) -> str:
-        return otio.adapters.write_to_string(to_otio(timeline, sources, title), adapter)
-
-    return _timeline_writer(write)
+def _write_otio(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str) -> str:
+    return otio.adapters.write_to_string(to_otio(timeline, sources, title), "otio_json")
 
 
 def _words(edit: Edit) -> list[TimelineWord]:
@@ -124,24 +120,25 @@ def _transcript(markdown: bool) -> Callable[[Edit], Written]:
 
 
 FORMATS = {
-    "otio": Format("OpenTimelineIO", ".otio", "OpenTimelineIO", _otio_writer("otio_json")),
-    "edl": Format("EDL", ".edl", "CMX 3600 edit decision list", _timeline_writer(write_edl)),
-    "xml": Format("FCP7 XML", ".xml", "Final Cut Pro 7 XML, for Premiere and Resolve",
+    "otio": Format(".otio", "OpenTimelineIO", _timeline_writer(_write_otio)),
+    "edl": Format(".edl", "CMX 3600 edit decision list", _timeline_writer(write_edl)),
+    "xml": Format(".xml", "Final Cut Pro 7 XML, for Premiere and Resolve",
                   _timeline_writer(write_fcp7_xml)),
-    "fcpxml": Format("FCPXML", ".fcpxml", "Final Cut Pro X XML", _timeline_writer(write_fcpxml)),
-    "mlt": Format("MLT", ".mlt", "MLT XML, for Shotcut, Kdenlive and melt",
-                  _timeline_writer(write_mlt)),
-    "srt": Format("SRT", ".srt", "SubRip captions", _captions(captions.write_srt)),
-    "vtt": Format("WebVTT", ".vtt", "WebVTT captions", _captions(captions.write_vtt)),
-    "txt": Format("text", ".txt", "the transcript as plain text", _transcript(markdown=False)),
-    "md": Format("Markdown", ".md", "the transcript as Markdown", _transcript(markdown=True)),
+    "fcpxml": Format(".fcpxml", "Final Cut Pro X XML", _timeline_writer(write_fcpxml)),
+    "mlt": Format(".mlt", "MLT XML, for Shotcut, Kdenlive and melt", _timeline_writer(write_mlt)),
+    "srt": Format(".srt", "SubRip captions", _captions(captions.write_srt)),
+    "vtt": Format(".vtt", "WebVTT captions", _captions(captions.write_vtt)),
+    "txt": Format(".txt", "the transcript as plain text", _transcript(markdown=False)),
+    "md": Format(".md", "the transcript as Markdown", _transcript(markdown=True)),
 }
 # Other names people use for the same formats, spoken or typed.
 ALIASES = {
-    "opentimelineio": "otio", "cmx": "edl", "cmx3600": "edl", "fcp": "xml", "fcp7": "xml",
-    "finalcut7": "xml", "premiere": "xml", "resolve": "xml", "davinci": "xml", "fcpx": "fcpxml",
-    "finalcut": "fcpxml", "finalcutpro": "fcpxml", "kdenlive": "mlt", "shotcut": "mlt",
-    "subrip": "srt", "subtitles": "srt", "captions": "srt", "webvtt": "vtt", "text": "txt",
+    "opentimelineio": "otio", "opentimeline": "otio", "cmx": "edl", "cmx3600": "edl",
+    "editdecisionlist": "edl", "fcp": "xml", "fcp7": "xml", "finalcut7": "xml",
+    "finalcutseven": "xml", "premiere": "xml", "premierepro": "xml", "resolve": "xml",
+    "davinci": "xml", "davinciresolve": "xml", "fcpx": "fcpxml", "finalcut": "fcpxml",
+    "finalcutpro": "fcpxml", "kdenlive": "mlt", "shotcut": "mlt", "subrip": "srt",
+    "subtitles": "srt", "captions": "srt", "webvtt": "vtt", "text": "txt", "plaintext": "txt",
     "transcript": "txt", "markdown": "md",
 }
 
