@@ -37,6 +37,7 @@ from text_to_num import alpha2digit
 from voiceedit.errors import VoiceEditError
 from voiceedit.understand.command import Command, Quote
 from voiceedit.understand.grammar import (
+    EXAMPLE_VALUES,
     Choice,
     Element,
     Grammar,
@@ -70,6 +71,7 @@ SUGGEST_FROM = 50  # rapidfuzz ratio (0..100) a rule's form needs to be suggeste
 MAX_WORDS = 40  # longer text is not a command
 PARSES_PER_RULE = 64  # enough to find the best split of quotes; bounds the work on odd text
 
+_EXAMPLE_TEXTS = [text for values in EXAMPLE_VALUES.values() for text in values.values()]
 _SPANS = {"time": 8, "number": 4, "ordinal": 3}
 _PARSERS = {"time": parse_time, "number": parse_number, "ordinal": parse_ordinal}
 
@@ -172,7 +174,8 @@ class _Language:
             for index, rule in enumerate(self.rules)
             for form in expand(rule.pattern, limit=24)
         ]
-        self.carriers = _carriers(grammar)
+        self.form_texts = [form for form, _ in self.forms]
+        self.carriers = _carriers(self.prompt(max_words=10_000))
 
     def understand(self, text: str) -> Command:
         tokens = words(text)
@@ -211,28 +214,36 @@ class _Language:
         return max(parses, key=_Parse.rank, default=None)
 
     def suggest(self, tokens: list[str], near: _Parse | None = None, limit: int = 3) -> list[str]:
-        """The closest rules' example forms, the nearest parse first."""
+        """The closest rules' example forms, the nearest parse first. A form scores by its
+        letters (rapidfuzz ratio: "expert" ~ "export edl") or by sharing all the heard words
+        (token set ratio: "shorten the pauses" is in "shorten the pauses longer than ...")."""
         found = [self.examples[near.order]] if near else []
-        heard = " ".join(tokens)
-        forms = [form for form, _ in self.forms]
-        for _, _, position in process.extract(
-            heard, forms, scorer=fuzz.ratio, limit=limit * 8, score_cutoff=SUGGEST_FROM
-        ):
+        heard = [" ".join(tokens)]
+        spelling = process.cdist(heard, self.form_texts, scorer=fuzz.ratio)[0]
+        shared = process.cdist(heard, self.form_texts, scorer=fuzz.token_set_ratio)[0]
+        scores = np.maximum(spelling, shared * 0.95)
+        for position in np.argsort(-scores, kind="stable"):
+            if scores[position] < SUGGEST_FROM or len(found) >= limit:
+                break
             suggestion = self.examples[self.forms[position][1]]
             if suggestion not in found:
                 found.append(suggestion)
         return found[:limit]
 
     def prompt(self, max_words: int) -> str:
-        """One example sentence per action, in grammar order, until max_words."""
-        sentences, seen, count = [], set(), 0
+        """The first example of each action, shortest first so that as many actions as fit
+        in max_words are named. Rules with free words are left out: their example words
+        would leak into what Whisper hears."""
+        first: dict[str, str] = {}
         for rule, text in zip(self.rules, self.examples, strict=True):
-            size = len(text.split())
-            if rule.action in seen or count + size > max_words:
-                continue
-            seen.add(rule.action)
+            if "quote" not in rule.spoken:
+                first.setdefault(rule.action, text)
+        sentences, count = [], 0
+        for text in sorted(first.values(), key=lambda text: len(text.split())):
+            count += len(text.split())
+            if count > max_words:
+                break
             sentences.append(text[0].upper() + text[1:] + ".")
-            count += size
         return " ".join(sentences)
 
 
@@ -438,11 +449,17 @@ def _fill(form: str, grammar: Grammar) -> str:
     )
 
 
-def _carriers(grammar: Grammar) -> list[str]:
-    """Grammar words of three letters or more, by how many rules use them."""
-    counts: dict[str, int] = {}
-    for rule in grammar.rules:
-        for word in {w for form in expand(rule.pattern, limit=24) for w in form.split()}:
-            if len(word) >= 3 and not word.startswith("<"):
-                counts[word] = counts.get(word, 0) + 1
-    return sorted(counts, key=lambda word: (-counts[word], word))
+# Words too common to be worth biasing Whisper towards.
+_FUNCTION_WORDS = frozenset({
+    "the", "that", "and", "from", "than", "what", "can", "did", "just", "off", "after",
+    "again", "only", "around", "longer", "this", "with", "for", "when", "into", "out", "all",
+})  # fmt: skip
+
+
+def _carriers(prompt: str) -> list[str]:
+    """The prompt's words of three letters or more, each once, without example values and
+    common function words: the words that make a command."""
+    values = {word for text in _EXAMPLE_TEXTS for word in text.split()}
+    found = [word.strip(".").lower() for word in prompt.split()]
+    skip = values | _FUNCTION_WORDS
+    return list(dict.fromkeys(w for w in found if len(w) >= 3 and w not in skip))
