@@ -620,3 +620,76 @@ def test_said_export_as_edl_then_yes(saved_project, voiceedit_cli):
     assert say("yes") == "Exported three clips, two point seven seconds, to interview.edl."
     assert clip_frames(read_back(written, RATES["25"]).tracks[0]) == expected_frames(RATES["25"])
     assert say("export for premiere").endswith("to interview.xml.")
+
+
+# --- timelines as other editors write them ---------------------------------------------------
+
+
+def test_import_premiere_style_xml_with_source_timecode(footage, tmp_path):
+    """Premiere writes file://localhost/ URLs and media that starts at 01:00:00:00."""
+    info, rate = footage["29.97"], RATES["29.97"]
+    hour = round(3600 * rate)  # frames in an hour of 29.97 timecode
+    reference = otio.schema.ExternalReference(
+        target_url="file://localhost" + Path(info.path).as_uri().removeprefix("file://"),
+        available_range=otio.opentime.TimeRange(
+            otio.opentime.RationalTime(hour, float(rate)),
+            otio.opentime.RationalTime(119, float(rate))))
+    clip = otio.schema.Clip(name="prise", media_reference=reference,
+                            source_range=otio.opentime.TimeRange(
+                                otio.opentime.RationalTime(hour + 30, float(rate)),
+                                otio.opentime.RationalTime(45, float(rate))))
+    document = otio.schema.Timeline(name="Sequence 01")
+    document.tracks.append(otio.schema.Track(kind=otio.schema.TrackKind.Video))
+    document.tracks[0].append(clip)
+    otio.adapters.write_to_file(document, str(tmp_path / "from premiere.xml"), "fcp_xml")
+    timeline, sources = import_timeline(tmp_path / "from premiere.xml")
+    assert list(sources) == [info.path]
+    assert [(c.source_in, c.source_out) for c in timeline.clips] == [
+        (to_ms(30, rate), to_ms(75, rate))]
+
+
+def test_import_edl_with_clip_names_only(footage, tmp_path):
+    """Resolve and Premiere EDLs name the clip, not the path: found next to the EDL."""
+    info = footage["25"]
+    edl = Path(info.path).parent / "from resolve.edl"
+    edl.write_text(
+        "TITLE: Timeline 1\nFCM: NON-DROP FRAME\n\n"
+        "001  AX       V     C        00:00:00:10 00:00:01:00 01:00:00:00 01:00:00:15\n"
+        f"* FROM CLIP NAME: {Path(info.path).name}\n\n"
+        "002  AX       V     C        00:00:02:00 00:00:03:05 01:00:00:15 01:00:01:20\n"
+        f"* FROM CLIP NAME: {Path(info.path).name}\n",
+        encoding="utf-8")
+    try:
+        timeline, sources = import_timeline(edl)
+    finally:
+        edl.unlink()
+    assert list(sources) == [info.path]
+    assert [(c.source_in, c.source_out) for c in timeline.clips] == [(400, 1000), (2000, 3200)]
+
+
+def test_import_fcpxml_from_final_cut_with_media_rep(footage, tmp_path):
+    """Final Cut 10.6 writes FCPXML 1.10: the file in <media-rep>, media starting at 1 hour."""
+    info = footage["23.976"]
+    (tmp_path / "library.fcpxml").write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE fcpxml>
+<fcpxml version="1.10">
+  <resources>
+    <format id="r1" frameDuration="1001/24000s" width="320" height="180"/>
+    <asset id="r2" name="prise" start="3600/1s" duration="4004/1000s" hasVideo="1" format="r1">
+      <media-rep kind="original-media" src="{Path(info.path).as_uri()}"/>
+    </asset>
+  </resources>
+  <library><event name="Day 1"><project name="Rough cut">
+    <sequence format="r1" duration="4004/2000s" tcStart="0s">
+      <spine>
+        <gap name="Gap" offset="0s" duration="1001/24000s" start="3600s"/>
+        <asset-clip ref="r2" offset="1001/24000s" name="prise" start="3601001/1000s"
+                    duration="1001/1000s" tcFormat="NDF"/>
+      </spine>
+    </sequence>
+  </project></event></library>
+</fcpxml>
+""", encoding="utf-8")
+    timeline, sources = import_timeline(tmp_path / "library.fcpxml")
+    assert list(sources) == [info.path]
+    assert [(c.source_in, c.source_out) for c in timeline.clips] == [(1001, 2002)]
