@@ -121,10 +121,12 @@ def frame_ranges(
     timeline: Timeline, sources: Mapping[str, MediaInfo], rate: Fraction | None = None
 ) -> list[FrameRange]:
     """Each clip in frames: of `rate` when given (MLT counts in its profile's frames), else of
-    its own source's rate. Clips shorter than half a frame vanish, as they would on screen."""
+    its own source's rate. A clip that rounds to no frame at all vanishes, as it would on
+    screen."""
+    fallback = timeline_rate(timeline, sources)
     ranges = []
     for clip in timeline.clips:
-        clip_rate = rate or source_rate(sources.get(clip.source), timeline_rate(timeline, sources))
+        clip_rate = rate or source_rate(sources.get(clip.source), fallback)
         start, end = to_frames(clip.source_in, clip_rate), to_frames(clip.source_out, clip_rate)
         if end > start:
             ranges.append(FrameRange(clip.source, clip_rate, start, end))
