@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
+from read_only import read_only
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.transcript import Segment, Transcript, Word
@@ -96,24 +93,6 @@ def test_newer_project_is_refused_and_left_alone(tmp_path):
         f"talk.voiceedit was saved by a newer voiceedit (project format {VERSION + 1}); this one "
         f"reads up to format {VERSION}. I left it as it is.")
     assert path.read_bytes() == before
-
-
-@contextmanager
-def read_only(folder: Path):
-    """A folder nobody can write in: chmod for users, the immutable flag for root (which
-    chmod does not stop)."""
-    if os.geteuid() == 0:
-        subprocess.run(["chattr", "+i", str(folder)], check=True)
-        try:
-            yield
-        finally:
-            subprocess.run(["chattr", "-i", str(folder)], check=True)
-    else:
-        folder.chmod(0o555)
-        try:
-            yield
-        finally:
-            folder.chmod(0o755)
 
 
 def test_read_only_folder_says_so_and_changes_nothing(tmp_path):

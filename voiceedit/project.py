@@ -17,9 +17,12 @@ new project on disk, never a mix.
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import json
 import os
 import tempfile
+import time
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -36,6 +39,7 @@ from voiceedit.understand.command import Command, Quote, SpokenTime
 FORMAT = "voiceedit-project"
 VERSION = 1
 VERBOSITY_LEVELS = ("terse", "normal", "verbose")
+STALE_TEMPORARY_S = 600  # a temporary project file this old was left by a killed process
 
 
 @dataclass(frozen=True)
@@ -134,9 +138,11 @@ def load_project(path: str | Path) -> Project:
         ) from None
     except IsADirectoryError:
         raise VoiceEditError(f"{file.name} is a folder, not a project file.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "it is not text"
-        raise VoiceEditError(f"I can't read the project {file.name}: {reason}.") from None
+    except UnicodeDecodeError:
+        raise _damaged(file) from None
+    except OSError as error:
+        raise VoiceEditError(f"I can't read the project {file.name}: "
+                             f"{(error.strerror or 'an error').lower()}.") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
@@ -180,6 +186,17 @@ def save_project(path: str | Path, project: Project) -> None:
         Path(temporary).unlink(missing_ok=True)
         raise _cannot_save(file, folder, error) from None
     _fsync_folder(folder)
+    _remove_stale_temporaries(file)
+
+
+def _remove_stale_temporaries(file: Path) -> None:
+    """Temporary files left by a process killed while saving. Only old ones: a fresh one
+    may belong to another process saving right now."""
+    now = time.time()
+    for leftover in file.parent.glob(f".{glob.escape(file.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > STALE_TEMPORARY_S:
+                leftover.unlink()
 
 
 def _cannot_save(file: Path, folder: Path, error: OSError) -> VoiceEditError:
