@@ -55,6 +55,18 @@ def test_round_trip_keeps_everything(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["talk.voiceedit"]  # no temp file left
 
 
+def test_saves_after_edits_reuse_the_sources_and_stay_whole(tmp_path):
+    path = tmp_path / "talk.voiceedit"
+    project = make_project()
+    save_project(path, project)
+    for cut in (100, 200, 300):
+        project = Project(project.sources, edits.delete_range(project.timeline, cut, cut + 50),
+                          playhead=cut)
+        save_project(path, project)
+        assert load_project(path) == project
+        assert json.loads(path.read_text()) == project_to_json(project)
+
+
 def test_save_replaces_atomically_and_syncs(tmp_path):
     path = tmp_path / "talk.voiceedit"
     save_project(path, make_project())

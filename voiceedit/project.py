@@ -171,7 +171,7 @@ def save_project(path: str | Path, project: Project) -> None:
     """Write atomically, or raise a sentence and leave the old file exactly as it was."""
     file = Path(path)
     folder = file.parent.resolve()
-    payload = json.dumps(project_to_json(project), ensure_ascii=False, separators=(",", ":"))
+    payload = encode_project(project)
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{file.name}.", suffix=".tmp")
     except OSError as error:
@@ -219,14 +219,41 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def project_to_json(project: Project) -> dict:
+    return {**_state_to_json(project), "sources": _sources_to_json(project.sources)}
+
+
+def encode_project(project: Project) -> str:
+    """The project file's text. The sources (with their transcripts, megabytes for a long
+    interview) never change once made, so their text is kept from the last save and only
+    the rest is encoded again: a save after an edit costs the edit, not the footage."""
+    state = _dumps(_state_to_json(project))
+    return state[:-1] + ',"sources":' + _sources_text(project.sources) + "}"
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+_last_sources: tuple[tuple[Source, ...], str] | None = None  # the sources last encoded
+
+
+def _sources_text(sources: tuple[Source, ...]) -> str:
+    global _last_sources
+    if _last_sources is None or _last_sources[0] is not sources:
+        _last_sources = (sources, _dumps(_sources_to_json(sources)))
+    return _last_sources[1]
+
+
+def _sources_to_json(sources: tuple[Source, ...]) -> list[dict]:
+    return [{"media": s.media.to_json(), "transcript": transcript_to_json(s.transcript)}
+            for s in sources]
+
+
+def _state_to_json(project: Project) -> dict:
     table = ClipTable(tuple(s.path for s in project.sources))
     return {
         "format": FORMAT,
         "version": VERSION,
-        "sources": [
-            {"media": s.media.to_json(), "transcript": transcript_to_json(s.transcript)}
-            for s in project.sources
-        ],
         "timeline": table.encode(project.timeline.clips),
         "history": history_to_json(project.history, table),
         "playhead": project.playhead,

@@ -38,11 +38,14 @@ def extract(timeline: Timeline, start: int, end: int) -> list[Clip]:
     first = timeline.clip_index_at(start)
     last = timeline.clip_index_at(end - 1)
     clips = list(timeline.clips[first : last + 1])
-    head, tail = timeline.clips[first], timeline.clips[last]
-    clips[0] = Clip(head.source, head.source_in + start - timeline.clip_start(first),
-                    clips[0].source_out)
-    clips[-1] = Clip(tail.source, clips[-1].source_in,
-                     tail.source_in + end - timeline.clip_start(last))
+    # Trim only the ends that need it: untouched clips stay the same objects, which is what
+    # lets the undo history find the changed part quickly (history.Step.between).
+    cut_in = timeline.clips[first].source_in + start - timeline.clip_start(first)
+    if cut_in != clips[0].source_in:
+        clips[0] = Clip(clips[0].source, cut_in, clips[0].source_out)
+    cut_out = timeline.clips[last].source_in + end - timeline.clip_start(last)
+    if cut_out != clips[-1].source_out:
+        clips[-1] = Clip(clips[-1].source, clips[-1].source_in, cut_out)
     return clips
 
 

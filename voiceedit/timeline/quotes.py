@@ -8,9 +8,9 @@ characters of whole word windows, never word by word.
 Scanning every window of a 100,000-word transcript costs tens of milliseconds, so the index
 is inverted: each distinct word -> its positions. A lookup finds the transcript words that
 sound like each quote word (rapidfuzz `cdist` against the vocabulary, a few thousand
-entries), takes the two rarest quote words as anchors (so one misheard word still leaves
-an anchor), and scores only the windows those anchors imply. bench/editing.py measures it
-against the full scan.
+entries); each of their occurrences votes for the window start it implies (numpy
+`bincount`); only the best-voted starts are scored. bench/editing.py measures it against
+scoring every window.
 
 Several matches of about the same score are all returned, in timeline order: the act stage
 reads them back as numbered choices and never guesses. Ranges are cut in the silence between
@@ -19,7 +19,6 @@ words (`TimelineWords.cut_before`/`cut_after`) so no word loses a syllable.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import accumulate
@@ -32,7 +31,8 @@ from voiceedit.timeline.words import TimelineWords, normalize
 MATCH_THRESHOLD = 72.0  # rapidfuzz ratio (0..100) a window needs to count as a match
 TIE_MARGIN = 5.0  # inexact matches within this of the best are all offered as choices
 WORD_CUTOFF = 66.0  # how alike a transcript word must be to a quote word to anchor on it
-ANCHOR_BUDGET = 2000  # candidate starts past which no third anchor is added
+VOTE_MARGIN = 2  # candidate starts: at most this many quote words fewer than the best found
+CANDIDATE_LIMIT = 400  # the best-voted starts scored at most; more means a very common quote
 NEAR_THRESHOLD = MATCH_THRESHOLD - 12  # close enough to try the neighbouring starts
 REFINE_LIMIT = 200  # near misses refined at most; more means the quote is too common anyway
 
@@ -66,13 +66,18 @@ class QuoteIndex:
         self.duration = duration
         self.norm = words.norm
         # Words before each token, so a window can hold a number of words, not tokens.
-        self.counted = list(accumulate((len(n.split()) for n in self.norm), initial=0))
+        self.counted = np.fromiter(accumulate((len(n.split()) for n in self.norm), initial=0),
+                                   dtype=np.int64, count=len(self.norm) + 1)
+        # Each word -> where it occurs, counted in words (a token like "1999" holds several).
         positions: dict[str, list[int]] = defaultdict(list)
-        for index, word in enumerate(self.norm):
-            if word:
-                positions[word].append(index)
+        place = 0
+        for token in self.norm:
+            for word in token.split():
+                positions[word].append(place)
+                place += 1
         self.positions = dict(positions)
         self.vocabulary = list(self.positions)
+        self._arrays: dict[str, np.ndarray] = {}  # positions as arrays, made when first used
 
     def find(self, quote: str, after: int = 0) -> list[QuoteMatch]:
         """Matches of about the best score, in timeline order; [] when nothing matches.
@@ -93,50 +98,67 @@ class QuoteIndex:
         return sorted((self._match(first, last, score) for score, first, last in tied),
                       key=lambda m: m.first)
 
-    def _candidate_starts(self, wanted: list[str]) -> set[int]:
-        """Window starts implied by the rarest quote words found in the transcript: always
-        two (so one misheard word still leaves an anchor), more while they stay rare."""
+    def _candidate_starts(self, wanted: list[str]) -> np.ndarray:
+        """Window starts where most quote words are found in place.
+
+        Each quote word votes for the start its occurrences imply (an occurrence at p of
+        quote word j votes for p - j), counting occurrences of words that sound alike, so a
+        misheard word still votes. Votes are summed over a start and its neighbours (a word
+        dropped or added shifts the rest by one); the best-voted starts are scored."""
         alike = process.cdist(wanted, self.vocabulary, scorer=fuzz.ratio,
                               score_cutoff=WORD_CUTOFF, dtype="uint8")
-        anchors = []
+        votes = []
         for offset, (word, row) in enumerate(zip(wanted, alike, strict=True)):
             similar = [self.vocabulary[v] for v in row.nonzero()[0]]
             if len(word) <= 2:  # "a", "in": near neighbours are other words, not mishearings
                 similar = [w for w in similar if w == word]
-            hits = [self.positions[w] for w in similar]
-            if hits:
-                anchors.append((sum(len(h) for h in hits), offset, hits))
-        anchors.sort(key=lambda a: a[0])
-        starts: set[int] = set()
-        for number, (_count, offset, hits) in enumerate(anchors):
-            if number >= 2 and len(starts) > ANCHOR_BUDGET:
-                break
-            for positions in hits:
-                starts.update(position - offset for position in positions)
-        return starts
+            votes.extend(self._positions(w) - offset for w in similar)
+        if not votes:
+            return np.empty(0, dtype=np.int64)
+        starts = np.concatenate(votes)
+        starts = starts[starts >= 0]
+        count = np.bincount(starts, minlength=int(self.counted[-1]))
+        near = count + np.concatenate(([0], count[:-1])) + np.concatenate((count[1:], [0]))
+        candidates = np.flatnonzero(near >= max(1, int(near.max()) - VOTE_MARGIN))
+        if len(candidates) > CANDIDATE_LIMIT:
+            # Votes in place count twice: a quote heard whole lines up exactly.
+            rank = near[candidates] + count[candidates]
+            candidates = candidates[np.argpartition(-rank, CANDIDATE_LIMIT)[:CANDIDATE_LIMIT]]
+        # Word positions back to tokens: the token that holds each word.
+        return np.unique(np.searchsorted(self.counted, candidates, side="right") - 1)
 
-    def _score(self, wanted: list[str], starts: set[int],
+    def _positions(self, word: str) -> np.ndarray:
+        found = self._arrays.get(word)
+        if found is None:
+            found = self._arrays[word] = np.array(self.positions[word], dtype=np.int64)
+        return found
+
+    def _score(self, wanted: list[str], starts: np.ndarray,
                after: int) -> list[tuple[float, int, int]]:
         """(score, first, last) of the windows that match.
 
-        First every start with the quote's own length; then, only around the near misses,
-        one word more or fewer and the neighbouring starts (a quote with a word missing or
-        extra before its anchor starts one word off)."""
+        First every candidate start with the quote's own length; then, only around the best
+        near misses, one word more or fewer and the neighbouring starts."""
         size = len(wanted)
-        total = len(self.norm)
-        spans = [(s, self._last(s, size)) for s in starts if after <= s < total]
+        starts = starts[starts >= after]
+        spans = list(zip(starts.tolist(), self._lasts(starts, size).tolist(), strict=True))
         found = self._score_spans(wanted, spans)
         found.sort(reverse=True)
-        lengths = [n for n in (size - 1, size, size + 1) if n >= 1]
         near = {s + shift for _score, s, _last in found[:REFINE_LIMIT] for shift in (-1, 0, 1)}
-        around = {(s, self._last(s, n)) for s in near if after <= s < total for n in lengths}
+        near_starts = np.array(sorted(s for s in near if after <= s < len(self.norm)),
+                               dtype=np.int64)
+        around = set()
+        for length in (size - 1, size, size + 1):
+            if length >= 1:
+                lasts = self._lasts(near_starts, length).tolist()
+                around.update(zip(near_starts.tolist(), lasts, strict=True))
         return found + self._score_spans(wanted, list(around.difference(spans)))
 
-    def _last(self, first: int, count: int) -> int:
-        """The last token of the window of `count` normalised words from token `first` (a
+    def _lasts(self, firsts: np.ndarray, count: int) -> np.ndarray:
+        """The last token of each window of `count` normalised words starting at `firsts` (a
         token may hold none, like "-", or several, like "1999")."""
-        end = bisect_left(self.counted, self.counted[first] + count)
-        return max(first, min(end, len(self.norm)) - 1)
+        ends = np.searchsorted(self.counted, self.counted[firsts] + count, side="left")
+        return np.maximum(firsts, np.minimum(ends, len(self.norm)) - 1)
 
     def _score_spans(self, wanted: list[str],
                      spans: list[tuple[int, int]]) -> list[tuple[float, int, int]]:
