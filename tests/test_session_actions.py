@@ -231,6 +231,9 @@ def test_undo_redo_and_what_did_i_do():
     assert undone.message == ("Undid: deleted zero point five seconds, 'six'. Now four point five "
                               "seconds.")
     assert undone.state.timeline == one.timeline
+    # The playhead is where the material came back: the cut before "six" (2900 ms in the
+    # source, 500 ms earlier on a timeline without "three").
+    assert undone.state.playhead == 2400
     redone = act(undone.state, "redo")
     assert redone.state.timeline == two.timeline
     full = act(two.with_project(last_action="describe_last"), "describe_last").message

@@ -30,7 +30,7 @@ from voiceedit.answer.spoken_time import say_count, say_number, say_time
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import VERBOSITY_LEVELS, Pending, Project, Source, make_source
 from voiceedit.timeline import cleanup, edits
-from voiceedit.timeline.history import History
+from voiceedit.timeline.history import History, Step
 from voiceedit.timeline.model import Clip, Timeline
 from voiceedit.timeline.quotes import QuoteIndex, QuoteMatch
 from voiceedit.timeline.words import SourceWords, TimelineWords, normalize
@@ -643,12 +643,23 @@ def help_(state: SessionState, topic: str | None = None) -> Outcome:
 
 
 def _after_history(state: SessionState, timeline: Timeline, history: History,
-                   at: int) -> SessionState:
+                   step: Step) -> SessionState:
     # The playhead goes to where the change was, so "play" lets you hear it.
-    at = min(at, len(timeline.clips) - 1)
-    playhead = timeline.clip_start(at) if timeline.clips else 0
     return state.with_project(timeline=timeline, history=history, selection=None, pending=None,
-                              playhead=playhead)
+                              playhead=_first_change(state.timeline, timeline, step.at))
+
+
+def _first_change(before: Timeline, after: Timeline, at: int) -> int:
+    """The first timeline time at which `after` plays something else than `before`, given
+    that their clips first differ at index `at`."""
+    if at >= len(after.clips):
+        return after.duration
+    start = after.clip_start(at)
+    if at < len(before.clips):
+        old, new = before.clips[at], after.clips[at]
+        if old.source == new.source and old.source_in == new.source_in:
+            return start + min(old.duration, new.duration)  # same start, cut differently
+    return start
 
 
 @action("undo")
@@ -656,7 +667,7 @@ def undo(state: SessionState) -> Outcome:
     if not state.project.history.can_undo:
         raise VoiceEditError("There is nothing to undo.")
     timeline, history, step = state.project.history.undo(state.timeline)
-    new = _after_history(state, timeline, history, step.at)
+    new = _after_history(state, timeline, history, step)
     return Outcome(new, describe.undone("Undid", step.description, new), changed=True)
 
 
@@ -665,7 +676,7 @@ def redo(state: SessionState) -> Outcome:
     if not state.project.history.can_redo:
         raise VoiceEditError("There is nothing to redo.")
     timeline, history, step = state.project.history.redo(state.timeline)
-    new = _after_history(state, timeline, history, step.at)
+    new = _after_history(state, timeline, history, step)
     return Outcome(new, describe.undone("Redid", step.description, new), changed=True)
 
 
