@@ -39,7 +39,8 @@ from voiceedit.understand.command import Command, Quote, SpokenTime
 MAX_CHOICES = 5  # more matches than this: ask for more words rather than read a list
 DEFAULT_PAUSE_LONGER, DEFAULT_PAUSE_TO = 1000, 500  # ms, "shorten pauses" said bare
 
-# Modules whose import registers more actions, one a line (render, export, playback).
+# Modules whose import registers more actions, one a line. Imported the first time an
+# action is asked for that isn't registered yet, so an editing session never pays for them.
 ACTION_MODULES: list[str] = [
     "voiceedit.cli.interchange",
     "voiceedit.cli.render",
@@ -149,8 +150,10 @@ def load_actions() -> None:
 
 def run(state: SessionState, command: Command) -> Outcome:
     """Apply one command. Raises VoiceEditError (nothing changed) for what can't be done."""
-    load_actions()
     handler = ACTIONS.get(command.action)
+    if handler is None:
+        load_actions()
+        handler = ACTIONS.get(command.action)
     if handler is None:
         raise VoiceEditError(
             f"I understood {command.action.replace('_', ' ')}, but this version can't do it yet."
