@@ -17,10 +17,13 @@ conditioning on the previous window's text (it makes repeated takes loop).
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import gzip
 import json
 import re
+import sys
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -29,11 +32,14 @@ from voiceedit.hear.ct2_weights import read_ct2_variables, to_openai_state_dict
 from voiceedit.hear.models import ModelInfo
 from voiceedit.hear.transcript import Segment, Word
 
+if TYPE_CHECKING:
+    import whisper.model
+
 SAMPLE_RATE = 16000  # what Whisper expects
 
 
 @functools.lru_cache(maxsize=2)
-def load_openai_whisper(model: ModelInfo):
+def load_openai_whisper(model: ModelInfo) -> whisper.model.Whisper:
     """An openai-whisper model (float32, CPU) built from a CTranslate2 Whisper model folder."""
     try:
         import torch
@@ -77,24 +83,30 @@ def transcribe_openai(
     audio: np.ndarray,
     initial_prompt: str | None = None,
     language: str | None = "en",
+    progress: bool = False,
 ) -> list[Segment]:
-    """Segments with word timings (ms) for 16 kHz mono float32 audio, decoded by openai-whisper."""
+    """Segments with word timings (ms) for 16 kHz mono float32 audio, decoded by openai-whisper.
+
+    `progress` shows whisper's own progress bar (in audio frames) on stderr.
+    """
     import whisper
 
     model = load_openai_whisper(model_info)
-    result = whisper.transcribe(
-        model,
-        np.ascontiguousarray(audio, dtype=np.float32),
-        verbose=None,  # no printing, no progress bar
-        temperature=0.0,
-        beam_size=None,  # greedy, as faster-whisper with beam_size=1
-        best_of=None,
-        language="en" if model_info.english_only else language,
-        initial_prompt=initial_prompt,
-        condition_on_previous_text=False,
-        word_timestamps=True,
-        fp16=False,
-    )
+    # verbose=None prints nothing; False shows the bar (and a detected language, kept off stdout).
+    with contextlib.redirect_stdout(sys.stderr):
+        result = whisper.transcribe(
+            model,
+            np.ascontiguousarray(audio, dtype=np.float32),
+            verbose=False if progress else None,
+            temperature=0.0,
+            beam_size=None,  # greedy, as faster-whisper with beam_size=1
+            best_of=None,
+            language="en" if model_info.english_only else language,
+            initial_prompt=initial_prompt,
+            condition_on_previous_text=False,
+            word_timestamps=True,
+            fp16=False,
+        )
     return [_segment(segment) for segment in result["segments"]]
 
 
