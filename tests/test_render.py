@@ -89,6 +89,16 @@ def test_mixed_sizes_rates_and_missing_streams_are_conformed(media, tmp_path):
     assert abs(seen.audio_seconds - 4.5) <= 1 / 30
 
 
+def test_phone_style_frame_timing_stays_frame_exact(media, tmp_path):
+    phone = probe(make_pattern(tmp_path / "phone.mp4", jitter_ms=6))
+    timeline = cut_list(phone.path)
+    render_timeline(timeline, sources_of(phone), tmp_path / "cut.mp4")
+    seen = look_and_listen(tmp_path / "cut.mp4")
+    assert seen.flashes == expected_flashes(timeline, {phone.path: FLASHES})
+    assert seen.frames == expected_frames(timeline)
+    assert_in_sync(seen)
+
+
 def test_sound_only_output_cuts_sample_exactly(media, tmp_path):
     a = media["a"]
     timeline = cut_list(a.path)
@@ -182,10 +192,11 @@ def make_project(folder: Path, timeline: Timeline, *infos: MediaInfo,
     return path
 
 
-def voiceedit(*args: str, path_env: str | None = None) -> subprocess.CompletedProcess:
+def voiceedit(*args: str, without_ffmpeg: bool = False) -> subprocess.CompletedProcess:
     env = dict(os.environ)
-    if path_env is not None:
-        env["PATH"] = path_env
+    if without_ffmpeg:  # neither the pinned build nor one on PATH
+        env["PATH"] = str(Path(sys.executable).parent)
+        env["IMAGEIO_FFMPEG_EXE"] = "/nowhere/ffmpeg"
     return subprocess.run([sys.executable, "-m", "voiceedit", *args], capture_output=True,
                           text=True, env=env, timeout=300)
 
@@ -214,7 +225,7 @@ def test_render_command_errors_are_one_sentence(media, tmp_path):
     shutil.copy(a.path, gone)
     info = probe(gone)
     project = make_project(tmp_path, Timeline((Clip(info.path, 0, 2000),)), info)
-    no_ffmpeg = voiceedit("render", str(project), path_env=str(Path(sys.executable).parent))
+    no_ffmpeg = voiceedit("render", str(project), without_ffmpeg=True)
     assert (no_ffmpeg.returncode, no_ffmpeg.stderr) == (
         1, "ffmpeg is not installed. Run make setup, or apt-get install ffmpeg.\n")
     over_source = voiceedit("render", str(project), "-o", str(gone), "--force")

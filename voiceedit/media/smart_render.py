@@ -47,8 +47,9 @@ from voiceedit.media.render import (
     Progress,
     check_render,
     filter_graph,
+    filter_script_args,
     finish,
-    grid_trim,
+    grid_frames,
     output_format,
     partial_path,
     plan_cuts,
@@ -276,7 +277,7 @@ def encode_args(piece: Piece, index: VideoIndex, target: Path) -> list[str]:
     args = ["-ss", seconds_text(seek)] if seek > 0 else []
     args += [
         "-i", piece.source, "-map", "0:v:0", "-an", "-sn", "-dn",
-        "-vf", grid_trim(cut, seek, rate) + ",setpts=PTS-STARTPTS",
+        "-vf", grid_frames(cut, seek, rate) + ",setpts=PTS-STARTPTS",
         "-c:v", "libx264", "-preset", X264_PRESET, "-crf", PIECE_CRF,
         "-profile:v", X264_PROFILES[index.profile], "-level:v", str(index.level),
         "-pix_fmt", index.pix_fmt, "-x264-params", X264_DELAY[index.delay],
@@ -376,7 +377,7 @@ def _join(names: list[str], pieces: list[Piece], cuts: list[Cut],
             args += ["-i", source_input.source]
         script = work / "sound.txt"
         script.write_text(filter_graph(cuts, media, sound, inputs, readers))
-        args += ["-filter_complex_script", str(script)]
+        args += filter_script_args(script)
         audio_map = ["-map", "[aout]", "-c:a", "aac", "-b:a", AAC_BITRATE,
                      "-ar", str(fmt.sample_rate)]
         video_input = len(inputs)
