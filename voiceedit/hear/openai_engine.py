@@ -47,7 +47,7 @@ def load_openai_whisper(model: ModelInfo) -> whisper.model.Whisper:
     except ImportError as error:
         raise VoiceEditError(
             "The openai-whisper engine is not installed. "
-            "Install it with: pip install 'voiceedit[openai-whisper]'."
+            "Run make setup, which installs it without its CUDA-only parts."
         ) from error
 
     variables = read_ct2_variables(model.path / "model.bin")
