@@ -71,6 +71,7 @@ UTTERANCES = [
     ("Put clip four after clip two.", "move_clip_after", {"clip": 4, "other": 2}),
     ("Duplicate the second clip.", "duplicate_clip", {"clip": 2}),
     ("Swap clip 2 and clip 4.", "swap_clips", {"first": 2, "second": 4}),
+    ("Swap clip two and four.", "swap_clips", {"first": 2, "second": 4}),
     ("Swap the second and fourth clips.", "swap_clips", {"first": 2, "second": 4}),
     ("Insert intro.mp4 at 10 seconds.", "insert_media",
      {"quote": Quote("intro.mp4"), "time": s(10)}),
@@ -169,6 +170,14 @@ MISHEARD = [
     ("Go to clip free.", "seek_clip", {"clip": 3}),
     ("Select clip to.", "select_clip", {"clip": 2}),
     ("Wear am I?", "describe_position", {}),
+    # heard by tiny.en from the Piper and espeak-ng voices (the prompt on and off)
+    ("I knew that.", "undo", {}),
+    ("Crash that.", "undo", {}),
+    ("But clip four after clip two.", "move_clip_after", {"clip": 4, "other": 2}),
+    ("What did the position.", "describe_position", {}),
+    ("What did selected.", "read_selection", {}),
+    ("Export to the EDL.", "export", {"format": "edl"}),
+    ("Save it and SRT.", "export", {"format": "srt"}),
     ("Reed the timeline.", "read_timeline", {}),
     ("Play the selections.", "play_selection", {}),
 ]
@@ -189,6 +198,14 @@ MISHEARD_DESTRUCTIVE = [
     ("Deleet from 10 to 20 seconds.", "delete_range", {"start": s(10), "end": s(20)}),
     ("Deleted the selection.", "delete_selection", {}),
     ("Trim the start of clip to by 2 seconds.", "trim_start", {"clip": 2, "amount": s(2)}),
+    # heard by tiny.en from the espeak-ng voice
+    ("Trim two seconds from the start on clip two.", "trim_start", {"clip": 2, "amount": s(2)}),
+    (
+        "Short and pauses longer than two seconds to one second.",
+        "shorten_pauses",
+        {"longer": s(2), "to": s(1)},
+    ),
+    ("remove failures.", "remove_fillers", {}),
 ]
 
 

@@ -106,7 +106,15 @@ def test_not_numbers(said: str) -> None:
 
 @pytest.mark.parametrize(
     ("said", "value"),
-    [("first", 1), ("second", 2), ("third", 3), ("3rd", 3), ("twenty first", 21), ("11th", 11)],
+    [
+        ("first", 1),
+        ("second", 2),
+        ("third", 3),
+        ("3rd", 3),
+        ("twenty first", 21),
+        ("11th", 11),
+        ("sixtieth", 60),
+    ],  # fmt: skip
 )
 def test_ordinals(said: str, value: int) -> None:
     assert parse_ordinal(said) == value

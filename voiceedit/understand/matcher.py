@@ -8,7 +8,8 @@ ahead of time. Two passes:
    A parse that explains every word with grammar words and typed slots is taken at once.
 2. Forgiving: a grammar word may also be heard as a word that is spelled or sounds alike
    (rapidfuzz ratio on the letters and on a metaphone code: "expert" -> export, "failures"
-   -> fillers), as two words run together ("and do" -> undo), or as a known mishearing from
+   -> fillers, "but" -> put), as two words run together ("and do" -> undo), as another
+   short function word ("the start on clip two"), or as a known mishearing from
    lists/misheard.list ("let's plug" -> split).
 
 Each parse is scored by how well its words are explained (a grammar word 1.0, a repaired one
@@ -65,6 +66,12 @@ FUZZY_MIN = 0.72  # a heard word at least this similar may stand for a grammar w
 MISHEARD_QUALITY = 0.85  # a match through lists/misheard.list
 SOUND_ALIKE_QUALITY = 0.9  # a number heard as a sound-alike ("free" for three)
 KNOWN_WORD_FACTOR = 0.85  # a heard word that is itself a grammar word probably means itself
+# Short function words Whisper swaps for one another ("start on clip" for "start of clip").
+SMALL_WORDS = frozenset({
+    "of", "on", "in", "at", "to", "the", "a", "an", "by", "for", "from", "with", "and", "as",
+    "it", "that", "is", "did",
+})  # fmt: skip
+SMALL_WORD_QUALITY = 0.75
 QUOTE_QUALITY = 0.75  # how well free words explain a heard word, against a grammar word's 1.0
 REPAIRED_DESTRUCTIVE = CONFIRM_BELOW - 0.05  # the most a repaired destructive command gets
 SUGGEST_FROM = 50  # rapidfuzz ratio (0..100) a rule's form needs to be suggested
@@ -286,6 +293,8 @@ class _Utterance:
             if any(_contains(self.bare, heard) for heard in heard_forms):
                 found.add(word)
         if self.similar is not None:
+            if found & SMALL_WORDS:
+                found |= SMALL_WORDS
             columns = np.nonzero((self.similar >= FUZZY_MIN).any(axis=0))[0]
             found.update(self.language.vocabulary[column] for column in columns)
         return found
@@ -330,7 +339,11 @@ class _Utterance:
         for form in self.language.misheard.get(word, ()):
             if tuple(self.bare[position : position + len(form)]) == form:
                 yield position + len(form), MISHEARD_QUALITY, True
-        if self.similar is None or len(word) < 3 or word not in self.language.column:
+        if self.similar is None:
+            return
+        if word in SMALL_WORDS and heard in SMALL_WORDS and heard != word:
+            yield position + 1, SMALL_WORD_QUALITY, True  # "the start on clip two"
+        if len(word) < 3 or word not in self.language.column:
             return
         column = self.language.column[word]
         if heard != word and len(heard) >= 3 and not heard[0].isdigit():
@@ -426,9 +439,13 @@ def _may_start_value(token: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _sound(text: str) -> str:
-    """A metaphone code that ignores which vowel a word starts with ("and do" ~ "undo")."""
-    code = jellyfish.metaphone(text) if text.isalpha() else text
+    """A metaphone code that ignores which vowel a word starts with ("and do" ~ "undo") and
+    whether a consonant is voiced ("but" ~ "put"): the slips Whisper makes most."""
+    code = (jellyfish.metaphone(text) if text.isalpha() else text).translate(_UNVOICED)
     return "A" + code[1:] if code[:1] in "AEIOU" and code else code
+
+
+_UNVOICED = str.maketrans("BDGVZ", "PTKFS")
 
 
 def _at_edge(tokens: list[str], phrase: tuple[str, ...], end: bool) -> bool:

@@ -74,9 +74,13 @@ def parse_number(text: str | list[str], sound_alikes: bool = False) -> int | Non
 
 def parse_ordinal(text: str | list[str], sound_alikes: bool = False) -> int | None:
     """ "third", "3rd", "twenty first" -> 3, 3, 21."""
-    tokens = _convert(_sound_alikes(_tokens(text), sound_alikes))
+    words = _sound_alikes(_tokens(text), sound_alikes)
+    tokens = _convert(words)
     if len(tokens) == 1 and (found := _ORDINAL.match(tokens[0])) and int(found[1]) > 0:
         return int(found[1])
+    if words and words[-1].endswith("ieth"):  # text2num 3.1 misses "sixtieth"
+        number = parse_number([*words[:-1], words[-1][:-4] + "y"])
+        return number if number and number % 10 == 0 else None
     return None
 
 
