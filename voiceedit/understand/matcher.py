@@ -97,12 +97,16 @@ def understand(text: str) -> Command:
 
 
 def vocabulary_prompt(max_words: int = 150) -> str:
-    """An initial_prompt for Whisper made of the grammar's own commands, one example each."""
+    """An initial_prompt for Whisper made of the grammar's own commands, one example each,
+    shortest first ("Undo that. Delete clip two. ..."); 150 words are about 200 tokens, under
+    Whisper's 223-token prompt limit."""
     return _language().prompt(max_words)
 
 
 def hotwords(max_words: int = 60) -> str:
-    """The grammar's carrier words, most used first, for faster-whisper's `hotwords`."""
+    """The words that make the commands ("undo delete fillers export edl ..."), in the
+    prompt's order, without example values or common function words: for faster-whisper's
+    `hotwords`."""
     return " ".join(_language().carriers[:max_words])
 
 
@@ -262,7 +266,6 @@ class _Utterance:
         self.tokens = tokens
         self.bare = [token.replace(".", "") for token in tokens]  # "e.d.l" reads as "edl"
         self.n = len(tokens)
-        self.fuzzy = fuzzy
         self.similar = self._similarities() if fuzzy else None
         self.word_cache: dict[tuple[str, int], list[tuple[int, float, bool]]] = {}
         self.slot_cache: dict[tuple[str, int], list[tuple[int, _Piece]]] = {}
@@ -289,6 +292,7 @@ class _Utterance:
     def _reachable(self) -> set[str]:
         """Grammar words some heard word may stand for: a filter before walking the rules."""
         found = set(self.bare)
+        found.update(_spelled_words(self.bare))
         for word, heard_forms in self.language.misheard.items():
             if any(_contains(self.bare, heard) for heard in heard_forms):
                 found.add(word)
@@ -446,6 +450,19 @@ def _sound(text: str) -> str:
 
 
 _UNVOICED = str.maketrans("BDGVZ", "PTKFS")
+
+
+def _spelled_words(tokens: list[str]) -> Iterator[str]:
+    """Words spelled out letter by letter ("e d l" -> "edl"), and each shorter run in them."""
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1:
+            run.append(token)
+            continue
+        for start in range(len(run)):
+            for end in range(start + 2, len(run) + 1):
+                yield "".join(run[start:end])
+        run = []
 
 
 def _at_edge(tokens: list[str], phrase: tuple[str, ...], end: bool) -> bool:
