@@ -432,14 +432,15 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
         if engine == "moviepy":
             _render_with_moviepy(cuts, media, fmt, partial, progress)
         else:
-            _render_with_ffmpeg(cuts, media, fmt, partial, output.name, progress)
+            render_cuts(cuts, media, fmt, partial, output.name, progress)
         return finish(partial, output)
     finally:
         partial.unlink(missing_ok=True)
 
 
-def _render_with_ffmpeg(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
-                        partial: Path, name: str, progress: Progress | None) -> None:
+def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
+                target: Path, name: str, progress: Progress | None = None) -> None:
+    """Render planned cuts to `target` with one ffmpeg filter graph (no checks, no rename)."""
     ffmpeg_path()
     inputs, readers = source_inputs(cuts, media, fmt)
     graph = filter_graph(cuts, media, fmt, inputs, readers)
@@ -452,8 +453,7 @@ def _render_with_ffmpeg(cuts: list[Cut], media: dict[str, MediaInfo], fmt: Outpu
             if source_input.seek > 0:
                 args += ["-ss", seconds_text(source_input.seek)]
             args += ["-i", source_input.source]
-        args += [*filter_script_args(script), *encoder_args(fmt, partial),
-                 "-y", str(partial)]
+        args += [*filter_script_args(script), *encoder_args(fmt, target), "-y", str(target)]
         run_ffmpeg(args, total_ms, progress, name)
 
 

@@ -21,16 +21,18 @@ that decode timestamps stay increasing across a join, with the same B-frame reor
 a piece's first decode timestamp is `delay` frames before its first picture.
 
 Sound is not copied: AAC frames neither start on frame boundaries nor without priming, so
-the audio is cut with `atrim`/`concat` at the same snapped instants, encoded in one pass and
-muxed with the copied video. Anything this cannot do exactly (another codec, another
-container, open GOPs, variable frame rate, sources that differ) falls back to a full
-re-encode, with one sentence saying why.
+the audio is cut with `atrim`/`concat` at the same snapped instants and encoded in one pass,
+on another core while the pieces are made, then muxed beside the joined video. Anything
+this cannot do exactly (another codec, another container, open GOPs, variable frame rate,
+sources that differ) falls back to a full re-encode, with one sentence saying why.
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 from bisect import bisect_left, bisect_right
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -40,29 +42,27 @@ import av
 from voiceedit.errors import VoiceEditError
 from voiceedit.media.probe import MediaInfo
 from voiceedit.media.render import (
-    AAC_BITRATE,
     X264_PRESET,
     Cut,
     OutputFormat,
     Progress,
     check_render,
-    filter_graph,
-    filter_script_args,
     finish,
     grid_frames,
     output_format,
     partial_path,
     plan_cuts,
+    render_cuts,
     render_timeline,
     run_ffmpeg,
     seconds_text,
     seek_before,
-    source_inputs,
 )
 from voiceedit.timeline.model import Timeline
 
 MP4_FORMAT = "mov,mp4,m4a,3gp,3g2,mj2"
 SMART_SUFFIXES = {".mp4", ".mov", ".m4v"}
+SOUND = "sound.m4a"  # the whole sound track, rendered beside the pieces and muxed as it is
 PIECE_CRF = "18"  # the re-encoded frames sit between copied ones: keep them close in quality
 X264_PROFILES = {
     "Baseline": "baseline", "Constrained Baseline": "baseline", "Main": "main", "High": "high",
@@ -110,6 +110,10 @@ class Piece:
     first: int
     end: int
     copy: bool
+
+    @property
+    def frames(self) -> int:
+        return self.end - self.first
 
 
 @dataclass(frozen=True)
@@ -307,7 +311,7 @@ def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
         return SmartRender(rendered, copied_ms=0, encoded_ms=rendered.duration, fallback=reason)
     cuts = plan_cuts(timeline, fmt.frame_rate)
     pieces = plan_pieces(cuts, indexes, fmt.frame_rate)
-    total_frames = sum(piece.end - piece.first for piece in pieces)
+    total_frames = sum(piece.frames for piece in pieces)
 
     def ms(frames: int) -> int:
         return round(Fraction(frames * 1000) / fmt.frame_rate)
@@ -315,32 +319,53 @@ def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
     partial = partial_path(output)
     try:
         with tempfile.TemporaryDirectory(prefix=".voiceedit-smart-", dir=output.parent) as work:
-            names = _make_pieces(pieces, indexes, Path(work), ms, ms(total_frames), progress)
-            _join(names, pieces, cuts, media, fmt, Path(work), partial, output.name)
+            _make_pieces(pieces, cuts, media, indexes, fmt, Path(work), output.name, progress)
+            _join(pieces, fmt, Path(work), partial, output.name)
         rendered = finish(partial, output)
     finally:
         partial.unlink(missing_ok=True)
-    copied = sum(piece.end - piece.first for piece in pieces if piece.copy)
     if progress:
-        progress(ms(total_frames), ms(total_frames))
-    return SmartRender(rendered, copied_ms=ms(copied), encoded_ms=ms(total_frames - copied))
+        progress(frames_ms(total_frames, fmt.frame_rate), frames_ms(total_frames, fmt.frame_rate))
+    copied = sum(piece.frames for piece in pieces if piece.copy)
+    return SmartRender(rendered, copied_ms=frames_ms(copied, fmt.frame_rate),
+                       encoded_ms=frames_ms(total_frames - copied, fmt.frame_rate))
 
 
-def _make_pieces(pieces: list[Piece], indexes: dict[str, VideoIndex], work: Path, ms,
-                 total_ms: int, progress: Progress | None) -> list[str]:
-    names, done = [], 0
-    for number, piece in enumerate(pieces):
-        name = f"piece{number:05d}.mp4"
-        index = indexes[piece.source]
+def frames_ms(frames: int, frame_rate: Fraction) -> int:
+    return round(Fraction(frames * 1000) / frame_rate)
+
+
+def _piece_name(number: int) -> str:
+    return f"piece{number:05d}.mp4"
+
+
+def _make_pieces(pieces: list[Piece], cuts: list[Cut], media: dict[str, MediaInfo],
+                 indexes: dict[str, VideoIndex], fmt: OutputFormat, work: Path, what: str,
+                 progress: Progress | None) -> None:
+    """Copy and encode the pieces, and render the sound, side by side on every core."""
+
+    def make(number: int, piece: Piece) -> None:
+        target = work / _piece_name(number)
         if piece.copy:
-            copy_piece(piece, index, work / name)
+            copy_piece(piece, indexes[piece.source], target)
         else:
-            run_ffmpeg(encode_args(piece, index, work / name), 0, None, name)
-        names.append(name)
-        done += piece.end - piece.first
-        if progress:
-            progress(ms(done), total_ms)
-    return names
+            run_ffmpeg(encode_args(piece, indexes[piece.source], target), 0, None, what)
+
+    total = frames_ms(sum(piece.frames for piece in pieces), fmt.frame_rate)
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
+        sound = None
+        if fmt.audio:
+            sound_only = OutputFormat(video=False, audio=True, sample_rate=fmt.sample_rate)
+            sound = pool.submit(render_cuts, cuts, media, sound_only, work / SOUND, what)
+        jobs = [pool.submit(make, number, piece) for number, piece in enumerate(pieces)]
+        done = 0
+        for piece, job in zip(pieces, jobs, strict=True):
+            job.result()
+            done += piece.frames
+            if progress:  # the join is left: stop short of the end
+                progress(frames_ms(done, fmt.frame_rate) * 99 // 100, total)
+        if sound is not None:
+            sound.result()
 
 
 def concat_listing(names: list[str], frames: list[int], frame_rate: Fraction) -> str:
@@ -359,31 +384,13 @@ def concat_listing(names: list[str], frames: list[int], frame_rate: Fraction) ->
     return "\n".join(lines) + "\n"
 
 
-def _join(names: list[str], pieces: list[Piece], cuts: list[Cut],
-          media: dict[str, MediaInfo], fmt: OutputFormat, work: Path, partial: Path,
-          what: str) -> None:
-    """Concatenate the video pieces, and render the sound in one pass beside them."""
+def _join(pieces: list[Piece], fmt: OutputFormat, work: Path, partial: Path, what: str) -> None:
+    """Concatenate the video pieces and mux the sound beside them, copying both."""
     listing = work / "pieces.ffconcat"
-    frames = [piece.end - piece.first for piece in pieces]
-    listing.write_text(concat_listing(names, frames, fmt.frame_rate))
-    args: list[str] = []
-    audio_map: list[str] = []
+    names = [_piece_name(number) for number in range(len(pieces))]
+    listing.write_text(concat_listing(names, [piece.frames for piece in pieces], fmt.frame_rate))
+    args = ["-f", "concat", "-safe", "0", "-i", str(listing)]
     if fmt.audio:
-        sound = OutputFormat(video=False, audio=True, sample_rate=fmt.sample_rate)
-        inputs, readers = source_inputs(cuts, media, sound)
-        for source_input in inputs:
-            if source_input.seek > 0:
-                args += ["-ss", seconds_text(source_input.seek)]
-            args += ["-i", source_input.source]
-        script = work / "sound.txt"
-        script.write_text(filter_graph(cuts, media, sound, inputs, readers))
-        args += filter_script_args(script)
-        audio_map = ["-map", "[aout]", "-c:a", "aac", "-b:a", AAC_BITRATE,
-                     "-ar", str(fmt.sample_rate)]
-        video_input = len(inputs)
-    else:
-        video_input = 0
-    args += ["-f", "concat", "-safe", "0", "-i", str(listing),
-             "-map", f"{video_input}:v:0", "-c:v", "copy", *audio_map,
-             "-movflags", "+faststart", "-y", str(partial)]
+        args += ["-i", str(work / SOUND), "-map", "0:v:0", "-map", "1:a:0"]
+    args += ["-c", "copy", "-movflags", "+faststart", "-y", str(partial)]
     run_ffmpeg(args, 0, None, what)
