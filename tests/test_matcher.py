@@ -351,3 +351,17 @@ def test_hotwords_are_carrier_words() -> None:
     assert not {"the", "that", "ten", "seconds"} & set(words)
     assert all(len(word) >= 3 and not word.startswith("<") for word in words)
     assert len(hotwords(10).split()) == 10
+
+
+def test_a_sentence_whisper_adds_after_the_command_is_dropped_as_a_repair() -> None:
+    """tiny.en on a short window sometimes adds a sentence it imagined ("... The lead.")."""
+    command = understand("Delete the words ask not what your country. The lead.")
+    assert (command.action, command.args) == (
+        "delete_quote",
+        {"quote": Quote("ask not what your country")},
+    )
+    assert command.confidence < CONFIRM_BELOW  # destructive and repaired: read back first
+    undo = understand("Undo that. Undo that.")
+    assert (undo.action, undo.confidence) == ("undo", 0.9)
+    thanks = understand("Go to ten seconds. Thank you.")  # "thank you" is an ignored word
+    assert (thanks.action, thanks.args, thanks.confidence) == ("seek", {"time": s(10)}, 1.0)

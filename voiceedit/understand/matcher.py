@@ -24,6 +24,7 @@ above CONFIRM_BELOW is therefore always an exact sentence of the grammar.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,6 +73,7 @@ SMALL_WORDS = frozenset({
     "it", "that", "is", "did",
 })  # fmt: skip
 SMALL_WORD_QUALITY = 0.75
+DROPPED_QUALITY = 0.9  # the command was the first sentence of what was heard
 QUOTE_QUALITY = 0.75  # how well free words explain a heard word, against a grammar word's 1.0
 REPAIRED_DESTRUCTIVE = CONFIRM_BELOW - 0.05  # the most a repaired destructive command gets
 SUGGEST_FROM = 50  # rapidfuzz ratio (0..100) a rule's form needs to be suggested
@@ -79,6 +81,7 @@ MAX_WORDS = 40  # longer text is not a command
 PARSES_PER_RULE = 64  # enough to find the best split of quotes; bounds the work on odd text
 
 _EXAMPLE_TEXTS = [text for values in EXAMPLE_VALUES.values() for text in values.values()]
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _SPANS = {"time": 8, "number": 4, "ordinal": 3}
 _PARSERS = {"time": parse_time, "number": parse_number, "ordinal": parse_ordinal}
 
@@ -132,6 +135,7 @@ class _Parse:
     order: int  # the rule's place in the grammar: earlier wins a tie
     pieces: tuple[_Piece, ...]
     words: int  # heard words this variant of the text has
+    dropped: bool = False  # this variant left out a sentence heard after the command
 
     @property
     def score(self) -> float:
@@ -139,11 +143,12 @@ class _Parse:
 
     @property
     def repaired(self) -> bool:
-        return any(piece.repaired for piece in self.pieces)
+        return self.dropped or any(piece.repaired for piece in self.pieces)
 
     @property
     def confidence(self) -> float:
         confidence = float(np.prod([piece.quality for piece in self.pieces if not piece.free]))
+        confidence *= DROPPED_QUALITY if self.dropped else 1.0
         if self.rule.destructive and self.repaired:
             confidence = min(confidence, REPAIRED_DESTRUCTIVE)
         return round(confidence, 3)
@@ -194,7 +199,7 @@ class _Language:
             raise NotUnderstood("I heard nothing to do.", [])
         if len(tokens) > MAX_WORDS:
             raise NotUnderstood("That is too long for a command.", self.suggest(tokens))
-        variants = self._variants(tokens)
+        variants = self._variants(text, tokens)
         best = self._best(variants, fuzzy=False)
         if best is None or best.score < 1.0 or best.repaired:
             best = self._best(variants, fuzzy=True) or best
@@ -204,23 +209,38 @@ class _Language:
             raise NotUnderstood(f'Not understood: "{" ".join(tokens)}".{hint}', suggestions)
         return best.command(text.strip())
 
-    def _variants(self, tokens: list[str]) -> list[list[str]]:
-        """The text, and the text without ignored words around it ("please", "okay")."""
-        variants = [tokens]
+    def _variants(self, text: str, tokens: list[str]) -> list[tuple[list[str], bool]]:
+        """The words to match, and whether a sentence was dropped: the whole text, its first
+        sentences (Whisper sometimes adds one it imagined: "Undo that. Thank you."), and each
+        without ignored words around it ("please", "okay")."""
+        sentences = _SENTENCE_END.split(text.strip())
+        whole = [(tokens, False)]
+        firsts = [(words(" ".join(sentences[:count])), True) for count in range(1, len(sentences))]
+        variants: list[tuple[list[str], bool]] = []
+        for heard, dropped in whole + [first for first in firsts if first[0]]:
+            for stripped in self._stripped(heard):
+                if (stripped, dropped) not in variants:
+                    variants.append((stripped, dropped))
+        return variants
+
+    def _stripped(self, tokens: list[str]) -> list[list[str]]:
+        """The words, and the words without ignored ones at either end, one at a time."""
+        found = [tokens]
         stripped = list(tokens)
         for strip_end in (False, True):
             while True:
-                found = next((w for w in self.ignored if _at_edge(stripped, w, strip_end)), None)
-                if not found or len(found) >= len(stripped):
+                edge = next((w for w in self.ignored if _at_edge(stripped, w, strip_end)), None)
+                if not edge or len(edge) >= len(stripped):
                     break
-                stripped = stripped[: -len(found)] if strip_end else stripped[len(found) :]
-                if stripped not in variants:
-                    variants.append(list(stripped))
-        return variants
+                stripped = stripped[: -len(edge)] if strip_end else stripped[len(edge) :]
+                found.append(list(stripped))
+        return found
 
-    def _best(self, variants: list[list[str]], fuzzy: bool) -> _Parse | None:
+    def _best(self, variants: list[tuple[list[str], bool]], fuzzy: bool) -> _Parse | None:
         parses = [
-            parse for tokens in variants for parse in _Utterance(self, tokens, fuzzy).parses()
+            parse
+            for tokens, dropped in variants
+            for parse in _Utterance(self, tokens, fuzzy, dropped).parses()
         ]
         return max(parses, key=_Parse.rank, default=None)
 
@@ -261,8 +281,9 @@ class _Language:
 class _Utterance:
     """One variant of the heard words, walked against every rule."""
 
-    def __init__(self, language: _Language, tokens: list[str], fuzzy: bool) -> None:
+    def __init__(self, language: _Language, tokens: list[str], fuzzy: bool, dropped: bool) -> None:
         self.language = language
+        self.dropped = dropped
         self.tokens = tokens
         self.bare = [token.replace(".", "") for token in tokens]  # "e.d.l" reads as "edl"
         self.n = len(tokens)
@@ -276,7 +297,7 @@ class _Utterance:
             if not self.language.required[order] <= reachable:
                 continue
             for pieces in islice(self._walk(_chain(rule.pattern, None), 0, ()), PARSES_PER_RULE):
-                yield _Parse(rule, order, pieces, self.n)
+                yield _Parse(rule, order, pieces, self.n, self.dropped)
 
     def _similarities(self) -> np.ndarray:
         """Similarity of each heard word (rows 0..n-1) and each pair run together (rows n..)
