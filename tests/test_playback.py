@@ -215,7 +215,7 @@ class RealtimeOutput:
         elapsed = round((time.monotonic() - self._began) * self.sample_rate)
         return min(self._queued, self._done + elapsed)
 
-    def play(self, audio, sample_rate) -> None:
+    def play(self, audio, sample_rate, continued=False) -> None:
         with self._lock:
             if self._began is None:
                 self._began = time.monotonic()

@@ -29,6 +29,7 @@ saved after every command already, and the speech file is closed properly.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -42,7 +43,7 @@ from voiceedit.act import Outcome, SessionState, action
 from voiceedit.answer import earcons
 from voiceedit.answer.earcons import Earcon, earcon
 from voiceedit.answer.playback import Player
-from voiceedit.answer.speakers import Speaker
+from voiceedit.answer.speakers import Speaker, text_only
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.sources import SAMPLE_RATE, AudioSource, Block
 from voiceedit.hear.vad import Utterance, UtteranceDetector, rms
@@ -80,9 +81,10 @@ class LiveSettings:
     push_to_talk: bool = False
     earcons: bool = False
     guard_ms: int = 300
-    barge_in_ms: int = 250
+    barge_in_ms: int = 200
     barge_in_ratio: float = 2.0  # 6 dB above the echo
-    learn_ms: int = 400
+    learn_ms: int = 600
+    onset_margin_ms: int = 100  # kept before the loud run that triggered a barge-in
     floor: float = 0.003  # about -50 dBFS: quieter than this is never a person talking
 
 
@@ -106,38 +108,75 @@ class Turn:
 
 
 class BargeIn:
-    """Tells a person talking over the tool from the tool's own sound coming back."""
+    """Tells a person talking over the tool from the tool's own sound coming back.
 
-    def __init__(self, settings: LiveSettings, block_ms: float) -> None:
+    The first `learn_ms` of each stretch of our sound teach it how loud the echo gets: the
+    loudest `barge_in_ms` average in that time, never below `floor`. After that, speech
+    whose last `barge_in_ms` average `barge_in_ratio` times that is a person; `onset` is
+    where their loud run began. Averages, not single blocks, are compared, so a loud syllable
+    of our own is not mistaken for someone talking.
+    """
+
+    def __init__(self, settings: LiveSettings, block_ms: float, span: int = 0) -> None:
         self.settings = settings
+        self.span = span  # which stretch of our own sound this is learning
         self._learn_blocks = max(1, round(settings.learn_ms / block_ms))
-        self._recent: deque[float] = deque(maxlen=max(1, round(settings.barge_in_ms / block_ms)))
+        window = max(1, round(settings.barge_in_ms / block_ms))
+        self._recent: deque[tuple[float, int]] = deque(maxlen=window)  # (level, start sample)
         self._learning: list[float] = []
         self.echo = settings.floor
+        self.onset = 0
+        self.fired = False
 
-    def reset(self) -> None:
-        """A new stretch of own sound begins: learn its echo again."""
-        self._learning = []
-        self._recent.clear()
-        self.echo = self.settings.floor
-
-    def update(self, level: float, in_speech: bool) -> bool:
-        """Feed one block's loudness while the tool sounds; True when to stop talking."""
+    def update(self, level: float, in_speech: bool, start: int = 0) -> bool:
+        """Feed one block's loudness while the tool sounds; True (once) when to stop."""
+        if self.fired:
+            return False
         if len(self._learning) < self._learn_blocks:
             self._learning.append(level)
             if len(self._learning) == self._learn_blocks:
-                self.echo = max(self.settings.floor, float(np.percentile(self._learning, 90)))
+                width = min(self._recent.maxlen, len(self._learning))
+                means = np.convolve(self._learning, np.ones(width) / width, mode="valid")
+                self.echo = max(self.settings.floor, float(means.max()))
             return False
-        self._recent.append(level)
         if not in_speech:
             self._recent.clear()
             return False
-        full = len(self._recent) == self._recent.maxlen
-        return (
-            full
-            and min(self._recent) > 0
-            and np.mean(self._recent) > (self.settings.barge_in_ratio * self.echo)
-        )
+        self._recent.append((level, start))
+        threshold = self.settings.barge_in_ratio * self.echo
+        levels = [lvl for lvl, _ in self._recent]
+        if len(levels) < self._recent.maxlen or np.mean(levels) <= threshold:
+            return False
+        self.onset = next(at for lvl, at in self._recent if lvl > threshold)
+        self.fired = True
+        return True
+
+
+class OwnSound:
+    """When the tool itself was sounding (speech, earcons, playback), in wall-clock time,
+    so that audio can be checked against it whenever the loop gets round to reading it.
+    `guard_s` extends each stretch for the echo's tail and the device's buffering."""
+
+    def __init__(self, guard_s: float) -> None:
+        self.guard_s = guard_s
+        self._spans: deque[list[float]] = deque(maxlen=64)  # [since, until]; until=inf: open
+        self.count = 0  # stretches so far: an id for the current one
+
+    def update(self, sounding: bool, now: float) -> int:
+        """Record whether we are sounding at `now`; returns the current stretch's id."""
+        open_span = self._spans and self._spans[-1][1] == math.inf
+        if sounding and not open_span:
+            self._spans.append([now, math.inf])
+            self.count += 1
+        elif not sounding and open_span:
+            self._spans[-1][1] = now
+        return self.count
+
+    def during(self, when: float) -> bool:
+        return any(since <= when <= until + self.guard_s for since, until in self._spans)
+
+    def overlaps(self, first: float, last: float) -> bool:
+        return any(first <= until + self.guard_s and last >= since for since, until in self._spans)
 
 
 class PushToTalk:
@@ -174,6 +213,7 @@ class LiveLoop:
         player: Player | None = None,
         detector: UtteranceDetector | None = None,
         push_to_talk: PushToTalk | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.session = session
         self.source = source
@@ -184,14 +224,16 @@ class LiveLoop:
         self.player = player
         self.detector = detector or UtteranceDetector()
         self.keys = push_to_talk or (PushToTalk() if settings.push_to_talk else None)
+        # Seconds, the clock the source stamps blocks with (a test may run a simulated one).
+        self.clock = clock
         self.asleep = False
         self.stopped = False
         self.turns: list[Turn] = []
         self.on_turn: Callable[[Turn], None] | None = None  # e.g. print the timings
         self.ignored = 0  # utterances dropped as the tool's own sound
-        self._arrivals: deque[tuple[int, float]] = deque(maxlen=256)  # (block end, when)
-        self._own_until = -(10**12)  # stream sample where the tool last made a sound
-        self._sounding = False
+        # (block end sample, when it was heard): maps stream samples to wall-clock time.
+        self._heard_at: deque[tuple[int, float]] = deque(maxlen=1024)
+        self.own_sound = OwnSound(settings.guard_ms / 1000)
         self._barge_in: BargeIn | None = None
         self._barged_at: int | None = None
 
@@ -200,7 +242,7 @@ class LiveLoop:
     def run(self) -> None:
         try:
             for block in self.source.blocks():
-                self._arrivals.append((block.end, time.monotonic()))
+                self._heard_at.append((block.end, block.time))
                 self._watch_own_sound(block)
                 for utterance in self.detector.feed(block):
                     self._on_utterance(utterance)
@@ -213,12 +255,31 @@ class LiveLoop:
         finally:
             self.source.close()
 
+    def warm_up(self) -> None:
+        """Run the recogniser once on silence: the first real command is then as quick as
+        the rest (the first call sets up CTranslate2's buffers)."""
+        self.recognizer.recognise(np.zeros(SAMPLE_RATE // 2, dtype=np.float32))
+
+    def finish(self) -> None:
+        """After the loop: the last answer is heard to its end; playback stops after "stop
+        listening" and plays out when the input simply ended."""
+        if self.stopped and self.player is not None:
+            self.player.stop()
+        while self._sounding_now():
+            time.sleep(0.05)
+
     def say(self, message: str, kind: Earcon | None = None) -> float:
         """Print and speak one answer; returns when it was handed to the speaker."""
         if kind is not None and self.settings.earcons:
+            self.own_sound.update(True, self.clock())
             self.speaker.play_sound(earcon(kind), earcons.SAMPLE_RATE)
-        self.speaker.say(message)
-        started = time.monotonic()
+        self.own_sound.update(True, self.clock())  # from now on the microphone may hear us
+        try:
+            self.speaker.say(message)
+        except VoiceEditError as error:  # the voice failed mid-session: go on in text
+            self.speaker = text_only()
+            self.log(f"{error} Answers are printed only.")
+        started = self.clock()
         self.log(f"answer: {message}")
         return started
 
@@ -229,32 +290,36 @@ class LiveLoop:
         return self.speaker.is_speaking or playing
 
     def _watch_own_sound(self, block: Block) -> None:
-        sounding = self._sounding_now()
-        if sounding and not self._sounding:
-            self._barge_in = BargeIn(self.settings, len(block.audio) * 1000 / SAMPLE_RATE)
-        self._sounding = sounding
-        if not sounding:
+        """Follow our own sound, and stop it when someone talks over it (barge-in)."""
+        span = self.own_sound.update(self._sounding_now(), self.clock())
+        if not self.own_sound.during(block.time):
             return
-        self._own_until = block.end
-        if self._barge_in.update(rms(block.audio), self.detector.in_speech):
+        if self._barge_in is None or self._barge_in.span != span:
+            self._barge_in = BargeIn(self.settings, len(block.audio) * 1000 / SAMPLE_RATE, span)
+        if self._barge_in.update(rms(block.audio), self.detector.in_speech, block.start):
             self.speaker.stop()
             if self.player is not None:
                 self.player.interrupt()
             self._barged_at = block.end
-            self._sounding = False
-            self._own_until = block.end - self.settings.guard_ms * SAMPLE_RATE // 1000
+            # Before the person's loud run began, the microphone heard only our voice.
+            margin = self.settings.onset_margin_ms * SAMPLE_RATE // 1000
+            self.detector.trim_before(self._barge_in.onset - margin)
 
     def _is_own_sound(self, utterance: Utterance) -> bool:
-        if self._barged_at is not None and utterance.start <= self._barged_at <= utterance.decided:
+        barged = self._barged_at is not None
+        if barged and utterance.start <= self._barged_at <= utterance.decided:
             return False  # talked over the tool: that is the user
-        return utterance.start < self._own_until + self.settings.guard_ms * SAMPLE_RATE // 1000
+        return self.own_sound.overlaps(self._time_of(utterance.start), self._time_of(utterance.end))
 
-    def _arrival(self, sample: int) -> float:
-        """When the source delivered stream sample `sample` (the block holding it)."""
-        for end, when in self._arrivals:
+    def _time_of(self, sample: int) -> float:
+        """When stream sample `sample` was heard, by `clock`."""
+        for end, when in self._heard_at:
             if end >= sample:
                 return when
-        return time.monotonic()
+        if not self._heard_at:
+            return self.clock()
+        end, when = self._heard_at[0] if sample < self._heard_at[0][0] else self._heard_at[-1]
+        return when - (end - sample) / SAMPLE_RATE
 
     # --- one utterance ---------------------------------------------------------------------
 
@@ -266,17 +331,17 @@ class LiveLoop:
         self._barged_at = None
         if self.keys is not None and not self.keys.take():
             return  # push-to-talk: not armed
-        speech_ended = self._arrival(utterance.end)
+        speech_ended = self._time_of(utterance.end)
         if self.settings.earcons:
             self.speaker.play_sound(earcon(Earcon.HEARD), earcons.SAMPLE_RATE)
-        began = time.monotonic()
+        began = self.clock()
         text = self.recognizer.recognise(utterance.audio).text.strip()
-        recognised = time.monotonic()
+        recognised = self.clock()
         if not text:
             return  # a noise Whisper made nothing of: say nothing
         self.log(f"heard: {text}")
         answer = self._answer(text)
-        handled = time.monotonic()
+        handled = self.clock()
         if answer is None:
             self._record(
                 Turn(

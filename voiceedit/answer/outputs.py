@@ -13,6 +13,10 @@ Nothing here prints; problems are `VoiceEditError`s with a plain sentence.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import functools
 import threading
 import time
 from collections import deque
@@ -28,8 +32,9 @@ class AudioOutput(Protocol):
     sample_rate: int
     description: str
 
-    def play(self, audio: np.ndarray, sample_rate: int) -> None:
-        """Queue `audio` after anything still playing; returns at once."""
+    def play(self, audio: np.ndarray, sample_rate: int, continued: bool = False) -> None:
+        """Queue `audio` after anything still playing; returns at once. `continued`: it
+        carries on the previous piece (the next chunk of one playback), no pause between."""
 
     def stop(self) -> None:
         """Silence now and drop what is queued."""
@@ -69,7 +74,7 @@ class NullOutput:
     def __init__(self, sample_rate: int = 22_050) -> None:
         self.sample_rate = sample_rate
 
-    def play(self, audio: np.ndarray, sample_rate: int) -> None:
+    def play(self, audio: np.ndarray, sample_rate: int, continued: bool = False) -> None:
         pass
 
     def stop(self) -> None:
@@ -92,7 +97,7 @@ class ArrayOutput:
         self.pieces: list[np.ndarray] = []
         self.stops = 0
 
-    def play(self, audio: np.ndarray, sample_rate: int) -> None:
+    def play(self, audio: np.ndarray, sample_rate: int, continued: bool = False) -> None:
         self.pieces.append(resample(audio, sample_rate, self.sample_rate))
 
     def stop(self) -> None:
@@ -115,8 +120,8 @@ class ArrayOutput:
 
 
 class WavFileOutput:
-    """Appends each piece to one 16-bit WAV with `gap_ms` of silence before all but the first.
-    The file is started afresh when the output opens."""
+    """Appends each piece to one 16-bit WAV with `gap_ms` of silence before all but the first
+    (and none before a `continued` piece). The file is started afresh when the output opens."""
 
     def __init__(self, path: str | Path, sample_rate: int = 22_050, gap_ms: int = 300) -> None:
         import soundfile
@@ -135,12 +140,12 @@ class WavFileOutput:
         except (OSError, RuntimeError) as error:  # LibsndfileError is a RuntimeError
             raise VoiceEditError(f"Cannot write speech to {self.path}: {error}.") from error
 
-    def play(self, audio: np.ndarray, sample_rate: int) -> None:
+    def play(self, audio: np.ndarray, sample_rate: int, continued: bool = False) -> None:
         audio = resample(audio, sample_rate, self.sample_rate)
         with self._lock:
             if self._file.closed:
                 return
-            if self._written:
+            if self._written and not continued:
                 self._file.write(self._gap)
             self._file.write(np.clip(audio, -1.0, 1.0))
             self._file.flush()  # libsndfile rewrites the header: the file is valid after each
@@ -164,21 +169,46 @@ class WavFileOutput:
                 self._file.close()
 
 
+@functools.cache
 def sounddevice_module():
-    """sounddevice, or a plain sentence when PortAudio is missing."""
+    """sounddevice, or a plain sentence when PortAudio is missing.
+
+    ALSA prints "underrun occurred" on standard error whenever a busy CPU starves a stream
+    for a moment; the sound recovers by itself, and those lines would drown the answers a
+    screen reader is following. So ALSA's own messages are switched off here, once.
+    """
     try:
         import sounddevice
     except OSError as error:
         raise VoiceEditError("Sound needs PortAudio (apt install libportaudio2).") from error
+    _silence_alsa()
     return sounddevice
 
 
-class DeviceOutput:
-    """The default (or a named) output device, one mono stream kept open.
+_ALSA_HANDLER = ctypes.CFUNCTYPE(
+    None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+)
+_alsa_quiet = _ALSA_HANDLER(lambda *message: None)  # kept alive as long as the process
 
-    The callback takes queued audio block by block; `stop()` empties the queue, so sound ends
-    within one block (plus the device's own latency, which `is_active` includes).
+
+def _silence_alsa() -> None:
+    library = ctypes.util.find_library("asound")
+    if library:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.cdll.LoadLibrary(library).snd_lib_error_set_handler(_alsa_quiet)
+
+
+class DeviceOutput:
+    """The default (or a named) output device, one mono stream that runs while there is
+    something to play.
+
+    The callback takes queued audio block by block and stops the stream when the queue is
+    empty, so an idle session asks nothing of the sound system. `stop()` empties the queue:
+    sound ends within one buffer (0.1 s; a shorter one underruns on a busy 2-core machine
+    while Whisper works). `is_active` stays true until the last buffer has been heard.
     """
+
+    latency = 0.1
 
     def __init__(self, sample_rate: int = 22_050, device: str | int | None = None) -> None:
         sd = sounddevice_module()
@@ -189,6 +219,7 @@ class DeviceOutput:
         self._lock = threading.Lock()
         self._played = 0
         self._sounding_until = 0.0
+        self._idle = True  # the stream is not running; play() starts it
         try:
             self._stream = sd.OutputStream(
                 samplerate=sample_rate,
@@ -196,8 +227,8 @@ class DeviceOutput:
                 dtype="float32",
                 device=device,
                 callback=self._fill,
+                latency=self.latency,
             )
-            self._stream.start()
         except (sd.PortAudioError, ValueError) as error:
             raise VoiceEditError(
                 f"The speakers could not be opened ({str(error).splitlines()[0]})."
@@ -219,15 +250,31 @@ class DeviceOutput:
                     self._queue.popleft()
                 else:
                     self._queue[0] = head[take:]
+            out[filled:] = 0.0
             if filled:
-                lag = self._stream.latency + frames / self.sample_rate
+                # Heard once the device's buffer has played out: PortAudio's own estimate
+                # of when this buffer reaches the speaker, which grows after an underrun.
+                ahead = time_info.outputBufferDacTime - time_info.currentTime
+                lag = max(self._stream.latency, ahead) + frames / self.sample_rate
                 self._sounding_until = time.monotonic() + lag
-        out[filled:] = 0.0
+                return
+            self._idle = True
+        raise self._sd.CallbackStop  # nothing left: let the stream rest
 
-    def play(self, audio: np.ndarray, sample_rate: int) -> None:
-        audio = resample(audio, sample_rate, self.sample_rate)
+    def play(self, audio: np.ndarray, sample_rate: int, continued: bool = False) -> None:
+        audio = np.clip(resample(audio, sample_rate, self.sample_rate), -1.0, 1.0)
         with self._lock:
-            self._queue.append(np.clip(audio, -1.0, 1.0).astype(np.float32))
+            self._queue.append(audio.astype(np.float32))
+            start, self._idle = self._idle, False
+        if start:  # outside the lock: abort() waits for the callback, which takes it
+            try:
+                if not self._stream.stopped:
+                    self._stream.abort()  # it ended itself (CallbackStop); reset it
+                self._stream.start()
+            except self._sd.PortAudioError as error:
+                raise VoiceEditError(
+                    f"The speakers stopped working ({str(error).splitlines()[0]})."
+                ) from error
 
     def stop(self) -> None:
         with self._lock:
@@ -245,8 +292,6 @@ class DeviceOutput:
 
     def close(self) -> None:
         self.stop()
-        try:
-            self._stream.stop()
+        with contextlib.suppress(self._sd.PortAudioError):
+            self._stream.abort()
             self._stream.close()
-        except self._sd.PortAudioError:
-            pass

@@ -221,12 +221,12 @@ class Player:
                 if stopped.wait(0.05):
                     return
             self._base = output.played_samples
-            for chunk in itertools.chain([first], chunks):
+            for index, chunk in enumerate(itertools.chain([first], chunks)):
                 while not stopped.is_set() and self._queued(output) > AHEAD_S:
                     time.sleep(0.05)
                 if stopped.is_set():
                     return
-                output.play(chunk, self.rate)
+                output.play(chunk, self.rate, continued=index > 0)
                 self._handed += len(chunk)
             while output.is_active and not stopped.is_set():
                 time.sleep(0.05)

@@ -83,10 +83,12 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
     if timings:
         loop.on_turn = _print_timing
     keys = KeyReader(key, loop.keys.press).start() if key is not None else None
+    loop.warm_up()
     _echo(f"listening: {source.description}; speech: {speaker.description}.")
     loop.say(_greeting(project, key))
     try:
         loop.run()
+        loop.finish()
     except KeyboardInterrupt:
         _echo("Stopped listening. Everything is saved.")
     finally:

@@ -20,12 +20,13 @@ import queue
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from voiceedit.answer.outputs import sounddevice_module
 from voiceedit.errors import VoiceEditError
 
 SAMPLE_RATE = 16_000
@@ -34,10 +35,13 @@ BLOCK_SAMPLES = 512  # 32 ms: one silero VAD window
 
 @dataclass(frozen=True)
 class Block:
-    """A stretch of the input stream: `audio` begins `start` samples after the stream did."""
+    """A stretch of the input stream: `audio` begins `start` samples after the stream did,
+    and its last sample was heard at `time` (time.monotonic()). The live loop compares that
+    time with when the tool itself was sounding, however far behind it reads."""
 
     audio: np.ndarray  # float32, mono, SAMPLE_RATE
     start: int
+    time: float = 0.0
 
     @property
     def end(self) -> int:
@@ -55,9 +59,10 @@ class AudioSource(Protocol):
 
 
 def split_blocks(audio: np.ndarray, start: int = 0, size: int = BLOCK_SAMPLES) -> Iterator[Block]:
-    """Cut a long array into stream blocks (the last one may be short)."""
+    """Cut a long array into stream blocks (the last one may be short), timed as they are
+    taken."""
     for offset in range(0, len(audio), size):
-        yield Block(audio[offset : offset + size], start + offset)
+        yield Block(audio[offset : offset + size], start + offset, time.monotonic())
 
 
 def load_audio(path: str | Path) -> np.ndarray:
@@ -109,6 +114,7 @@ class FileSource:
                         # A block is available once its last sample has been "spoken".
                         due = started + block.end / SAMPLE_RATE
                         self._closed.wait(max(0.0, due - time.monotonic()))
+                        block = replace(block, time=max(due, block.time))
                     yield block
                 position += len(piece)
 
@@ -135,16 +141,6 @@ class ArraySource:
 
     def close(self) -> None:
         self._closed = True
-
-
-def _sounddevice():
-    try:
-        import sounddevice
-    except OSError as error:  # PortAudio's shared library is missing
-        raise VoiceEditError(
-            "Audio devices need PortAudio (apt install libportaudio2); use --input FILE instead."
-        ) from error
-    return sounddevice
 
 
 class Resampler:
@@ -176,7 +172,7 @@ class MicrophoneSource:
     """
 
     def __init__(self, device: str | int | None = None, max_queue_s: float = 5.0) -> None:
-        sd = _sounddevice()
+        sd = sounddevice_module()
         self._sd = sd
         self.dropped = 0
         self._position = 0  # samples delivered by the device so far, dropped ones included
@@ -221,7 +217,7 @@ class MicrophoneSource:
         audio = indata[:, 0].copy()
         if self._resample is not None:
             audio = self._resample(audio)
-        block = Block(audio, self._position)
+        block = Block(audio, self._position, time.monotonic())
         self._position += len(audio)
         try:
             self._queue.put_nowait(block)

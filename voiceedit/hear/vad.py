@@ -125,7 +125,7 @@ class UtteranceDetector:
         classifier: FrameClassifier | None = None,
         threshold: float = 0.5,
         hangover_ms: int = 300,
-        preroll_ms: int = 200,
+        preroll_ms: int = 400,
         min_speech_ms: int = 150,
         max_utterance_ms: int = 15_000,
     ) -> None:
@@ -181,6 +181,16 @@ class UtteranceDetector:
         self._voiced = 0
         self._silent_run = 0
         self.classifier.reset()
+
+    def trim_before(self, sample: int) -> None:
+        """Drop the start of the utterance in progress up to stream `sample`: at a barge-in,
+        what came before the person started talking was the tool's own voice."""
+        if not self.in_speech:
+            return
+        first = self._position - len(self._frames) * self._frame  # where _frames begin
+        drop = max(0, min(len(self._frames) - 1, (sample - first) // self._frame))
+        del self._frames[:drop]
+        self._start = max(self._start, first + drop * self._frame)
 
     def _step(self, frame: np.ndarray) -> Utterance | None:
         probability = self.classifier.probability(frame)
