@@ -127,45 +127,57 @@ class SmartRender:
 # ---------------------------------------------------------------- reading the source
 
 
+@dataclass(frozen=True)
+class _PacketScan:
+    pts: tuple[int, ...]  # decode order
+    keyframes: tuple[int, ...]  # pts of the keyframes
+    first_dts: int
+    open_gop: bool
+
+
 def index_video(path: str) -> VideoIndex:
     """Number every frame of the first video stream and find its keyframes (no decoding)."""
     with av.open(path) as container:
         stream = container.streams.video[0]
         context = stream.codec_context
-        pts, keys, first_dts, first_pts, open_gop = [], [], None, None, False
-        last_key = None
-        for packet in container.demux(stream):
-            if packet.pts is None:
-                continue  # the flush packet at the end
-            if first_pts is None:
-                first_pts, first_dts = packet.pts, packet.dts
-            if packet.is_keyframe:
-                last_key = packet.pts
-                keys.append(packet.pts)
-            elif last_key is not None and packet.pts < last_key:
-                open_gop = True  # a leading picture that needs the previous group
-            pts.append(packet.pts)
-        frame_pts = tuple(sorted(pts))
+        scan = _scan_packets(container, stream)
+        frame_pts = tuple(sorted(scan.pts))
         time_base = Fraction(stream.time_base)
         rate = _even_rate(frame_pts, time_base)
-        step = 1 / (rate * time_base) if rate else None
-        delay = round((first_pts - first_dts) / step) if step and first_dts is not None else 0
-        position = {value: number for number, value in enumerate(frame_pts)}
-        colors = tuple(
-            (option, int(getattr(context, name)))
-            for option, name, unset in (("-color_primaries", "color_primaries", 2),
-                                        ("-color_trc", "color_trc", 2),
-                                        ("-colorspace", "colorspace", 2),
-                                        ("-color_range", "color_range", 0))
-            if int(getattr(context, name)) != unset
-        )
+        # Reorder delay: how many frames before its own time the first picture is decoded.
+        delay = round((scan.pts[0] - scan.first_dts) * rate * time_base) if rate else 0
+        number = {pts: n for n, pts in enumerate(frame_pts)}
         return VideoIndex(
             path=path, container=container.format.name, codec=context.name,
             profile=context.profile or "", level=context.level, pix_fmt=context.pix_fmt or "",
-            width=context.width, height=context.height, time_base=time_base, colors=colors,
-            frame_pts=frame_pts, keyframes=tuple(sorted(position[k] for k in keys)),
-            delay=delay, open_gop=open_gop, frame_rate=rate,
+            width=context.width, height=context.height, time_base=time_base,
+            colors=_colors(context), frame_pts=frame_pts,
+            keyframes=tuple(sorted(number[pts] for pts in scan.keyframes)),
+            delay=delay, open_gop=scan.open_gop, frame_rate=rate,
         )
+
+
+def _scan_packets(container: av.container.InputContainer, stream) -> _PacketScan:
+    pts, keyframes, first_dts, open_gop = [], [], 0, False
+    for packet in container.demux(stream):
+        if packet.pts is None:
+            continue  # the empty packet that ends the stream
+        if not pts:
+            first_dts = packet.dts if packet.dts is not None else packet.pts
+        if packet.is_keyframe:
+            keyframes.append(packet.pts)
+        elif keyframes and packet.pts < keyframes[-1]:
+            open_gop = True  # a leading picture: it needs the group before the keyframe
+        pts.append(packet.pts)
+    return _PacketScan(tuple(pts), tuple(keyframes), first_dts, open_gop)
+
+
+def _colors(context) -> tuple[tuple[str, int], ...]:
+    """The colour description the re-encoded frames must carry too (only what is set)."""
+    fields = (("-color_primaries", "color_primaries", 2), ("-color_trc", "color_trc", 2),
+              ("-colorspace", "colorspace", 2), ("-color_range", "color_range", 0))
+    return tuple((option, int(getattr(context, name))) for option, name, unset in fields
+                 if int(getattr(context, name)) != unset)
 
 
 def _even_rate(frame_pts: tuple[int, ...], time_base: Fraction) -> Fraction | None:
