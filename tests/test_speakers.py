@@ -10,7 +10,15 @@ import pytest
 import soundfile
 
 from voiceedit.answer.earcons import Earcon, earcon
-from voiceedit.answer.speakers import EspeakVoice, SpeechSettings, make_voice, open_speaker
+from voiceedit.answer.outputs import WavFileOutput
+from voiceedit.answer.speakers import (
+    EspeakVoice,
+    PiperVoice,
+    Speaker,
+    SpeechSettings,
+    make_voice,
+    open_speaker,
+)
 from voiceedit.errors import VoiceEditError
 
 FIRST = "Deleted three seconds. Now forty one seconds."
@@ -63,8 +71,8 @@ def test_piper_answers_land_in_one_wav_in_order_and_say_the_words(tmp_path):
     from voiceedit.hear.transcribe import transcribe
 
     path = tmp_path / "answers.wav"
-    speaker = open_speaker(SpeechSettings(voice="piper", speak_to=path))
-    assert speaker.notice is None
+    # Piper without its random variation, so Whisper hears the same sound every run.
+    speaker = Speaker(PiperVoice(varied=False), WavFileOutput(path, 22_050))
     speaker.say(FIRST)
     speaker.say(SECOND)
     speaker.close()
@@ -204,3 +212,18 @@ def test_earcons_go_to_the_same_file_as_speech(tmp_path):
     audio, rate = soundfile.read(path, dtype="float32")
     tone = earcon(Earcon.DONE, rate)
     np.testing.assert_allclose(audio[: len(tone)], tone, atol=1e-3)
+
+
+def test_piper_starts_with_the_first_sentence_and_stop_drops_the_rest():
+    from voiceedit.answer.outputs import ArrayOutput
+
+    output = ArrayOutput(22_050)
+    speaker = Speaker(PiperVoice(varied=False), output)
+    sentences = ["Four clips.", "Clip one, zero seconds.", "Clip two, five seconds.", "The end."]
+    speaker.say(" ".join(sentences))
+    assert len(output.pieces) == 1  # handed over before the rest was made
+    first_alone = PiperVoice(varied=False).synthesize(sentences[0])
+    assert len(output.pieces[0]) == len(first_alone)
+    speaker.stop()
+    speaker.close()
+    assert len(output.pieces) <= 2  # at most the sentence being made when stopped

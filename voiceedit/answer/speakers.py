@@ -26,6 +26,8 @@ import functools
 import io
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -44,6 +46,14 @@ class Voice(Protocol):
     sample_rate: int
 
     def synthesize(self, text: str) -> np.ndarray: ...
+
+
+def sentences(voice: Voice, text: str) -> Iterator[np.ndarray]:
+    """The voice's sound for `text` in pieces: a sentence at a time where the voice can."""
+    if hasattr(voice, "sentences"):
+        yield from voice.sentences(text)
+    else:
+        yield voice.synthesize(text)
 
 
 class EspeakVoice:
@@ -105,9 +115,14 @@ class PiperVoice:
             self._config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
 
     def synthesize(self, text: str) -> np.ndarray:
-        speech = self._voice.synthesize(text, syn_config=self._config)
-        chunks = [chunk.audio_float_array for chunk in speech]
+        chunks = list(self.sentences(text))
         return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+
+    def sentences(self, text: str) -> Iterator[np.ndarray]:
+        """The sound a sentence at a time, as Piper makes it: the first can play while the
+        rest is made."""
+        for chunk in self._voice.synthesize(text, syn_config=self._config):
+            yield chunk.audio_float_array
 
 
 def make_voice(name: str = DEFAULT_VOICE) -> Voice:
@@ -119,12 +134,19 @@ def make_voice(name: str = DEFAULT_VOICE) -> Voice:
 
 
 class Speaker:
-    """A voice and an output. With no voice it is silent (text only)."""
+    """A voice and an output. With no voice it is silent (text only).
+
+    `say()` hands over the first sentence as soon as it is made and makes the rest on a
+    background thread while the first plays, so a long Piper answer starts as quickly as a
+    short one. Answers never interleave: the next `say()` waits for the previous one's rest.
+    """
 
     def __init__(self, voice: Voice | None, output: AudioOutput, notice: str | None = None):
         self.voice = voice
         self.output = output
         self.notice = notice  # one line for the CLI to print, when we fell back
+        self._rest: threading.Thread | None = None
+        self._cancel = threading.Event()
 
     @property
     def description(self) -> str:
@@ -135,21 +157,46 @@ class Speaker:
     def say(self, text: str) -> None:
         if self.voice is None or not text.strip():
             return
-        self.output.play(self.voice.synthesize(text), self.voice.sample_rate)
+        self._wait_for_rest()
+        self._cancel = threading.Event()
+        pieces = sentences(self.voice, text)
+        first = next(pieces, None)
+        if first is None:
+            return
+        self.output.play(first, self.voice.sample_rate)
+        self._rest = threading.Thread(
+            target=self._play_rest, args=(pieces, self._cancel), daemon=True
+        )
+        self._rest.start()
+
+    def _play_rest(self, pieces: Iterator[np.ndarray], cancel: threading.Event) -> None:
+        for piece in pieces:
+            if cancel.is_set():
+                return
+            self.output.play(piece, self.voice.sample_rate, continued=True)
+
+    def _wait_for_rest(self) -> None:
+        if self._rest is not None:
+            self._rest.join()
+            self._rest = None
 
     def play_sound(self, audio: np.ndarray, sample_rate: int) -> None:
         """An earcon, through the same output so it never overlaps the voice."""
         if self.voice is not None:
+            self._wait_for_rest()
             self.output.play(audio, sample_rate)
 
     def stop(self) -> None:
+        self._cancel.set()
         self.output.stop()
 
     @property
     def is_speaking(self) -> bool:
+        """Sound is coming out (a file or memory output never "sounds")."""
         return self.voice is not None and self.output.is_active
 
     def close(self) -> None:
+        self._wait_for_rest()
         self.output.close()
 
 
