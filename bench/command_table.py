@@ -5,7 +5,7 @@ several ways people say it. Phrasings are written as a speaker says them (words,
 because they are read aloud by the TTS voices in `make_command_set.py`; Whisper then writes
 them back in its own way ("1:30", "10.5 seconds", "EDL"), which is what the matcher must absorb.
 
-Quotes are words from the sample interview (the JFK inaugural address), as a user would pick them.
+Quotes are words from the sample interview (samples/interview.json), as a user would pick them.
 """
 
 from __future__ import annotations
@@ -59,8 +59,8 @@ def row(name: str, action: str, phrasings: list[str], **args: object) -> Row:
     return Row(name, action, dict(args), tuple(phrasings))
 
 
-ASK_NOT = Quote("ask not what your country")
-FELLOW = Quote("my fellow americans")
+ASK_NOT = Quote("ask not what your camera")
+FIRST_THING = Quote("the first thing you need")
 
 TABLE: tuple[Row, ...] = (
     # Editing
@@ -116,24 +116,24 @@ TABLE: tuple[Row, ...] = (
     row(
         "del-quote",
         "delete_quote",
-        ["delete ask not what your country", "cut the words ask not what your country"],
+        ["delete ask not what your camera", "cut the words ask not what your camera"],
         quote=ASK_NOT,
     ),
     row(
         "del-between",
         "delete_between",
         [
-            "delete from my fellow americans to what you can do",
-            "delete everything between my fellow americans and what you can do",
+            "delete from the first thing you need to a story worth telling",
+            "delete everything between the first thing you need and a story worth telling",
         ],
-        first=FELLOW,
-        last=Quote("what you can do"),
+        first=FIRST_THING,
+        last=Quote("a story worth telling"),
     ),
     row(
         "del-sentence",
         "delete_sentence",
-        ["delete the sentence starting with the energy the faith"],
-        quote=Quote("the energy the faith"),
+        ["delete the sentence starting with a phone and good sound"],
+        quote=Quote("a phone and good sound"),
     ),
     row(
         "del-selection",
@@ -156,7 +156,7 @@ TABLE: tuple[Row, ...] = (
         start=seconds(60),
         end=seconds(90),
     ),
-    row("keep-quote", "keep_quote", ["keep only ask not what your country"], quote=ASK_NOT),
+    row("keep-quote", "keep_quote", ["keep only ask not what your camera"], quote=ASK_NOT),
     row("keep-selection", "keep_selection", ["keep only the selection", "keep just the selection"]),
     row("split-here", "split", ["split here", "split the clip here"], time=HERE),
     row(
@@ -245,8 +245,8 @@ TABLE: tuple[Row, ...] = (
     row(
         "seek-quote",
         "seek_quote",
-        ["go to my fellow americans", "find my fellow americans"],
-        quote=FELLOW,
+        ["go to the first thing you need", "find the first thing you need"],
+        quote=FIRST_THING,
     ),
     row("next-clip", "next_clip", ["next clip", "go to the next clip"]),
     row("prev-clip", "previous_clip", ["previous clip", "go to the previous clip"]),
@@ -261,7 +261,7 @@ TABLE: tuple[Row, ...] = (
         start=seconds(10),
         end=seconds(20),
     ),
-    row("select-quote", "select_quote", ["select ask not what your country"], quote=ASK_NOT),
+    row("select-quote", "select_quote", ["select ask not what your camera"], quote=ASK_NOT),
     row("select-clip-2", "select_clip", ["select clip two", "select the second clip"], clip=2),
     row("clear-selection", "clear_selection", ["clear the selection"]),
     row("undo", "undo", ["undo that", "scratch that"]),

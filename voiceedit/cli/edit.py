@@ -22,8 +22,11 @@ from voiceedit.answer.spoken_time import say_count, say_time
 from voiceedit.cli import cli
 from voiceedit.cli.interchange import FROM_HELP, new_from_timeline
 from voiceedit.cli.progress import progress_reporter
+from voiceedit.errors import VoiceEditError
 from voiceedit.project import check_new_path, create_project, load_project, make_source
 from voiceedit.session import Answer, Session, Speaker
+from voiceedit.understand.command import Command, Quote, SpokenTime
+from voiceedit.understand.matcher import understand
 
 NOT_DONE, NOT_UNDERSTOOD = 1, 2
 
@@ -62,14 +65,22 @@ def make_speaker() -> Speaker | None:
 @cli.command("do")
 @click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("text", required=False)
-def do_command(project: Path, text: str | None) -> int:
+@click.option("--audio", type=click.Path(dir_okay=False, path_type=Path),
+              help="Recognise the spoken command in this audio file instead of TEXT.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print what was heard, the rule, action, arguments, confidence and answer.")
+def do_command(project: Path, text: str | None, audio: Path | None, as_json: bool) -> int:
     """Apply one command to PROJECT, e.g. "delete from ask not to country".
 
     Without TEXT, read one command a line from standard input."""
     session = Session(project, speaker=make_speaker())
+    if audio is not None:
+        if text is not None:
+            raise VoiceEditError("Give either a command or --audio, not both.")
+        return _do_audio(session, audio, as_json)
     if text is not None:
         answer = session.handle_text(text)
-        click.echo(answer.message, err=not answer.applied)
+        _show(text, _matched(text), answer, as_json)
         return _status(answer)
     worst = 0
     for line in click.get_text_stream("stdin"):
@@ -79,6 +90,56 @@ def do_command(project: Path, text: str | None) -> int:
         click.echo(answer.message)  # click.echo flushes: the line is the acknowledgement
         worst = max(worst, _status(answer))
     return worst
+
+
+def _do_audio(session: Session, audio: Path, as_json: bool) -> int:
+    """`do --audio`: the recogniser's command goes to the session as typed text's would. Its
+    confidence is the recogniser's verdict (lowered when the n-best disagree on a destructive
+    command), so it is handed over as is rather than matched again from the text."""
+    from voiceedit.hear.command_recognizer import recognise_file
+
+    heard = recognise_file(audio)
+    if heard.command is None:
+        answer = session.handle_text(heard.text)  # not understood: the same answer as typed
+    else:
+        answer = session.handle(heard.command)
+    _show(heard.text, heard.command, answer, as_json)
+    return _status(answer)
+
+
+def _matched(text: str) -> Command | None:
+    try:
+        return understand(text)
+    except VoiceEditError:
+        return None
+
+
+def _show(heard: str, command: Command | None, answer: Answer, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(heard_json(heard, command, answer), ensure_ascii=False))
+    else:
+        click.echo(answer.message, err=not answer.applied)
+
+
+def heard_json(heard: str, command: Command | None, answer: Answer) -> dict:
+    """`do --json`: what was heard, the command it became, and what the session answered."""
+    return {
+        "heard": heard,
+        "rule": command.rule if command else None,
+        "action": command.action if command else None,
+        "args": {k: _json_value(v) for k, v in command.args.items()} if command else {},
+        "confidence": round(command.confidence, 3) if command else None,
+        "applied": answer.applied,
+        "answer": answer.message,
+    }
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, SpokenTime):
+        return value.ms / 1000 if value.anchor == "absolute" else value.anchor
+    if isinstance(value, Quote):
+        return value.text
+    return value
 
 
 def _status(answer: Answer) -> int:

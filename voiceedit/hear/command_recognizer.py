@@ -1,19 +1,25 @@
-"""Recognise one short spoken command, fast: Whisper below its 30 s window.
+"""Recognise one short spoken command, fast: Whisper below its 30 s window, guided by the grammar.
 
 Whisper's encoder is trained on 30 s windows, and plain faster-whisper pads every command to
 30 s (3000 feature frames): 0.45–1.1 s for a two-second command on this machine. CTranslate2's
 encoder accepts shorter inputs, as whisper.cpp's `audio_ctx` does, and the cost falls with the
-window: 3000 frames 429 ms, 1000 frames 133 ms, 600 frames 92 ms for a 3 s command (DESIGN.md).
+window (DESIGN.md: 3000 frames 429 ms, 1000 frames 133 ms for a 3 s command).
 
-What goes wrong in a short window, and what we do about it (measured in bench/commands.py):
-- The decoder repeats itself ("yes yes yes", "split here. split here.") when the window leaves
-  little silence after the speech. The window is the speech plus a margin of silence, never
-  below a floor; decoding runs *with* timestamps, which lets the model close the segment and
-  stop; `max_length` is capped by the audio's length; and a segment that repeats an earlier
-  one or starts after the audio ended is dropped.
-- Padding: the features of the speech, then zeros (what faster-whisper does for its 30 s pad).
-- The grammar's own vocabulary is given as the previous-text prompt (Whisper's
-  `initial_prompt`), so "undo" is less often "and do" and "export" less often "expert".
+What goes wrong in a short window, and what we do about it (each measured in bench/commands.py):
+- Padding. The window is padded with the features of digital silence (the log-mel floor), as
+  openai-whisper pads the audio and Whisper was trained; faster-whisper's zero features, fine
+  at 30 s, cost several points of accuracy in a short window.
+- Length. The window is the speech plus 3 s of silence, at least 10 s: below that the decoder
+  loses accuracy in noise and starts repeating itself ("yes yes yes"). `max_length` is capped
+  by the audio's length, and what loops anyway is cut (`drop_repeats`).
+- Vocabulary. The grammar's example commands are the previous-text prompt (Whisper's
+  `initial_prompt`): "undo" is less often "and do", "export" less often "expert".
+- Grammar. Beam search returns the 5 best hypotheses; the one the grammar explains best wins
+  ("Print the start of clip two" loses to "Trim the start of clip two"). When none is
+  understood, a second pass over the same features padded with zeros often is. When the
+  hypotheses mean different things and the chosen command is destructive, or the model was
+  unsure of it, the command's confidence is lowered so the session reads it back and waits
+  for "yes" ("keep from sixty seconds" / "keep from fifteen seconds").
 
 The model stays loaded: build one `CommandRecognizer` and call `recognise` per utterance.
 """
@@ -21,8 +27,10 @@ The model stays loaded: build one `CommandRecognizer` and call `recognise` per u
 from __future__ import annotations
 
 import math
+import re
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import ctranslate2
@@ -30,15 +38,23 @@ import numpy as np
 from faster_whisper import WhisperModel
 from faster_whisper.feature_extractor import FeatureExtractor
 from faster_whisper.tokenizer import Tokenizer
+from rapidfuzz import fuzz
 
 from voiceedit.answer.spoken_time import say_time
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.models import resolve_model
+from voiceedit.understand.command import Command, Quote
+from voiceedit.understand.matcher import REPAIRED_DESTRUCTIVE, understand
 
 SAMPLE_RATE = 16000
 HOP = 160  # samples per feature frame: 100 frames a second
 MAX_FRAMES = 3000  # Whisper's 30 s window
-SECONDS_PER_TIMESTAMP = 0.02
+UNSURE_LOGPROB = -0.5  # a chosen hypothesis below this mean log probability is a guess
+DOUBT_MARGIN = 0.2  # another hypothesis within this of the chosen one's confidence competes
+DOUBT_CONFIDENCE = REPAIRED_DESTRUCTIVE  # below the matcher's CONFIRM_BELOW: read back
+QUOTE_ALIKE = 80  # rapidfuzz ratio from which two quotes find the same words
+REPEAT_RATIO = 75  # rapidfuzz ratio from which a later sentence counts as a repeat
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 SILENCE_DBFS = -50  # the loudest 20 ms of a command is well above this; of a silent file, not
 
 
@@ -59,17 +75,21 @@ class Timings:
 class Hypothesis:
     text: str
     avg_logprob: float  # mean log probability per token, as faster-whisper reports it
+    command: Command | None = None  # what the grammar makes of it; None: not understood
 
 
 @dataclass(frozen=True)
 class Heard:
     """What was recognised in one utterance."""
 
-    text: str  # the best hypothesis, stripped ("Delete from 1 minute 30 to 2 minutes.")
-    avg_logprob: float
-    alternatives: tuple[Hypothesis, ...]  # n-best, best first; alternatives[0] is `text`
+    text: str  # the chosen hypothesis ("Delete from one minute thirty to two minutes.")
+    avg_logprob: float  # the chosen hypothesis's
+    alternatives: tuple[Hypothesis, ...]  # n-best in the model's order, best score first
     timings: Timings
     frames: int  # the encoder window used, in feature frames (100 a second)
+    # The chosen hypothesis's command, its confidence lowered below the matcher's
+    # CONFIRM_BELOW when a destructive command is in doubt; None: no hypothesis understood.
+    command: Command | None = None
 
     @property
     def confidence(self) -> float:
@@ -77,11 +97,22 @@ class Heard:
         return math.exp(self.avg_logprob)
 
 
+Grammar = Callable[[str], Command]  # text -> Command; raises VoiceEditError when not understood
+
+
+def grammar_match(text: str) -> Command:
+    """The command grammar (voiceedit.understand.matcher)."""
+    return understand(text)
+
+
 class CommandRecognizer:
     """A warm Whisper model that turns one utterance (float32, 16 kHz, mono) into text.
 
-    `prompt` is text the model reads as if it came just before (the grammar's vocabulary).
-    `beam_size`/`num_hypotheses` > 1 return an n-best list for grammar-guided rescoring.
+    `prompt` is text the model reads as if it came just before: give it the grammar's
+    vocabulary (`matcher.vocabulary_prompt()`). `grammar` picks among the `num_hypotheses`
+    best and judges doubt; `grammar=None` keeps the model's best and matches nothing.
+    `Heard.command` is the command to apply (its confidence already says whether to ask).
+    The defaults are the settings bench/commands.py measured best within the latency budget.
     """
 
     def __init__(
@@ -89,13 +120,16 @@ class CommandRecognizer:
         model: str = "tiny.en",
         prompt: str | None = None,
         *,
+        grammar: Grammar | None = grammar_match,
         compute_type: str = "int8",
         cpu_threads: int = 2,
-        beam_size: int = 1,
-        num_hypotheses: int = 1,
+        beam_size: int = 5,
+        num_hypotheses: int = 5,
         margin_frames: int = 300,
-        min_frames: int = 500,
+        min_frames: int = 1000,
         timestamps: bool = True,
+        pad: str = "silence",
+        retry_pad: str | None = "zeros",
     ) -> None:
         info = resolve_model(model)
         self.name = info.name
@@ -114,6 +148,9 @@ class CommandRecognizer:
         self.margin_frames = margin_frames
         self.min_frames = min_frames
         self.timestamps = timestamps
+        self.pad = pad
+        self.retry_pad = retry_pad
+        self.grammar = grammar
         self.prompt = self._prompt_tokens(prompt)
 
     def _prompt_tokens(self, prompt: str | None) -> list[int]:
@@ -138,12 +175,30 @@ class CommandRecognizer:
         started = time.perf_counter()
         frames = self.window(len(audio))
         mel = self.features(audio, padding=HOP)[:, :-1]
-        window = np.zeros((mel.shape[0], frames), dtype=np.float32)
-        window[:, : min(frames, mel.shape[1])] = mel[:, :frames]
-        featured = time.perf_counter()
+        timings = Timings(features=1000 * (time.perf_counter() - started), encode=0, decode=0)
+        seconds = len(audio) / SAMPLE_RATE
+        hypotheses, timings = self._decode(padded(mel, frames, self.pad), seconds, timings)
+        understood = any(h.command is not None for h in hypotheses)
+        if self.grammar is not None and self.retry_pad and not understood:
+            # Nothing fits the grammar: the other padding hears differently (measured to rescue
+            # a third of these in noise), and costs nothing when the first pass is understood.
+            retry, timings = self._decode(padded(mel, frames, self.retry_pad), seconds, timings)
+            if any(h.command is not None for h in retry):
+                hypotheses = retry
+        chosen = choose(hypotheses)
+        command = hypotheses[chosen].command
+        if command is not None and in_doubt(hypotheses, chosen):
+            command = replace(command, confidence=min(command.confidence, DOUBT_CONFIDENCE))
+        best = hypotheses[chosen]
+        return Heard(best.text, best.avg_logprob, hypotheses, timings, frames, command)
+
+    def _decode(
+        self, window: np.ndarray, seconds: float, timings: Timings
+    ) -> tuple[tuple[Hypothesis, ...], Timings]:
+        """Encode the window and decode the n-best, adding the time spent to `timings`."""
+        started = time.perf_counter()
         encoded = self.whisper.model.encode(ctranslate2.StorageView.from_array(window[None]))
         encoded_at = time.perf_counter()
-        seconds = len(audio) / SAMPLE_RATE
         result = self.whisper.model.generate(
             encoded,
             [self.prompt],
@@ -152,44 +207,90 @@ class CommandRecognizer:
             max_length=len(self.prompt) + int(16 + 10 * seconds),
             return_scores=True,
         )[0]
-        decoded = time.perf_counter()
         hypotheses = tuple(
-            Hypothesis(self._text(ids, seconds), _avg_logprob(score, len(ids)))
+            self._hypothesis(ids, score)
             for ids, score in zip(result.sequences_ids, result.scores, strict=True)
         )
-        timings = Timings(
-            features=1000 * (featured - started),
-            encode=1000 * (encoded_at - featured),
-            decode=1000 * (decoded - encoded_at),
+        spent = replace(
+            timings,
+            encode=timings.encode + 1000 * (encoded_at - started),
+            decode=timings.decode + 1000 * (time.perf_counter() - encoded_at),
         )
-        best = hypotheses[0]
-        return Heard(best.text, best.avg_logprob, hypotheses, timings, frames)
+        return hypotheses, spent
 
-    def _text(self, ids: list[int], seconds: float) -> str:
-        """The text of the segments that belong to the utterance, without repeats."""
-        kept: list[str] = []
-        for start, text in self._segments(ids):
-            if start is not None and start >= seconds:
-                break  # begins in the silent padding: the decoder is inventing
-            text = collapse_repeats(text)
-            if text and text.casefold() not in (k.casefold() for k in kept):
-                kept.append(text)
-        return collapse_repeats(" ".join(kept))
+    def _hypothesis(self, ids: list[int], score: float) -> Hypothesis:
+        text = self._text(ids)
+        command = None
+        if self.grammar is not None and text:
+            try:
+                command = self.grammar(text)
+            except VoiceEditError:
+                command = None
+        return Hypothesis(text, _avg_logprob(score, len(ids)), command)
 
-    def _segments(self, ids: list[int]) -> list[tuple[float | None, str]]:
-        """Split decoded tokens at timestamps into (start seconds or None, text) pieces."""
-        first_timestamp = self.tokenizer.timestamp_begin
-        segments: list[tuple[float | None, list[int]]] = [(None, [])]
-        for token in ids:
-            if token >= first_timestamp:
-                start = (token - first_timestamp) * SECONDS_PER_TIMESTAMP
-                if segments[-1][1]:
-                    segments.append((start, []))  # a timestamp after text closes the segment
-                else:
-                    segments[-1] = (start, [])  # the next segment opens here
-            else:
-                segments[-1][1].append(token)
-        return [(start, self.tokenizer.decode(tokens).strip()) for start, tokens in segments]
+    def _text(self, ids: list[int]) -> str:
+        """The words of the decoded tokens, without timestamps and without the decoder's loops."""
+        text_ids = [token for token in ids if token < self.tokenizer.timestamp_begin]
+        return drop_repeats(self.tokenizer.decode(text_ids))
+
+
+def padded(mel: np.ndarray, frames: int, pad: str) -> np.ndarray:
+    """Log-mel features of an utterance, padded (or cut) to `frames`.
+
+    "silence" pads with the features of digital silence, as openai-whisper (which pads the
+    audio itself) and Whisper's training did: the log-mel floor, which Whisper's normalisation
+    puts 8 log10 units below the loudest bin, i.e. `max - 2` after it; computed directly rather
+    than by running the STFT over seconds of zeros. "zeros" pads with 0, as faster-whisper
+    pads its 30 s window.
+    """
+    floor = mel.max() - 2.0 if pad == "silence" and mel.size else 0.0
+    window = np.full((mel.shape[0], frames), floor, dtype=np.float32)
+    window[:, : min(frames, mel.shape[1])] = mel[:, :frames]
+    return window
+
+
+def choose(hypotheses: tuple[Hypothesis, ...]) -> int:
+    """The hypothesis the grammar explains best (highest command confidence); the model's
+    order breaks ties, and decides when nothing is understood."""
+    best = 0
+    for index, hypothesis in enumerate(hypotheses):
+        current = hypotheses[best].command
+        if hypothesis.command is not None and (
+            current is None or hypothesis.command.confidence > current.confidence
+        ):
+            best = index
+    return best
+
+
+def in_doubt(hypotheses: tuple[Hypothesis, ...], chosen: int) -> bool:
+    """Whether a destructive command should be read back although its words fit the grammar:
+    the model was unsure of the words, or another hypothesis means something else
+    ("keep from sixty seconds" / "keep from fifteen seconds")."""
+    command = hypotheses[chosen].command
+    if command is None or not command.destructive:
+        return False
+    if hypotheses[chosen].avg_logprob < UNSURE_LOGPROB:
+        return True
+    return any(
+        other.command is not None
+        and other.command.confidence >= command.confidence - DOUBT_MARGIN
+        and not same_meaning(other.command, command)
+        for other in hypotheses
+    )
+
+
+def same_meaning(first: Command, second: Command) -> bool:
+    """Same action and arguments; quotes alike enough to find the same words."""
+    if first.action != second.action or first.args.keys() != second.args.keys():
+        return False
+    for name, value in first.args.items():
+        other = second.args[name]
+        if isinstance(value, Quote) and isinstance(other, Quote):
+            if fuzz.ratio(_bare(value.text), _bare(other.text)) < QUOTE_ALIKE:
+                return False
+        elif value != other:
+            return False
+    return True
 
 
 def command_audio(path: str | Path) -> np.ndarray:
@@ -232,23 +333,49 @@ def recognise_file(path: str | Path, recognizer: CommandRecognizer | None = None
     return recognizer.recognise(audio)
 
 
-def collapse_repeats(text: str) -> str:
-    """"Split here. Split here. Split" → "Split here.": the decoder looping on one phrase.
+def drop_repeats(text: str) -> str:
+    """Whisper in a short window sometimes goes round again after the command: "Delete the
+    repeated takes. Delete the repeat. Delete the" → "Delete the repeated takes.".
 
-    The text is cut to its shortest leading phrase when the rest of it only repeats that phrase
-    (the last time possibly cut short by `max_length`), comparing words without case or
-    punctuation. A cut-short repeat must run at least three words, so "clip two and clip"
-    stays whole.
+    A sentence is dropped when it is nearly an earlier one (rapidfuzz ratio) or the start of
+    one; within a sentence, a phrase said over and over is said once (`collapse_repeats`).
+    Two different sentences stay: "Delete from one minute. To two minutes."
+    """
+    kept: list[str] = []
+    for sentence in SENTENCE_END.split(text.strip()):
+        sentence = collapse_repeats(sentence)
+        if sentence and not any(_repeats(sentence, earlier) for earlier in kept):
+            kept.append(sentence)
+    return " ".join(kept)
+
+
+def collapse_repeats(text: str) -> str:
+    """"Help help help help" → "Help": the decoder looping on one phrase without punctuation.
+
+    The text is cut to its shortest leading phrase when the rest only repeats that phrase,
+    comparing words without case or punctuation; the last repeat may be cut short, even
+    mid-word, by `max_length`. A cut-short repeat must run at least three words, so
+    "clip two and clip" stays whole.
     """
     words = text.split()
-    bare = ["".join(c for c in w.casefold() if c.isalnum()) for w in words]
+    bare = [_bare(word) for word in words]
     for period in range(1, len(words)):
-        repeated = len(words) - period
-        if repeated >= min(period, 3) and all(
-            bare[i] == bare[i % period] for i in range(period, len(words))
-        ):
+        tail = bare[period:]
+        if len(tail) < min(period, 3):
+            continue
+        again = [bare[i % period] for i in range(period, len(words))]
+        if tail[:-1] == again[:-1] and again[-1].startswith(tail[-1]):
             return " ".join(words[:period])
     return text
+
+
+def _bare(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
+def _repeats(sentence: str, earlier: str) -> bool:
+    later, before = _bare(sentence), _bare(earlier)
+    return before.startswith(later) or fuzz.ratio(later, before) >= REPEAT_RATIO
 
 
 def _avg_logprob(score: float, length: int) -> float:

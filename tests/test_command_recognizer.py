@@ -1,0 +1,266 @@
+"""The audio path of spoken commands: Piper speech → CommandRecognizer → understand → Command.
+
+The recogniser runs Whisper below its 30 s window; these tests hold it to what plain
+faster-whisper hears on the same audio, check it does not loop on very short and longer
+commands, and check `voiceedit do --audio` end to end, bad files included. Speed is measured in
+bench/commands.py, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from spoken import spoken
+
+from voiceedit.errors import VoiceEditError
+from voiceedit.hear.command_recognizer import (
+    MAX_FRAMES,
+    CommandRecognizer,
+    Heard,
+    collapse_repeats,
+    command_audio,
+    drop_repeats,
+    recognise_file,
+)
+from voiceedit.understand.command import Quote, SpokenTime
+from voiceedit.understand.matcher import understand, vocabulary_prompt
+
+# What is said (Piper, 16 kHz) -> the command it must become.
+SAID = {
+    "Delete from one second to two seconds.": ("delete_range", {
+        "start": SpokenTime(1000), "end": SpokenTime(2000)}),
+    "Play from ten point five seconds.": ("play_from", {"time": SpokenTime(10500)}),
+    "Go to clip three.": ("seek_clip", {"clip": 3}),
+    "Delete the words ask not what your country.": ("delete_quote", {
+        "quote": Quote("ask not what your country")}),
+    "Export as E D L.": ("export", {"format": "edl"}),
+    "Undo that.": ("undo", {}),
+}
+
+
+@pytest.fixture(scope="session")
+def recognizer() -> CommandRecognizer:
+    return CommandRecognizer(prompt=vocabulary_prompt())
+
+
+def plain_text(recognizer: CommandRecognizer, audio: np.ndarray) -> str:
+    """faster-whisper's own transcribe: the 30 s window, same model, prompt and greedy search."""
+    segments, _ = recognizer.whisper.transcribe(
+        audio, language="en", beam_size=1, initial_prompt=vocabulary_prompt(),
+        without_timestamps=True, condition_on_previous_text=False,
+    )
+    return " ".join(segment.text.strip() for segment in segments)
+
+
+def bare_words(text: str) -> list[str]:
+    return "".join(c if c.isalnum() else " " for c in text.casefold()).split()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("said", list(SAID))
+def test_spoken_command_becomes_the_right_command(recognizer, said):
+    audio = spoken(said)
+    heard = recognizer.recognise(audio)
+    command = understand(heard.text)
+    action, args = SAID[said]
+    assert (command.action, command.args) == (action, args), heard.text
+    assert heard.frames < MAX_FRAMES / 2  # a short window, not Whisper's 30 s
+    assert heard.frames >= len(audio) / 160  # ... that still holds all of the speech
+    assert 0 < heard.confidence <= 1
+    assert heard.timings.total > 0 and heard.alternatives[0].text == heard.text
+
+
+@pytest.mark.slow
+def test_short_window_hears_what_plain_faster_whisper_hears(recognizer):
+    for said in SAID:
+        audio = spoken(said)
+        ours = recognizer.recognise(audio).text
+        plain = plain_text(recognizer, audio)
+        ours_command, plain_command = understand(ours), understand(plain)
+        assert (ours_command.action, ours_command.args) == (
+            plain_command.action, plain_command.args), (said, ours, plain)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("said", "longest"), [
+    ("Yes.", 0.7),
+    ("Shorten pauses longer than two seconds to half a second.", 3.3),
+])
+def test_no_repetition_on_a_half_second_or_a_three_second_command(recognizer, said, longest):
+    audio = spoken(said)
+    assert len(audio) / 16000 <= longest
+    words = bare_words(recognizer.recognise(audio).text)
+    expected = bare_words(said)
+    assert len(words) <= len(expected)  # the decoder did not go round again
+    assert words[-1] == expected[-1]  # ... nor stop early
+
+
+@pytest.mark.slow
+def test_grammar_prompt_and_nbest_are_returned(recognizer):
+    nbest = CommandRecognizer(prompt=vocabulary_prompt(), beam_size=3, num_hypotheses=3)
+    heard = nbest.recognise(spoken("Go to clip three."))
+    assert len(heard.alternatives) == 3
+    assert understand(heard.text).args == {"clip": 3}
+    scores = [h.avg_logprob for h in heard.alternatives]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.slow
+def test_window_is_the_speech_plus_a_margin_within_bounds(recognizer):
+    assert recognizer.window(8000) == recognizer.min_frames  # half a second: the floor
+    assert recognizer.window(48000) == recognizer.min_frames  # three seconds: still the floor
+    eight_seconds = recognizer.window(16000 * 8 + 1)  # one sample more: a frame more, made even
+    assert eight_seconds == 801 + recognizer.margin_frames + 1 and eight_seconds % 2 == 0
+    assert recognizer.window(16000 * 40) == MAX_FRAMES
+
+
+@pytest.mark.parametrize(("looping", "meant"), [
+    ("Split here. Split here. Split here. Split", "Split here."),
+    ("Yes yes yes yes yes", "Yes"),
+    ("Remove the filler words. Remove the filler", "Remove the filler words."),
+    ("swap clip 2 and clip 4", "swap clip 2 and clip 4"),
+    ("clip two and clip", "clip two and clip"),
+    ("no no", "no"),
+])
+def test_collapse_repeats(looping, meant):
+    assert collapse_repeats(looping) == meant
+
+
+@pytest.mark.parametrize(("looping", "meant"), [
+    ("Duplicate clip two. Duplicate clip two. Duplicate clip two. Dupl", "Duplicate clip two."),
+    ("Delete the repeated takes. Delete the repeat. Delete the", "Delete the repeated takes."),
+    ("Insert intro at ten seconds. Enter what ten seconds.", "Insert intro at ten seconds."),
+    ("Help Help Help Help Help", "Help"),
+    # two different sentences are both kept: Whisper may split one command in two
+    ("Delete from one minute. To two minutes.", "Delete from one minute. To two minutes."),
+    ("Go to clip three.", "Go to clip three."),
+])
+def test_drop_repeats(looping, meant):
+    assert drop_repeats(looping) == meant
+
+
+# Bad audio files: one clear sentence, before any model is loaded.
+
+
+def write_tone(path: Path, seconds: float, level: float) -> Path:
+    t = np.arange(int(16000 * seconds)) / 16000
+    sf.write(path, (level * np.sin(2 * np.pi * 440 * t)).astype(np.float32), 16000)
+    return path
+
+
+def test_bad_audio_files_say_what_is_wrong(tmp_path):
+    (tmp_path / "notes.wav").write_text("not a sound at all")
+    silent = write_tone(tmp_path / "silent.wav", 1.0, 0.0)
+    long = write_tone(tmp_path / "long.wav", 31.0, 0.1)
+    video = tmp_path / "picture.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=black:s=64x64:d=1",
+                    "-c:v", "libx264", "-preset", "ultrafast", str(video)], check=True)
+    cases = {
+        tmp_path / "missing.wav": f"There is no file at {tmp_path / 'missing.wav'}.",
+        tmp_path / "notes.wav": "notes.wav is not an audio file I can read.",
+        silent: "silent.wav is silent: there is no command in it to hear.",
+        long: "long.wav is thirty-one seconds long; a spoken command is a few seconds.",
+        video: "picture.mp4 has no sound track.",
+    }
+    for path, message in cases.items():
+        with pytest.raises(VoiceEditError) as error:
+            command_audio(path)
+        assert str(error.value) == message
+
+
+@pytest.mark.slow
+def test_recognise_file_reads_any_rate(tmp_path, recognizer):
+    audio = spoken("Go to clip three.")
+    # 44.1 kHz stereo, as a phone or a DAW would save it
+    stereo = np.repeat(np.interp(np.arange(0, len(audio), 16000 / 44100),
+                                 np.arange(len(audio)), audio)[:, None], 2, axis=1)
+    sf.write(tmp_path / "cmd.wav", stereo.astype(np.float32), 44100)
+    heard = recognise_file(tmp_path / "cmd.wav", recognizer)
+    assert isinstance(heard, Heard)
+    assert understand(heard.text).args == {"clip": 3}
+
+
+# `voiceedit do PROJECT --audio command.wav [--json]`
+
+
+def voiceedit(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "voiceedit", *args],
+                          capture_output=True, text=True, timeout=180)
+
+
+@pytest.fixture(scope="module")
+def made_project(tmp_path_factory, sample_video, sample_transcript) -> Path:
+    path = tmp_path_factory.mktemp("made") / "talk.voiceedit"
+    result = voiceedit("new", str(path), str(sample_video))
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def project(made_project, tmp_path) -> Path:
+    return Path(shutil.copy(made_project, tmp_path / "talk.voiceedit"))
+
+
+def timeline(project: Path) -> dict:
+    result = voiceedit("timeline", str(project), "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.slow
+def test_do_audio_applies_the_command_as_typed_text_would(project, tmp_path):
+    said = "Delete from one second to two seconds."
+    wav = tmp_path / "command.wav"
+    sf.write(wav, spoken(said), 16000)
+    typed = Path(shutil.copy(project, tmp_path / "typed.voiceedit"))
+    before = timeline(project)
+
+    result = voiceedit("do", str(project), "--audio", str(wav), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["action"] == "delete_range"
+    assert report["args"] == {"start": 1.0, "end": 2.0}
+    assert report["rule"].startswith("{delete}")
+    assert report["applied"] is True and 0.8 <= report["confidence"] <= 1
+    assert bare_words(report["heard"]) == bare_words(said)
+
+    typed_result = voiceedit("do", str(typed), said)
+    assert typed_result.returncode == 0, typed_result.stderr
+    assert report["answer"] == typed_result.stdout.strip()
+    assert timeline(project) == timeline(typed)
+    assert timeline(project)["duration"] == pytest.approx(before["duration"] - 1.0, abs=0.3)
+
+
+@pytest.mark.slow
+def test_do_audio_without_json_prints_the_answer(project, tmp_path):
+    wav = tmp_path / "where.wav"
+    sf.write(wav, spoken("Go to ten seconds."), 16000)
+    result = voiceedit("do", str(project), "--audio", str(wav))
+    assert result.returncode == 0, result.stderr
+    assert "ten seconds" in result.stdout
+
+
+@pytest.mark.slow
+def test_do_audio_bad_files_change_nothing(project, tmp_path):
+    before = project.read_bytes()
+    silent = write_tone(tmp_path / "quiet.wav", 1.0, 0.0)
+    (tmp_path / "notes.txt").write_text("hello")
+    cases = {
+        str(tmp_path / "gone.wav"): f"There is no file at {tmp_path / 'gone.wav'}.",
+        str(tmp_path / "notes.txt"): "notes.txt is not an audio file I can read.",
+        str(silent): "quiet.wav is silent: there is no command in it to hear.",
+    }
+    for path, message in cases.items():
+        result = voiceedit("do", str(project), "--audio", path)
+        assert (result.returncode, result.stderr.strip(), result.stdout) == (1, message, "")
+    both = voiceedit("do", str(project), "undo that", "--audio", str(silent))
+    assert both.returncode == 1
+    assert both.stderr.strip() == "Give either a command or --audio, not both."
+    assert project.read_bytes() == before
