@@ -271,15 +271,16 @@ class LiveLoop:
     def say(self, message: str, kind: Earcon | None = None) -> float:
         """Print and speak one answer; returns when it was handed to the speaker."""
         if kind is not None and self.settings.earcons:
-            self.own_sound.update(True, self.clock())
             self.speaker.play_sound(earcon(kind), earcons.SAMPLE_RATE)
-        self.own_sound.update(True, self.clock())  # from now on the microphone may hear us
         try:
             self.speaker.say(message)
         except VoiceEditError as error:  # the voice failed mid-session: go on in text
             self.speaker = text_only()
             self.log(f"{error} Answers are printed only.")
         started = self.clock()
+        # From the moment sound comes out, the microphone may hear us (not before: the time
+        # spent making the voice is not ours to ignore).
+        self.own_sound.update(self._sounding_now(), started)
         self.log(f"answer: {message}")
         return started
 
