@@ -162,7 +162,12 @@ def test_bad_renders_get_a_sentence_and_change_nothing(media, tmp_path):
          "a.mp4 is one of the project's own files; I never write over it. Choose another name."),
         (cut_list(a.path), tmp_path / "x.avi", "I can't render to a .avi file; use one of"),
         (cut_list(a.path), tmp_path / "nowhere" / "x.mp4", "The folder"),
+        (Timeline((Clip(media["b"].path, 0, 1000),)), tmp_path / "x.wav",
+         "There is no sound in these clips to put in x.wav."),
+        (Timeline((Clip(a.path, 500, 510),)), tmp_path / "x.mp4",
+         "Every clip is shorter than a frame; there is nothing to render."),
     ]
+    sources[media["b"].path] = media["b"]
     for timeline, output, sentence in cases:
         with pytest.raises(VoiceEditError) as error:
             render_timeline(timeline, sources, output)

@@ -173,6 +173,18 @@ def test_two_sources_encoded_alike_are_smart_rendered(folder, pattern, tmp_path)
 
 
 @pytest.mark.slow
+def test_silent_source_gives_a_silent_smart_render(folder, tmp_path):
+    silent = probe(make_pattern(folder / "silent.mp4", audio=False))
+    timeline = cut_list(silent.path)
+    result = smart_render(timeline, {silent.path: silent}, tmp_path / "silent.mp4")
+    assert result.fallback is None and result.copied_ms == 4000
+    assert not result.media.has_audio
+    seen = look_and_listen(tmp_path / "silent.mp4")
+    assert seen.flashes == expected_flashes(timeline, {silent.path: FLASHES})
+    assert seen.frames == 186
+
+
+@pytest.mark.slow
 def test_falls_back_to_a_full_render_and_says_why(folder, pattern, tmp_path):
     mpeg4 = probe(make_pattern(folder / "mpeg4.mp4", codec=("-c:v", "mpeg4", "-q:v", "4")))
     open_gop = probe(make_pattern(
