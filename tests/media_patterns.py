@@ -133,3 +133,12 @@ def assert_in_sync(seen: Seen, tolerance: float = 0.003) -> None:
     assert len(seen.beeps) == len(flashes), (seen.beeps, flashes)
     for beep, flash in zip(seen.beeps, flashes, strict=True):
         assert abs(beep - flash) <= tolerance, (beep, flash)
+
+
+def turned(source: Path, target: Path, degrees: int = 90) -> Path:
+    """`source` with a display rotation in its metadata, as a phone stores portrait video."""
+    from voiceedit.media.render import ffmpeg_path  # the pinned build knows -display_rotation
+
+    subprocess.run([ffmpeg_path(), "-v", "error", "-y", "-display_rotation:v:0", str(degrees),
+                    "-i", str(source), "-c", "copy", str(target)], check=True)
+    return target

@@ -22,6 +22,7 @@ from media_patterns import (
     expected_frames,
     look_and_listen,
     make_pattern,
+    turned,
 )
 
 from voiceedit.act import SessionState
@@ -97,6 +98,22 @@ def test_phone_style_frame_timing_stays_frame_exact(media, tmp_path):
     assert seen.flashes == expected_flashes(timeline, {phone.path: FLASHES})
     assert seen.frames == expected_frames(timeline)
     assert_in_sync(seen)
+
+
+def test_portrait_phone_video_renders_upright(media, tmp_path):
+    a = media["a"]
+    portrait = probe(turned(Path(a.path), tmp_path / "portrait.mp4"))
+    timeline = cut_list(portrait.path)
+    out = render_timeline(timeline, sources_of(portrait), tmp_path / "cut.mp4")
+    assert (out.width, out.height) == (180, 320)
+    seen = look_and_listen(tmp_path / "cut.mp4")
+    assert seen.flashes == [3, 36, 47, 69, 100, 129]
+    assert_in_sync(seen)
+    # Landscape after portrait: pillarboxed into the portrait frame, not squeezed.
+    both = Timeline((Clip(portrait.path, 0, 1000), Clip(a.path, 0, 1000)))
+    out = render_timeline(both, sources_of(portrait, a), tmp_path / "both.mp4")
+    assert (out.width, out.height) == (180, 320)
+    assert look_and_listen(tmp_path / "both.mp4").frames == 60
 
 
 def test_sound_only_output_cuts_sample_exactly(media, tmp_path):

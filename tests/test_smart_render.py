@@ -24,6 +24,7 @@ from media_patterns import (
     expected_frames,
     look_and_listen,
     make_pattern,
+    turned,
 )
 
 from voiceedit.hear.transcript import Transcript
@@ -190,6 +191,7 @@ def test_falls_back_to_a_full_render_and_says_why(folder, pattern, tmp_path):
     open_gop = probe(make_pattern(
         folder / "open.mp4", codec=x264("bframes=3:open-gop=1:keyint=30:scenecut=0")))
     big = probe(make_pattern(folder / "big.mp4", size="640x360"))
+    portrait = probe(turned(Path(pattern.path), folder / "portrait.mp4"))
     cases = [
         ([mpeg4], "smart.mp4", "Smart render copies only H.264 video and mpeg4.mp4 is mpeg4, "
                                "so I re-encoded everything."),
@@ -199,6 +201,8 @@ def test_falls_back_to_a_full_render_and_says_why(folder, pattern, tmp_path):
                                  "everything."),
         ([pattern, big], "smart.mp4", "The sources are encoded differently, so I re-encoded "
                                       "everything."),
+        ([portrait], "smart.mp4", "portrait.mp4 is turned by its metadata, so I re-encoded "
+                                  "everything."),
     ]
     for infos, name, sentence in cases:
         timeline = Timeline(tuple(c for i in infos for c in cut_list(i.path).clips))

@@ -21,8 +21,9 @@ Inputs. Each source is opened once and `split` between its clips while the timel
 forwards; a clip that goes back in a source (after a move or a swap) gets its own input, seeked
 with `-ss` half a frame before the clip, so ffmpeg never holds decoded frames for a later clip.
 
-Mixed sources are conformed to the first video source: scaled and padded to its size and
-brought to its frame rate. A clip from a source without audio gets silence; a clip from an
+Mixed sources are conformed to the first video source: scaled and padded to its size (as
+shown: a phone's portrait video is stored turned, and ffmpeg turns it upright) and brought
+to its frame rate. A clip from a source without audio gets silence; a clip from an
 audio-only source gets black frames. A timeline with no video, or an audio file name (.m4a,
 .wav, .mp3, .flac), renders sound only.
 
@@ -49,7 +50,7 @@ import imageio_ffmpeg
 from proglog import ProgressBarLogger
 
 from voiceedit.errors import VoiceEditError
-from voiceedit.media.probe import MediaInfo, check_readable, probe
+from voiceedit.media.probe import MediaInfo, check_readable, ffprobe_path, probe
 from voiceedit.timeline.model import Timeline
 
 # progress(done_ms, total_ms), called as the render advances.
@@ -198,15 +199,38 @@ def output_format(media: dict[str, MediaInfo], timeline: Timeline, output: Path)
         if not audio:
             raise VoiceEditError(f"There is no sound in these clips to put in {output.name}.")
         return OutputFormat(video=False, audio=True, sample_rate=sample_rate)
+    width, height = display_size(first_video)
     # x264 with yuv420p needs even dimensions.
     return OutputFormat(
         video=True,
         audio=audio,
-        width=first_video.width + first_video.width % 2,
-        height=first_video.height + first_video.height % 2,
+        width=width + width % 2,
+        height=height + height % 2,
         frame_rate=standard_rate(first_video.frame_rate or DEFAULT_FRAME_RATE),
         sample_rate=sample_rate,
     )
+
+
+def display_size(info: MediaInfo) -> tuple[int, int]:
+    """Width and height as shown: a phone's portrait video is stored landscape and turned by
+    a rotation in its metadata, which ffmpeg applies when it decodes."""
+    if rotation(info.path) % 180 == 90:
+        return info.height, info.width
+    return info.width, info.height
+
+
+@lru_cache(maxsize=256)
+def rotation(path: str) -> int:
+    """Degrees the first video stream is turned for display (0 when it is not)."""
+    found = subprocess.run(
+        [ffprobe_path(), "-v", "error", "-select_streams", "v:0", "-show_entries",
+         "stream_side_data=rotation", "-of", "csv=p=0", path],
+        capture_output=True, text=True,
+    ).stdout.split()
+    try:
+        return round(float(found[0])) % 360 if found else 0
+    except ValueError:
+        return 0
 
 
 def standard_rate(rate: Fraction) -> Fraction:
@@ -341,7 +365,7 @@ def _video_chain(pad: str | None, cut: Cut, seek: Fraction, info: MediaInfo,
     else:
         chain = pad + grid_frames(cut, seek, fmt.frame_rate)
     chain += ",setpts=PTS-STARTPTS"
-    if pad is not None and (info.width, info.height) != (fmt.width, fmt.height):
+    if pad is not None and display_size(info) != (fmt.width, fmt.height):
         chain += (f",scale={fmt.width}:{fmt.height}:force_original_aspect_ratio=decrease,"
                   f"pad={fmt.width}:{fmt.height}:(ow-iw)/2:(oh-ih)/2")
     return chain + ",setsar=1,format=yuv420p"
@@ -423,6 +447,7 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
         raise VoiceEditError(f"I don't know the render engine {engine}; use ffmpeg or moviepy.")
     output = Path(output).expanduser().resolve()
     media = check_render(timeline, sources, output, force, protected)
+    ffmpeg_path()  # both engines need it: say so before anything else
     fmt = output_format(media, timeline, output)
     cuts = plan_cuts(timeline, fmt.frame_rate)
     if not cuts:
@@ -441,7 +466,6 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
 def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
                 target: Path, name: str, progress: Progress | None = None) -> None:
     """Render planned cuts to `target` with one ffmpeg filter graph (no checks, no rename)."""
-    ffmpeg_path()
     inputs, readers = source_inputs(cuts, media, fmt)
     graph = filter_graph(cuts, media, fmt, inputs, readers)
     total_ms = round(sum(cut.duration for cut in cuts) * 1000)

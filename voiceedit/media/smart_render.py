@@ -47,6 +47,7 @@ from voiceedit.media.render import (
     OutputFormat,
     Progress,
     check_render,
+    ffmpeg_path,
     finish,
     grid_frames,
     output_format,
@@ -54,6 +55,7 @@ from voiceedit.media.render import (
     plan_cuts,
     render_cuts,
     render_timeline,
+    rotation,
     run_ffmpeg,
     seconds_text,
     seek_before,
@@ -210,6 +212,8 @@ def smart_blocker(indexes: dict[str, VideoIndex], media: dict[str, MediaInfo],
                     "so I re-encoded everything.")
         if index.container != MP4_FORMAT:
             return f"{name} is not an MP4 or MOV file, so I re-encoded everything."
+        if rotation(path):
+            return f"{name} is turned by its metadata, so I re-encoded everything."
         if index.open_gop:
             return f"{name} uses open groups of pictures, so I re-encoded everything."
         if index.frame_rate is None or index.frame_rate != fmt.frame_rate:
@@ -314,6 +318,7 @@ def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
     """Render `timeline`, copying untouched GOPs; falls back to `render_timeline` if it must."""
     output = Path(output).expanduser().resolve()
     media = check_render(timeline, sources, output, force, protected)
+    ffmpeg_path()
     fmt = output_format(media, timeline, output)
     indexes = {path: index_video(path) for path, info in media.items() if info.has_video}
     reason = smart_blocker(indexes, media, fmt, output)
