@@ -117,6 +117,8 @@ def test_spoken_commands_edit_the_project_as_typed_ones_would(
     assert log[asleep + 1] == "asleep: say wake up to go on."
     assert all(a.startswith("heard: ") for a in log[0:asleep:2])
     assert loop.stopped and not loop.asleep
+    # Recognition started during the hangover was used, and gave the texts above.
+    assert loop.early_used >= 8
 
     # The project on disk: fillers gone, the quote deleted then restored, nothing done asleep.
     after = load_project(project)

@@ -182,6 +182,15 @@ class UtteranceDetector:
         self._silent_run = 0
         self.classifier.reset()
 
+    @property
+    def pausing(self) -> tuple[int, np.ndarray] | None:
+        """In an utterance that has gone quiet for two frames or more, but not yet for the
+        whole hangover: (where the speech stopped, the utterance's audio so far). The end
+        is not certain yet; the live loop may start recognising this early."""
+        if not self.in_speech or self._silent_run < 2:
+            return None
+        return self._last_voiced_end, np.concatenate(self._frames)
+
     def trim_before(self, sample: int) -> None:
         """Drop the start of the utterance in progress up to stream `sample`: at a barge-in,
         what came before the person started talking was the tool's own voice."""
