@@ -179,7 +179,9 @@ def write_results(rounds: int, rows, vad) -> None:
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores (shared). "
         "The sample command WAVs fed in real time through the whole live loop; latency is "
         "end of speech to the answer's sound handed to the output, and includes the 300 ms "
-        "voice-activity hangover.",
+        "voice-activity hangover. Every row runs the same loop, which starts recognising "
+        "when an utterance pauses; 'recognise' is what is still left to wait for once the "
+        "end is certain (medians).",
         "",
         "| configuration | answers | p50 ms | p95 ms | recognise ms | act ms | speak ms |",
         "|---|---|---|---|---|---|---|",
