@@ -10,10 +10,12 @@ bounded queue meanwhile, and the detector catches up.
 Own voice and barge-in (half duplex with barge-in detection). The microphone hears the
 speakers. While the tool speaks or plays, and for `guard_ms` after (the room's echo and the
 device's latency), an utterance that starts then is the tool's own sound and is never taken
-as a command. Barge-in: if, while the tool is sounding, speech goes on for `barge_in_ms` at
-`barge_in_ratio` times the loudness the microphone picked up from the tool in its first
-`learn_ms` (the echo), that is a person talking over it: speech and playback stop at once,
-and that utterance is heard as a command ("stop" while playing stops and says where). We
+as a command. Barge-in: if, while the tool is sounding, speech averages `barge_in_ratio`
+times the echo's loudness over `barge_in_ms` (the echo learnt in the first `learn_ms` of each
+stretch of our sound), that is a person talking over it: speech and playback stop at once,
+the utterance is trimmed to start where their loud run began, and it is heard as a command
+("stop" while playing stops and says where). Words said over the tool's voice are heard well
+with the echo 20 dB under the voice, and the first word is often lost at 12 dB. We
 chose this over echo cancellation because it needs no knowledge of the room and cannot
 mistake the tool's own words for a command: what overlaps the tool's sound is dropped unless
 it is clearly louder than that sound. With headphones (no echo) any speech barges in.
