@@ -56,10 +56,18 @@ def new_command(project: Path, media: tuple[Path, ...], model: str,
                f"{say_time(created.timeline.duration)}, {say_count(words, 'word')}.")
 
 
-def make_speaker() -> Speaker | None:
-    """The speaker for `do`'s answers. The speech stage plugs in here (--speak,
-    --speak-to FILE); without it the answers are printed only."""
-    return None
+def make_speaker(speak: bool, speak_to: Path | None, voice: str) -> Speaker | None:
+    """The speaker for `do`'s answers: the sound device with --speak, a WAV file with
+    --speak-to; otherwise the answers are printed only. A missing voice or sound device is
+    said in one line and the answers are still printed."""
+    if not speak and speak_to is None:
+        return None
+    from voiceedit.answer.speakers import SpeechSettings, open_speaker
+
+    speaker = open_speaker(SpeechSettings(voice, speak_to))
+    if speaker.notice:
+        click.echo(speaker.notice, err=True)
+    return speaker
 
 
 @cli.command("do")
@@ -69,11 +77,25 @@ def make_speaker() -> Speaker | None:
               help="Recognise the spoken command in this audio file instead of TEXT.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print what was heard, the rule, action, arguments, confidence and answer.")
-def do_command(project: Path, text: str | None, audio: Path | None, as_json: bool) -> int:
+@click.option("--speak", is_flag=True, help="Speak each answer aloud as well as printing it.")
+@click.option("--speak-to", type=click.Path(dir_okay=False, path_type=Path),
+              help="Speak the answers into this WAV file (all of them, in order).")
+@click.option("--voice", type=click.Choice(["espeak", "piper"]), default="espeak",
+              show_default=True, help="The voice for --speak and --speak-to.")
+def do_command(project: Path, text: str | None, audio: Path | None, as_json: bool,
+               speak: bool, speak_to: Path | None, voice: str) -> int:
     """Apply one command to PROJECT, e.g. "delete from ask not to country".
 
     Without TEXT, read one command a line from standard input."""
-    session = Session(project, speaker=make_speaker())
+    speaker = make_speaker(speak, speak_to, voice)
+    try:
+        return _do(Session(project, speaker=speaker), text, audio, as_json)
+    finally:
+        if speaker is not None:
+            speaker.close()  # finishes the WAV file, lets the last answer play out
+
+
+def _do(session: Session, text: str | None, audio: Path | None, as_json: bool) -> int:
     if audio is not None:
         if text is not None:
             raise VoiceEditError("Give either a command or --audio, not both.")
