@@ -17,13 +17,14 @@ numbered choices, so only a quote found exactly once can be executed.
 Latency is from the end of the audio to the Command ready (recognition + matching), for clips
 up to 3 s long, beside plain faster-whisper `transcribe` (30 s window, same model, same prompt,
 same beam of 5) on the same clips. The machine is shared: the load average is printed with the
-figures, and so is the CPU time (both threads), which the other users inflate much less.
+figures, with the CPU time of both threads beside the wall-clock time.
 
 By default every phrasing × condition is heard in two of the seven voices (rotating), which
-keeps the run near five minutes on two cores; `--all` hears every clip. `--variants` compares
-recogniser settings (prompt, window, beam with grammar rescoring, compute type) on one voice
-per phrasing × condition. `--write` puts the report in bench/RESULTS.md (section
-"## Spoken commands", replaced if present; the rest of the file is left as it is).
+keeps the run near five minutes on two cores; `--all` hears every clip. `--variants` (about
+ten minutes more) compares recogniser settings (prompt, padding, window, beam with grammar
+rescoring, the retry) on one voice per phrasing × condition. `--write` puts the report in
+bench/RESULTS.md (section "## Spoken commands", replaced if present; the rest of the file is
+left as it is).
 """
 
 from __future__ import annotations

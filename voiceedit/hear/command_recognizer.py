@@ -100,11 +100,6 @@ class Heard:
 Grammar = Callable[[str], Command]  # text -> Command; raises VoiceEditError when not understood
 
 
-def grammar_match(text: str) -> Command:
-    """The command grammar (voiceedit.understand.matcher)."""
-    return understand(text)
-
-
 class CommandRecognizer:
     """A warm Whisper model that turns one utterance (float32, 16 kHz, mono) into text.
 
@@ -120,7 +115,7 @@ class CommandRecognizer:
         model: str = "tiny.en",
         prompt: str | None = None,
         *,
-        grammar: Grammar | None = grammar_match,
+        grammar: Grammar | None = understand,
         compute_type: str = "int8",
         cpu_threads: int = 2,
         beam_size: int = 5,
