@@ -15,7 +15,7 @@ from voiceedit.hear.transcript import Transcript
 
 
 @cli.command("transcribe")
-@click.argument("media", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("media", type=click.Path(path_type=Path))
 @click.option("--model", default="tiny.en", show_default=True,
               help="tiny.en, base, or the path of a CTranslate2 Whisper model folder.")
 @click.option("--engine", type=click.Choice(ENGINES), default="faster-whisper", show_default=True)

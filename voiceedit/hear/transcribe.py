@@ -77,6 +77,7 @@ def transcribe(
     if progress:
         progress(1.0)
     # Both engines get the same clean-up, so their transcripts compare word for word.
+    words = [replace(w, probability=round(w.probability, 4)) for w in words]
     segments = sentences(refine_word_times(words, audio, SAMPLE_RATE))
     transcript = Transcript(
         media=info.path,
