@@ -215,3 +215,9 @@ def test_a_late_start_is_pulled_back_to_its_onset():
     words = [Word("so", 200, 500), Word("um", 1150, 1300)]
     refined = refine_word_times(words, audio, rate)
     assert refined[1].start == pytest.approx(1000, abs=20)
+
+
+def test_a_usage_mistake_is_one_line(voiceedit_cli):
+    result = voiceedit_cli("transcribe")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "Missing argument 'MEDIA'. Try voiceedit transcribe --help."

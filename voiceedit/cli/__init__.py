@@ -48,8 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("Stopped.", err=True)
         return 130
+    except click.UsageError as error:
+        # One plain line, not click's three-line usage block: easier to hear.
+        command = error.ctx.command_path if error.ctx else "voiceedit"
+        click.echo(f"{error.format_message()} Try {command} --help.", err=True)
+        return error.exit_code
     except click.ClickException as error:
-        error.show()
+        click.echo(error.format_message(), err=True)
         return error.exit_code
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
