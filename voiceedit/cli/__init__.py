@@ -41,7 +41,7 @@ def _register() -> None:
 def main(argv: list[str] | None = None) -> int:
     _register()
     try:
-        status = cli.main(args=argv, standalone_mode=False)
+        status = cli.main(args=argv, prog_name="voiceedit", standalone_mode=False)
     except VoiceEditError as error:
         click.echo(str(error), err=True)
         return 1
