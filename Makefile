@@ -28,8 +28,14 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check voiceedit tests bench samples
 
+# Each prints its figures beside the alternative; bench/RESULTS.md has the latest.
 bench: setup
 	$(PY) bench/transcription.py
+	$(PY) bench/editing.py
+	$(PY) bench/matcher_speed.py
+	$(PY) bench/commands.py
+	$(PY) bench/live.py
+	$(PY) bench/render.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
