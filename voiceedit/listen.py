@@ -1,7 +1,7 @@
 """The live session: audio in, utterances, text, the session, an answer spoken and printed.
 
     source ──blocks──► UtteranceDetector ──utterance──► CommandRecognizer ──text──►
-    Session.handle_text ──Answer──► printed line + Speaker.say (+ earcon) + pending playback
+    Session.handle_heard ──Answer──► printed line + Speaker.say (+ earcon) + pending playback
 
 One thread reads the source block by block; everything for one utterance happens on it, in
 order, so the log reads like the conversation. The microphone keeps capturing into its
@@ -58,6 +58,7 @@ from voiceedit.errors import VoiceEditError
 from voiceedit.hear.sources import SAMPLE_RATE, AudioSource, Block
 from voiceedit.hear.vad import Utterance, UtteranceDetector, rms
 from voiceedit.session import Answer, Session
+from voiceedit.understand.command import Command
 from voiceedit.understand.matcher import understand
 
 ASLEEP_ACTIONS = frozenset({"wake_up", "stop_listening"})
@@ -351,12 +352,14 @@ class LiveLoop:
         if self.settings.earcons:
             self.speaker.play_sound(earcon(Earcon.HEARD), earcons.SAMPLE_RATE)
         began = self.clock()
-        text = self._recognised(utterance).strip()
+        heard = self._recognised(utterance)
+        text = heard.text.strip()
         recognised = self.clock()
         if not text:
             return  # a noise Whisper made nothing of: say nothing
         self.log(f"heard: {text}")
-        answer = self._answer(text)
+        # Fakes in tests may hear text alone; the real recogniser also gives its command.
+        answer = self._answer(text, getattr(heard, "command", None))
         handled = self.clock()
         if answer is None:
             self._record(
@@ -401,23 +404,25 @@ class LiveLoop:
         end, audio = pausing
         self._early = (end, self._worker.submit(self.recognizer.recognise, audio))
 
-    def _recognised(self, utterance: Utterance) -> str:
+    def _recognised(self, utterance: Utterance):  # -> Heard
         early, self._early = self._early, None
         if early is not None and early[0] == utterance.end:
             self.early_used += 1
-            return early[1].result().text  # no speech after the pause: that was all of it
-        return self._worker.submit(self.recognizer.recognise, utterance.audio).result().text
+            return early[1].result()  # no speech after the pause: that was all of it
+        return self._worker.submit(self.recognizer.recognise, utterance.audio).result()
 
-    def _answer(self, text: str) -> Answer | None:
+    def _answer(self, text: str, command: Command | None) -> Answer | None:
         if self.asleep:
-            try:
-                command = understand(text)
-            except VoiceEditError:  # not understood: ignored like everything else asleep
-                command = None
-            if command is None or command.action not in ASLEEP_ACTIONS:
+            understood = command
+            if understood is None:
+                try:
+                    understood = understand(text)
+                except VoiceEditError:  # not understood: ignored like everything else asleep
+                    understood = None
+            if understood is None or understood.action not in ASLEEP_ACTIONS:
                 self.log("asleep: say wake up to go on.")
                 return None
-        answer = self.session.handle_text(text)
+        answer = self.session.handle_heard(text, command)
         if answer.applied and answer.action == "go_to_sleep":
             self.asleep = True
         elif answer.applied and answer.action == "wake_up":

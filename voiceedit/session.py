@@ -70,6 +70,14 @@ class Session:
             return self._said(answer)
         return self._said(self.handle(command))
 
+    def handle_heard(self, text: str, command: Command | None) -> Answer:
+        """A spoken utterance: the recogniser's command as it judged it (its confidence
+        lowered when the n-best disagree on a destructive command, so that it is read back),
+        or, when no hypothesis was understood, the text as typed text would be."""
+        if command is None:
+            return self.handle_text(text)
+        return self._said(self.handle(command))
+
     def handle(self, command: Command) -> Answer:
         """Apply one understood command; the project is saved before this returns."""
         try:

@@ -121,10 +121,7 @@ def _do_audio(session: Session, audio: Path, as_json: bool) -> int:
     from voiceedit.hear.command_recognizer import recognise_file
 
     heard = recognise_file(audio)
-    if heard.command is None:
-        answer = session.handle_text(heard.text)  # not understood: the same answer as typed
-    else:
-        answer = session.handle(heard.command)
+    answer = session.handle_heard(heard.text, heard.command)
     _show(heard.text, heard.command, answer, as_json)
     return _status(answer)
 
