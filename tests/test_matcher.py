@@ -180,6 +180,15 @@ MISHEARD = [
     ("Save it and SRT.", "export", {"format": "srt"}),
     ("Reed the timeline.", "read_timeline", {}),
     ("Play the selections.", "play_selection", {}),
+    # measured by the spoken-command benchmark (tiny.en, Piper voice)
+    ("I do not.", "undo", {}),
+    ("Re do not.", "redo", {}),
+    ("Lift at 5 seconds.", "split", {"time": s(5)}),
+    ("Dump to 10 seconds.", "seek", {"time": s(10)}),
+    ("Take less.", "set_verbosity", {"level": "brief"}),
+    ("Pay less.", "set_verbosity", {"level": "brief"}),
+    ("Set that time again.", "repeat_last_answer", {}),
+    ("Scratch mark.", "undo", {}),
 ]
 
 
@@ -206,6 +215,21 @@ MISHEARD_DESTRUCTIVE = [
         {"longer": s(2), "to": s(1)},
     ),
     ("remove failures.", "remove_fillers", {}),
+    # measured by the spoken-command benchmark (tiny.en, Piper voice)
+    ("Turn 2 seconds off the start of clip 1.", "trim_start", {"clip": 1, "amount": s(2)}),
+    ("Try in 2 seconds off the start of clip 1.", "trim_start", {"clip": 1, "amount": s(2)}),
+    ("Twin the end of clip 2 by 1 second.", "trim_end", {"clip": 2, "amount": s(1)}),
+    ("Delete the arms.", "remove_fillers", {}),
+    ("Delete the herbs.", "remove_fillers", {}),
+    ("Remove the filling words.", "remove_fillers", {}),
+    ("Delete because 10 and 20 seconds.", "delete_range", {"start": s(10), "end": s(20)}),
+    ("Delete between 10 in 20 seconds.", "delete_range", {"start": s(10), "end": s(20)}),
+    # "Delete." with a word tiny.en imagined, and quotes made of grammar words
+    ("Delete the lead.", "delete_quote", {"quote": Quote("the lead")}),
+    ("Delete the leaf.", "delete_quote", {"quote": Quote("the leaf")}),
+    ("Delete the late.", "delete_quote", {"quote": Quote("the late")}),
+    ("Delete the leak.", "delete_quote", {"quote": Quote("the leak")}),
+    ("Cut to the selection.", "delete_quote", {"quote": Quote("to the selection")}),
 ]
 
 
@@ -229,6 +253,9 @@ def test_misheard_destructive_commands_ask_first(heard: str, action: str, args: 
         ("keep only the last takes", "remove_repeated_takes"),  # not keep_quote
         ("cancel the selection", "clear_selection"),  # not cancel
         ("stop listening", "stop_listening"),  # not stop_playback
+        ("start listening", "wake_up"),  # a misheard "stop listening" must not stop the session
+        ("and where am I", "describe_position"),  # a leading "and" or "so" is ignored
+        ("so where am I", "describe_position"),
     ],
 )
 def test_the_most_specific_rule_wins(heard: str, action: str) -> None:

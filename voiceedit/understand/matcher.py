@@ -17,7 +17,8 @@ its similarity, a quoted free word QUOTE_QUALITY, so "delete the selection" beat
 delete_quote("the selection")); the best parse wins. Its confidence is the product of the
 repairs' similarities: 1.0 when nothing was repaired.
 
-Safety: a destructive command that needed any repair comes back with a confidence below
+Safety: a destructive command that needed any repair, or whose quote looks like a misheard
+command rather than transcript words ("delete the lead"), comes back with a confidence below
 CONFIRM_BELOW, so the session reads it back and waits for "yes". A destructive command at or
 above CONFIRM_BELOW is therefore always an exact sentence of the grammar.
 """
@@ -183,6 +184,20 @@ class _Language:
         self.misheard: dict[str, list[tuple[str, ...]]] = {}
         for entry in grammar.word_list("misheard").entries:
             self.misheard.setdefault(entry.value, []).append(entry.words)
+        # Words that name what a destructive command removes ("selection", "fillers"):
+        # quoted, they more likely belong to a misheard command than to the transcript.
+        named = {
+            word
+            for rule in self.rules
+            if rule.destructive
+            for form in expand(rule.pattern)
+            for word in form.split()
+            if not word.startswith("<")
+        }
+        verbs = {word for entry in grammar.word_list("delete").entries for word in entry.words}
+        self.removing = frozenset(named - SMALL_WORDS - _FUNCTION_WORDS - verbs)
+        self.imagined = [entry.words for entry in grammar.word_list("imagined").entries]
+        self.imagined += [form for forms in self.misheard.values() for form in forms]
         self.ignored = [entry.words for entry in grammar.word_list("ignored").entries]
         self.examples = [example(rule, grammar) for rule in self.rules]
         self.forms = [
@@ -235,6 +250,17 @@ class _Language:
                 stripped = stripped[: -len(edge)] if strip_end else stripped[len(edge) :]
                 found.append(list(stripped))
         return found
+
+    def doubtful(self, quoted: list[str]) -> bool:
+        """Whether quoted words are more likely a misheard command than transcript words:
+        they start with a known mishearing or an imagined word (lists/imagined.list: "delete
+        the lead" is tiny.en's "delete"), or are all grammar words naming what a cut removes
+        ("cut to the selection"). A destructive command quoting them is read back first."""
+        if all(word in self.column for word in quoted) and self.removing.intersection(quoted):
+            return True
+        lead = next((i for i, word in enumerate(quoted) if word not in SMALL_WORDS), 0)
+        starts = (quoted, quoted[lead:])
+        return any(_at_edge(start, form, False) for form in self.imagined for start in starts)
 
     def _best(self, variants: list[tuple[list[str], bool]], fuzzy: bool) -> _Parse | None:
         parses = [
@@ -395,7 +421,8 @@ class _Utterance:
         if kind == "quote":
             for end in range(position + 1, self.n + 1):
                 quote = Quote(" ".join(self.tokens[position:end]))
-                yield end, _Piece(end - position, QUOTE_QUALITY, False, quote, True, True)
+                doubtful = self.language.doubtful(self.bare[position:end])
+                yield end, _Piece(end - position, QUOTE_QUALITY, doubtful, quote, True, True)
         elif kind in _PARSERS:
             yield from self._value_matches(_PARSERS[kind], _SPANS[kind], position)
         else:
