@@ -392,3 +392,10 @@ def test_a_sentence_whisper_adds_after_the_command_is_dropped_as_a_repair() -> N
     assert (undo.action, undo.confidence) == ("undo", 0.9)
     thanks = understand("Go to ten seconds. Thank you.")  # "thank you" is an ignored word
     assert (thanks.action, thanks.args, thanks.confidence) == ("seek", {"time": s(10)}, 1.0)
+
+
+def test_the_top_is_the_start():
+    command = understand("cut from the top to ten seconds")
+    assert command.action == "delete_range"
+    assert command.args["start"].anchor == "start"
+    assert command.args["end"].ms == 10_000

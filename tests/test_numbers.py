@@ -29,6 +29,7 @@ from voiceedit.understand.numbers import parse_number, parse_ordinal, parse_time
         ("2.5 seconds", 2_500),
         ("2.5s", 2_500),
         ("two and a half seconds", 2_500),
+        ("two and half seconds", 2_500),  # the "a" dropped, as tiny.en writes it
         ("half a second", 500),
         ("point five seconds", 500),
         ("10 seconds", 10_000),

@@ -37,6 +37,7 @@ ANCHOR_WORDS = {
     ("the", "start"): "start",
     ("beginning",): "start",
     ("the", "beginning"): "start",
+    ("the", "top"): "start",  # "cut from the top to ten seconds"
     ("end",): "end",
     ("the", "end"): "end",
     ("here",): "here",
@@ -190,6 +191,8 @@ def _amounts(tokens: list[str]) -> int | None:
                 total += fraction * last_unit
             else:
                 return None
+        elif token == "and" and pending is not None and rest[:1] and rest[0] in _FRACTIONS:
+            pending, step = pending + _FRACTIONS[rest[0]], 2  # "two and half": "a" dropped
         elif token == "and" and pending is None and last_unit is not None:
             pass  # "one minute and thirty seconds"
         elif token in _UNIT_MS and pending is not None:
