@@ -22,8 +22,7 @@ HERE = Path(__file__).parent
 PAUSE = "pause"
 
 # The interview: speech chunks and pauses (seconds). It holds what the cleanup commands
-# remove: fillers ("um", "uh"), a long pause, a repeated take (a sentence said twice) and a
-# false start ("The best light is, the best light is free").
+# remove: fillers ("um", "uh"), a long pause, and a repeated take (a sentence said twice).
 INTERVIEW: list[tuple[str, str | float]] = [
     (PAUSE, 0.6),
     ("say", "Hi, I'm Sam, and today I want to talk about making films on a small budget."),
@@ -39,12 +38,6 @@ INTERVIEW: list[tuple[str, str | float]] = [
     ("say", "Uh,"),
     (PAUSE, 0.3),
     ("say", "A phone and good sound will take you a long way."),
-    (PAUSE, 1.5),
-    ("say", "The best light is,"),
-    (PAUSE, 0.4),
-    ("say", "the best light is free: a big window."),
-    (PAUSE, 0.7),
-    ("say", "Record the sound close to the speaker, and always listen back before you move on."),
     (PAUSE, 0.7),
     ("say", "Ask not what your camera can do for you, ask what you can do for your story."),
     (PAUSE, 0.6),
@@ -53,7 +46,7 @@ INTERVIEW: list[tuple[str, str | float]] = [
     ("say", "so anyway, light your subject from one side, and keep the background simple."),
     (PAUSE, 0.7),
     ("say", "Thanks for watching."),
-    (PAUSE, 1.5),
+    (PAUSE, 1.0),
 ]
 
 # Spoken commands for the hands-free demo and tests: file name, words, expected action.
@@ -129,11 +122,11 @@ def make_interview(voice: PiperVoice) -> None:
         # A plain picture with a running clock: small to store, and a sighted helper can
         # see where in the source each frame comes from.
         clock = ("drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:"
-                 "text='voiceedit sample  %{pts\\:hms}':fontcolor=white:fontsize=48:"
+                 "text='voiceedit sample  %{pts\\:hms}':fontcolor=white:fontsize=28:"
                  "x=(w-text_w)/2:y=(h-text_h)/2")
         subprocess.run(
             ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
-             f"color=c=0x203040:s=1280x720:r=30:d={duration:.3f}", "-i", str(wav),
+             f"color=c=0x203040:s=640x360:r=30:d={duration:.3f}", "-i", str(wav),
              "-vf", clock, "-c:v", "libx264", "-preset", "veryslow", "-crf", "30",
              "-g", "60", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-ar", "48000",
              "-shortest", "-movflags", "+faststart", str(HERE / "interview.mp4")],
@@ -148,7 +141,6 @@ def make_interview(voice: PiperVoice) -> None:
         "fillers": [w for w in words if w["text"].strip(",.").lower() in ("um", "uh")],
         "repeated_take": {"earlier": chunks[3]["text"], "later": chunks[4]["text"]},
         "long_pause": {"start": chunks[2]["end"], "end": chunks[3]["start"]},
-        "false_start": {"abandoned": chunks[7]["text"], "kept": chunks[8]["text"]},
     }
     (HERE / "interview.json").write_text(json.dumps(truth, indent=1) + "\n")
 
