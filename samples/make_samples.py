@@ -122,11 +122,11 @@ def make_interview(voice: PiperVoice) -> None:
         # A plain picture with a running clock: small to store, and a sighted helper can
         # see where in the source each frame comes from.
         clock = ("drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:"
-                 "text='voiceedit sample  %{pts\\:hms}':fontcolor=white:fontsize=28:"
+                 "text='voiceedit sample  %{pts\\:hms}':fontcolor=white:fontsize=48:"
                  "x=(w-text_w)/2:y=(h-text_h)/2")
         subprocess.run(
             ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
-             f"color=c=0x203040:s=640x360:r=30:d={duration:.3f}", "-i", str(wav),
+             f"color=c=0x203040:s=1280x720:r=30:d={duration:.3f}", "-i", str(wav),
              "-vf", clock, "-c:v", "libx264", "-preset", "veryslow", "-crf", "30",
              "-g", "60", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-ar", "48000",
              "-shortest", "-movflags", "+faststart", str(HERE / "interview.mp4")],
