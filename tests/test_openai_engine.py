@@ -191,3 +191,24 @@ def test_progress_goes_to_stderr_and_keeps_stdout_clean(tiny_en, clip, capsys):
     assert printed.out == ""
     assert "frames" in printed.err
     assert normalised(" ".join(segment.text for segment in segments)) == normalised(SENTENCES[0])
+
+
+def test_the_converted_checkpoint_is_cached_and_reloads_identically(tmp_path, monkeypatch):
+    import torch
+
+    from voiceedit.hear import openai_engine
+    from voiceedit.hear.models import resolve_model
+
+    monkeypatch.setenv("VOICEEDIT_CACHE", str(tmp_path))
+    model = resolve_model("tiny.en")
+    openai_engine.load_openai_whisper.cache_clear()
+    converted = openai_engine.load_openai_whisper(model)
+    assert openai_engine.checkpoint_path(model).is_file()
+    openai_engine.load_openai_whisper.cache_clear()
+    monkeypatch.setattr(openai_engine, "read_ct2_variables", None)  # must not convert again
+    reloaded = openai_engine.load_openai_whisper(model)
+    openai_engine.load_openai_whisper.cache_clear()
+    for (name, a), (_, b) in zip(converted.state_dict().items(),
+                                 reloaded.state_dict().items(), strict=True):
+        assert torch.equal(a, b), name
+    assert torch.equal(converted.alignment_heads.to_dense(), reloaded.alignment_heads.to_dense())
