@@ -24,11 +24,15 @@ from voiceedit.hear.command_recognizer import (
     MAX_FRAMES,
     CommandRecognizer,
     Heard,
+    Hypothesis,
+    choose,
     collapse_repeats,
     command_audio,
     drop_repeats,
+    in_doubt,
     recognise_file,
 )
+from voiceedit.session import Session
 from voiceedit.understand.command import Quote, SpokenTime
 from voiceedit.understand.matcher import understand, vocabulary_prompt
 
@@ -119,6 +123,46 @@ def test_window_is_the_speech_plus_a_margin_within_bounds(recognizer):
     eight_seconds = recognizer.window(16000 * 8 + 1)  # one sample more: a frame more, made even
     assert eight_seconds == 801 + recognizer.margin_frames + 1 and eight_seconds % 2 == 0
     assert recognizer.window(16000 * 40) == MAX_FRAMES
+
+
+def hypotheses(*heard: tuple[str, float]) -> tuple[Hypothesis, ...]:
+    """n-best as the recogniser builds them: text, mean log probability, the matcher's command."""
+    found = []
+    for text, logprob in heard:
+        try:
+            command = understand(text)
+        except VoiceEditError:
+            command = None
+        found.append(Hypothesis(text, logprob, command))
+    return tuple(found)
+
+
+def in_interview(command) -> bool:
+    """A stand-in for Session.can_act_on over a transcript about asking, not thumbs."""
+    words = {"ask", "not", "what", "your", "country", "can", "do", "for", "you"}
+    quotes = [v.text for v in command.args.values() if isinstance(v, Quote)]
+    return all(set(bare_words(quote)) <= words for quote in quotes)
+
+
+def test_a_command_the_project_can_act_on_beats_a_quote_it_cannot_find():
+    # tiny.en on "get rid of the ums" (clean, measured): the quote reads better to the grammar
+    heard = hypotheses(("Get rid of the thumbs.", -0.37), ("Get rid of the ums.", -0.43))
+    assert heard[0].command.action == "delete_quote"
+    assert choose(heard) == 0  # the transcript unknown: the grammar's best, the model's first
+    assert choose(heard, in_interview) == 1
+    assert heard[1].command.action == "remove_fillers"
+    # a quote that is found still wins, and nothing found at all falls back to the grammar
+    found = hypotheses(("Delete ask not.", -0.3), ("Get rid of the ums.", -0.2))
+    assert choose(found, in_interview) == 0
+    assert choose(hypotheses(("Delete the thumbs.", -0.3)), in_interview) == 0
+
+
+def test_an_alternative_the_project_cannot_act_on_raises_no_doubt():
+    heard = hypotheses(("Delete from one second to two seconds.", -0.2),
+                       ("Delete the words one second to the thumbs.", -0.3))
+    assert heard[1].command is not None and heard[1].command.action != "delete_range"
+    assert in_doubt(heard, 0)  # they mean different things
+    assert not in_doubt(heard, 0, in_interview)  # but the second can't be what was meant
 
 
 @pytest.mark.parametrize(("looping", "meant"), [
@@ -236,6 +280,15 @@ def test_do_audio_applies_the_command_as_typed_text_would(project, tmp_path):
     assert report["answer"] == typed_result.stdout.strip()
     assert timeline(project) == timeline(typed)
     assert timeline(project)["duration"] == pytest.approx(before["duration"] - 1.0, abs=0.3)
+
+
+def test_the_session_can_act_on_quotes_found_in_its_transcript(made_project):
+    session = Session(made_project)
+    assert session.can_act_on(understand("delete from one second to two seconds"))
+    assert session.can_act_on(understand("delete the words ask not what your country"))
+    assert not session.can_act_on(understand("get rid of the thumbs"))
+    assert not session.can_act_on(understand("delete from ask not to the bicycle pump"))
+    assert session.can_act_on(understand("insert intro at ten seconds"))  # a file's name
 
 
 @pytest.mark.slow

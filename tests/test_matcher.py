@@ -230,6 +230,14 @@ MISHEARD_DESTRUCTIVE = [
     ("Delete the late.", "delete_quote", {"quote": Quote("the late")}),
     ("Delete the leak.", "delete_quote", {"quote": Quote("the leak")}),
     ("Cut to the selection.", "delete_quote", {"quote": Quote("to the selection")}),
+    # a time range heard as quotes: its end lost, or a time quoted (tiny.en at 10 dB SNR)
+    ("Delete from one minute.", "delete_quote", {"quote": Quote("from one minute")}),
+    ("Remove from the start.", "delete_quote", {"quote": Quote("from the start")}),
+    (
+        "Delete from two and half seconds to force air control.",
+        "delete_between",
+        {"first": Quote("two and half seconds"), "last": Quote("force air control")},
+    ),
 ]
 
 
@@ -399,3 +407,13 @@ def test_the_top_is_the_start():
     assert command.action == "delete_range"
     assert command.args["start"].anchor == "start"
     assert command.args["end"].ms == 10_000
+
+
+@pytest.mark.parametrize(
+    "heard",
+    ["Delete the words twenty years ago.", "Delete from ask not to country.",
+     "Cut the words from my country."],
+)
+def test_quotes_that_are_not_times_are_done_at_once(heard: str) -> None:
+    command = understand(heard)
+    assert command.destructive and command.confidence >= CONFIRM_BELOW

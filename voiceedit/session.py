@@ -27,12 +27,14 @@ from voiceedit.answer.describe import readback
 from voiceedit.answer.spoken_time import say_number
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import Pending, load_project, save_project
-from voiceedit.understand.command import Command
+from voiceedit.understand.command import Command, Quote
 from voiceedit.understand.matcher import CONFIRM_BELOW, NotUnderstood, understand
 
 # Commands that leave a waiting question in place: they don't answer it and don't move on.
 KEEPS_QUESTION = frozenset({"repeat_last_answer", "help", "describe_position", "read_selection"})
 ANSWERS = frozenset({"choose", "confirm", "deny", "cancel"})
+# Quotes that name a media file, not words of the transcript.
+MEDIA_QUOTES = frozenset({"insert_media"})
 
 
 class Speaker(Protocol):
@@ -77,6 +79,14 @@ class Session:
         if command is None:
             return self.handle_text(text)
         return self._said(self.handle(command))
+
+    def can_act_on(self, command: Command) -> bool:
+        """Whether every quote of the command is found in the timeline's words: the
+        recogniser prefers, among what it may have heard, a command the project can act on."""
+        if command.action in MEDIA_QUOTES:
+            return True
+        quotes = [value for value in command.args.values() if isinstance(value, Quote)]
+        return all(self.state.quotes.find(quote.text) for quote in quotes)
 
     def handle(self, command: Command) -> Answer:
         """Apply one understood command; the project is saved before this returns."""

@@ -75,8 +75,9 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
     from voiceedit.hear.command_recognizer import CommandRecognizer
     from voiceedit.understand.matcher import vocabulary_prompt
 
+    recognizer = CommandRecognizer(model, prompt=vocabulary_prompt(), plausible=session.can_act_on)
     loop = LiveLoop(
-        session, source, CommandRecognizer(model, prompt=vocabulary_prompt()), speaker,
+        session, source, recognizer, speaker,
         _echo, LiveSettings(push_to_talk=key is not None, earcons=earcons), player,
         UtteranceDetector(make_classifier(vad)),
     )

@@ -20,6 +20,9 @@ What goes wrong in a short window, and what we do about it (each measured in ben
   hypotheses mean different things and the chosen command is destructive, or the model was
   unsure of it, the command's confidence is lowered so the session reads it back and waits
   for "yes" ("keep from sixty seconds" / "keep from fifteen seconds").
+- The project. A hypothesis whose quote is nowhere in the transcript ("get rid of the
+  thumbs", "delete from two and ten seconds to four seconds") loses to one the project can
+  act on (`plausible`, given by the session): the user meant words that are there.
 
 The model stays loaded: build one `CommandRecognizer` and call `recognise` per utterance.
 """
@@ -98,6 +101,7 @@ class Heard:
 
 
 Grammar = Callable[[str], Command]  # text -> Command; raises VoiceEditError when not understood
+Plausible = Callable[[Command], bool]  # whether the project can act on it (its quotes exist)
 
 
 class CommandRecognizer:
@@ -107,7 +111,9 @@ class CommandRecognizer:
     vocabulary (`matcher.vocabulary_prompt()`). `grammar` picks among the `num_hypotheses`
     best and judges doubt; `grammar=None` keeps the model's best and matches nothing.
     `Heard.command` is the command to apply (its confidence already says whether to ask).
-    The defaults are the settings bench/commands.py measured best within the latency budget.
+    `plausible`, when set (the session sets it to its own quote lookup), ranks the hypotheses
+    the project can act on above those it can't. The defaults are the settings
+    bench/commands.py measured best within the latency budget.
     """
 
     def __init__(
@@ -125,6 +131,7 @@ class CommandRecognizer:
         timestamps: bool = True,
         pad: str = "silence",
         retry_pad: str | None = "zeros",
+        plausible: Plausible | None = None,
     ) -> None:
         info = resolve_model(model)
         self.name = info.name
@@ -146,6 +153,7 @@ class CommandRecognizer:
         self.pad = pad
         self.retry_pad = retry_pad
         self.grammar = grammar
+        self.plausible = plausible
         self.prompt = self._prompt_tokens(prompt)
 
     def _prompt_tokens(self, prompt: str | None) -> list[int]:
@@ -173,19 +181,23 @@ class CommandRecognizer:
         timings = Timings(features=1000 * (time.perf_counter() - started), encode=0, decode=0)
         seconds = len(audio) / SAMPLE_RATE
         hypotheses, timings = self._decode(padded(mel, frames, self.pad), seconds, timings)
-        understood = any(h.command is not None for h in hypotheses)
-        if self.grammar is not None and self.retry_pad and not understood:
-            # Nothing fits the grammar: the other padding hears differently (measured to rescue
-            # a third of these in noise), and costs nothing when the first pass is understood.
+        if self.grammar is not None and self.retry_pad and not self._usable(hypotheses):
+            # Nothing fits the grammar and the project: the other padding hears differently
+            # (measured to rescue a third of these in noise), and costs nothing when the first
+            # pass is understood.
             retry, timings = self._decode(padded(mel, frames, self.retry_pad), seconds, timings)
-            if any(h.command is not None for h in retry):
+            if self._usable(retry) or not any(h.command is not None for h in hypotheses):
                 hypotheses = retry
-        chosen = choose(hypotheses)
+        chosen = choose(hypotheses, self.plausible)
         command = hypotheses[chosen].command
-        if command is not None and in_doubt(hypotheses, chosen):
+        if command is not None and in_doubt(hypotheses, chosen, self.plausible):
             command = replace(command, confidence=min(command.confidence, DOUBT_CONFIDENCE))
         best = hypotheses[chosen]
         return Heard(best.text, best.avg_logprob, hypotheses, timings, frames, command)
+
+    def _usable(self, hypotheses: tuple[Hypothesis, ...]) -> bool:
+        """Whether some hypothesis is a command the project can act on."""
+        return any(_acts(h, self.plausible) for h in hypotheses)
 
     def _decode(
         self, window: np.ndarray, seconds: float, timings: Timings
@@ -244,23 +256,27 @@ def padded(mel: np.ndarray, frames: int, pad: str) -> np.ndarray:
     return window
 
 
-def choose(hypotheses: tuple[Hypothesis, ...]) -> int:
-    """The hypothesis the grammar explains best (highest command confidence); the model's
-    order breaks ties, and decides when nothing is understood."""
-    best = 0
-    for index, hypothesis in enumerate(hypotheses):
-        current = hypotheses[best].command
-        if hypothesis.command is not None and (
-            current is None or hypothesis.command.confidence > current.confidence
-        ):
-            best = index
-    return best
+def choose(hypotheses: tuple[Hypothesis, ...], plausible: Plausible | None = None) -> int:
+    """The hypothesis the grammar explains best (highest command confidence) among those the
+    project can act on, else among all understood; the model's order breaks ties, and decides
+    when nothing is understood."""
+
+    def rank(hypothesis: Hypothesis) -> tuple[bool, bool, float]:
+        command = hypothesis.command
+        if command is None:
+            return (False, False, 0.0)
+        return (True, _acts(hypothesis, plausible), command.confidence)
+
+    ranks = [rank(hypothesis) for hypothesis in hypotheses]
+    return ranks.index(max(ranks))  # the first of the best: the model's order breaks ties
 
 
-def in_doubt(hypotheses: tuple[Hypothesis, ...], chosen: int) -> bool:
+def in_doubt(
+    hypotheses: tuple[Hypothesis, ...], chosen: int, plausible: Plausible | None = None
+) -> bool:
     """Whether a destructive command should be read back although its words fit the grammar:
-    the model was unsure of the words, or another hypothesis means something else
-    ("keep from sixty seconds" / "keep from fifteen seconds")."""
+    the model was unsure of the words, or another hypothesis the project could act on means
+    something else ("keep from sixty seconds" / "keep from fifteen seconds")."""
     command = hypotheses[chosen].command
     if command is None or not command.destructive:
         return False
@@ -269,9 +285,16 @@ def in_doubt(hypotheses: tuple[Hypothesis, ...], chosen: int) -> bool:
     return any(
         other.command is not None
         and other.command.confidence >= command.confidence - DOUBT_MARGIN
+        and _acts(other, plausible)
         and not same_meaning(other.command, command)
         for other in hypotheses
     )
+
+
+def _acts(hypothesis: Hypothesis, plausible: Plausible | None) -> bool:
+    """Understood, and something the project can act on (when we know the project)."""
+    command = hypothesis.command
+    return command is not None and (plausible is None or plausible(command))
 
 
 def same_meaning(first: Command, second: Command) -> bool:
@@ -318,13 +341,17 @@ def loudest_dbfs(audio: np.ndarray) -> float:
     return 20 * math.log10(loudest) if loudest > 0 else -math.inf
 
 
-def recognise_file(path: str | Path, recognizer: CommandRecognizer | None = None) -> Heard:
+def recognise_file(
+    path: str | Path,
+    recognizer: CommandRecognizer | None = None,
+    plausible: Plausible | None = None,
+) -> Heard:
     """Recognise the command in an audio file (`voiceedit do --audio`)."""
     audio = command_audio(path)
     if recognizer is None:
         from voiceedit.understand.matcher import vocabulary_prompt
 
-        recognizer = CommandRecognizer(prompt=vocabulary_prompt())
+        recognizer = CommandRecognizer(prompt=vocabulary_prompt(), plausible=plausible)
     return recognizer.recognise(audio)
 
 

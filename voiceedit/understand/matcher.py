@@ -255,8 +255,13 @@ class _Language:
         """Whether quoted words are more likely a misheard command than transcript words:
         they start with a known mishearing or an imagined word (lists/imagined.list: "delete
         the lead" is tiny.en's "delete"), or are all grammar words naming what a cut removes
-        ("cut to the selection"). A destructive command quoting them is read back first."""
+        ("cut to the selection"), or say a time: a time command misheard ("delete from two
+        and half seconds to force air" quotes "two and half seconds"), or cut short ("delete
+        from one minute" is `delete from <time> to <time>` with its end unheard). A
+        destructive command quoting them is read back first."""
         if all(word in self.column for word in quoted) and self.removing.intersection(quoted):
+            return True
+        if _is_time(quoted) or (quoted[:1] == ["from"] and _starts_with_time(quoted[1:])):
             return True
         lead = next((i for i, word in enumerate(quoted) if word not in SMALL_WORDS), 0)
         starts = (quoted, quoted[lead:])
@@ -475,6 +480,17 @@ def _chain(elements: tuple[Element, ...], rest: _Node) -> _Node:
 @lru_cache(maxsize=8192)
 def _parse(parser: Callable, span: tuple[str, ...], sound_alikes: bool) -> object:
     return parser(list(span), sound_alikes=sound_alikes)
+
+
+def _is_time(tokens: list[str]) -> bool:
+    short = 0 < len(tokens) <= _SPANS["time"]
+    return short and _parse(parse_time, tuple(tokens), False) is not None
+
+
+def _starts_with_time(tokens: list[str]) -> bool:
+    """Whether the first words say a time ("one minute", "ten point five", "the start")."""
+    spans = (tuple(tokens[:length]) for length in range(1, min(len(tokens), _SPANS["time"]) + 1))
+    return any(_parse(parse_time, span, False) is not None for span in spans)
 
 
 @lru_cache(maxsize=8192)
