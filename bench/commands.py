@@ -6,8 +6,9 @@
 Each clip goes through what `voiceedit do --audio` and the live session do: CommandRecognizer
 (tiny.en int8, short window, grammar prompt) → `understand` → a Command. A clip counts as
 *right* when the action and every argument match the table (times and numbers exactly, formats
-ignoring case, quotes when their words are at least 80% alike: a quote is then found fuzzily in
-the transcript, so "ask not what you're country" still finds its place). A destructive command
+ignoring case, quotes when they find the same words of the sample interview as the said quote
+does, as the act stage finds them: "ask not what you're country" cuts what "ask not what your
+country" cuts; a file name when it finds the same file beside the project). A destructive command
 below the matcher's CONFIRM_BELOW is *asked* (read back, waits for yes), not executed; a wrong
 destructive command at or above it is the one failure that must never happen. A quote is
 looked up in the sample interview's words as the act stage does (QuoteIndex): a quote found
@@ -43,12 +44,12 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-from rapidfuzz import fuzz
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from command_table import TABLE, Row  # noqa: E402
 from make_command_set import default_dir  # noqa: E402
 
+from voiceedit.act import name_like  # noqa: E402
 from voiceedit.hear.command_recognizer import CommandRecognizer, Heard  # noqa: E402
 from voiceedit.hear.transcript import Transcript, Word  # noqa: E402
 from voiceedit.timeline.model import Clip as TimelineClip  # noqa: E402
@@ -70,6 +71,8 @@ SECTION = "## Spoken commands"
 SHORT_S = 3.0  # the latency target is for commands up to this long
 ROWS = {row.name: row for row in TABLE}
 CONDITIONS = ("clean", "snr20", "snr10")
+# The media files the table's "insert intro" finds beside the sample project.
+MEDIA_BESIDE = {Path("interview.mp4"): "interview", Path("intro.mp4"): "intro"}
 
 
 @dataclass(frozen=True)
@@ -125,10 +128,10 @@ def sample_quotes() -> QuoteIndex:
 
 def can_act_on(command: Command) -> bool:
     """The sample project's answer to the recogniser's question, as Session.can_act_on gives it:
-    every quote of the command is somewhere in the interview (a file name is not looked up)."""
-    if command.action == "insert_media":
-        return True
+    every quote of the command is somewhere in the interview, or names a file beside it."""
     quotes = [value for value in command.args.values() if isinstance(value, Quote)]
+    if command.action == "insert_media":
+        return all(name_like(quote.text, MEDIA_BESIDE) for quote in quotes)
     return all(sample_quotes().find(quote.text) for quote in quotes)
 
 
@@ -175,12 +178,25 @@ def subsample(clips: list[Clip], voices_each: int) -> list[Clip]:
     return kept
 
 
-def same_quote(expected: Quote, got: object) -> bool:
-    def bare(text: str) -> str:
-        kept = "".join(c if c.isalnum() else " " for c in text.casefold())
-        return " ".join(kept.split())
+def same_quote(expected: Quote, got: object, action: str) -> bool:
+    """Whether a heard quote acts on the same words as the said one: it finds the same place
+    in the interview, or the same file beside it (what the user gets)."""
+    if not isinstance(got, Quote):
+        return False
+    if action == "insert_media":
+        meant = name_like(expected.text, MEDIA_BESIDE)
+        return meant is not None and name_like(got.text, MEDIA_BESIDE) == meant
+    return quote_places(expected.text) == quote_places(got.text) != ()
 
-    return isinstance(got, Quote) and fuzz.ratio(bare(expected.text), bare(got.text)) >= 80
+
+def bare(text: str) -> str:
+    kept = "".join(c if c.isalnum() else " " for c in text.casefold())
+    return " ".join(kept.split())
+
+
+@functools.cache
+def quote_places(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple((match.first, match.last) for match in sample_quotes().find(text))
 
 
 def matches(row: Row, command: Command) -> bool:
@@ -189,7 +205,7 @@ def matches(row: Row, command: Command) -> bool:
     for name, expected in row.args.items():
         got = command.args[name]
         if isinstance(expected, Quote):
-            if not same_quote(expected, got):
+            if not same_quote(expected, got, row.action):
                 return False
         elif isinstance(expected, str):
             if not isinstance(got, str) or got.casefold() != expected.casefold():

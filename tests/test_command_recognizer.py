@@ -117,6 +117,20 @@ def test_grammar_prompt_and_nbest_are_returned(recognizer):
 
 
 @pytest.mark.slow
+def test_a_wider_beam_is_searched_only_when_unsure(recognizer):
+    said = spoken("Go to clip three.")
+    clear = recognizer.recognise(said)
+    assert len(clear.alternatives) == recognizer.num_hypotheses  # sure: one narrow beam
+    voiced = said[np.abs(said) > 0.01]
+    noise = np.random.default_rng(1).standard_normal(len(said)).astype(np.float32)
+    noisy = said + noise * np.sqrt(np.mean(voiced**2))  # 0 dB SNR: as loud as the voice
+    heard = recognizer.recognise(noisy)
+    assert heard.avg_logprob < recognizer.sure_from
+    assert len(heard.alternatives) == recognizer.wide_beam  # unsure: the wide beam's readings
+    assert (heard.command.action, heard.command.args) == ("seek_clip", {"clip": 3})
+
+
+@pytest.mark.slow
 def test_window_is_the_speech_plus_a_margin_within_bounds(recognizer):
     assert recognizer.window(8000) == recognizer.min_frames  # half a second: the floor
     assert recognizer.window(48000) == recognizer.min_frames  # three seconds: still the floor
@@ -288,7 +302,9 @@ def test_the_session_can_act_on_quotes_found_in_its_transcript(made_project):
     assert session.can_act_on(understand("delete the words ask not what your country"))
     assert not session.can_act_on(understand("get rid of the thumbs"))
     assert not session.can_act_on(understand("delete from ask not to the bicycle pump"))
-    assert session.can_act_on(understand("insert intro at ten seconds"))  # a file's name
+    # a file's name: the project's own source, or media beside the project
+    assert session.can_act_on(understand("insert the file interview at ten seconds"))
+    assert not session.can_act_on(understand("insert the file bicycle at ten seconds"))
 
 
 @pytest.mark.slow

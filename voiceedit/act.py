@@ -462,22 +462,33 @@ def insert_media(state: SessionState, quote: Quote, time: SpokenTime | None = No
 
 def _media_named(state: SessionState, said: str) -> Source:
     """The project source or media file whose name sounds like `said`."""
+    path = media_path_named(state, said)
+    if path is None:
+        raise VoiceEditError(f"I can't find a media file called {describe.quoted(said)} "
+                             "next to the project.")
+    known = {Path(s.path): s for s in state.project.sources}
+    return known.get(path) or _source_for(state, path)
+
+
+def media_path_named(state: SessionState, said: str) -> Path | None:
+    """The project source, or media file next to the project, whose name sounds like `said`
+    (a typed path is taken as it is); None when none does."""
     typed = Path(said).expanduser()
     if typed.suffix.lower() in MEDIA_SUFFIXES and typed.is_file():
-        return _source_for(state, typed.resolve())
-    known = {Path(s.path): s for s in state.project.sources}
-    candidates = set(known)
+        return typed.resolve()
+    candidates = {Path(s.path) for s in state.project.sources}
     if state.path is not None:
         folder = state.path.resolve().parent
         candidates.update(f.resolve() for f in folder.iterdir()
                           if f.suffix.lower() in MEDIA_SUFFIXES and f.is_file())
-    names = {path: normalize(path.stem.replace("_", " ")) for path in candidates}
-    found = process.extractOne(normalize(said), names, scorer=fuzz.WRatio, score_cutoff=75)
-    if found is None:
-        raise VoiceEditError(f"I can't find a media file called {describe.quoted(said)} "
-                             "next to the project.")
-    path = found[2]
-    return known.get(path) or _source_for(state, path)
+    return name_like(said, {path: path.stem for path in candidates})
+
+
+def name_like(said: str, names: dict[Path, str]) -> Path | None:
+    """The key whose file name sounds like `said` ("intro" for intro_v2.mp4), or None."""
+    normalized = {key: normalize(name.replace("_", " ")) for key, name in names.items()}
+    found = process.extractOne(normalize(said), normalized, scorer=fuzz.WRatio, score_cutoff=75)
+    return None if found is None else found[2]
 
 
 def _source_for(state: SessionState, path: Path) -> Source:

