@@ -126,13 +126,14 @@ def sample_quotes() -> QuoteIndex:
     return QuoteIndex(TimelineWords.build(timeline, [transcript]), duration)
 
 
-def can_act_on(command: Command) -> bool:
-    """The sample project's answer to the recogniser's question, as Session.can_act_on gives it:
-    every quote of the command is somewhere in the interview, or names a file beside it."""
+def quote_fit(command: Command) -> float:
+    """The sample project's answer to the recogniser's question, as Session.quote_fit gives it:
+    how well the command's quotes are found in the interview (or name a file beside it)."""
     quotes = [value for value in command.args.values() if isinstance(value, Quote)]
     if command.action == "insert_media":
-        return all(name_like(quote.text, MEDIA_BESIDE) for quote in quotes)
-    return all(sample_quotes().find(quote.text) for quote in quotes)
+        return float(all(name_like(quote.text, MEDIA_BESIDE) for quote in quotes))
+    scores = [max((m.score for m in sample_quotes().find(q.text)), default=0.0) for q in quotes]
+    return min(scores, default=100.0) / 100
 
 
 def quotes_found_once(command: Command) -> bool:
@@ -366,7 +367,7 @@ def loads() -> str:
 
 def main_report(clips: list[Clip], plain_count: int) -> list[str]:
     prompt = vocabulary_prompt()
-    recognizer = CommandRecognizer(prompt=prompt, plausible=can_act_on)
+    recognizer = CommandRecognizer(prompt=prompt, fit=quote_fit)
     recognizer.recognise(read(clips[0]))  # warm
     load_before = loads()
     started = time.perf_counter()
@@ -445,7 +446,7 @@ def variants_report(clips: list[Clip]) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for name, options in VARIANTS.items():
-        options = {"prompt": prompt, "plausible": can_act_on, **options}
+        options = {"prompt": prompt, "fit": quote_fit, **options}
         recognizer = CommandRecognizer(**options)
         recognizer.recognise(read(clips[0]))
         trials = run_ours(recognizer, clips)

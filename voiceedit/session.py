@@ -80,14 +80,17 @@ class Session:
             return self.handle_text(text)
         return self._said(self.handle(command))
 
-    def can_act_on(self, command: Command) -> bool:
-        """Whether every quote of the command is found: in the timeline's words, or for a
-        file, among the media next to the project. The recogniser prefers, among what it may
-        have heard, a command the project can act on."""
+    def quote_fit(self, command: Command) -> float:
+        """How well the command's quotes are found, for the recogniser to weigh what it may
+        have heard: 0 when one is nowhere (in the timeline's words, or for a file, among the
+        media beside the project), 1 when each is found word for word (or there is none),
+        else the worst quote's match score as a fraction."""
         quotes = [value for value in command.args.values() if isinstance(value, Quote)]
         if command.action in MEDIA_QUOTES:
-            return all(media_path_named(self.state, quote.text) for quote in quotes)
-        return all(self.state.quotes.find(quote.text) for quote in quotes)
+            return float(all(media_path_named(self.state, quote.text) for quote in quotes))
+        scores = [max((m.score for m in self.state.quotes.find(q.text)), default=0.0)
+                  for q in quotes]
+        return min(scores, default=100.0) / 100
 
     def handle(self, command: Command) -> Answer:
         """Apply one understood command; the project is saved before this returns."""

@@ -22,7 +22,9 @@ What goes wrong in a short window, and what we do about it (each measured in ben
   for "yes" ("keep from sixty seconds" / "keep from fifteen seconds").
 - The project. A hypothesis whose quote is nowhere in the transcript ("get rid of the
   thumbs", "delete from two and ten seconds to four seconds") loses to one the project can
-  act on (`plausible`, given by the session): the user meant words that are there.
+  act on (`fit`, given by the session): the user meant words that are there. A cut whose
+  quote is found only approximately ("stop it worth telling" for "a story worth telling")
+  is read back first: the words it finds may not be the ones meant.
 
 The model stays loaded: build one `CommandRecognizer` and call `recognise` per utterance.
 """
@@ -53,6 +55,7 @@ SAMPLE_RATE = 16000
 HOP = 160  # samples per feature frame: 100 frames a second
 MAX_FRAMES = 3000  # Whisper's 30 s window
 UNSURE_LOGPROB = -0.5  # a chosen hypothesis below this mean log probability is a guess
+EXACT_FIT = 0.95  # a cut's quote found less well than this is read back first
 SURE_LOGPROB = -0.3  # from this mean log probability (and no rival) one narrow beam suffices
 DOUBT_MARGIN = 0.2  # another hypothesis within this of the chosen one's confidence competes
 DOUBT_CONFIDENCE = REPAIRED_DESTRUCTIVE  # below the matcher's CONFIRM_BELOW: read back
@@ -102,7 +105,10 @@ class Heard:
 
 
 Grammar = Callable[[str], Command]  # text -> Command; raises VoiceEditError when not understood
-Plausible = Callable[[Command], bool]  # whether the project can act on it (its quotes exist)
+# How well the project can act on a command: 0 not at all (a quote is nowhere in the
+# transcript), 1 exactly (no quote, or every quote found word for word), between: a quote
+# found only approximately.
+Fit = Callable[[Command], float]
 
 
 class CommandRecognizer:
@@ -112,9 +118,9 @@ class CommandRecognizer:
     vocabulary (`matcher.vocabulary_prompt()`). `grammar` picks among the `num_hypotheses`
     best and judges doubt; `grammar=None` keeps the model's best and matches nothing.
     `Heard.command` is the command to apply (its confidence already says whether to ask).
-    `plausible`, when set (the session sets it to its own quote lookup), ranks the hypotheses
-    the project can act on above those it can't. The defaults are the settings
-    bench/commands.py measured best within the latency budget.
+    `fit`, when set (the session sets it to its own quote lookup), ranks the hypotheses
+    the project can act on above those it can't, and doubts a cut found only approximately.
+    The defaults are the settings bench/commands.py measured best within the latency budget.
     """
 
     def __init__(
@@ -132,7 +138,7 @@ class CommandRecognizer:
         timestamps: bool = True,
         pad: str = "silence",
         retry_pad: str | None = "zeros",
-        plausible: Plausible | None = None,
+        fit: Fit | None = None,
         wide_beam: int | None = 20,
         sure_from: float = SURE_LOGPROB,
     ) -> None:
@@ -158,7 +164,7 @@ class CommandRecognizer:
         self.wide_beam = wide_beam
         self.sure_from = sure_from
         self.grammar = grammar
-        self.plausible = plausible
+        self.fit = fit
         self.prompt = self._prompt_tokens(prompt)
 
     def _prompt_tokens(self, prompt: str | None) -> list[int]:
@@ -201,24 +207,24 @@ class CommandRecognizer:
             retry, timings = self._generate(encoded, wide, seconds, timings)
             if self._usable(retry) or not any(h.command is not None for h in hypotheses):
                 hypotheses = retry
-        chosen = choose(hypotheses, self.plausible)
+        chosen = choose(hypotheses, self.fit)
         command = hypotheses[chosen].command
-        if command is not None and in_doubt(hypotheses, chosen, self.plausible):
+        if command is not None and in_doubt(hypotheses, chosen, self.fit):
             command = replace(command, confidence=min(command.confidence, DOUBT_CONFIDENCE))
         best = hypotheses[chosen]
         return Heard(best.text, best.avg_logprob, hypotheses, timings, frames, command)
 
     def _usable(self, hypotheses: tuple[Hypothesis, ...]) -> bool:
         """Whether some hypothesis is a command the project can act on."""
-        return any(_acts(h, self.plausible) for h in hypotheses)
+        return any(_acts(h, self.fit) for h in hypotheses)
 
     def _sure(self, hypotheses: tuple[Hypothesis, ...]) -> bool:
         """A command the project can act on, heard with confidence, and no rival reading."""
         if not self._usable(hypotheses):
             return False
-        chosen = choose(hypotheses, self.plausible)
+        chosen = choose(hypotheses, self.fit)
         return hypotheses[chosen].avg_logprob >= self.sure_from and not in_doubt(
-            hypotheses, chosen, self.plausible
+            hypotheses, chosen, self.fit
         )
 
     def _encode(
@@ -285,7 +291,7 @@ def padded(mel: np.ndarray, frames: int, pad: str) -> np.ndarray:
     return window
 
 
-def choose(hypotheses: tuple[Hypothesis, ...], plausible: Plausible | None = None) -> int:
+def choose(hypotheses: tuple[Hypothesis, ...], fit: Fit | None = None) -> int:
     """The hypothesis the grammar explains best (highest command confidence) among those the
     project can act on, else among all understood; the model's order breaks ties, and decides
     when nothing is understood."""
@@ -294,36 +300,39 @@ def choose(hypotheses: tuple[Hypothesis, ...], plausible: Plausible | None = Non
         command = hypothesis.command
         if command is None:
             return (False, False, 0.0)
-        return (True, _acts(hypothesis, plausible), command.confidence)
+        return (True, _acts(hypothesis, fit), command.confidence)
 
     ranks = [rank(hypothesis) for hypothesis in hypotheses]
     return ranks.index(max(ranks))  # the first of the best: the model's order breaks ties
 
 
 def in_doubt(
-    hypotheses: tuple[Hypothesis, ...], chosen: int, plausible: Plausible | None = None
+    hypotheses: tuple[Hypothesis, ...], chosen: int, fit: Fit | None = None
 ) -> bool:
     """Whether a destructive command should be read back although its words fit the grammar:
-    the model was unsure of the words, or another hypothesis the project could act on means
-    something else ("keep from sixty seconds" / "keep from fifteen seconds")."""
+    the model was unsure of the words, its quote is found only approximately, or another
+    hypothesis the project could act on means something else ("keep from sixty seconds" /
+    "keep from fifteen seconds")."""
     command = hypotheses[chosen].command
     if command is None or not command.destructive:
         return False
     if hypotheses[chosen].avg_logprob < UNSURE_LOGPROB:
         return True
+    if fit is not None and fit(command) < EXACT_FIT:
+        return True
     return any(
         other.command is not None
         and other.command.confidence >= command.confidence - DOUBT_MARGIN
-        and _acts(other, plausible)
+        and _acts(other, fit)
         and not same_meaning(other.command, command)
         for other in hypotheses
     )
 
 
-def _acts(hypothesis: Hypothesis, plausible: Plausible | None) -> bool:
+def _acts(hypothesis: Hypothesis, fit: Fit | None) -> bool:
     """Understood, and something the project can act on (when we know the project)."""
     command = hypothesis.command
-    return command is not None and (plausible is None or plausible(command))
+    return command is not None and (fit is None or fit(command) > 0)
 
 
 def same_meaning(first: Command, second: Command) -> bool:
@@ -373,14 +382,14 @@ def loudest_dbfs(audio: np.ndarray) -> float:
 def recognise_file(
     path: str | Path,
     recognizer: CommandRecognizer | None = None,
-    plausible: Plausible | None = None,
+    fit: Fit | None = None,
 ) -> Heard:
     """Recognise the command in an audio file (`voiceedit do --audio`)."""
     audio = command_audio(path)
     if recognizer is None:
         from voiceedit.understand.matcher import vocabulary_prompt
 
-        recognizer = CommandRecognizer(prompt=vocabulary_prompt(), plausible=plausible)
+        recognizer = CommandRecognizer(prompt=vocabulary_prompt(), fit=fit)
     return recognizer.recognise(audio)
 
 
