@@ -255,3 +255,11 @@ def test_a_bad_list_entry_is_reported(tmp_path: Path) -> None:
 def test_a_missing_folder_is_one_sentence(tmp_path: Path) -> None:
     with pytest.raises(GrammarError, match="missing"):
         load_grammar(tmp_path / "nowhere")
+
+
+def test_examples_never_say_a_word_twice_in_a_row():
+    # "delete [the | all] [the] repeated takes" once read "Delete the the repeated takes"
+    grammar = load_grammar()
+    for rule in grammar.rules:
+        said = example(rule, grammar).split()
+        assert all(a != b for a, b in zip(said, said[1:], strict=False)), said
