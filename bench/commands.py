@@ -52,6 +52,7 @@ from make_command_set import default_dir  # noqa: E402
 from voiceedit.act import name_like  # noqa: E402
 from voiceedit.hear.command_recognizer import CommandRecognizer, Heard  # noqa: E402
 from voiceedit.hear.transcript import Transcript, Word  # noqa: E402
+from voiceedit.session import no_time_at_all  # noqa: E402
 from voiceedit.timeline.model import Clip as TimelineClip  # noqa: E402
 from voiceedit.timeline.model import Timeline  # noqa: E402
 from voiceedit.timeline.quotes import QuoteIndex  # noqa: E402
@@ -112,7 +113,8 @@ class Trial:
     @property
     def wrong_destructive_executed(self) -> bool:
         wrong = self.accepted and self.command.destructive and not self.asked and not self.right
-        return wrong and quotes_found_once(self.command)
+        # a quote found nowhere or in several places, or a range of no length, is not cut
+        return wrong and quotes_found_once(self.command) and not no_time_at_all(self.command)
 
 
 @functools.cache
@@ -126,9 +128,12 @@ def sample_quotes() -> QuoteIndex:
     return QuoteIndex(TimelineWords.build(timeline, [transcript]), duration)
 
 
-def quote_fit(command: Command) -> float:
-    """The sample project's answer to the recogniser's question, as Session.quote_fit gives it:
-    how well the command's quotes are found in the interview (or name a file beside it)."""
+def fit(command: Command) -> float:
+    """The sample project's answer to the recogniser's question, as Session.fit gives it:
+    how well the command's quotes are found in the interview (or name a file beside it), 0 for
+    a range of no length."""
+    if no_time_at_all(command):
+        return 0.0
     quotes = [value for value in command.args.values() if isinstance(value, Quote)]
     if command.action == "insert_media":
         return float(all(name_like(quote.text, MEDIA_BESIDE) for quote in quotes))
@@ -367,7 +372,7 @@ def loads() -> str:
 
 def main_report(clips: list[Clip], plain_count: int) -> list[str]:
     prompt = vocabulary_prompt()
-    recognizer = CommandRecognizer(prompt=prompt, fit=quote_fit)
+    recognizer = CommandRecognizer(prompt=prompt, fit=fit)
     recognizer.recognise(read(clips[0]))  # warm
     load_before = loads()
     started = time.perf_counter()
@@ -451,7 +456,7 @@ def variants_report(clips: list[Clip]) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for name, options in VARIANTS.items():
-        options = {"prompt": prompt, "fit": quote_fit, **options}
+        options = {"prompt": prompt, "fit": fit, **options}
         recognizer = CommandRecognizer(**options)
         recognizer.recognise(read(clips[0]))
         trials = run_ours(recognizer, clips)

@@ -152,7 +152,7 @@ def hypotheses(*heard: tuple[str, float]) -> tuple[Hypothesis, ...]:
 
 
 def in_interview(command) -> float:
-    """A stand-in for Session.quote_fit over a transcript about asking, not thumbs: 1 when
+    """A stand-in for Session.fit over a transcript about asking, not thumbs: 1 when
     every quoted word is in it, 0.9 when all but one are, else 0."""
     words = {"ask", "not", "what", "your", "country", "can", "do", "for", "you"}
     quotes = [set(bare_words(v.text)) for v in command.args.values() if isinstance(v, Quote)]
@@ -307,8 +307,9 @@ def test_do_audio_applies_the_command_as_typed_text_would(project, tmp_path):
 
 
 def test_the_session_weighs_quotes_against_its_transcript(made_project):
-    fit = Session(made_project).quote_fit
+    fit = Session(made_project).fit
     assert fit(understand("delete from one second to two seconds")) == 1  # nothing to find
+    assert fit(understand("keep only from one minute to one minute")) == 0  # no time at all
     assert fit(understand("delete the words ask not what your camera")) == 1
     assert 0.72 <= fit(understand("delete the words ask what your camera")) < 0.95
     assert fit(understand("get rid of the thumbs")) == 0

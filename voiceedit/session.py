@@ -37,6 +37,12 @@ ANSWERS = frozenset({"choose", "confirm", "deny", "cancel"})
 MEDIA_QUOTES = frozenset({"insert_media"})
 
 
+def no_time_at_all(command: Command) -> bool:
+    """A range from a time to the same time ("keep from one minute to one minute"): the act
+    stage refuses it, so it is never what was meant."""
+    return "start" in command.args and command.args["start"] == command.args.get("end")
+
+
 class Speaker(Protocol):
     def say(self, text: str) -> None: ...
 
@@ -80,11 +86,13 @@ class Session:
             return self.handle_text(text)
         return self._said(self.handle(command))
 
-    def quote_fit(self, command: Command) -> float:
-        """How well the command's quotes are found, for the recogniser to weigh what it may
-        have heard: 0 when one is nowhere (in the timeline's words, or for a file, among the
-        media beside the project), 1 when each is found word for word (or there is none),
-        else the worst quote's match score as a fraction."""
+    def fit(self, command: Command) -> float:
+        """How well the project can act on the command, for the recogniser to weigh what it
+        may have heard: 0 when it can't (a quote is nowhere in the timeline's words, a file
+        is not beside the project, a range has no length), 1 when it can as said (every
+        quote found word for word, or none), else the worst quote's match as a fraction."""
+        if no_time_at_all(command):
+            return 0.0
         quotes = [value for value in command.args.values() if isinstance(value, Quote)]
         if command.action in MEDIA_QUOTES:
             return float(all(media_path_named(self.state, quote.text) for quote in quotes))

@@ -75,7 +75,7 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
     from voiceedit.hear.command_recognizer import CommandRecognizer
     from voiceedit.understand.matcher import vocabulary_prompt
 
-    recognizer = CommandRecognizer(model, prompt=vocabulary_prompt(), fit=session.quote_fit)
+    recognizer = CommandRecognizer(model, prompt=vocabulary_prompt(), fit=session.fit)
     loop = LiveLoop(
         session, source, recognizer, speaker,
         _echo, LiveSettings(push_to_talk=key is not None, earcons=earcons), player,
