@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.understand.command import SpokenTime
+from voiceedit.understand.numbers import ANCHOR_WORDS, parse_number, parse_ordinal, parse_time
 
 # Slot kinds with their own parser (numbers.py, or free words); any other `<kind>` reads a list.
 BUILTIN_SLOTS = ("time", "number", "ordinal", "quote")
@@ -461,6 +462,8 @@ def example(rule: Rule, grammar: Grammar | None = None) -> str:
     out = []
     for element in form:
         if isinstance(element, Word):
+            if out and out[-1] == element.shown:
+                continue  # two optional "the"s in a row ("delete [the | all] [the] ...")
             out.append(element.shown)
         elif grammar is None:
             out.append(f"<{element.kind}>")
@@ -490,3 +493,91 @@ def example_value(kind: str, param: str, grammar: Grammar) -> str:
         return values.get(param, values[""])
     entries = grammar.slot_list(kind).entries
     return entries[0].spoken if entries else kind
+
+
+# ---------------------------------------------------------------------------- endings
+
+# Time words after which a time is whole: "ten seconds" is done, "one minute" may go on
+# ("one minute thirty"), and so may a bare number ("ten" before "seconds").
+_LAST_TIME_WORDS = frozenset(
+    {"second", "seconds", "sec", "secs", "s", "millisecond", "milliseconds", "ms"}
+)
+_TIME_WITH_UNIT = re.compile(r"^\d+(\.\d+)?(s|sec|secs|ms)$|:")  # "10s", "2.5s", "1:30"
+_VALUE_SPANS = {"time": 8, "number": 4, "ordinal": 3}  # the most words a value takes
+
+
+def is_final(said: Sequence[str], rule: Rule, grammar: Grammar) -> bool:
+    """Whether `said` (normalised words) is a whole sentence of `rule` that nobody could
+    still be in the middle of. Not final when:
+
+    - the words are not exactly a sentence of `rule` (the matcher repaired them);
+    - the rule's last value could take more words: a quote, or a time without its seconds
+      ("go to one minute" before "thirty");
+    - another command needs more words after them: "play" before "from one minute", "stop"
+      before "listening", "delete from ten seconds" before "to twelve seconds".
+
+    More words that would give the same command ("yes" / "yes please") don't count, nor do
+    another rule's quote still open at the end: a quote takes any words, so it would hold
+    every command open. The live loop ends a final command's utterance before the hangover.
+    """
+    said = tuple(said)
+    ends = [last for rest, last in _prefix_ends(rule.pattern, said, grammar) if _may_end(rest)]
+    if not ends or any(last in ("quote", "time") for last in ends):
+        return False
+    for other in grammar.rules:
+        same = other.action == rule.action and other.fixed == rule.fixed
+        for rest, last in _prefix_ends(other.pattern, said, grammar):
+            if last != "quote" and not _may_end(rest) and not (same and not any(_slots(rest))):
+                return False
+    return True
+
+
+def _prefix_ends(
+    pattern: tuple[Element, ...], said: tuple[str, ...], grammar: Grammar, last: str = ""
+) -> Iterator[tuple[tuple[Element, ...], str]]:
+    """Each way the start of `pattern` says exactly `said`: (what of the pattern is left,
+    the kind of value the last words were if it could take more words, else "")."""
+    if not said:
+        yield pattern, last
+        return
+    if not pattern:
+        return
+    head, rest = pattern[0], pattern[1:]
+    if isinstance(head, Word):
+        if head.text == said[0]:
+            yield from _prefix_ends(rest, said[1:], grammar)
+    elif isinstance(head, Choice):
+        for option in head.options:
+            yield from _prefix_ends(option + rest, said, grammar)
+    elif head.kind == "quote":
+        for size in range(1, len(said) + 1):
+            yield from _prefix_ends(rest, said[size:], grammar, "quote")
+    elif head.kind in _VALUE_SPANS:
+        for size in range(1, min(len(said), _VALUE_SPANS[head.kind]) + 1):
+            span = said[:size]
+            if _value(head.kind, span) is not None:
+                grows = "time" if _time_grows(head.kind, span) else ""
+                yield from _prefix_ends(rest, said[size:], grammar, grows)
+    else:  # a list-backed slot: its entries are words like any others
+        entries = grammar.slot_list(head.kind).entries
+        options = tuple(tuple(Word(word) for word in entry.words) for entry in entries)
+        yield from _prefix_ends((Choice(options), *rest), said, grammar)
+
+
+def _may_end(pattern: tuple[Element, ...]) -> bool:
+    """Whether the pattern can be said with no words at all."""
+    return all(
+        isinstance(element, Choice) and any(_may_end(option) for option in element.options)
+        for element in pattern
+    )
+
+
+def _value(kind: str, span: tuple[str, ...]) -> object:
+    parse = {"time": parse_time, "number": parse_number, "ordinal": parse_ordinal}[kind]
+    return parse(list(span))
+
+
+def _time_grows(kind: str, span: tuple[str, ...]) -> bool:
+    if kind != "time" or tuple(span) in ANCHOR_WORDS:
+        return False
+    return span[-1] not in _LAST_TIME_WORDS and not _TIME_WITH_UNIT.search(span[-1])

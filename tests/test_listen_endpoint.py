@@ -1,0 +1,118 @@
+"""Grammar-aware endpointing: which heard commands are final (nothing could continue them),
+on the real grammar's rules, as the live loop judges them before ending an utterance early."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pytest
+
+from voiceedit.listen import EARLY_END_LOGPROB, is_final_command
+from voiceedit.understand.command import Command
+from voiceedit.understand.grammar import Grammar, Rule, is_final, load_grammar, words
+from voiceedit.understand.matcher import CONFIRM_BELOW, understand
+
+
+@pytest.fixture(scope="module")
+def grammar() -> Grammar:
+    return load_grammar()
+
+
+def rule(grammar: Grammar, spoken_start: str) -> Rule:
+    """The rule with this spoken form, or the one whose form starts so (the test names real
+    rules by their text)."""
+    found = [r for r in grammar.rules if r.spoken == spoken_start]
+    found = found or [r for r in grammar.rules if r.spoken.startswith(spoken_start)]
+    assert len(found) == 1, [r.spoken for r in found]
+    return found[0]
+
+
+def final(grammar: Grammar, text: str, spoken_start: str) -> bool:
+    return is_final(words(text), rule(grammar, spoken_start), grammar)
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken_start"),
+    [
+        ("undo that", "undo [that"),
+        ("go to ten seconds", "(go | jump | skip | move) to <time>"),
+        ("go to 10 seconds", "(go | jump | skip | move) to <time>"),
+        ("go to 1:30", "(go | jump | skip | move) to <time>"),
+        ("split at half a second", "split at <time>"),
+        ("delete from ten seconds to twelve seconds", "{delete} [from] <time>"),
+        ("remove the filler words", "{delete} [all] [the] (fillers"),
+        ("where am i", "where am I"),
+        ("play the selection", "play [the] (selection"),
+        ("delete clip two", "{delete} (clip [number] <number>"),
+        ("stop playing", "stop [playing"),
+        # More words would give the same command: "yes please" is still confirm().
+        ("yes", "(yes | yeah"),
+        ("no", "(no | nope"),
+    ],
+)
+def test_a_whole_sentence_nothing_could_continue_is_final(grammar, text, spoken_start):
+    assert final(grammar, text, spoken_start)
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken_start", "why"),
+    [
+        ("play", "play [it | that", "play from <time>"),
+        ("play it", "play [it | that", "play it from <time>"),
+        ("stop", "stop [playing", "stop listening"),
+        ("stop listening", "stop listening", "stop listening for now: go to sleep"),
+        ("split it", "split (the clip | it | this clip)", "split it at <time>"),
+        ("what can i say", "what can I say", "what can I say about <topic>"),
+        ("undo", "undo [that", "undo commands: help on a topic"),
+        ("go to one minute", "(go | jump | skip | move) to <time>", "one minute thirty"),
+        ("split at ten", "split at <time>", "ten seconds"),
+        ("find ask not", "(find | search for) <quote>", "a quote can go on"),
+        ("delete from ten seconds", "{delete} <quote>", "to twelve seconds"),
+        ("delete from ten seconds", "{delete} [from] <time>", "not even a whole sentence"),
+        ("please undo that", "undo [that", "repaired by the matcher: not its exact sentence"),
+    ],
+)
+def test_words_that_could_go_on_are_not_final(grammar, text, spoken_start, why):
+    assert not final(grammar, text, spoken_start), why
+
+
+def test_every_rules_own_example_is_judged(grammar):
+    """Every rule's own example is judged without error; the short fixed ones end early."""
+    from voiceedit.understand.grammar import example
+
+    judged = {r.source: is_final(words(example(r, grammar)), r, grammar) for r in grammar.rules}
+    assert judged[rule(grammar, "next clip").source]
+    assert judged[rule(grammar, "where am I").source]
+    assert not judged[rule(grammar, "(find | search for) <quote>").source]
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What the recogniser hands the live loop (command_recognizer.Heard's fields we read)."""
+
+    text: str
+    command: Command | None
+    avg_logprob: float = -0.1  # the model was sure of the words
+
+
+def heard(text: str) -> Heard:
+    return Heard(text, understand(text))
+
+
+def test_a_sure_final_command_is_acted_on_at_once(grammar):
+    assert is_final_command(heard("Go to ten seconds."), grammar)
+    assert is_final_command(heard("Delete from ten seconds to twelve seconds."), grammar)
+
+
+def test_a_doubted_unheard_or_unfinished_command_waits(grammar):
+    sure = heard("Delete from ten seconds to twelve seconds.")
+    doubted = replace(sure, command=replace(sure.command, confidence=CONFIRM_BELOW - 0.05))
+    assert not is_final_command(doubted, grammar)  # the recogniser's doubt: read back later
+    # Unsure of its words: perhaps Whisper finished a cut-off sentence from its prompt.
+    guessed = replace(heard("Go to clip two."), avg_logprob=EARLY_END_LOGPROB - 0.3)
+    assert is_final_command(replace(guessed, avg_logprob=-0.1), grammar)
+    assert not is_final_command(guessed, grammar)
+    assert not is_final_command(Heard("Mumble.", None), grammar)
+    assert not is_final_command("Go to ten seconds.", grammar)  # a fake's plain text
+    assert not is_final_command(heard("Play."), grammar)
+    assert not is_final_command(heard("Go to one minute."), grammar)
