@@ -14,21 +14,24 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile
-from spoken import command_track, spoken, write_commands
+from spoken import command_track, speech_span, spoken, write_commands
 
 from voiceedit.answer.outputs import resample
 from voiceedit.answer.playback import PLAYBACK_RATE, timeline_audio
 from voiceedit.answer.speakers import EspeakVoice, Speaker, SpeechSettings, open_speaker, text_only
 from voiceedit.hear.keys import KeyReader
 from voiceedit.hear.sources import SAMPLE_RATE, ArraySource, Block, FileSource
-from voiceedit.listen import LiveLoop, PushToTalk
+from voiceedit.hear.vad import UtteranceDetector
+from voiceedit.listen import EARLY_END_LOGPROB, LiveLoop, LiveSettings, PushToTalk
 from voiceedit.project import create_project, load_project, make_source
 from voiceedit.session import Session
+from voiceedit.understand.matcher import CONFIRM_BELOW
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow  # every test here runs Whisper
@@ -461,3 +464,138 @@ def test_the_real_microphone_and_speakers_through_pulseaudio(project, tmp_path, 
     spoken_out, rate = soundfile.read(tmp_path / "speakers.wav", dtype="float32")
     loud = np.abs(spoken_out) > 0.05
     assert loud.sum() / rate > 2.0
+
+
+# --- ending a final command early (grammar-aware endpointing) ---------------------------------
+
+
+class Inline(Executor):
+    """Recognition in the loop's own thread: it takes none of the stream's time, so where an
+    utterance ends is the same on every run, however busy the machine is."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+class StreamClock:
+    """Blocks of an array, each stamped with the stream's own time, which `clock` reads: the
+    latency a turn records is then stream time, from the end of speech to the answer."""
+
+    description = "generated audio"
+
+    def __init__(self, audio: np.ndarray, clock: Clock) -> None:
+        self.audio, self.clock = audio, clock
+
+    def blocks(self):
+        for block in ArraySource(iter([self.audio])).blocks():
+            self.clock.now = block.end / SAMPLE_RATE
+            yield Block(block.audio, block.start, self.clock.now)
+
+    def close(self) -> None:
+        pass
+
+
+class Recording:
+    """The recogniser, keeping what it heard each time (early recognitions included)."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.heard = inner, []
+
+    def recognise(self, audio: np.ndarray):
+        heard = self.inner.recognise(audio)
+        self.heard.append(heard)
+        return heard
+
+
+MS = SAMPLE_RATE // 1000
+
+
+def said_with_pauses(*parts: str | int) -> np.ndarray:
+    """Phrases with exactly the given milliseconds of silence between their words (Piper's
+    own silence around each phrase cut off), 1.2 s of silence at both ends."""
+    pieces = []
+    for part in ("lead", *parts, "tail"):
+        if part in ("lead", "tail"):
+            pieces.append(np.zeros(1200 * MS, dtype=np.float32))
+        elif isinstance(part, int):
+            pieces.append(np.zeros(part * MS, dtype=np.float32))
+        else:
+            audio = spoken(part)
+            first, last = speech_span(audio, floor=0.003)
+            pieces.append(audio[first:last])
+    return np.concatenate(pieces)
+
+
+def live_turns(project: Path, recognizer, audio: np.ndarray) -> tuple[LiveLoop, list[str]]:
+    clock = Clock()
+    log: list[str] = []
+    loop = LiveLoop(
+        Session(project),
+        StreamClock(audio, clock),
+        recognizer,
+        text_only(),
+        log.append,
+        clock=clock,
+        worker=Inline(),
+    )
+    loop.run()
+    return loop, [line[len("heard: ") :] for line in log if line.startswith("heard: ")]
+
+
+def test_a_final_command_ends_early_and_one_that_goes_on_is_not_cut(project, recognizer):
+    audio = said_with_pauses(
+        "Go to ten seconds.", 1500,
+        "Play", 200, "from ten seconds.", 1500,
+        "Go to one minute", 200, "thirty.", 1500,
+        "Go to", 200, "twenty seconds.", 1500,
+        "Delete from ten seconds", 200, "to twelve seconds.",
+    )  # fmt: skip
+    # The pauses of 200 ms are long enough to end an utterance early, so only the grammar
+    # and the recogniser's certainty keep those commands whole: a detector ending at 160 ms
+    # cuts them in two.
+    early = UtteranceDetector(hangover_ms=LiveSettings().early_end_ms)
+    pieces = [u for b in ArraySource(iter([audio])).blocks() for u in early.feed(b)]
+    assert len(pieces) == 9
+
+    listening = Recording(recognizer)
+    loop, heard = live_turns(project, listening, audio)
+
+    assert [words(text) for text in heard] == [
+        "go to ten seconds",
+        "play from ten seconds",
+        "go to one minute thirty",
+        "go to twenty seconds",
+        "delete from ten seconds to twelve seconds",
+    ]
+    actions = [t.answer.action for t in loop.turns]
+    assert actions == ["seek", "play_from", "seek", "seek", "delete_range"]
+    # "Go to ten seconds" was final: acted on after the early end's pause, not the hangover.
+    go_to = loop.turns[0]
+    assert go_to.ended_early
+    assert LiveSettings().early_end_ms / 1000 <= go_to.latency_s < 0.3
+    # "Go to one minute" was heard surely while the speaker paused; only the grammar (a time
+    # may go on: "one minute thirty") kept the utterance open.
+    assert any(
+        h.command is not None
+        and h.command.action == "seek"
+        and h.command.args["time"].ms == 60_000
+        and h.command.confidence >= CONFIRM_BELOW
+        and h.avg_logprob >= EARLY_END_LOGPROB
+        for h in listening.heard
+    )
+    # (Cut at "go to", tiny.en finishes the sentence from its prompt, "Go to clip two.", a
+    # final command; it is unsure of those words, so that did not end the utterance either.)
+    assert loop.turns[1].ended_early  # once whole, "play from ten seconds" is final
+
+
+def test_more_words_after_a_pause_past_a_final_command_are_a_command_of_their_own(
+    project, recognizer
+):
+    audio = said_with_pauses("Go to ten seconds.", 200, "Where am I?")
+    loop, heard = live_turns(project, recognizer, audio)
+    assert [words(text) for text in heard] == ["go to ten seconds", "where am i"]
+    assert [t.answer.action for t in loop.turns] == ["seek", "describe_position"]
+    assert loop.turns[0].ended_early
+    assert load_project(project).playhead == 10_000

@@ -187,3 +187,26 @@ def test_unreadable_input_is_a_plain_sentence(tmp_path):
     bad.write_bytes(b"RIFF nonsense")
     with pytest.raises(VoiceEditError, match="Could not read audio from bad.wav"):
         FileSource([bad])
+
+
+def test_an_utterance_ended_early_is_the_same_speech_decided_sooner():
+    track = command_track(["Go to ten seconds."])
+    (whole,) = detect(track.audio)
+    detector = UtteranceDetector(pausing_ms=64)
+    found, pauses = [], []
+    for block in ArraySource(iter([track.audio])).blocks():
+        found += detector.feed(block)
+        if detector.in_speech and detector.pause_ms:
+            pauses.append((detector.pause_ms, detector.pausing is not None))
+        if detector.pause_ms >= 128:
+            found.append(detector.end_now())
+    found += detector.flush()
+    assert len(found) == 1  # nothing left over after the early end
+    early = found[0]
+    assert (early.start, early.end) == (whole.start, whole.end)
+    assert 128 * MS <= early.decided - early.end < 192 * MS  # not the 300 ms hangover
+    assert np.array_equal(early.audio, whole.audio[: len(early.audio)])
+    # Speculation may start after two quiet frames (64 ms), not after one.
+    assert {ms for ms, _ in pauses} >= {32, 64}
+    assert all(started == (ms >= 64) for ms, started in pauses)
+    assert detector.end_now() is None  # outside speech there is nothing to end

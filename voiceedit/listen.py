@@ -27,6 +27,26 @@ nearly) when the end is certain; if speech resumes, the early result is dropped.
 most of the recognition time inside the 300 ms hangover. All recognition runs on that one
 worker thread, so the model is never used by two threads at once.
 
+The end comes early too (grammar-aware endpointing, as Talon and voice assistants do): when
+that early result is a whole command, sure (at or above the matcher's CONFIRM_BELOW, the
+recogniser not in doubt, the model sure of the words: see EARLY_END_LOGPROB) and final by
+the grammar (`grammar.is_final`: exactly a sentence of its rule, and no rule goes on from its
+words), and the pause has lasted `early_end_ms`, the utterance ends there and the command is
+acted on without waiting out the hangover. A command that could go on waits for the full
+hangover: "play" (before "from one minute"), "delete from ten seconds" (before "to twelve
+seconds"), "go to one minute" (before "thirty"), any quote.
+
+The trade-off: a person who pauses longer than `early_end_ms` after a final command and then
+says more has that more taken as a new utterance, a command of its own (usually not
+understood, or ignored as overlapping our answer), as with any pause past the hangover.
+`early_end_ms` (160) is above the pauses between the words of one command (Piper's and
+people's are under about 150 ms); it is the limit only for short commands, whose early
+recognition is back sooner (bench/live.py: those answer about 205 ms after the speech, 175
+with 128 ms). Speculating after one quiet frame instead of two was measured and dropped: it
+starts recognitions inside longer commands that still hold the one worker when the real
+pause comes ("shorten pauses longer than one second to half a second" answered in 340-520
+ms instead of 240-340).
+
 Modes: continuous listening, with "go to sleep" (only "wake up" is acted on until then) and
 "stop listening"; push-to-talk, where a key press arms the next utterance (see keys.py).
 Quotes ("find ask not") are ordinary commands to the grammar.
@@ -43,7 +63,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -59,9 +79,15 @@ from voiceedit.hear.sources import SAMPLE_RATE, AudioSource, Block
 from voiceedit.hear.vad import Utterance, UtteranceDetector, rms
 from voiceedit.session import Answer, Session
 from voiceedit.understand.command import Command
-from voiceedit.understand.matcher import understand
+from voiceedit.understand.grammar import Grammar, is_final, load_grammar, words
+from voiceedit.understand.matcher import CONFIRM_BELOW, understand
 
 ASLEEP_ACTIONS = frozenset({"wake_up", "stop_listening"})
+# An early result ends the utterance only if the model was sure of its words. On audio cut
+# off mid-command, Whisper may finish the sentence from the vocabulary prompt ("go to" heard
+# as "Go to clip two.", "play from" as "Play from ten seconds."): such completions scored a
+# mean log probability of -0.3 to -0.6, whole Piper commands -0.09 to -0.19.
+EARLY_END_LOGPROB = -0.25
 
 
 # --- the live actions, registered like every other (act.ACTION_MODULES lists this module) ---
@@ -97,6 +123,7 @@ class LiveSettings:
     learn_ms: int = 600
     onset_margin_ms: int = 100  # kept before the loud run that triggered a barge-in
     floor: float = 0.003  # about -50 dBFS: quieter than this is never a person talking
+    early_end_ms: int | None = 160  # a final, sure command ends after this pause; None: never
 
 
 @dataclass(frozen=True)
@@ -111,6 +138,7 @@ class Turn:
     handle_s: float
     speak_s: float
     barged_in: bool = False
+    ended_early: bool = False  # a final command, ended before the hangover ran out
 
     @property
     def latency_s(self) -> float:
@@ -190,6 +218,23 @@ class OwnSound:
         return any(first <= until + self.guard_s and last >= since for since, until in self._spans)
 
 
+def is_final_command(heard: object, grammar: Grammar) -> bool:
+    """Whether what the recogniser heard is a command to act on without waiting for more
+    speech: understood, sure enough not to be read back, heard surely (EARLY_END_LOGPROB),
+    and final by the grammar (nothing could continue its words). Heard without a command (a
+    fake's plain text) never is."""
+    command: Command | None = getattr(heard, "command", None)
+    if command is None or command.confidence < CONFIRM_BELOW:
+        return False
+    if getattr(heard, "avg_logprob", -math.inf) < EARLY_END_LOGPROB:
+        return False
+    rule = next(
+        (r for r in grammar.rules if r.spoken == command.rule and r.action == command.action),
+        None,
+    )
+    return rule is not None and is_final(words(command.heard), rule, grammar)
+
+
 class PushToTalk:
     """Armed by a key press (from any thread); the next utterance is taken, then disarmed."""
 
@@ -225,6 +270,7 @@ class LiveLoop:
         detector: UtteranceDetector | None = None,
         push_to_talk: PushToTalk | None = None,
         clock: Callable[[], float] = time.monotonic,
+        worker: Executor | None = None,
     ) -> None:
         self.session = session
         self.source = source
@@ -243,13 +289,18 @@ class LiveLoop:
         self.on_turn: Callable[[Turn], None] | None = None  # e.g. print the timings
         self.ignored = 0  # utterances dropped as the tool's own sound
         self.early_used = 0  # utterances whose early recognition was the final one
+        self.ended_early = 0  # utterances ended before the hangover: a final command
+        self._grammar = load_grammar()
         # (block end sample, when it was heard): maps stream samples to wall-clock time.
         self._heard_at: deque[tuple[int, float]] = deque(maxlen=1024)
         self.own_sound = OwnSound(settings.guard_ms / 1000)
         self._barge_in: BargeIn | None = None
         self._barged_at: int | None = None
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recognise")
-        self._early: tuple[int, Future] | None = None  # (speech end, its early recognition)
+        # Where recognition runs: one thread, so the model is never used by two at once (a
+        # test may run it inline: recognition then takes no time of the stream's).
+        self._worker = worker or ThreadPoolExecutor(max_workers=1, thread_name_prefix="recognise")
+        # (speech end, its early recognition: (Heard, whether it is a final command))
+        self._early: tuple[int, Future] | None = None
 
     # --- the loop --------------------------------------------------------------------------
 
@@ -263,6 +314,11 @@ class LiveLoop:
                     if self.stopped:
                         return
                 self._speculate()
+                utterance = self._end_early()
+                if utterance is not None:
+                    self._on_utterance(utterance, ended_early=True)
+                    if self.stopped:
+                        return
             for utterance in self.detector.flush():
                 self._on_utterance(utterance)
                 if self.stopped:
@@ -340,7 +396,7 @@ class LiveLoop:
 
     # --- one utterance ---------------------------------------------------------------------
 
-    def _on_utterance(self, utterance: Utterance) -> None:
+    def _on_utterance(self, utterance: Utterance, ended_early: bool = False) -> None:
         barged = self._barged_at is not None and utterance.start <= self._barged_at
         if self._is_own_sound(utterance):
             self.ignored += 1
@@ -372,6 +428,7 @@ class LiveLoop:
                     handled - recognised,
                     0.0,
                     barged,
+                    ended_early,
                 )
             )
             return
@@ -388,6 +445,7 @@ class LiveLoop:
                 handled - recognised,
                 started - handled,
                 barged,
+                ended_early,
             )
         )
 
@@ -401,14 +459,37 @@ class LiveLoop:
         pausing = self.detector.pausing
         if pausing is None or (self._early is not None and self._early[0] == pausing[0]):
             return
+        if self._early is not None:
+            self._early[1].cancel()  # an earlier pause's, not started yet: not needed now
         end, audio = pausing
-        self._early = (end, self._worker.submit(self.recognizer.recognise, audio))
+        self._early = (end, self._worker.submit(self._recognise_early, audio))
+
+    def _recognise_early(self, audio: np.ndarray) -> tuple[object, bool]:
+        """On the worker: the early recognition, and whether it is a final command."""
+        heard = self.recognizer.recognise(audio)
+        return heard, is_final_command(heard, self._grammar)
+
+    def _end_early(self) -> Utterance | None:
+        """End the paused utterance now if its early recognition is back and a final
+        command, and the pause has lasted `early_end_ms`."""
+        early, wait_ms = self._early, self.settings.early_end_ms
+        if early is None or wait_ms is None or self.detector.pause_ms < wait_ms:
+            return None
+        end, future = early
+        if end != self.detector.speech_end or not future.done() or not future.result()[1]:
+            return None
+        utterance = self.detector.end_now()
+        if utterance is not None:
+            self.ended_early += 1
+        return utterance
 
     def _recognised(self, utterance: Utterance):  # -> Heard
         early, self._early = self._early, None
         if early is not None and early[0] == utterance.end:
             self.early_used += 1
-            return early[1].result()  # no speech after the pause: that was all of it
+            return early[1].result()[0]  # no speech after the pause: that was all of it
+        if early is not None:
+            early[1].cancel()
         return self._worker.submit(self.recognizer.recognise, utterance.audio).result()
 
     def _answer(self, text: str, command: Command | None) -> Answer | None:

@@ -3,7 +3,8 @@
 Latency counts from the end of speech, so the end is decided by a short hangover: an
 utterance ends after `hangover_ms` (300 ms by default) without speech. Piper and human
 commands pause under 150 ms between words, so 300 ms keeps "delete from ten seconds to
-twelve seconds" in one piece.
+twelve seconds" in one piece. The live loop may end an utterance sooner (`end_now`) when
+what was said so far is a whole command that nothing could continue (listen.py).
 
 Two frame classifiers sit behind one small interface:
 
@@ -128,6 +129,7 @@ class UtteranceDetector:
         preroll_ms: int = 400,
         min_speech_ms: int = 150,
         max_utterance_ms: int = 15_000,
+        pausing_ms: int = 64,
     ) -> None:
         self.classifier = classifier or SileroFrames()
         self.threshold = threshold
@@ -137,6 +139,7 @@ class UtteranceDetector:
         self._hangover_frames = max(1, round(hangover_ms * SAMPLE_RATE / 1000 / frame))
         self._min_voiced_frames = max(1, round(min_speech_ms * SAMPLE_RATE / 1000 / frame))
         self._max_frames = max(1, round(max_utterance_ms * SAMPLE_RATE / 1000 / frame))
+        self._pausing_frames = max(1, round(pausing_ms * SAMPLE_RATE / 1000 / frame))
         preroll_frames = max(1, round(preroll_ms * SAMPLE_RATE / 1000 / frame))
         self._preroll: deque[np.ndarray] = deque(maxlen=preroll_frames)
         self._pending = np.zeros(0, dtype=np.float32)  # less than one frame, awaiting more
@@ -184,12 +187,29 @@ class UtteranceDetector:
 
     @property
     def pausing(self) -> tuple[int, np.ndarray] | None:
-        """In an utterance that has gone quiet for two frames or more, but not yet for the
+        """In an utterance that has gone quiet for `pausing_ms` or more, but not yet for the
         whole hangover: (where the speech stopped, the utterance's audio so far). The end
         is not certain yet; the live loop may start recognising this early."""
-        if not self.in_speech or self._silent_run < 2:
+        if not self.in_speech or self._silent_run < self._pausing_frames:
             return None
         return self._last_voiced_end, np.concatenate(self._frames)
+
+    @property
+    def speech_end(self) -> int:
+        """Stream sample where the utterance in progress was last voiced."""
+        return self._last_voiced_end
+
+    @property
+    def pause_ms(self) -> int:
+        """How long the utterance in progress has been quiet, 0 outside speech."""
+        if not self.in_speech:
+            return 0
+        return (self._position - self._last_voiced_end) * 1000 // SAMPLE_RATE
+
+    def end_now(self) -> Utterance | None:
+        """End the utterance in progress here, before its hangover runs out: the caller
+        knows it is complete. What comes next starts a new utterance."""
+        return self._finish(cut=False) if self.in_speech else None
 
     def trim_before(self, sample: int) -> None:
         """Drop the start of the utterance in progress up to stream `sample`: at a barge-in,
