@@ -40,12 +40,13 @@ The trade-off: a person who pauses longer than `early_end_ms` after a final comm
 says more has that more taken as a new utterance, a command of its own (usually not
 understood, or ignored as overlapping our answer), as with any pause past the hangover.
 `early_end_ms` (160) is above the pauses between the words of one command (Piper's and
-people's are under about 150 ms); it is the limit only for short commands, whose early
-recognition is back sooner (bench/live.py: those answer about 205 ms after the speech, 175
-with 128 ms). Speculating after one quiet frame instead of two was measured and dropped: it
-starts recognitions inside longer commands that still hold the one worker when the real
-pause comes ("shorten pauses longer than one second to half a second" answered in 340-520
-ms instead of 240-340).
+people's are under about 150 ms). Mostly the early recognition is the limit, not that: with
+a recogniser taking 100 / 150 / 200 / 240 ms (a fixed delay, input in real time) a final
+command is answered 167 / 217 / 267 / 307 ms after the speech, against 290-307 ms for all
+of them at the hangover. Speculating after one quiet frame instead of two was measured and
+dropped: it starts recognitions inside longer commands that still hold the one worker when
+the real pause comes ("shorten pauses longer than one second to half a second" answered in
+340-520 ms instead of 240-340).
 
 Modes: continuous listening, with "go to sleep" (only "wake up" is acted on until then) and
 "stop listening"; push-to-talk, where a key press arms the next utterance (see keys.py).
@@ -63,7 +64,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -75,7 +76,7 @@ from voiceedit.answer.earcons import Earcon, earcon
 from voiceedit.answer.playback import Player
 from voiceedit.answer.speakers import Speaker, text_only
 from voiceedit.errors import VoiceEditError
-from voiceedit.hear.sources import SAMPLE_RATE, AudioSource, Block
+from voiceedit.hear.sources import BLOCK_SAMPLES, SAMPLE_RATE, AudioSource, Block
 from voiceedit.hear.vad import Utterance, UtteranceDetector, rms
 from voiceedit.session import Answer, Session
 from voiceedit.understand.command import Command
@@ -476,7 +477,14 @@ class LiveLoop:
         if early is None or wait_ms is None or self.detector.pause_ms < wait_ms:
             return None
         end, future = early
-        if end != self.detector.speech_end or not future.done() or not future.result()[1]:
+        if end != self.detector.speech_end:
+            return None
+        # The next block is a block away at most: wait for the recognition meanwhile, so the
+        # end comes when it is back, not with the next block (that is 10-30 ms sooner, and
+        # ends early some commands the hangover would otherwise end first). Nothing is lost
+        # when it is not final: the blocks wait in the source and are read at once after.
+        wait([future], timeout=BLOCK_SAMPLES / SAMPLE_RATE)
+        if not future.done() or not future.result()[1]:
             return None
         utterance = self.detector.end_now()
         if utterance is not None:
