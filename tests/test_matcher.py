@@ -233,6 +233,10 @@ MISHEARD_DESTRUCTIVE = [
     # a time range heard as quotes: its end lost, or a time quoted (tiny.en at 10 dB SNR)
     ("Delete from one minute.", "delete_quote", {"quote": Quote("from one minute")}),
     ("Remove from the start.", "delete_quote", {"quote": Quote("from the start")}),
+    # a command cut off by a pause: only function words are left to quote
+    ("Delete from", "delete_quote", {"quote": Quote("from")}),
+    ("Cut from.", "delete_quote", {"quote": Quote("from")}),
+    ("Delete the...", "delete_quote", {"quote": Quote("the")}),
     (
         "Delete from two and half seconds to force air control.",
         "delete_between",

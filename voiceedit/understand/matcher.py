@@ -257,12 +257,15 @@ class _Language:
         the lead" is tiny.en's "delete"), or are all grammar words naming what a cut removes
         ("cut to the selection"), or say a time: a time command misheard ("delete from two
         and half seconds to force air" quotes "two and half seconds"), or cut short ("delete
-        from one minute" is `delete from <time> to <time>` with its end unheard). A
-        destructive command quoting them is read back first."""
+        from one minute" is `delete from <time> to <time>` with its end unheard), or are
+        only function words ("delete from"). A destructive command quoting them is read back
+        first."""
         if all(word in self.column for word in quoted) and self.removing.intersection(quoted):
             return True
         if _is_time(quoted) or (quoted[:1] == ["from"] and _starts_with_time(quoted[1:])):
             return True
+        if all(word in SMALL_WORDS for word in quoted):
+            return True  # "delete from", "cut the": a command cut off, not words to find
         lead = next((i for i, word in enumerate(quoted) if word not in SMALL_WORDS), 0)
         starts = (quoted, quoted[lead:])
         return any(_at_edge(start, form, False) for form in self.imagined for start in starts)
