@@ -476,12 +476,17 @@ def media_path_named(state: SessionState, said: str) -> Path | None:
     typed = Path(said).expanduser()
     if typed.suffix.lower() in MEDIA_SUFFIXES and typed.is_file():
         return typed.resolve()
-    candidates = {Path(s.path) for s in state.project.sources}
+    return name_like(said, {path: path.stem for path in media_at_hand(state)})
+
+
+def media_at_hand(state: SessionState) -> set[Path]:
+    """The project's sources and the media files next to the project."""
+    found = {Path(s.path) for s in state.project.sources}
     if state.path is not None:
         folder = state.path.resolve().parent
-        candidates.update(f.resolve() for f in folder.iterdir()
-                          if f.suffix.lower() in MEDIA_SUFFIXES and f.is_file())
-    return name_like(said, {path: path.stem for path in candidates})
+        found.update(f.resolve() for f in folder.iterdir()
+                     if f.suffix.lower() in MEDIA_SUFFIXES and f.is_file())
+    return found
 
 
 def name_like(said: str, names: dict[Path, str]) -> Path | None:

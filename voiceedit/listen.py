@@ -330,8 +330,13 @@ class LiveLoop:
 
     def warm_up(self) -> None:
         """Run the recogniser once on silence: the first real command is then as quick as
-        the rest (the first call sets up CTranslate2's buffers)."""
-        self.recognizer.recognise(np.zeros(SAMPLE_RATE // 2, dtype=np.float32))
+        the rest (the first call sets up CTranslate2's buffers; CommandRecognizer.warm_up
+        also loads the search within the grammar, which an unclear command needs)."""
+        warm_up = getattr(self.recognizer, "warm_up", None)
+        if warm_up is not None:
+            warm_up()
+        else:
+            self.recognizer.recognise(np.zeros(SAMPLE_RATE // 2, dtype=np.float32))
 
     def finish(self) -> None:
         """After the loop: the last answer is heard to its end; playback stops after "stop

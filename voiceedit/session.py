@@ -22,12 +22,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from voiceedit.act import Outcome, SessionState, media_path_named, run
+from voiceedit.act import Outcome, SessionState, media_at_hand, media_path_named, run
 from voiceedit.answer.describe import readback
 from voiceedit.answer.spoken_time import say_number
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import Pending, load_project, save_project
 from voiceedit.understand.command import Command, Quote
+from voiceedit.understand.grammar import words
 from voiceedit.understand.matcher import CONFIRM_BELOW, NotUnderstood, understand
 
 # Commands that leave a waiting question in place: they don't answer it and don't move on.
@@ -63,6 +64,7 @@ class Session:
         self.path = Path(project_path)
         self.state = SessionState(load_project(self.path), self.path)
         self.speaker = speaker
+        self._phrases: tuple[SessionState, tuple[tuple[str, ...], ...]] | None = None
 
     def handle_text(self, text: str) -> Answer:
         """Understand `text` and apply it; the answer is spoken if there is a speaker."""
@@ -99,6 +101,17 @@ class Session:
         scores = [max((m.score for m in self.state.quotes.find(q.text)), default=0.0)
                   for q in quotes]
         return min(scores, default=100.0) / 100
+
+    def phrases(self) -> tuple[tuple[str, ...], ...]:
+        """What a quote can say, for the recogniser's search within the grammar: the
+        timeline's words in order, and the name of each media file at hand. The same tuple
+        until the project changes."""
+        if self._phrases is None or self._phrases[0] is not self.state:
+            timeline = tuple(word for text in self.state.quotes.words.texts for word in words(text))
+            names = tuple(tuple(words(path.stem.replace("_", " ")))
+                          for path in sorted(media_at_hand(self.state)))
+            self._phrases = (self.state, (timeline, *names))
+        return self._phrases[1]
 
     def handle(self, command: Command) -> Answer:
         """Apply one understood command; the project is saved before this returns."""

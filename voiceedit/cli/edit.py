@@ -120,7 +120,7 @@ def _do_audio(session: Session, audio: Path, as_json: bool) -> int:
     command), so it is handed over as is rather than matched again from the text."""
     from voiceedit.hear.command_recognizer import recognise_file
 
-    heard = recognise_file(audio, fit=session.fit)
+    heard = recognise_file(audio, fit=session.fit, phrases=session.phrases)
     answer = session.handle_heard(heard.text, heard.command)
     _show(heard.text, heard.command, answer, as_json)
     return _status(answer)

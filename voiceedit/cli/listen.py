@@ -75,7 +75,8 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
     from voiceedit.hear.command_recognizer import CommandRecognizer
     from voiceedit.understand.matcher import vocabulary_prompt
 
-    recognizer = CommandRecognizer(model, prompt=vocabulary_prompt(), fit=session.fit)
+    recognizer = CommandRecognizer(model, prompt=vocabulary_prompt(), fit=session.fit,
+                                   phrases=session.phrases)
     loop = LiveLoop(
         session, source, recognizer, speaker,
         _echo, LiveSettings(push_to_talk=key is not None, earcons=earcons), player,

@@ -1,0 +1,296 @@
+"""What the grammar lets come next: the prefix check behind grammar-constrained decoding.
+
+A decoder that writes a command word by word asks, at every token, "can the words so far
+still become a command?" and, before it stops, "are they one already?". This module answers
+both from the same rules the matcher reads (grammar.py), walking them one heard word at a time:
+a *state* is what is left of one rule, with the slot being filled at the end, if any. The
+states after some words are those after one word fewer, advanced by the last one, so a beam
+search that grows its text by a token costs one small step, and states are cached by words.
+
+What each slot lets through is the vocabulary a value can be said in:
+- `<time>`, `<number>`, `<ordinal>`: number words (num2words' own spellings of 0..100 and
+  ordinals), digits as Whisper writes them ("10", "1:30", "2.5"), units and the few words of
+  a spoken time ("a", "and", "half", "point", "the start", "here"); a value slot is left only
+  where numbers.py parses its words, so "go to ten" can't end before "seconds" is possible,
+  and "go to and" never starts.
+- `<quote>`: a run of the project's words when given (the transcript, and the names of media
+  beside it): a quote starts with one of its words and each next word must follow the one
+  before somewhere in it, so a cut can only quote what is there, as it is there ("ask not
+  what your camera", never "as not what you can"). Any words when not given.
+- a list slot (`<format>`): the list's entries, word by word.
+
+Nothing here scores or repairs: the decoder's text still goes through the matcher, which
+gives the command and its confidence. This is only the fence the decoder stays within.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from num2words import num2words
+
+from voiceedit.understand.grammar import Choice, Element, Grammar, Slot, Word, words
+from voiceedit.understand.numbers import (
+    ANCHOR_WORDS,
+    VALUE_WORDS,
+    parse_number,
+    parse_ordinal,
+    parse_time,
+)
+
+VALUE_SPANS = {"time": 8, "number": 4, "ordinal": 3}  # the most words a value takes
+PARSERS = {"time": parse_time, "number": parse_number, "ordinal": parse_ordinal}
+UNIT_WORDS = frozenset(
+    {"hour", "hours", "minute", "minutes", "second", "seconds", "millisecond", "milliseconds",
+     "ms", "s", "sec", "secs", "min", "mins"}
+)  # fmt: skip
+CACHED_TEXTS = 200_000  # texts remembered by `allows` (a few MB)
+DIGITS = re.compile(r"^\d[\d.:]*(st|nd|rd|th|s|ms)?$")  # 10, 1:30, 2.5, 3rd, 10s
+DIGITS_PREFIX = re.compile(r"^\d[\d.:]*[a-z]{0,2}$")  # the start of one ("1:", "3r")
+
+
+@lru_cache(maxsize=1)
+def number_words() -> frozenset[str]:
+    """Every word of the numbers 0..100, cardinal and ordinal, as num2words spells them."""
+    found: set[str] = {"hundred", "thousand", "oh", "o"}
+    for value in range(101):
+        found.update(words(num2words(value)))
+        found.update(words(num2words(value, to="ordinal")))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def value_words() -> frozenset[str]:
+    """The words a time, number or ordinal may be said with (digits aside)."""
+    anchors = {word for phrase in ANCHOR_WORDS for word in phrase}
+    return number_words() | UNIT_WORDS | VALUE_WORDS | anchors | {"and", "quarter"}
+
+
+@dataclass(frozen=True)
+class Open:
+    """A slot still taking words: its kind and the words it has so far (for a quote, only
+    its last word matters: the next must follow it in the project's words)."""
+
+    kind: str
+    span: tuple[str, ...] = ()
+
+    def ends(self) -> bool:
+        """Whether the slot could be left here: a value that parses, or a quote."""
+        return self.kind == "quote" or PARSERS[self.kind](list(self.span)) is not None
+
+
+@dataclass(frozen=True)
+class NextWords:
+    """What may come next after some words: literal grammar words (sorted), or a quote word,
+    or a value word."""
+
+    literals: tuple[str, ...]
+    quotes: tuple[tuple[str, ...], ...]  # sorted word lists a quote may go on with
+    any_quote: bool  # a quote may say anything (no project words given)
+    value: bool
+
+    def starts(self, partial: str) -> bool:
+        """Whether a word that may come next begins with `partial`."""
+        return (
+            _any_starts(self.literals, partial)
+            or self.any_quote
+            or any(_any_starts(words, partial) for words in self.quotes)
+            or (self.value and value_starts(partial))
+        )
+
+
+State = tuple[tuple[Element, ...], Open | None]  # what of a rule is left; the slot open at the end
+
+
+class Continuations:
+    """The grammar as a word-by-word fence. `phrases` are the word runs a quote may be taken
+    from (normalised as grammar.words does: the transcript, each media file's name); None
+    lets a quote say anything."""
+
+    def __init__(self, grammar: Grammar, phrases: Iterable[Sequence[str]] | None = None
+                 ) -> None:
+        self.grammar = grammar
+        self.any_quote = phrases is None
+        after: dict[str, set[str]] = {}
+        for phrase in phrases or ():
+            for word, following in zip(phrase, [*phrase[1:], None], strict=True):
+                followers = after.setdefault(word, set())
+                if following is not None:
+                    followers.add(following)
+        self._quote_starts = tuple(sorted(after))
+        self._after = {word: tuple(sorted(followers)) for word, followers in after.items()}
+        self._follows = {word: frozenset(followers) for word, followers in after.items()}
+        self._states: dict[tuple[str, ...], frozenset[State]] = {
+            (): frozenset((rule.pattern, None) for rule in grammar.rules)
+        }
+        self._next: dict[tuple[str, ...], NextWords] = {}
+        self._allowed: dict[str, bool] = {}
+        self._lists = {
+            word_list.name: Choice(
+                tuple(tuple(Word(word) for word in entry.words) for entry in word_list.entries)
+            )
+            for word_list in grammar.lists
+        }
+
+    # ------------------------------------------------------------------ questions
+
+    def states(self, said: tuple[str, ...]) -> frozenset[State]:
+        """Every way the start of some rule says exactly `said` (empty: no rule can)."""
+        found = self._states.get(said)
+        if found is None:
+            if len(self._states) > CACHED_TEXTS:  # a long session: start the cache again
+                self._states = {(): self._states[()]}
+                self._next.clear()
+            before = self.states(said[:-1])
+            found = frozenset(
+                state for old in before for state in self._advance(*old, said[-1])
+            ) if before else frozenset()
+            self._states[said] = found
+        return found
+
+    def may_continue(self, said: tuple[str, ...], partial: str = "") -> bool:
+        """Whether `said` followed by a word starting with `partial` (or by nothing, when
+        `partial` is empty) can still become a command."""
+        if not partial:
+            return bool(self.states(said))
+        return self.next_words(said).starts(partial)
+
+    def allows(self, text: str) -> bool:
+        """Whether written text (as a decoder has it so far) can still become a command; its
+        last word may be unfinished ("Delete from the fir"). Cached: beams share their starts,
+        and so do utterances."""
+        found = self._allowed.get(text)
+        if found is None:
+            said = words(text)
+            if not said:
+                found = True
+            elif text[-1].isalnum() or text[-1] == "'":  # the last word may go on
+                found = self.may_continue(tuple(said[:-1]), said[-1])
+            else:
+                found = self.may_continue(tuple(said))
+            if len(self._allowed) > CACHED_TEXTS:
+                self._allowed.clear()
+            self._allowed[text] = found
+        return found
+
+    def next_words(self, said: tuple[str, ...]) -> NextWords:
+        """What may be said after `said`: cached, since a beam asks about many tokens."""
+        found = self._next.get(said)
+        if found is None:
+            literals: set[str] = set()
+            kinds: set[str] = set()
+            quotes: set[tuple[str, ...]] = set()
+            for pattern, open_slot in self.states(said):
+                if open_slot is not None:
+                    if open_slot.kind == "quote":
+                        quotes.add(self._after.get(open_slot.span[-1], ()))
+                        kinds.add("quote")
+                    elif len(open_slot.span) < VALUE_SPANS[open_slot.kind]:
+                        kinds.add(open_slot.kind)
+                    if not open_slot.ends():
+                        continue
+                self._heads(pattern, literals, kinds)
+            if "quote" in kinds and not self.any_quote:
+                quotes.add(self._quote_starts)
+            found = NextWords(tuple(sorted(literals)), tuple(quotes),
+                              self.any_quote and "quote" in kinds,
+                              bool(kinds & VALUE_SPANS.keys()))
+            self._next[said] = found
+        return found
+
+    def is_command(self, said: tuple[str, ...]) -> bool:
+        """Whether `said` is a whole sentence of some rule, every value in it complete."""
+        return any(
+            (open_slot is None or open_slot.ends()) and _may_end(pattern)
+            for pattern, open_slot in self.states(said)
+        )
+
+    # ------------------------------------------------------------------ walking
+
+    def _advance(self, pattern: tuple[Element, ...], open_slot: Open | None, word: str
+                 ) -> Iterator[State]:
+        if open_slot is not None:
+            if self._slot_takes(open_slot, word):
+                span = (word,) if open_slot.kind == "quote" else (*open_slot.span, word)
+                yield pattern, Open(open_slot.kind, span)
+            if open_slot.ends():
+                yield from self._enter(pattern, word)
+            return
+        yield from self._enter(pattern, word)
+
+    def _enter(self, pattern: tuple[Element, ...], word: str) -> Iterator[State]:
+        """States after `word` is said at the head of `pattern`."""
+        if not pattern:
+            return
+        head, rest = pattern[0], pattern[1:]
+        if isinstance(head, Word):
+            if head.text == word:
+                yield rest, None
+        elif isinstance(head, Choice):
+            for option in head.options:
+                yield from self._enter(option + rest, word)
+        elif head.kind == "quote":
+            if self.any_quote or word in self._after:
+                yield rest, Open("quote", (word,))
+        elif head.kind in VALUE_SPANS:
+            if _value_word(word):
+                yield rest, Open(head.kind, (word,))
+        else:
+            yield from self._enter((self._list(head), *rest), word)
+
+    def _heads(self, pattern: tuple[Element, ...], literals: set[str], kinds: set[str]) -> None:
+        """Collect what can be said first of `pattern`: literal words, and slot kinds."""
+        if not pattern:
+            return
+        head, rest = pattern[0], pattern[1:]
+        if isinstance(head, Word):
+            literals.add(head.text)
+        elif isinstance(head, Choice):
+            for option in head.options:
+                self._heads(option + rest, literals, kinds)
+        elif head.kind == "quote" or head.kind in VALUE_SPANS:
+            kinds.add(head.kind)
+        else:
+            self._heads((self._list(head), *rest), literals, kinds)
+
+    # ------------------------------------------------------------------ slots
+
+    def _list(self, slot: Slot) -> Choice:
+        return self._lists.get(slot.kind + "s", Choice(((),)))
+
+    def _slot_takes(self, open_slot: Open, word: str) -> bool:
+        if open_slot.kind == "quote":
+            return self.any_quote or word in self._follows.get(open_slot.span[-1], ())
+        return len(open_slot.span) < VALUE_SPANS[open_slot.kind] and _value_word(word)
+
+
+
+def _value_word(word: str) -> bool:
+    return word in value_words() or bool(DIGITS.match(word))
+
+
+@lru_cache(maxsize=1)
+def _sorted_value_words() -> list[str]:
+    return sorted(value_words())
+
+
+def value_starts(partial: str) -> bool:
+    """Whether a word of a time, number or ordinal begins with `partial`."""
+    return bool(DIGITS_PREFIX.match(partial)) or _any_starts(_sorted_value_words(), partial)
+
+
+def _any_starts(ordered: list[str] | tuple[str, ...], partial: str) -> bool:
+    at = bisect.bisect_left(ordered, partial)
+    return at < len(ordered) and ordered[at].startswith(partial)
+
+
+def _may_end(pattern: tuple[Element, ...]) -> bool:
+    """Whether the pattern can be said with no words at all."""
+    return all(
+        isinstance(element, Choice) and any(_may_end(option) for option in element.options)
+        for element in pattern
+    )
