@@ -8,7 +8,8 @@ Each clip goes through what `voiceedit do --audio` and the live session do: Comm
 *right* when the action and every argument match the table (times and numbers exactly, formats
 ignoring case, quotes when they find the same words of the sample interview as the said quote
 does, as the act stage finds them: "ask not what you're country" cuts what "ask not what your
-country" cuts; a file name when it finds the same file beside the project). A destructive command
+country" cuts; a cut from one quote to another when it cuts the same words; a file name when
+it finds the same file beside the project). A destructive command
 below the matcher's CONFIRM_BELOW is *asked* (read back, waits for yes), not executed; a wrong
 destructive command at or above it is the one failure that must never happen. A quote is
 looked up in the sample interview's words as the act stage does (QuoteIndex): a quote found
@@ -214,9 +215,24 @@ def quote_places(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((match.first, match.last) for match in sample_quotes().find(text))
 
 
+@functools.cache
+def between_cut(first: str, last: str) -> tuple[int, int] | None:
+    """The words "delete from <first> to <last>" cuts, as the act stage finds them: <first>
+    in one place, <last> the nearest match after it. None: nothing would be cut at once."""
+    starts = sample_quotes().find(first)
+    if len(starts) != 1:
+        return None
+    ends = sample_quotes().find(last, after=starts[0].first)
+    return (starts[0].first, ends[0].last) if ends else None
+
+
 def matches(row: Row, command: Command) -> bool:
     if command.action != row.action or set(command.args) != set(row.args):
         return False
+    if row.action == "delete_between":  # right when it cuts the same words
+        said = between_cut(row.args["first"].text, row.args["last"].text)
+        heard = between_cut(command.args["first"].text, command.args["last"].text)
+        return said is not None and heard == said
     for name, expected in row.args.items():
         got = command.args[name]
         if isinstance(expected, Quote):

@@ -22,6 +22,7 @@ from spoken import spoken
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.command_recognizer import (
     MAX_FRAMES,
+    SAMPLE_RATE,
     CommandRecognizer,
     Heard,
     Hypothesis,
@@ -34,7 +35,8 @@ from voiceedit.hear.command_recognizer import (
 )
 from voiceedit.session import Session
 from voiceedit.understand.command import Quote, SpokenTime
-from voiceedit.understand.matcher import understand, vocabulary_prompt
+from voiceedit.understand.grammar import words
+from voiceedit.understand.matcher import CONFIRM_BELOW, understand, vocabulary_prompt
 
 # What is said (Piper, 16 kHz) -> the command it must become.
 SAID = {
@@ -116,18 +118,57 @@ def test_grammar_prompt_and_nbest_are_returned(recognizer):
     assert scores == sorted(scores, reverse=True)
 
 
+def at_snr(said: np.ndarray, snr_db: float, seed: int = 1) -> np.ndarray:
+    """White noise added at `snr_db` against the voiced part of the speech."""
+    voiced = said[np.abs(said) > 0.01]
+    noise = np.random.default_rng(seed).standard_normal(len(said)).astype(np.float32)
+    return said + noise * np.sqrt(np.mean(voiced**2)) * 10 ** (-snr_db / 20)
+
+
 @pytest.mark.slow
-def test_a_wider_beam_is_searched_only_when_unsure(recognizer):
+def test_the_search_within_the_grammar_runs_only_when_unsure(recognizer):
     said = spoken("Go to clip three.")
     clear = recognizer.recognise(said)
     assert len(clear.alternatives) == recognizer.num_hypotheses  # sure: one narrow beam
-    voiced = said[np.abs(said) > 0.01]
-    noise = np.random.default_rng(1).standard_normal(len(said)).astype(np.float32)
-    noisy = said + noise * np.sqrt(np.mean(voiced**2))  # 0 dB SNR: as loud as the voice
-    heard = recognizer.recognise(noisy)
-    assert heard.avg_logprob < recognizer.sure_from
-    assert len(heard.alternatives) == recognizer.wide_beam  # unsure: the wide beam's readings
+    assert {h.search for h in clear.alternatives} == {"free"}
+    heard = recognizer.recognise(at_snr(said, 0))  # as loud as the voice
+    within = [h for h in heard.alternatives if h.search == "grammar"]
+    assert within, "an unsure reading is searched again within the grammar"
+    fence = recognizer.fence()
+    for hypothesis in within:  # every sentence it wrote is a whole command
+        assert fence.is_command(tuple(words(hypothesis.text))), hypothesis.text
+        assert hypothesis.command is not None
+    scores = [h.avg_logprob for h in heard.alternatives]
+    assert scores == sorted(scores, reverse=True)  # one list, the model's order
     assert (heard.command.action, heard.command.args) == ("seek_clip", {"clip": 3})
+
+
+@pytest.mark.slow
+def test_quotes_within_the_grammar_are_the_projects_words():
+    interview = tuple(words("ask not what your country can do for you"))
+    recognizer = CommandRecognizer(prompt=vocabulary_prompt(), phrases=lambda: (interview,))
+    heard = recognizer.recognise(at_snr(spoken("Delete the words ask not what your country."), 0))
+    quoted = [h.command.args["quote"].text for h in heard.alternatives
+              if h.search == "grammar" and h.command and "quote" in h.command.args]
+    assert quoted
+    for quote in quoted:  # each a run of the interview's words, as they are there
+        run = tuple(words(quote))
+        assert any(interview[i : i + len(run)] == run for i in range(len(interview))), quote
+
+
+@pytest.mark.slow
+def test_noise_forced_into_the_grammar_is_never_done_unasked(recognizer):
+    """Noise alone, searched within the grammar, still becomes a sentence of it; its low
+    probability must keep anything destructive from being done without a yes."""
+    rng = np.random.default_rng(7)
+    hiss = [rng.standard_normal(SAMPLE_RATE * 2).astype(np.float32) * 0.1 for _ in range(2)]
+    # Speech-shaped but wordless: commands said backwards.
+    babble = [spoken(text)[::-1].copy() for text in ("Delete from one second to two seconds.",
+                                                     "Remove the repeated takes.")]
+    for noise in hiss + babble:
+        heard = recognizer.recognise(noise)
+        command = heard.command
+        assert command is None or not command.destructive or command.confidence < CONFIRM_BELOW
 
 
 @pytest.mark.slow
@@ -167,10 +208,25 @@ def test_a_command_the_project_can_act_on_beats_a_quote_it_cannot_find():
     assert choose(heard) == 0  # the transcript unknown: the grammar's best, the model's first
     assert choose(heard, in_interview) == 1
     assert heard[1].command.action == "remove_fillers"
-    # a quote that is found still wins, and nothing found at all falls back to the grammar
-    found = hypotheses(("Delete ask not.", -0.3), ("Get rid of the ums.", -0.2))
+    # a quote that is found competes on the model's score; nothing found falls back to it
+    found = hypotheses(("Delete ask not.", -0.3), ("Get rid of the ums.", -0.3))
     assert choose(found, in_interview) == 0
     assert choose(hypotheses(("Delete the thumbs.", -0.3)), in_interview) == 0
+    # a quote found word for word beats one found all but a word, unless far less likely
+    near = hypotheses(("Delete ask not what your camera.", -0.26),
+                      ("Delete ask not what your country.", -0.33))
+    assert in_interview(near[0].command) == 0.9 and choose(near, in_interview) == 1
+    far = hypotheses(("Delete ask not what your camera.", -0.2),
+                     ("Delete ask not what your country.", -1.5))
+    assert choose(far, in_interview) == 0
+
+
+def test_an_exact_sentence_forced_from_noise_loses_to_a_likelier_repaired_reading():
+    # tiny.en on "undo that" at 10 dB (measured): the free beam heard "And do that." (undo,
+    # repaired) at -0.62; the search within the grammar wrote "Delete the selection." at -2.06
+    heard = hypotheses(("And do that.", -0.62), ("Delete the selection.", -2.06))
+    assert heard[0].command.confidence < 1.0 == heard[1].command.confidence
+    assert choose(heard) == 0 and heard[0].command.action == "undo"
 
 
 def test_an_alternative_the_project_cannot_act_on_raises_no_doubt():
@@ -317,6 +373,19 @@ def test_the_session_weighs_quotes_against_its_transcript(made_project):
     # a file's name: the project's own source, or media beside the project
     assert fit(understand("insert the file interview at ten seconds")) == 1
     assert fit(understand("insert the file bicycle at ten seconds")) == 0
+
+
+def test_the_session_offers_its_words_to_quote(project):
+    session = Session(project)
+    timeline, *names = session.phrases()
+    text = " ".join(timeline)
+    assert "ask not what your camera" in text
+    assert ("interview",) in names  # the project's own source, by name
+    assert session.phrases() is session.phrases()  # the same while nothing changes
+    session.handle_text("delete the words ask not what your camera")
+    after = " ".join(session.phrases()[0])
+    assert "ask not what your camera" not in after  # what was cut can't be quoted
+    assert len(after.split()) == len(timeline) - 5
 
 
 @pytest.mark.slow

@@ -122,7 +122,7 @@ def _do_audio(session: Session, audio: Path, as_json: bool) -> int:
 
     heard = recognise_file(audio, fit=session.fit, phrases=session.phrases)
     answer = session.handle_heard(heard.text, heard.command)
-    _show(heard.text, heard.command, answer, as_json)
+    _show(heard.text, heard.command, answer, as_json, search=heard.search)
     return _status(answer)
 
 
@@ -133,9 +133,13 @@ def _matched(text: str) -> Command | None:
         return None
 
 
-def _show(heard: str, command: Command | None, answer: Answer, as_json: bool) -> None:
+def _show(heard: str, command: Command | None, answer: Answer, as_json: bool,
+          search: str | None = None) -> None:
     if as_json:
-        click.echo(json.dumps(heard_json(heard, command, answer), ensure_ascii=False))
+        found = heard_json(heard, command, answer)
+        if search is not None:  # a spoken command: which search heard it
+            found["search"] = search
+        click.echo(json.dumps(found, ensure_ascii=False))
     else:
         click.echo(answer.message, err=not answer.applied)
 

@@ -72,6 +72,7 @@ EXACT_FIT = 0.95  # a cut's quote found less well than this is read back first
 SURE_LOGPROB = -0.3  # from this mean log probability (and no rival) one narrow beam suffices
 DOUBT_MARGIN = 0.2  # another hypothesis within this of the chosen one's confidence competes
 DOUBT_CONFIDENCE = REPAIRED_DESTRUCTIVE  # below the matcher's CONFIRM_BELOW: read back
+FIT_WEIGHT = 3.0  # how much a quote found exactly counts against the model's doubt (choose)
 QUOTE_ALIKE = 80  # rapidfuzz ratio from which two quotes find the same words
 REPEAT_RATIO = 75  # rapidfuzz ratio from which a later sentence counts as a repeat
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -96,6 +97,7 @@ class Hypothesis:
     text: str
     avg_logprob: float  # mean log probability per token, as faster-whisper reports it
     command: Command | None = None  # what the grammar makes of it; None: not understood
+    search: str = "free"  # "free": Whisper's own beam search; "grammar": within the grammar
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,11 @@ class Heard:
     # The chosen hypothesis's command, its confidence lowered below the matcher's
     # CONFIRM_BELOW when a destructive command is in doubt; None: no hypothesis understood.
     command: Command | None = None
+
+    @property
+    def search(self) -> str:
+        """Which search found the chosen hypothesis ("free" or "grammar")."""
+        return next((h.search for h in self.alternatives if h.text == self.text), "free")
 
     @property
     def confidence(self) -> float:
@@ -262,13 +269,13 @@ class CommandRecognizer:
         wide = (self.wide_beam, self.wide_beam) if self.wide_beam else narrow
         hypotheses, timings = self._generate(encoded, narrow, seconds, timings)
         if self.grammar is not None and not self._sure(hypotheses):
-            # Unsure: search again within the grammar (or, without PyTorch, more widely), at
-            # a cost only unclear speech pays.
+            # Unsure: a wider free beam and a search within the grammar over the same
+            # encoding, at a cost only unclear speech pays.
+            if self.wide_beam:
+                hypotheses, timings = self._generate(encoded, wide, seconds, timings)
             if self.constrained is not None:
                 within, timings = self._within_grammar(encoded, seconds, timings)
                 hypotheses = ranked(hypotheses + within)
-            elif self.wide_beam:
-                hypotheses, timings = self._generate(encoded, wide, seconds, timings)
         if self.grammar is not None and self.retry_pad and not self._usable(hypotheses):
             # Nothing fits the grammar and the project: the other padding hears differently
             # (measured to rescue a third of these in noise), and costs nothing when the first
@@ -337,7 +344,9 @@ class CommandRecognizer:
         found = self.constrained.decode(
             np.asarray(encoded), self.fence(), self.num_hypotheses, int(16 + 10 * seconds)
         )
-        hypotheses = tuple(self._understood(d.text, d.avg_logprob) for d in found)
+        hypotheses = tuple(
+            replace(self._understood(d.text, d.avg_logprob), search="grammar") for d in found
+        )
         spent = 1000 * (time.perf_counter() - started)
         return hypotheses, replace(timings, decode=timings.decode + spent)
 
@@ -400,18 +409,34 @@ def ranked(hypotheses: tuple[Hypothesis, ...]) -> tuple[Hypothesis, ...]:
 
 
 def choose(hypotheses: tuple[Hypothesis, ...], fit: Fit | None = None) -> int:
-    """The hypothesis the grammar explains best (highest command confidence) among those the
-    project can act on, else among all understood; the model's order breaks ties, and decides
-    when nothing is understood."""
+    """The likeliest command among the hypotheses the project can act on, else among all
+    understood; the model's order decides ties, and when nothing is understood.
+
+    Likeliest is a log-linear score of three things: how sure the model was of the words
+    (mean log probability), how well the grammar explains them (log of the command's
+    confidence: 0 for an exact sentence, below for a repaired one), and how well the project
+    finds its quotes (FIT_WEIGHT x log of `fit`: a quote found word for word beats one found
+    only approximately). The two searches' readings compete on the same terms: an exact
+    sentence forced out of noise by the grammar search ("No.", at -2.4) loses to a free
+    reading that needed a small repair ("And do that." for undo, at -0.6). Measured on the
+    10 dB half of the spoken set: 746 -> 756 of 840 right against ranking by grammar
+    confidence alone, with the same gain for the Piper and the espeak voices, and for any
+    FIT_WEIGHT from 2 to 5."""
 
     def rank(hypothesis: Hypothesis) -> tuple[bool, bool, float]:
         command = hypothesis.command
         if command is None:
             return (False, False, 0.0)
-        return (True, _acts(hypothesis, fit), command.confidence)
+        found = fit(command) if fit is not None else 1.0
+        score = hypothesis.avg_logprob + _log(command.confidence) + FIT_WEIGHT * _log(found)
+        return (True, found > 0, score)
 
     ranks = [rank(hypothesis) for hypothesis in hypotheses]
     return ranks.index(max(ranks))  # the first of the best: the model's order breaks ties
+
+
+def _log(value: float) -> float:
+    return math.log(value) if value > 0 else -math.inf
 
 
 def in_doubt(

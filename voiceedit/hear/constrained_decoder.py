@@ -103,7 +103,7 @@ class ConstrainedDecoder:
                     logprobs = torch.log_softmax(logits.float(), dim=-1)
                     width = self.opening_width if step < OPENING_STEPS else beam_size
                     chosen = self._step(beams, logprobs, fence, finished, width)
-                    if not chosen or len(finished) >= beam_size:
+                    if not chosen or _settled(finished, chosen, beam_size):
                         break
                     beams = [beam for _, beam in chosen]
                     self._reorder(cache, [source for source, _ in chosen])
@@ -131,8 +131,9 @@ class ConstrainedDecoder:
     def _step(self, beams: list[_Beam], logprobs, fence: Continuations,
               finished: list[Decoded], width: int) -> list[tuple[int, _Beam]]:
         """One step of beam search: every beam's likely tokens that the grammar allows, and
-        the end of text where the words are a whole command, compete; of the best `width`,
-        those that end are finished and the others grow."""
+        the end of text where the words are a whole command, compete. An ending among the
+        best `width` is finished; the best `width` tokens grow, so that short commands
+        finished early ("No.") don't crowd out the longer one still being written."""
         values, indices = self.torch.topk(logprobs, CANDIDATES, dim=-1)
         eot_logprobs = logprobs[:, self.eot].tolist()
         options: list[tuple[float, int, int, str]] = []  # (score, beam, token, text)
@@ -148,12 +149,14 @@ class ConstrainedDecoder:
                     options.append((beam.logprob + logprob, source, token, text))
         options.sort(key=lambda option: option[0], reverse=True)
         growing = []
-        for score, source, token, text in options[:width]:
+        for rank, (score, source, token, text) in enumerate(options):
             beam = beams[source]
-            if token == self.eot:
-                finished.append(Decoded(tuple(beam.ids), beam.text.strip(), score))
-            else:
+            if token != self.eot:
                 growing.append((source, _Beam([*beam.ids, token], text, score)))
+                if len(growing) == width:
+                    break
+            elif rank < width:  # an ending as likely as the best growing beams
+                finished.append(Decoded(tuple(beam.ids), beam.text.strip(), score))
         return growing
 
     def _hooks(self, cache: dict) -> list:
@@ -183,6 +186,16 @@ class ConstrainedDecoder:
                 cache[module] = value[:1].expand(len(sources), -1, -1)
             else:
                 cache[module] = value.index_select(0, index)
+
+
+def _settled(finished: list[Decoded], growing: list[tuple[int, _Beam]], wanted: int) -> bool:
+    """Whether `wanted` sentences are finished and no growing beam is likely to beat the
+    last of them: its mean log probability if it ended at the next token is already worse
+    (the next tokens usually cost more than the mean so far)."""
+    if len(finished) < wanted:
+        return False
+    kept = sorted((d.avg_logprob for d in finished), reverse=True)[wanted - 1]
+    return all(beam.logprob / (len(beam.ids) + 2) < kept for _, beam in growing)
 
 
 def _well_marked(text: str) -> bool:
