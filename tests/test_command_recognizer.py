@@ -110,12 +110,55 @@ def test_no_repetition_on_a_half_second_or_a_three_second_command(recognizer, sa
 
 @pytest.mark.slow
 def test_grammar_prompt_and_nbest_are_returned(recognizer):
-    nbest = CommandRecognizer(prompt=vocabulary_prompt(), beam_size=3, num_hypotheses=3)
+    nbest = CommandRecognizer(prompt=vocabulary_prompt(), beam_size=3, num_hypotheses=3,
+                              greedy_first=False)
     heard = nbest.recognise(spoken("Go to clip three."))
     assert len(heard.alternatives) == 3
     assert understand(heard.text).args == {"clip": 3}
     scores = [h.avg_logprob for h in heard.alternatives]
     assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("said", list(SAID))
+def test_the_greedy_pass_hears_what_the_beam_hears(recognizer, said):
+    """A clear command is answered by the greedy pass alone, with the command the beam of
+    five would have chosen; the beam is not run."""
+    audio = spoken(said)
+    beam = CommandRecognizer(prompt=vocabulary_prompt(), greedy_first=False).recognise(audio)
+    heard = recognizer.recognise(audio)
+    assert (heard.command.action, heard.command.args) == (beam.command.action, beam.command.args)
+    if len(heard.alternatives) == 1:  # the greedy pass was sure
+        assert heard.avg_logprob >= recognizer.sure_from
+    else:  # it was not: the beam ran, and chose as the beam alone does
+        assert heard.text == beam.text
+
+
+@pytest.mark.slow
+def test_a_greedy_reading_that_may_be_cut_short_is_not_used(recognizer, monkeypatch):
+    """At its token limit without going round again, a greedy reading may be cut mid-command
+    ("Delete from one second to two"): the beam decides instead."""
+    import voiceedit.hear.command_recognizer as module
+
+    monkeypatch.setattr(module, "GREEDY_TOKENS", (3, 0))
+    heard = recognizer.recognise(spoken("Delete from one second to two seconds."))
+    assert len(heard.alternatives) > 1  # the beam ran
+    assert heard.command.args == {"start": SpokenTime(1000), "end": SpokenTime(2000)}
+
+
+def test_a_greedy_cut_with_a_number_must_be_surer(recognizer):
+    """Numbers are what the model hears both ways ("fifteen" / "sixty"), and a greedy reading
+    has no rival to doubt it by: its destructive commands with a number need a higher mean
+    log probability than other commands to skip the beam."""
+    def sure(text: str, logprob: float) -> bool:
+        return recognizer._sure((Hypothesis(text, logprob, understand(text)),), greedy=True)
+
+    assert sure("Go to fifteen seconds.", -0.25)  # not destructive
+    assert sure("Delete the words ask not what.", -0.25)  # a quote, no number
+    assert not sure("Delete from fifteen seconds to twenty seconds.", -0.25)
+    assert sure("Delete from fifteen seconds to twenty seconds.", -0.15)
+    assert not sure("Delete clip three.", -0.25)
+    assert not sure("Go to fifteen seconds.", -0.35)  # unsure whatever it is
 
 
 def at_snr(said: np.ndarray, snr_db: float, seed: int = 1) -> np.ndarray:
@@ -129,7 +172,7 @@ def at_snr(said: np.ndarray, snr_db: float, seed: int = 1) -> np.ndarray:
 def test_the_search_within_the_grammar_runs_only_when_unsure(recognizer):
     said = spoken("Go to clip three.")
     clear = recognizer.recognise(said)
-    assert len(clear.alternatives) == recognizer.num_hypotheses  # sure: one narrow beam
+    assert len(clear.alternatives) == 1  # sure: the greedy pass alone
     assert {h.search for h in clear.alternatives} == {"free"}
     heard = recognizer.recognise(at_snr(said, 0))  # as loud as the voice
     within = [h for h in heard.alternatives if h.search == "grammar"]
