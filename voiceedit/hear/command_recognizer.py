@@ -17,8 +17,9 @@ What goes wrong in a short window, and what we do about it (each measured in ben
 - Clear speech first. The model's one best reading (greedy, cut off at a few tokens a second
   of speech, where it would go round again) is the answer when the project can act on it
   and the model was sure of it: most commands, in about half the time of a beam of five.
-  Only a destructive command with a number needs more (numbers are heard both ways, and one
-  reading has no rival to show it); anything else unsure goes on to the beam.
+  Not a destructive command with a number, nor a quote found only approximately: numbers are
+  heard both ways, and one reading has no rival to show it. Anything else unsure goes on to
+  the beam.
 - Grammar. Beam search returns the 5 best hypotheses; the one the grammar explains best wins
   ("Print the start of clip two" loses to "Trim the start of clip two").
 - Within the grammar. When that first reading is unsure (no command the project can act on
@@ -75,12 +76,10 @@ MAX_FRAMES = 3000  # Whisper's 30 s window
 UNSURE_LOGPROB = -0.5  # a chosen hypothesis below this mean log probability is a guess
 EXACT_FIT = 0.95  # a cut's quote found less well than this is read back first
 SURE_LOGPROB = -0.3  # from this mean log probability (and no rival) one narrow beam suffices
-# A destructive command with a number in it ("cut from the start to five seconds") from the
-# greedy first pass, which has no rival reading to doubt it by, must be surer still: numbers
-# are what the model hears both ways ("fifteen" / "sixty"). Measured on 630 clips: at -0.3 two
-# wrong cuts were done, at -0.2 none. A quote needs no more: one misheard is not found exactly,
-# and is read back.
-SURE_GREEDY_NUMBERS = -0.2
+# The greedy pass has no rival readings to doubt it by, so what only a rival shows stays with
+# the beam: a destructive command with a number ("keep from sixty seconds" heard as "fifteen",
+# at a mean log probability of -0.12: the beam's other readings say "sixty"), and a quote found
+# only approximately (the beam's readings may find it exactly).
 GREEDY_TOKENS = (4, 5)  # the greedy pass writes at most 4 + 5 tokens a second of speech
 DOUBT_MARGIN = 0.2  # another hypothesis within this of the chosen one's confidence competes
 DOUBT_CONFIDENCE = REPAIRED_DESTRUCTIVE  # below the matcher's CONFIRM_BELOW: read back
@@ -322,16 +321,17 @@ class CommandRecognizer:
 
     def _sure(self, hypotheses: tuple[Hypothesis, ...], greedy: bool = False) -> bool:
         """A command the project can act on, heard with confidence, and no rival reading.
-        `greedy`: the one reading of a greedy pass, where a destructive command with a
-        number must be surer (no rival reading can cast doubt on it)."""
+        `greedy`: the one reading of a greedy pass, which must not need a rival to be
+        doubted: no destructive command with a number, no quote found only approximately."""
         if not self._usable(hypotheses):
             return False
         chosen = choose(hypotheses, self.fit)
         best = hypotheses[chosen]
-        sure_from = self.sure_from
         if greedy and best.command.destructive and says_number(best.command):
-            sure_from = max(sure_from, SURE_GREEDY_NUMBERS)
-        return best.avg_logprob >= sure_from and not in_doubt(hypotheses, chosen, self.fit)
+            return False
+        if greedy and self.fit is not None and self.fit(best.command) < EXACT_FIT:
+            return False
+        return best.avg_logprob >= self.sure_from and not in_doubt(hypotheses, chosen, self.fit)
 
     def _encode(
         self, window: np.ndarray, timings: Timings
