@@ -31,6 +31,7 @@ from voiceedit.hear.command_recognizer import (
     command_audio,
     drop_repeats,
     in_doubt,
+    number_certainty,
     recognise_file,
 )
 from voiceedit.session import Session
@@ -148,23 +149,51 @@ def test_a_greedy_reading_that_may_be_cut_short_is_not_used(recognizer, monkeypa
 
 def test_what_only_a_rival_reading_could_doubt_goes_to_the_beam(recognizer):
     """A greedy reading has no rival to doubt it by. Numbers are what the model hears both
-    ways ("fifteen" / "sixty", sure of either), so a cut with a number always goes on to the
-    beam, however sure; so does a quote the project finds only approximately."""
-    def sure(text: str, logprob: float, found: float = 1.0) -> bool:
-        hypotheses = (Hypothesis(text, logprob, understand(text)),)
+    ways ("fifteen" / "sixty", sure of the sentence either way), so a cut whose numbers the
+    model wrote with less than NUMBER_SURE goes on to the beam, however sure the whole
+    reading; so does a quote the project finds only approximately."""
+    def sure(text: str, logprob: float, found: float = 1.0, numbers: float = 1.0) -> bool:
+        hypotheses = (Hypothesis(text, logprob, understand(text), numbers_sure=numbers),)
         greedy = CommandRecognizer.__new__(CommandRecognizer)
         greedy.fit, greedy.sure_from = (lambda command: found), recognizer.sure_from
         return greedy._sure(hypotheses, greedy=True)
 
-    assert sure("Go to fifteen seconds.", -0.25)  # not destructive: undoable
+    assert sure("Go to fifteen seconds.", -0.25, numbers=0.4)  # not destructive: undoable
     assert sure("Delete the words ask not what.", -0.25)  # a quote found exactly
     assert not sure("Delete the words ask not what.", -0.25, found=0.8)
     assert sure("Go to the words ask not what.", -0.1)
     assert not sure("Go to the words ask not what.", -0.1, found=0.8)
-    assert not sure("Delete from fifteen seconds to twenty seconds.", -0.05)
-    assert not sure("Delete clip three.", -0.05)
+    assert not sure("Delete from fifteen seconds to twenty seconds.", -0.05, numbers=0.57)
+    assert sure("Delete from fifteen seconds to twenty seconds.", -0.05, numbers=0.9)
+    assert not sure("Delete clip three.", -0.05, numbers=0.7)
     assert sure("Delete from the start to here.", -0.1)  # anchors, no number
     assert not sure("Go to fifteen seconds.", -0.35)  # unsure whatever it is
+
+
+def test_number_certainty_counts_spellings_of_one_number_together():
+    """The least probability of a number the reading wrote, " ten" and " 10" being one; at a
+    step that wrote no number, the weight of the numbers it could have written instead."""
+    vocabulary = [" Keep", " from", " fifteen", " fifty", " sixty", " seconds", " two",
+                  " ten", " 10", ".", " to"]
+    def step(**weights: float) -> np.ndarray:
+        probabilities = np.full(len(vocabulary), 1e-9)
+        for word, weight in weights.items():
+            probabilities[vocabulary.index(" " + word)] = weight
+        probabilities[vocabulary.index(".")] = 1 - sum(weights.values())  # the rest: no number
+        return np.log(probabilities)
+
+    def certainty(*steps: tuple[str, np.ndarray]) -> float:
+        ids = [vocabulary.index(token) for token, _ in steps]
+        return number_certainty(ids, [logits for _, logits in steps], vocabulary.__getitem__)
+
+    keep, seconds = (" Keep", step(Keep=0.99)), (" seconds", step(seconds=0.99))
+    heard_fifteen = (" fifteen", step(fifteen=0.57, fifty=0.16, sixty=0.11))
+    assert certainty(keep, heard_fifteen, seconds) == pytest.approx(0.57, abs=1e-3)
+    ten_either_way = (" ten", step(ten=0.6, **{"10": 0.35}))
+    assert certainty(keep, ten_either_way, seconds) == pytest.approx(0.95, abs=1e-3)
+    two_or_seconds = (" seconds", step(seconds=0.6, two=0.3))  # "nine seconds" / "nine two"
+    assert certainty(keep, two_or_seconds) == pytest.approx(0.7, abs=1e-3)
+    assert certainty(keep, (" to", step(to=0.95, two=0.04)), seconds) == 1.0  # not near
 
 
 def at_snr(said: np.ndarray, snr_db: float, seed: int = 1) -> np.ndarray:

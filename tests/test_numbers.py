@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from num2words import num2words
 
 from voiceedit.understand.command import SpokenTime
-from voiceedit.understand.numbers import parse_number, parse_ordinal, parse_time
+from voiceedit.understand.numbers import number_value, parse_number, parse_ordinal, parse_time
 
 
 @pytest.mark.parametrize(
@@ -150,3 +150,13 @@ def test_minutes_and_seconds_every_way(minutes: int, seconds: int) -> None:
         forms.append(f"{minutes} {unit} and {seconds} seconds")
     for said in forms:
         assert parse_time(said) == SpokenTime(ms=ms), said
+
+
+@pytest.mark.parametrize(
+    ("word", "value"),
+    [(" fifteen", "15"), (" 15", "15"), (" one", "1"), (" 1", "1"), (" ten.", "10"),
+     (" half", "half"), (" thousand", "1000"), (" a", None), (" second", None), (" to", None),
+     (" seconds", None), ("", None)],
+)
+def test_number_value_makes_spellings_of_one_number_equal(word: str, value: str | None) -> None:
+    assert number_value(word) == value

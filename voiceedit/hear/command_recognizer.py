@@ -66,6 +66,7 @@ from voiceedit.understand.command import Command, Quote, SpokenTime
 from voiceedit.understand.continuation import Continuations
 from voiceedit.understand.grammar import load_grammar
 from voiceedit.understand.matcher import REPAIRED_DESTRUCTIVE, understand
+from voiceedit.understand.numbers import number_value
 
 if TYPE_CHECKING:
     from voiceedit.hear.constrained_decoder import ConstrainedDecoder
@@ -77,9 +78,15 @@ UNSURE_LOGPROB = -0.5  # a chosen hypothesis below this mean log probability is 
 EXACT_FIT = 0.95  # a cut's quote found less well than this is read back first
 SURE_LOGPROB = -0.3  # from this mean log probability (and no rival) one narrow beam suffices
 # The greedy pass has no rival readings to doubt it by, so what only a rival shows stays with
-# the beam: a destructive command with a number ("keep from sixty seconds" heard as "fifteen",
-# at a mean log probability of -0.12: the beam's other readings say "sixty"), and a quote found
-# only approximately (the beam's readings may find it exactly).
+# the beam: a quote found only approximately (the beam's readings may find it exactly), and a
+# destructive command with a number the model was not sure of. A whole reading can be sure
+# while its number is not ("keep from sixty seconds" heard as "fifteen" at a mean log
+# probability of -0.12, "fifteen" written with 0.57, "fifty" and "sixty" next), so the number
+# words' own probabilities decide: on the spoken set the greedy pass's wrong numbers had at
+# most 0.57, and from 0.8 a third of the cuts with numbers still go on to the beam, none wrong.
+NUMBER_SURE = 0.8
+NUMBER_RIVAL = 0.1  # a number the greedy pass could have written instead, this likely, doubts
+RIVALS = 5  # the likeliest tokens of each step looked at for other numbers
 GREEDY_TOKENS = (4, 5)  # the greedy pass writes at most 4 + 5 tokens a second of speech
 DOUBT_MARGIN = 0.2  # another hypothesis within this of the chosen one's confidence competes
 DOUBT_CONFIDENCE = REPAIRED_DESTRUCTIVE  # below the matcher's CONFIRM_BELOW: read back
@@ -109,6 +116,8 @@ class Hypothesis:
     avg_logprob: float  # mean log probability per token, as faster-whisper reports it
     command: Command | None = None  # what the grammar makes of it; None: not understood
     search: str = "free"  # "free": Whisper's own beam search; "grammar": within the grammar
+    # How sure the greedy pass was of the numbers it wrote (number_certainty); 1.0 otherwise.
+    numbers_sure: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -322,12 +331,13 @@ class CommandRecognizer:
     def _sure(self, hypotheses: tuple[Hypothesis, ...], greedy: bool = False) -> bool:
         """A command the project can act on, heard with confidence, and no rival reading.
         `greedy`: the one reading of a greedy pass, which must not need a rival to be
-        doubted: no destructive command with a number, no quote found only approximately."""
+        doubted: no destructive command with a number the model was unsure of, no quote found
+        only approximately."""
         if not self._usable(hypotheses):
             return False
         chosen = choose(hypotheses, self.fit)
         best = hypotheses[chosen]
-        if greedy and best.command.destructive and says_number(best.command):
+        if greedy and best.command.destructive and best.numbers_sure < NUMBER_SURE:
             return False
         if greedy and self.fit is not None and self.fit(best.command) < EXACT_FIT:
             return False
@@ -384,12 +394,19 @@ class CommandRecognizer:
             beam_size=1,
             max_length=len(self.prompt) + limit,
             return_scores=True,
+            return_logits_vocab=True,  # each step's distribution: how sure its numbers are
         )[0]
         ids, score = result.sequences_ids[0], result.scores[0]
         text_ids = [token for token in ids if token < self.tokenizer.timestamp_begin]
         raw = self.tokenizer.decode(text_ids)
         cut_short = len(ids) >= limit and drop_repeats(raw) == raw.strip()
-        hypotheses = () if cut_short else (self._hypothesis(ids, score),)
+        hypotheses: tuple[Hypothesis, ...] = ()
+        if not cut_short:
+            reading = self._hypothesis(ids, score)
+            if reading.command is not None and says_number(reading.command):
+                sure = number_certainty(ids, result.logits[0], self._token_text)
+                reading = replace(reading, numbers_sure=sure)
+            hypotheses = (reading,)
         spent = 1000 * (time.perf_counter() - started)
         return hypotheses, replace(timings, decode=timings.decode + spent)
 
@@ -417,6 +434,9 @@ class CommandRecognizer:
             except VoiceEditError:
                 command = None
         return Hypothesis(text, avg_logprob, command)
+
+    def _token_text(self, token: int) -> str:
+        return self.tokenizer.decode([token]) if token < self.tokenizer.timestamp_begin else ""
 
     def _text(self, ids: list[int]) -> str:
         """The words of the decoded tokens, without timestamps and without the decoder's loops."""
@@ -525,6 +545,36 @@ def says_number(command: Command) -> bool:
         isinstance(value, int) or (isinstance(value, SpokenTime) and value.anchor == "absolute")
         for value in command.args.values()
     )
+
+
+def number_certainty(
+    ids: Sequence[int], step_logits: Sequence[object], token_text: Callable[[int], str]
+) -> float:
+    """How sure a greedy reading is of its numbers: the least probability it wrote a number
+    word with (other spellings of the same number counted with it: " ten" and " 10"), and,
+    at a step that wrote no number, one less the weight of the numbers it could have written
+    there instead when that is NUMBER_RIVAL or more ("seconds" against "two"). 1.0 when no
+    number was written or near. `step_logits[i]` is the distribution `ids[i]` was taken from."""
+    least = 1.0
+    for token, logits in zip(ids, step_logits, strict=False):
+        scores = np.asarray(logits, dtype=np.float32).ravel()
+        probabilities = np.exp(scores - scores.max())
+        probabilities /= probabilities.sum()
+        likeliest = np.argpartition(-probabilities, RIVALS)[:RIVALS]
+        rivals = [
+            (number_value(token_text(int(other))), float(probabilities[other]))
+            for other in likeliest
+            if other != token
+        ]
+        value = number_value(token_text(token))
+        if value is not None:
+            same = sum(weight for other, weight in rivals if other == value)
+            least = min(least, float(probabilities[token]) + same)
+        else:
+            other_numbers = sum(weight for other, weight in rivals if other is not None)
+            if other_numbers >= NUMBER_RIVAL:
+                least = min(least, 1.0 - other_numbers)
+    return least
 
 
 def _acts(hypothesis: Hypothesis, fit: Fit | None) -> bool:

@@ -104,6 +104,19 @@ def parse_time(text: str | list[str], sound_alikes: bool = False) -> SpokenTime 
     return SpokenTime(ms=ms)
 
 
+def number_value(word: str) -> str | None:
+    """What one written word says as a number, so that two spellings of a number compare
+    equal ("fifteen" and "15" are both "15"; "half" is "half"); None for a word that is no
+    number ("a", "second", "to"). Tells a reading's number from its rivals'."""
+    word = word.strip().lower().strip(".,;:!?")
+    if word in _FRACTIONS:
+        return word
+    if not word or word in _UNIT_MS:  # "second" is also an ordinal to alpha2digit
+        return None
+    converted = _convert([word])
+    return converted[0] if len(converted) == 1 and _NUMBER.match(converted[0]) else None
+
+
 def _tokens(text: str | list[str]) -> list[str]:
     return text.lower().split() if isinstance(text, str) else [t.lower() for t in text]
 
