@@ -84,8 +84,11 @@ def run_live(
     detector: UtteranceDetector | None = None,
 ) -> LiveLoop:
     speaker = Speaker(make_voice(voice), NullOutput()) if voice else Speaker(None, NullOutput())
+    session = Session(project)
+    if hasattr(recognizer, "fit"):  # weighs quotes against this project, as `listen` does
+        recognizer.fit, recognizer.phrases = session.fit, session.phrases
     loop = LiveLoop(
-        Session(project),
+        session,
         FileSource(files, realtime=True, gap_ms=1200),
         recognizer,
         speaker,

@@ -528,11 +528,18 @@ def said_with_pauses(*parts: str | int) -> np.ndarray:
     return np.concatenate(pieces)
 
 
-def live_turns(project: Path, recognizer, audio: np.ndarray) -> tuple[LiveLoop, list[str]]:
+def live_turns(
+    project: Path, recognizer, audio: np.ndarray, weigh_quotes: bool = False
+) -> tuple[LiveLoop, list[str]]:
+    """The loop over `audio`; `weigh_quotes`: the recogniser weighs quotes against the
+    session's transcript, as `voiceedit listen` has it do."""
     clock = Clock()
     log: list[str] = []
+    session = Session(project)
+    if weigh_quotes:
+        recognizer.fit, recognizer.phrases = session.fit, session.phrases
     loop = LiveLoop(
-        Session(project),
+        session,
         StreamClock(audio, clock),
         recognizer,
         text_only(),
@@ -540,7 +547,11 @@ def live_turns(project: Path, recognizer, audio: np.ndarray) -> tuple[LiveLoop, 
         clock=clock,
         worker=Inline(),
     )
-    loop.run()
+    try:
+        loop.run()
+    finally:
+        if weigh_quotes:
+            recognizer.fit = recognizer.phrases = None
     return loop, [line[len("heard: ") :] for line in log if line.startswith("heard: ")]
 
 
@@ -599,3 +610,29 @@ def test_more_words_after_a_pause_past_a_final_command_are_a_command_of_their_ow
     assert [t.answer.action for t in loop.turns] == ["seek", "describe_position"]
     assert loop.turns[0].ended_early
     assert load_project(project).playhead == 10_000
+
+
+def test_a_quote_that_ends_a_sentence_ends_early_and_one_that_goes_on_is_not_cut(
+    project, recognizer
+):
+    """Transcript editing at the speed of commands: a quote that ends a sentence of the
+    transcript is whole, so its cut is done after the early end's pause; a quote paused in
+    mid-sentence waits out the hangover and is heard whole."""
+    audio = said_with_pauses(
+        "Delete the words the first thing you need is a story worth telling.", 1500,
+        "Delete the words record the sound close to the speaker", 200,
+        "and always listen back before you move on.",
+    )  # fmt: skip
+    loop, heard = live_turns(project, recognizer, audio, weigh_quotes=True)
+    assert [words(text) for text in heard] == [
+        "delete the words the first thing you need is a story worth telling",
+        "delete the words record the sound close to the speaker and always listen back "
+        "before you move on",
+    ]
+    assert [t.answer.action for t in loop.turns] == ["delete_quote", "delete_quote"]
+    assert all(t.answer.applied for t in loop.turns)
+    assert [t.ended_early for t in loop.turns] == [True, True]
+    left = words(" ".join(Session(project).state.quotes.words.texts))
+    assert "first thing" not in left and "record the sound" not in left
+    assert "listen back" not in left
+    assert "a phone and good sound" in left and "ask not what your camera" in left

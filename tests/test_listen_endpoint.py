@@ -104,6 +104,29 @@ def test_a_sure_final_command_is_acted_on_at_once(grammar):
     assert is_final_command(heard("Delete from ten seconds to twelve seconds."), grammar)
 
 
+def test_a_command_heard_a_little_wrong_is_final_by_the_words_it_was_taken_for(grammar):
+    """The matcher's repair is undone before the grammar judges the end: "and do that" is
+    tiny.en's "undo that", understood surely, and nothing goes on from "undo that"."""
+    repaired = heard("And do that.")
+    assert repaired.command.action == "undo" and repaired.command.confidence >= CONFIRM_BELOW
+    assert repaired.command.meant == "undo that"
+    assert is_final_command(repaired, grammar)
+    assert not is_final_command(heard("Remove the failure words."), grammar)  # read back first
+
+
+def test_a_quote_is_final_only_when_the_transcript_says_it_is_whole(grammar):
+    """A quote can always take more words, unless the session knows it ends a sentence of
+    the transcript; "delete from <quote> to <quote>" still waits after its first quote."""
+    quote = heard("Delete the words ask not what your camera can do for you.")
+    assert not is_final_command(quote, grammar)
+    assert not is_final_command(quote, grammar, lambda command: False)
+    assert is_final_command(quote, grammar, lambda command: True)
+    cut_off = heard("Delete from ask not.")  # "... to for you" may follow
+    assert not is_final_command(cut_off, grammar, lambda command: True)
+    time_open = heard("Go to one minute.")  # only a quote is closed by the transcript
+    assert not is_final_command(time_open, grammar, lambda command: True)
+
+
 def test_a_doubted_unheard_or_unfinished_command_waits(grammar):
     sure = heard("Delete from ten seconds to twelve seconds.")
     doubted = replace(sure, command=replace(sure.command, confidence=CONFIRM_BELOW - 0.05))

@@ -127,6 +127,19 @@ def test_sentence_starting_with_runs_to_the_full_stop():
     assert "Ask what" not in " ".join(outcome.state.words.texts)
 
 
+def test_a_sentence_ends_at_its_stop_a_long_pause_or_the_timeline_end():
+    words = TimelineWords.build(*_one_clip(transcript_of("Ask not, what you can do. Ask")))
+    assert [words.ends_sentence(i) for i in range(len(words.texts))] == [
+        False, False, False, False, False, True, True]  # fmt: skip
+    paused = TimelineWords.build(*_one_clip(transcript_of("so anyway light", gap=1200)))
+    assert all(paused.ends_sentence(i) for i in range(3))  # a second of silence after each
+    assert words.sentence_end(0) == 5 and words.sentence_end(6) == 6
+
+
+def _one_clip(transcript: Transcript) -> tuple[Timeline, list[Transcript]]:
+    return Timeline((Clip(SOURCE, 0, transcript.duration),)), [transcript]
+
+
 def test_timeline_words_follow_the_edits():
     transcript = transcript_of("one two three four five six")
     timeline = Timeline((Clip(SOURCE, 0, transcript.duration),))

@@ -219,11 +219,14 @@ class OwnSound:
         return any(first <= until + self.guard_s and last >= since for since, until in self._spans)
 
 
-def is_final_command(heard: object, grammar: Grammar) -> bool:
+def is_final_command(
+    heard: object, grammar: Grammar, quote_ends_sentence: Callable[[Command], bool] | None = None
+) -> bool:
     """Whether what the recogniser heard is a command to act on without waiting for more
     speech: understood, sure enough not to be read back, heard surely (EARLY_END_LOGPROB),
-    and final by the grammar (nothing could continue its words). Heard without a command (a
-    fake's plain text) never is."""
+    and final by the grammar (nothing could continue its words). A quote could always go on,
+    unless `quote_ends_sentence` (the session's) says it ends where a sentence of the
+    transcript ends. Heard without a command (a fake's plain text) never is."""
     command: Command | None = getattr(heard, "command", None)
     if command is None or command.confidence < CONFIRM_BELOW:
         return False
@@ -233,7 +236,16 @@ def is_final_command(heard: object, grammar: Grammar) -> bool:
         (r for r in grammar.rules if r.spoken == command.rule and r.action == command.action),
         None,
     )
-    return rule is not None and is_final(words(command.heard), rule, grammar)
+    # The rule's own words when the matcher repaired what was heard ("and do that" is "undo
+    # that"): a command heard a little wrong but surely understood ends as soon as one heard
+    # right.
+    said = words(command.meant or command.heard)
+    if rule is None:
+        return False
+    if is_final(said, rule, grammar):
+        return True
+    closed = quote_ends_sentence is not None and quote_ends_sentence(command)
+    return closed and is_final(said, rule, grammar, quote_closed=True)
 
 
 class PushToTalk:
@@ -473,7 +485,7 @@ class LiveLoop:
     def _recognise_early(self, audio: np.ndarray) -> tuple[object, bool]:
         """On the worker: the early recognition, and whether it is a final command."""
         heard = self.recognizer.recognise(audio)
-        return heard, is_final_command(heard, self._grammar)
+        return heard, is_final_command(heard, self._grammar, self.session.quote_ends_sentence)
 
     def _end_early(self) -> Utterance | None:
         """End the paused utterance now if its early recognition is back and a final

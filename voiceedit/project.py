@@ -347,6 +347,7 @@ def command_to_json(command: Command) -> dict:
         "heard": command.heard,
         "rule": command.rule,
         "destructive": command.destructive,
+        "meant": command.meant,
     }
 
 
@@ -358,6 +359,7 @@ def command_from_json(data: dict) -> Command:
         heard=data.get("heard", ""),
         rule=data.get("rule", ""),
         destructive=data.get("destructive", False),
+        meant=data.get("meant", ""),
     )
 
 

@@ -102,6 +102,16 @@ class Session:
                   for q in quotes]
         return min(scores, default=100.0) / 100
 
+    def quote_ends_sentence(self, command: Command) -> bool:
+        """Whether the command's last quote is found in one place, and ends where a sentence
+        of the timeline ends ("delete ask not what your camera can do for you."): then the
+        live loop need not wait to hear whether more of it is coming."""
+        quotes = [value for value in command.args.values() if isinstance(value, Quote)]
+        if not quotes or command.action in MEDIA_QUOTES:
+            return False
+        found = self.state.quotes.find(quotes[-1].text)
+        return len(found) == 1 and self.state.quotes.words.ends_sentence(found[0].last)
+
     def phrases(self) -> tuple[tuple[str, ...], ...]:
         """What a quote can say, for the recogniser's search within the grammar: the
         timeline's words in order, and the name of each media file at hand. The same tuple

@@ -165,13 +165,16 @@ class TimelineWords:
         a full stop, question or exclamation mark, or before a pause of a second, or the last
         word of the timeline."""
         last = first
-        while last + 1 < len(self.texts):
-            if self.texts[last].endswith(SENTENCE_END):
-                break
-            if self.starts[last + 1] - self.ends[last] >= SENTENCE_PAUSE:
-                break
+        while not self.ends_sentence(last):
             last += 1
         return last
+
+    def ends_sentence(self, index: int) -> bool:
+        """Whether word `index` is the last of its sentence: it ends in a full stop, question
+        or exclamation mark, a pause of a second follows, or it is the timeline's last word."""
+        if index + 1 >= len(self.texts) or self.texts[index].endswith(SENTENCE_END):
+            return True
+        return self.starts[index + 1] - self.ends[index] >= SENTENCE_PAUSE
 
     def sentences(self) -> list[range]:
         """Every sentence on the timeline as a range of word indices."""

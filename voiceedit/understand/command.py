@@ -41,3 +41,6 @@ class Command:
     heard: str = ""  # the text that was matched
     rule: str = ""  # the grammar rule's spoken form, for --json and help
     destructive: bool = False  # removes material: confirm when confidence is low
+    # The rule's own words for what was heard, repairs undone ("undo that" for "and do that");
+    # "" when the command was not matched from words.
+    meant: str = ""

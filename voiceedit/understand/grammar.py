@@ -506,28 +506,34 @@ _TIME_WITH_UNIT = re.compile(r"^\d+(\.\d+)?(s|sec|secs|ms)$|:")  # "10s", "2.5s"
 _VALUE_SPANS = {"time": 8, "number": 4, "ordinal": 3}  # the most words a value takes
 
 
-def is_final(said: Sequence[str], rule: Rule, grammar: Grammar) -> bool:
+def is_final(
+    said: Sequence[str], rule: Rule, grammar: Grammar, quote_closed: bool = False
+) -> bool:
     """Whether `said` (normalised words) is a whole sentence of `rule` that nobody could
     still be in the middle of. Not final when:
 
     - the words are not exactly a sentence of `rule` (the matcher repaired them);
-    - the rule's last value could take more words: a quote, or a time without its seconds
-      ("go to one minute" before "thirty");
+    - the rule's last value could take more words: a quote (unless `quote_closed`: the
+      caller knows it is whole, as a quote that ends a sentence of the transcript), or a time
+      without its seconds ("go to one minute" before "thirty");
     - another command needs more words after them: "play" before "from one minute", "stop"
       before "listening", "delete from ten seconds" before "to twelve seconds".
 
-    More words that would give the same command ("yes" / "yes please") don't count, nor do
+    More words that would give the same command ("yes" / "yes please") don't count, nor does
     another rule's quote still open at the end: a quote takes any words, so it would hold
-    every command open. The live loop ends a final command's utterance before the hangover.
+    every command open (but a quote known to be whole does count: "delete from ask not" may
+    go on "to for you"). The live loop ends a final command's utterance before the hangover.
     """
     said = tuple(said)
     ends = [last for rest, last in _prefix_ends(rule.pattern, said, grammar) if _may_end(rest)]
-    if not ends or any(last in ("quote", "time") for last in ends):
+    still_open = ("time",) if quote_closed else ("quote", "time")
+    if not ends or any(last in still_open for last in ends):
         return False
     for other in grammar.rules:
         same = other.action == rule.action and other.fixed == rule.fixed
         for rest, last in _prefix_ends(other.pattern, said, grammar):
-            if last != "quote" and not _may_end(rest) and not (same and not any(_slots(rest))):
+            still_quoting = last == "quote" and not quote_closed
+            if not still_quoting and not _may_end(rest) and not (same and not any(_slots(rest))):
                 return False
     return True
 

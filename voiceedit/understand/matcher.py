@@ -128,6 +128,7 @@ class _Piece(NamedTuple):
     value: object = None  # a slot's value
     is_slot: bool = False
     free: bool = False  # free words of a <quote>: they say nothing about the command
+    said: tuple[str, ...] = ()  # what the rule says here: its word, or the slot's words heard
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ class _Parse:
             heard,
             self.rule.spoken,
             self.rule.destructive,
+            " ".join(word for piece in self.pieces for word in piece.said),
         )
 
 
@@ -366,13 +368,15 @@ class _Utterance:
         element, rest = node
         if isinstance(element, Word):
             for end, quality, repaired in self._word(element.text, position):
-                piece = _Piece(end - position, quality, repaired)
+                piece = _Piece(end - position, quality, repaired, said=(element.text,))
                 yield from self._walk(rest, end, (*pieces, piece))
         elif isinstance(element, Choice):
             for option in element.options:
                 yield from self._walk(_chain(option, rest), position, pieces)
         else:
             for end, piece in self._slot(element.kind, position):
+                if not piece.said:
+                    piece = piece._replace(said=tuple(self.bare[position:end]))
                 yield from self._walk(rest, end, (*pieces, piece))
 
     def _word(self, word: str, position: int) -> list[tuple[int, float, bool]]:
@@ -457,7 +461,8 @@ class _Utterance:
                 size = sum(piece.size for piece in pieces)
                 quality = float(np.prod([piece.quality for piece in pieces]))
                 repaired = any(piece.repaired for piece in pieces)
-                yield position + size, _Piece(size, quality, repaired, entry.value, True)
+                said = tuple(entry.words)
+                yield position + size, _Piece(size, quality, repaired, entry.value, True, said=said)
 
     def _walk_prefix(self, node: _Node, position: int, pieces: tuple) -> Iterator[tuple]:
         """Like _walk, but the words may stop before the end of the text."""
