@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -313,6 +314,31 @@ def test_an_alternative_the_project_cannot_act_on_raises_no_doubt():
     assert heard[1].command is not None and heard[1].command.action != "delete_range"
     assert in_doubt(heard, 0)  # they mean different things
     assert not in_doubt(heard, 0, in_interview)  # but the second can't be what was meant
+
+
+def test_a_cut_the_model_heard_less_likely_than_another_reading_is_read_back():
+    """The grammar chose an exact cut the model itself found less likely than a repaired
+    reading ("and" / "in"): the words were not heard clearly (at 10 dB a dropped "the"
+    moved the cut by a word), so it is read back; a close second is no doubt."""
+    heard = hypotheses(
+        ("Delete everything between first thing you need in a story worth telling.", -0.12),
+        ("Delete everything between first thing you need and a story worth telling.", -0.33),
+    )
+    assert heard[1].command.confidence == 1.0 and heard[0].command.confidence < CONFIRM_BELOW
+    assert in_doubt(heard, 1)
+    close = (heard[0], replace(heard[1], avg_logprob=-0.2))
+    assert not in_doubt(close, 1)
+
+
+def test_the_greedy_pass_leaves_a_cut_it_would_read_back_to_the_beam(recognizer):
+    def sure(text: str) -> bool:
+        greedy = CommandRecognizer.__new__(CommandRecognizer)
+        greedy.fit, greedy.sure_from = None, recognizer.sure_from
+        return greedy._sure((Hypothesis(text, -0.1, understand(text)),), greedy=True)
+
+    assert not sure("Short and pauses longer than two seconds to one second.")  # repaired cut
+    assert sure("Shorten pauses longer than two seconds to one second.")
+    assert sure("Expert as E D L.")  # repaired, but not a cut: done, and undoable
 
 
 def test_a_cut_whose_quote_is_found_only_approximately_is_read_back():

@@ -32,9 +32,15 @@ that early result is a whole command, sure (at or above the matcher's CONFIRM_BE
 recogniser not in doubt, the model sure of the words: see EARLY_END_LOGPROB) and final by
 the grammar (`grammar.is_final`: exactly a sentence of its rule, and no rule goes on from its
 words), and the pause has lasted `early_end_ms`, the utterance ends there and the command is
-acted on without waiting out the hangover. A command that could go on waits for the full
-hangover: "play" (before "from one minute"), "delete from ten seconds" (before "to twelve
-seconds"), "go to one minute" (before "thirty"), any quote.
+acted on without waiting out the hangover. A command the matcher repaired is judged by the
+rule's own words ("and do that" is "undo that"). A command that could go on waits for the
+full hangover: "play" (before "from one minute"), "delete from ten seconds" (before "to
+twelve seconds"), "go to one minute" (before "thirty"), and a quote, unless the session
+finds it once in the transcript and it ends a sentence there ("delete ask not what your
+camera can do for you", not "delete ask not what your camera"). The risk taken: a quote
+read across a sentence's end with a pause of 160-300 ms at the full stop is cut at the
+stop (the rest is heard as a new utterance, not understood; "undo" puts the cut back), as
+a pause past 300 ms always was.
 
 The trade-off: a person who pauses longer than `early_end_ms` after a final command and then
 says more has that more taken as a new utterance, a command of its own (usually not

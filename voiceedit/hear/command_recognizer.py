@@ -17,9 +17,11 @@ What goes wrong in a short window, and what we do about it (each measured in ben
 - Clear speech first. The model's one best reading (greedy, cut off at a few tokens a second
   of speech, where it would go round again) is the answer when the project can act on it
   and the model was sure of it: most commands, in about half the time of a beam of five.
-  Not a destructive command with a number, nor a quote found only approximately: numbers are
-  heard both ways, and one reading has no rival to show it. Anything else unsure goes on to
-  the beam.
+  Not a quote found only approximately, nor a destructive command with a number the model
+  was unsure of (a number word written with less than NUMBER_SURE, or another number close
+  behind it: "fifteen" 0.57, "fifty" and "sixty" next): one reading has no rival to show
+  the number is wrong, but its own probabilities do. Anything else unsure goes on to the
+  beam.
 - Grammar. Beam search returns the 5 best hypotheses; the one the grammar explains best wins
   ("Print the start of clip two" loses to "Trim the start of clip two").
 - Within the grammar. When that first reading is unsure (no command the project can act on
@@ -65,7 +67,7 @@ from voiceedit.hear.models import one_blas_thread, resolve_model
 from voiceedit.understand.command import Command, Quote, SpokenTime
 from voiceedit.understand.continuation import Continuations
 from voiceedit.understand.grammar import load_grammar
-from voiceedit.understand.matcher import REPAIRED_DESTRUCTIVE, understand
+from voiceedit.understand.matcher import CONFIRM_BELOW, REPAIRED_DESTRUCTIVE, understand
 from voiceedit.understand.numbers import number_value
 
 if TYPE_CHECKING:
@@ -88,6 +90,7 @@ NUMBER_SURE = 0.8
 NUMBER_RIVAL = 0.1  # a number the greedy pass could have written instead, this likely, doubts
 RIVALS = 5  # the likeliest tokens of each step looked at for other numbers
 GREEDY_TOKENS = (4, 5)  # the greedy pass writes at most 4 + 5 tokens a second of speech
+LIKELIER_BY = 0.15  # a reading this much likelier to the model than the chosen cut doubts it
 DOUBT_MARGIN = 0.2  # another hypothesis within this of the chosen one's confidence competes
 DOUBT_CONFIDENCE = REPAIRED_DESTRUCTIVE  # below the matcher's CONFIRM_BELOW: read back
 FIT_WEIGHT = 3.0  # how much a quote found exactly counts against the model's doubt (choose)
@@ -332,13 +335,16 @@ class CommandRecognizer:
         """A command the project can act on, heard with confidence, and no rival reading.
         `greedy`: the one reading of a greedy pass, which must not need a rival to be
         doubted: no destructive command with a number the model was unsure of, no quote found
-        only approximately."""
+        only approximately; and no cut that would be read back ("Short and pauses longer
+        than two seconds", repaired): the beam often hears it exactly, and it is done at once."""
         if not self._usable(hypotheses):
             return False
         chosen = choose(hypotheses, self.fit)
         best = hypotheses[chosen]
         if greedy and best.command.destructive and best.numbers_sure < NUMBER_SURE:
             return False
+        if greedy and best.command.destructive and best.command.confidence < CONFIRM_BELOW:
+            return False  # a cut it would read back: the beam may hear it as said
         if greedy and self.fit is not None and self.fit(best.command) < EXACT_FIT:
             return False
         return best.avg_logprob >= self.sure_from and not in_doubt(hypotheses, chosen, self.fit)
@@ -527,6 +533,8 @@ def in_doubt(
         return False
     if hypotheses[chosen].avg_logprob < UNSURE_LOGPROB:
         return True
+    if max(h.avg_logprob for h in hypotheses) - hypotheses[chosen].avg_logprob >= LIKELIER_BY:
+        return True  # the model heard another reading likelier: the grammar chose this one
     if fit is not None and fit(command) < EXACT_FIT:
         return True
     return any(
