@@ -52,11 +52,11 @@ from make_command_set import default_dir  # noqa: E402
 
 from voiceedit.act import name_like  # noqa: E402
 from voiceedit.hear.command_recognizer import CommandRecognizer, Heard  # noqa: E402
-from voiceedit.hear.transcript import Transcript, Word  # noqa: E402
 from voiceedit.session import no_time_at_all  # noqa: E402
 from voiceedit.timeline.model import Clip as TimelineClip  # noqa: E402
 from voiceedit.timeline.model import Timeline  # noqa: E402
 from voiceedit.timeline.quotes import QuoteIndex  # noqa: E402
+from voiceedit.timeline.transcript import Transcript, Word  # noqa: E402
 from voiceedit.timeline.words import TimelineWords  # noqa: E402
 from voiceedit.understand.command import Command, Quote  # noqa: E402
 from voiceedit.understand.grammar import words  # noqa: E402

@@ -26,13 +26,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from voiceedit.hear.transcript import Transcript, Word
 from voiceedit.media.probe import MediaInfo
 from voiceedit.project import Project, Source, save_project
 from voiceedit.timeline import edits
 from voiceedit.timeline.history import ClipTable, History
 from voiceedit.timeline.model import Clip, Timeline
 from voiceedit.timeline.quotes import QuoteIndex, scan_all_windows
+from voiceedit.timeline.transcript import Transcript, Word
 from voiceedit.timeline.words import SourceWords, TimelineWords
 
 SOURCE = "/media/ten-hours.mp4"

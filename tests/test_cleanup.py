@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 from voiceedit.act import SessionState, run
-from voiceedit.hear.transcript import Transcript, Word
 from voiceedit.media.probe import MediaInfo
 from voiceedit.project import Project, Source
 from voiceedit.timeline import cleanup
 from voiceedit.timeline.model import Clip, Timeline
+from voiceedit.timeline.transcript import Transcript, Word
 from voiceedit.timeline.words import TimelineWords
 from voiceedit.understand.command import Command, SpokenTime
 

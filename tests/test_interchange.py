@@ -24,7 +24,6 @@ import webvtt
 from voiceedit import act
 from voiceedit.act import SessionState
 from voiceedit.errors import VoiceEditError
-from voiceedit.hear.transcript import Transcript, Word
 from voiceedit.interchange import export_timeline, import_timeline
 from voiceedit.interchange.edl import write_edl
 from voiceedit.interchange.fcpxml import read_fcpxml
@@ -32,6 +31,7 @@ from voiceedit.interchange.otio_convert import standard_rate, to_frames, to_ms
 from voiceedit.media.probe import MediaInfo, probe
 from voiceedit.project import Project, Source, load_project, save_project
 from voiceedit.timeline.model import Clip, Timeline
+from voiceedit.timeline.transcript import Transcript, Word
 from voiceedit.understand.command import Command
 
 RATES = {

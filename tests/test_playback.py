@@ -26,10 +26,10 @@ from voiceedit.answer.playback import (
     timeline_audio,
 )
 from voiceedit.errors import VoiceEditError
-from voiceedit.hear.transcript import Transcript
 from voiceedit.media.probe import probe
 from voiceedit.project import Project, Source
 from voiceedit.timeline.model import Clip, Timeline
+from voiceedit.timeline.transcript import Transcript
 from voiceedit.understand.command import Command, SpokenTime
 
 RATE = PLAYBACK_RATE

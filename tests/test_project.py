@@ -8,7 +8,6 @@ import pytest
 from read_only import read_only
 
 from voiceedit.errors import VoiceEditError
-from voiceedit.hear.transcript import Segment, Transcript, Word
 from voiceedit.media.probe import MediaInfo
 from voiceedit.project import (
     VERSION,
@@ -21,6 +20,7 @@ from voiceedit.project import (
 )
 from voiceedit.timeline import edits
 from voiceedit.timeline.quotes import QuoteMatch
+from voiceedit.timeline.transcript import Segment, Transcript, Word
 from voiceedit.understand.command import Command, Quote, SpokenTime
 
 

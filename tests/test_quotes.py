@@ -11,12 +11,12 @@ import pytest
 
 from voiceedit.act import Ambiguous, SessionState, find_quote, run
 from voiceedit.errors import VoiceEditError
-from voiceedit.hear.transcript import Transcript, Word
 from voiceedit.media.probe import MediaInfo
 from voiceedit.project import Project, Source
 from voiceedit.timeline import edits
 from voiceedit.timeline.model import Clip, Timeline
 from voiceedit.timeline.quotes import QuoteIndex
+from voiceedit.timeline.transcript import Transcript, Word
 from voiceedit.timeline.words import TimelineWords, normalize
 from voiceedit.understand.command import Command, Quote
 

@@ -28,11 +28,11 @@ from media_patterns import (
 from voiceedit.act import SessionState
 from voiceedit.act import run as run_action
 from voiceedit.errors import VoiceEditError
-from voiceedit.hear.transcript import Transcript
 from voiceedit.media.probe import MediaInfo, probe
 from voiceedit.media.render import render_timeline
 from voiceedit.project import Project, Source, load_project, save_project
 from voiceedit.timeline.model import Clip, Timeline
+from voiceedit.timeline.transcript import Transcript
 from voiceedit.understand.command import Command
 
 pytestmark = pytest.mark.slow

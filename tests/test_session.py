@@ -42,7 +42,7 @@ def made_project(tmp_path_factory, sample_video, sample_transcript) -> Path:
 
 
 def words_said(count: int) -> str:
-    from voiceedit.answer.spoken_time import say_count
+    from voiceedit.spoken_time import say_count
 
     return say_count(count, "word")
 

@@ -14,11 +14,11 @@ from read_only import read_only
 
 from voiceedit.act import ACTIONS, SessionState, load_actions, run
 from voiceedit.errors import VoiceEditError
-from voiceedit.hear.transcript import Transcript, Word
 from voiceedit.media.probe import MediaInfo
 from voiceedit.project import Project, Source, load_project, save_project
 from voiceedit.session import Session
 from voiceedit.timeline.model import Clip
+from voiceedit.timeline.transcript import Transcript, Word
 from voiceedit.understand.command import Command, Quote, SpokenTime
 from voiceedit.understand.grammar import load_grammar
 

@@ -27,7 +27,6 @@ from media_patterns import (
     turned,
 )
 
-from voiceedit.hear.transcript import Transcript
 from voiceedit.media.probe import MediaInfo, probe
 from voiceedit.media.render import Cut
 from voiceedit.media.smart_render import (
@@ -40,6 +39,7 @@ from voiceedit.media.smart_render import (
 )
 from voiceedit.project import Project, Source, save_project
 from voiceedit.timeline.model import Clip, Timeline
+from voiceedit.timeline.transcript import Transcript
 
 # reorder delay -> x264 settings of the source
 DELAYS = {

@@ -16,8 +16,8 @@ from voiceedit.errors import VoiceEditError
 from voiceedit.hear import transcribe as transcribe_module
 from voiceedit.hear.models import available_models, resolve_model
 from voiceedit.hear.transcribe import transcribe
-from voiceedit.hear.transcript import Word
 from voiceedit.hear.word_timing import refine_word_times
+from voiceedit.timeline.transcript import Word
 
 pytestmark = pytest.mark.slow
 

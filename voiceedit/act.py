@@ -26,9 +26,9 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from voiceedit.answer import describe
-from voiceedit.answer.spoken_time import say_count, say_number, say_time
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import VERBOSITY_LEVELS, Pending, Project, Source, make_source
+from voiceedit.spoken_time import say_count, say_number, say_time
 from voiceedit.timeline import cleanup, edits
 from voiceedit.timeline.history import History, Step
 from voiceedit.timeline.model import Clip, Timeline

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
-from voiceedit.hear.transcript import Segment, Transcript, Word
 from voiceedit.media.probe import MediaInfo, probe
 from voiceedit.timeline.history import ClipTable, History, history_from_json, history_to_json
 from voiceedit.timeline.model import Clip, Timeline
 from voiceedit.timeline.quotes import QuoteMatch
+from voiceedit.timeline.transcript import Segment, Transcript, Word
 from voiceedit.understand.command import Command, Quote, SpokenTime
 
 FORMAT = "voiceedit-project"

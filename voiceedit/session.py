@@ -24,9 +24,9 @@ from typing import Protocol
 
 from voiceedit.act import Outcome, SessionState, media_at_hand, media_path_named, run
 from voiceedit.answer.describe import readback
-from voiceedit.answer.spoken_time import say_number
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import Pending, load_project, save_project
+from voiceedit.spoken_time import say_number
 from voiceedit.understand.command import Command, Quote
 from voiceedit.understand.grammar import words
 from voiceedit.understand.matcher import CONFIRM_BELOW, NotUnderstood, understand

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from voiceedit.answer.spoken_time import say_count, say_number, say_time
+from voiceedit.spoken_time import say_count, say_number, say_time
 from voiceedit.understand.command import Command, Quote, SpokenTime
 
 if TYPE_CHECKING:

@@ -38,8 +38,8 @@ from voiceedit.act import (
     resolve_time,
 )
 from voiceedit.answer.outputs import AudioOutput, DeviceOutput
-from voiceedit.answer.spoken_time import say_time
 from voiceedit.errors import VoiceEditError
+from voiceedit.spoken_time import say_time
 from voiceedit.timeline.model import Timeline
 from voiceedit.understand.command import SpokenTime
 

@@ -18,13 +18,13 @@ import click
 
 from voiceedit.act import SessionState
 from voiceedit.answer import describe
-from voiceedit.answer.spoken_time import say_count, say_time
 from voiceedit.cli import cli
 from voiceedit.cli.interchange import FROM_HELP, new_from_timeline
 from voiceedit.cli.progress import progress_reporter
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import check_new_path, create_project, load_project, make_source
 from voiceedit.session import Answer, Session, Speaker
+from voiceedit.spoken_time import say_count, say_time
 from voiceedit.understand.command import Command, Quote, SpokenTime
 from voiceedit.understand.matcher import understand
 

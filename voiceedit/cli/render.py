@@ -14,7 +14,6 @@ from pathlib import Path
 import click
 
 from voiceedit.act import Outcome, SessionState, action
-from voiceedit.answer.spoken_time import say_time
 from voiceedit.cli import cli
 from voiceedit.cli.progress import progress_reporter
 from voiceedit.errors import VoiceEditError
@@ -22,6 +21,7 @@ from voiceedit.media.probe import MediaInfo
 from voiceedit.media.render import ENGINES, Progress, render_timeline
 from voiceedit.media.smart_render import smart_render
 from voiceedit.project import Pending, Project, load_project
+from voiceedit.spoken_time import say_time
 from voiceedit.understand.command import Command
 
 

@@ -11,7 +11,7 @@ from voiceedit.cli import cli
 from voiceedit.cli.progress import progress_reporter
 from voiceedit.hear.models import available_models
 from voiceedit.hear.transcribe import ENGINES, transcribe
-from voiceedit.hear.transcript import Transcript
+from voiceedit.timeline.transcript import Transcript
 
 
 @cli.command("transcribe")

@@ -61,9 +61,9 @@ from faster_whisper.feature_extractor import FeatureExtractor
 from faster_whisper.tokenizer import Tokenizer
 from rapidfuzz import fuzz
 
-from voiceedit.answer.spoken_time import say_time
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.models import one_blas_thread, resolve_model
+from voiceedit.spoken_time import say_time
 from voiceedit.understand.command import Command, Quote, SpokenTime
 from voiceedit.understand.continuation import Continuations
 from voiceedit.understand.grammar import load_grammar

@@ -33,7 +33,7 @@ import numpy as np
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.ct2_weights import read_ct2_variables, to_openai_state_dict
 from voiceedit.hear.models import ModelInfo, cache_dir
-from voiceedit.hear.transcript import Segment, Word
+from voiceedit.timeline.transcript import Segment, Word
 
 if TYPE_CHECKING:
     import whisper.model

@@ -28,9 +28,9 @@ import numpy as np
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.models import ModelInfo, cache_dir, resolve_model
-from voiceedit.hear.transcript import Segment, Transcript, Word
 from voiceedit.hear.word_timing import refine_word_times
 from voiceedit.media.probe import probe
+from voiceedit.timeline.transcript import Segment, Transcript, Word
 
 ENGINES = ("faster-whisper", "openai-whisper")
 SAMPLE_RATE = 16_000

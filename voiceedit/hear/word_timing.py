@@ -22,7 +22,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from voiceedit.hear.transcript import Word
+from voiceedit.timeline.transcript import Word
 
 FRAME_MS = 10
 MIN_WORD_MS = 40

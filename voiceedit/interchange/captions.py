@@ -19,8 +19,8 @@ import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from voiceedit.hear.transcript import Transcript
 from voiceedit.timeline.model import Timeline
+from voiceedit.timeline.transcript import Transcript
 from voiceedit.timeline.words import TimelineWord, TimelineWords
 
 MAX_LINE = 42  # characters

@@ -21,9 +21,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 
-from voiceedit.answer.spoken_time import say_count, say_time
 from voiceedit.errors import VoiceEditError
-from voiceedit.hear.transcript import Transcript
 from voiceedit.interchange import captions, transcript_text
 from voiceedit.interchange.edl import write_edl
 from voiceedit.interchange.fcp7 import write_fcp7_xml
@@ -32,7 +30,9 @@ from voiceedit.interchange.mlt import write_mlt
 from voiceedit.interchange.otio_convert import frame_ranges, to_otio
 from voiceedit.media.probe import MediaInfo
 from voiceedit.project import Project
+from voiceedit.spoken_time import say_count, say_time
 from voiceedit.timeline.model import Timeline
+from voiceedit.timeline.transcript import Transcript
 from voiceedit.timeline.words import TimelineWord
 
 

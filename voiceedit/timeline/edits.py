@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from voiceedit.answer.spoken_time import say_number, say_time
 from voiceedit.errors import VoiceEditError
+from voiceedit.spoken_time import say_number, say_time
 from voiceedit.timeline.model import Clip, Timeline
 
 Range = tuple[int, int]

@@ -19,8 +19,8 @@ from functools import lru_cache
 
 from num2words import num2words
 
-from voiceedit.hear.transcript import Transcript
 from voiceedit.timeline.model import Timeline
+from voiceedit.timeline.transcript import Transcript
 
 _PUNCTUATION = re.compile(r"[^\w' ]+")
 SENTENCE_PAUSE = 1000  # ms of silence that ends a sentence even without a full stop
