@@ -50,9 +50,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from command_table import TABLE, Row  # noqa: E402
 from make_command_set import default_dir  # noqa: E402
 
-from voiceedit.act import name_like  # noqa: E402
+from voiceedit.actions.fit import no_time_at_all  # noqa: E402
+from voiceedit.actions.media import name_like  # noqa: E402
 from voiceedit.hear.command_recognizer import CommandRecognizer, Heard  # noqa: E402
-from voiceedit.session import no_time_at_all  # noqa: E402
 from voiceedit.timeline.model import Clip as TimelineClip  # noqa: E402
 from voiceedit.timeline.model import Timeline  # noqa: E402
 from voiceedit.timeline.quotes import QuoteIndex  # noqa: E402

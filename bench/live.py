@@ -35,11 +35,12 @@ import numpy as np
 
 from voiceedit.answer.outputs import NullOutput
 from voiceedit.answer.speakers import Speaker, make_voice
+from voiceedit.core import Editor
 from voiceedit.hear.sources import SAMPLE_RATE, FileSource, load_audio
 from voiceedit.hear.vad import SileroFrames, UtteranceDetector, WebrtcFrames
-from voiceedit.listen import LiveLoop, LiveSettings
+from voiceedit.live.loop import LiveLoop
+from voiceedit.live.settings import LiveSettings
 from voiceedit.project import create_project, make_source
-from voiceedit.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = ROOT / "samples" / "commands"
@@ -84,7 +85,7 @@ def run_live(
     detector: UtteranceDetector | None = None,
 ) -> LiveLoop:
     speaker = Speaker(make_voice(voice), NullOutput()) if voice else Speaker(None, NullOutput())
-    session = Session(project)
+    session = Editor(project)
     if hasattr(recognizer, "fit"):  # weighs quotes against this project, as `listen` does
         recognizer.fit, recognizer.phrases = session.fit, session.phrases
     loop = LiveLoop(

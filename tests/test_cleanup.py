@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from voiceedit.act import SessionState, run
+from voiceedit.actions.state import EditorState
+from voiceedit.dialogue import run_action as run
 from voiceedit.media.probe import MediaInfo
 from voiceedit.project import Project, Source
 from voiceedit.timeline import cleanup
@@ -30,9 +31,9 @@ def evenly(text: str, gap: int = 200, word: int = 300) -> Transcript:
     return transcript_from(timed, time + 500)
 
 
-def state_of(transcript: Transcript) -> SessionState:
+def state_of(transcript: Transcript) -> EditorState:
     media = MediaInfo(SOURCE, transcript.duration, True, True)
-    return SessionState(Project.start((Source(media, transcript),)))
+    return EditorState(Project.start((Source(media, transcript),)))
 
 
 def words_of(transcript: Transcript) -> tuple[Timeline, TimelineWords]:
@@ -130,7 +131,7 @@ def test_shorten_pauses_refuses_to_lengthen():
 @pytest.fixture(scope="module")
 def interview(sample_transcript):
     media = MediaInfo(sample_transcript.media, sample_transcript.duration, True, True)
-    return SessionState(Project.start((Source(media, sample_transcript),)))
+    return EditorState(Project.start((Source(media, sample_transcript),)))
 
 
 def kept_fraction(timeline: Timeline, start: float, end: float) -> float:

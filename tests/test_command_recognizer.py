@@ -20,6 +20,7 @@ import pytest
 import soundfile as sf
 from spoken import spoken
 
+from voiceedit.core import Editor
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.command_recognizer import (
     MAX_FRAMES,
@@ -35,7 +36,6 @@ from voiceedit.hear.command_recognizer import (
     number_certainty,
     recognise_file,
 )
-from voiceedit.session import Session
 from voiceedit.understand.command import Quote, SpokenTime
 from voiceedit.understand.grammar import words
 from voiceedit.understand.matcher import CONFIRM_BELOW, understand, vocabulary_prompt
@@ -467,7 +467,7 @@ def test_do_audio_applies_the_command_as_typed_text_would(project, tmp_path):
 
 
 def test_the_session_weighs_quotes_against_its_transcript(made_project):
-    fit = Session(made_project).fit
+    fit = Editor(made_project).fit
     assert fit(understand("delete from one second to two seconds")) == 1  # nothing to find
     assert fit(understand("keep only from one minute to one minute")) == 0  # no time at all
     assert fit(understand("delete the words ask not what your camera")) == 1
@@ -480,7 +480,7 @@ def test_the_session_weighs_quotes_against_its_transcript(made_project):
 
 
 def test_the_session_offers_its_words_to_quote(project):
-    session = Session(project)
+    session = Editor(project)
     timeline, *names = session.phrases()
     text = " ".join(timeline)
     assert "ask not what your camera" in text

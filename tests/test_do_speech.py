@@ -43,8 +43,8 @@ def test_a_speak_to_file_in_a_missing_folder_is_one_sentence(voiceedit_cli, samp
 def test_a_doubted_spoken_cut_is_read_back_not_done(voiceedit_cli, sample_video, tmp_path):
     """The recogniser lowers a destructive command's confidence when its hypotheses disagree;
     the session must then ask, and change nothing until "yes"."""
+    from voiceedit.core import Editor
     from voiceedit.project import load_project
-    from voiceedit.session import Session
     from voiceedit.understand.command import Command, SpokenTime
 
     project = tmp_path / "doubt.voiceedit"
@@ -52,8 +52,8 @@ def test_a_doubted_spoken_cut_is_read_back_not_done(voiceedit_cli, sample_video,
     before = load_project(project).timeline
     doubted = Command("delete_range", {"start": SpokenTime(10_000), "end": SpokenTime(12_000)},
                       confidence=0.6, heard="cut from ten to twelve seconds", destructive=True)
-    session = Session(project)
-    answer = session.handle_heard("cut from ten to twelve seconds", doubted)
+    session = Editor(project)
+    answer = session.handle(doubted)
     assert answer.question and "Say yes or no" in answer.message
     assert load_project(project).timeline == before
     done = session.handle_text("yes")

@@ -21,8 +21,8 @@ import pysubs2
 import pytest
 import webvtt
 
-from voiceedit import act
-from voiceedit.act import SessionState
+from voiceedit.actions.state import EditorState
+from voiceedit.dialogue import run_action
 from voiceedit.errors import VoiceEditError
 from voiceedit.interchange import export_timeline, import_timeline
 from voiceedit.interchange.edl import write_edl
@@ -552,29 +552,29 @@ def test_cli_export_and_its_refusals(saved_project, voiceedit_cli, footage):
 
 
 def test_spoken_export_writes_beside_the_project_and_asks_before_replacing(saved_project):
-    state = SessionState(load_project(saved_project), saved_project)
-    done = act.run(state, Command("export", {"format": "edl"}, heard="export as EDL"))
+    state = EditorState(load_project(saved_project), saved_project)
+    done = run_action(state, Command("export", {"format": "edl"}, heard="export as EDL"))
     assert done.message == "Exported three clips, two point seven seconds, to interview.edl."
     assert not done.changed and done.question is None
     written = saved_project.with_suffix(".edl")
     assert clip_frames(read_back(written, RATES["25"]).tracks[0]) == expected_frames(RATES["25"])
     written.write_text("an older export")
-    asked = act.run(state, Command("export", {"format": "edl"}, heard="export as EDL"))
+    asked = run_action(state, Command("export", {"format": "edl"}, heard="export as EDL"))
     assert asked.message == "interview.edl already exists. Replace it? Say yes or no."
     assert asked.question is not None and asked.question.kind == "confirm"
     assert written.read_text() == "an older export"
-    replaced = act.run(asked.state, asked.question.command)  # what the session runs on "yes"
+    replaced = run_action(asked.state, asked.question.command)  # what the session runs on "yes"
     assert replaced.message.startswith("Exported three clips")
     assert written.read_text().startswith("TITLE: interview\n")
     with pytest.raises(VoiceEditError, match="^There are no transcribed words in this edit"):
-        act.run(state, Command("export", {"format": "srt"}, heard="export subtitles"))
+        run_action(state, Command("export", {"format": "srt"}, heard="export subtitles"))
     assert not saved_project.with_suffix(".srt").exists()
 
 
 def test_spoken_export_of_an_unknown_format(saved_project):
-    state = SessionState(load_project(saved_project), saved_project)
+    state = EditorState(load_project(saved_project), saved_project)
     with pytest.raises(VoiceEditError, match="I can't export avid; I can export otio, edl"):
-        act.run(state, Command("export", {"format": "avid"}, heard="export as avid"))
+        run_action(state, Command("export", {"format": "avid"}, heard="export as avid"))
 
 
 @pytest.mark.slow

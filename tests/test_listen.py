@@ -25,12 +25,14 @@ from spoken import command_track, speech_span, spoken, write_commands
 from voiceedit.answer.outputs import resample
 from voiceedit.answer.playback import PLAYBACK_RATE, timeline_audio
 from voiceedit.answer.speakers import EspeakVoice, Speaker, SpeechSettings, open_speaker, text_only
+from voiceedit.core import Editor
 from voiceedit.hear.keys import KeyReader
 from voiceedit.hear.sources import SAMPLE_RATE, ArraySource, Block, FileSource
 from voiceedit.hear.vad import UtteranceDetector
-from voiceedit.listen import EARLY_END_LOGPROB, LiveLoop, LiveSettings, PushToTalk
+from voiceedit.live.endpoint import EARLY_END_LOGPROB, PushToTalk
+from voiceedit.live.loop import LiveLoop
+from voiceedit.live.settings import LiveSettings
 from voiceedit.project import create_project, load_project, make_source
-from voiceedit.session import Session
 from voiceedit.understand.matcher import CONFIRM_BELOW
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +67,7 @@ def typed(sample: Path, folder: Path, *texts: str):
     equal."""
     copy = folder / "typed.json"
     shutil.copy(sample, copy)
-    session = Session(copy)
+    session = Editor(copy)
     for text in texts:
         assert session.handle_text(text).applied, text
     return load_project(copy)
@@ -95,7 +97,7 @@ def test_spoken_commands_edit_the_project_as_typed_ones_would(
     log: list[str] = []
     speaker = open_speaker(SpeechSettings("espeak", tmp_path / "answers.wav"))
     loop = LiveLoop(
-        Session(project),
+        Editor(project),
         FileSource(write_commands(tmp_path, said), realtime=False),
         recognizer,
         speaker,
@@ -270,7 +272,7 @@ def test_talking_over_the_tool_stops_it_and_its_own_voice_is_never_a_command(
     log: list[str] = []
     files = FileSource([tmp_path / "first.wav", second], realtime=False, gap_ms=300)
     loop = LiveLoop(
-        Session(project), EchoingSource(files, room), recognizer, speaker, log.append, clock=clock
+        Editor(project), EchoingSource(files, room), recognizer, speaker, log.append, clock=clock
     )
     greeting = "Editing project. I'm listening. Say go to sleep to pause."
     loop.say(greeting)
@@ -298,7 +300,7 @@ def test_push_to_talk_takes_only_the_utterance_after_a_press(project, recognizer
     log: list[str] = []
     paths = write_commands(tmp_path, ["Go to ten seconds.", "Go to twenty seconds."])
     loop = LiveLoop(
-        Session(project),
+        Editor(project),
         FileSource(paths, realtime=False),
         recognizer,
         text_only(),
@@ -345,7 +347,7 @@ def test_memory_stays_flat_over_twelve_minutes_of_a_live_session(project, recogn
             yield chunk
 
     log: list[str] = []
-    loop = LiveLoop(Session(project), ArraySource(room()), recognizer, text_only(), log.append)
+    loop = LiveLoop(Editor(project), ArraySource(room()), recognizer, text_only(), log.append)
     loop.run()
     assert sum(line.startswith("answer: ") for line in log) == 24
     assert _rss_kib() - rss[0] < 16 * 1024
@@ -535,7 +537,7 @@ def live_turns(
     session's transcript, as `voiceedit listen` has it do."""
     clock = Clock()
     log: list[str] = []
-    session = Session(project)
+    session = Editor(project)
     if weigh_quotes:
         recognizer.fit, recognizer.phrases = session.fit, session.phrases
     loop = LiveLoop(
@@ -632,7 +634,7 @@ def test_a_quote_that_ends_a_sentence_ends_early_and_one_that_goes_on_is_not_cut
     assert [t.answer.action for t in loop.turns] == ["delete_quote", "delete_quote"]
     assert all(t.answer.applied for t in loop.turns)
     assert [t.ended_early for t in loop.turns] == [True, True]
-    left = words(" ".join(Session(project).state.quotes.words.texts))
+    left = words(" ".join(Editor(project).state.quotes.words.texts))
     assert "first thing" not in left and "record the sound" not in left
     assert "listen back" not in left
     assert "a phone and good sound" in left and "ask not what your camera" in left

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from voiceedit.listen import EARLY_END_LOGPROB, is_final_command
+from voiceedit.live.endpoint import EARLY_END_LOGPROB, is_final_command
 from voiceedit.understand.command import Command
 from voiceedit.understand.grammar import Grammar, Rule, is_final, load_grammar, words
 from voiceedit.understand.matcher import CONFIRM_BELOW, understand

@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from voiceedit import act
-from voiceedit.act import SessionState
+from voiceedit.actions.state import EditorState, Services
 from voiceedit.answer import playback
 from voiceedit.answer.outputs import ArrayOutput
 from voiceedit.answer.playback import (
@@ -22,9 +21,9 @@ from voiceedit.answer.playback import (
     Player,
     around_cut,
     pieces,
-    set_player,
     timeline_audio,
 )
+from voiceedit.dialogue import run_action
 from voiceedit.errors import VoiceEditError
 from voiceedit.media.probe import probe
 from voiceedit.project import Project, Source
@@ -62,21 +61,21 @@ def tone_video(tmp_path_factory):
     return path
 
 
-def state_for(path, clips: list[tuple[int, int]], **project) -> SessionState:
+def state_for(path, clips: list[tuple[int, int]], player: Player | None = None,
+              **project) -> EditorState:
+    """A state whose actions play through `player` (the editor's service)."""
     info = probe(path)
     source = Source(info, Transcript(info.path, info.duration, ()))
     timeline = Timeline(tuple(Clip(info.path, a, b) for a, b in clips))
-    return SessionState(Project(sources=(source,), timeline=timeline, **project))
+    return EditorState(Project(sources=(source,), timeline=timeline, **project),
+                       services=Services(player=player))
 
 
 @pytest.fixture
 def recorded():
-    """Playback goes to memory for the test, and back to the default afterwards."""
+    """Playback goes to memory for the test."""
     output = ArrayOutput(RATE)
-    player = Player(output)
-    set_player(player)
-    yield player, output
-    set_player(None)
+    return Player(output), output
 
 
 def finished(player: Player, timeout: float = 10.0) -> None:
@@ -137,8 +136,8 @@ def test_timeline_sound_is_the_sources_samples_stitched_exactly(noise_wav):
 def test_play_around_the_cut_plays_exactly_either_side_of_the_join(noise_wav, recorded):
     path, source = noise_wav
     player, output = recorded
-    state = state_for(path, [(0, 2500), (4000, 6000)], playhead=3000)
-    outcome = act.run(state, Command("play_around_cut"))
+    state = state_for(path, [(0, 2500), (4000, 6000)], playhead=3000, player=player)
+    outcome = run_action(state, Command("play_around_cut"))
     finished(player)
     assert outcome.message == "Playing around the cut at two point five seconds."
     assert not outcome.changed
@@ -150,32 +149,33 @@ def test_play_around_the_cut_plays_exactly_either_side_of_the_join(noise_wav, re
 def test_play_the_selection_plays_it_and_nothing_else(noise_wav, recorded):
     path, source = noise_wav
     player, output = recorded
-    state = state_for(path, [(0, 6000)], selection=(1200, 1700))
-    outcome = act.run(state, Command("play_selection"))
+    state = state_for(path, [(0, 6000)], selection=(1200, 1700), player=player)
+    outcome = run_action(state, Command("play_selection"))
     finished(player)
     assert outcome.message == "Playing the selection, zero point five seconds."
     np.testing.assert_array_equal(output.audio, source[1200 * PER_MS : 1700 * PER_MS])
     with pytest.raises(VoiceEditError, match="Nothing is selected"):
-        act.run(state_for(path, [(0, 6000)]), Command("play_selection"))
+        run_action(state_for(path, [(0, 6000)], player=player), Command("play_selection"))
 
 
 def test_play_from_a_time_moves_the_playhead_and_plays_to_the_end(noise_wav, recorded):
     path, source = noise_wav
     player, output = recorded
-    state = state_for(path, [(0, 6000)])
-    outcome = act.run(state, Command("play_from", {"time": SpokenTime(4500)}))
+    state = state_for(path, [(0, 6000)], player=player)
+    outcome = run_action(state, Command("play_from", {"time": SpokenTime(4500)}))
     finished(player)
     assert outcome.message == "Playing from four point five seconds."
     assert outcome.state.playhead == 4500
     np.testing.assert_array_equal(output.audio, source[4500 * PER_MS :])
     with pytest.raises(VoiceEditError, match="past the end"):
-        act.run(state, Command("play_from", {"time": SpokenTime(9000)}))
+        run_action(state, Command("play_from", {"time": SpokenTime(9000)}))
 
 
 def test_play_at_the_end_starts_again_from_the_start(noise_wav, recorded):
     path, _ = noise_wav
     player, output = recorded
-    outcome = act.run(state_for(path, [(0, 1000)], playhead=1000), Command("play"))
+    state = state_for(path, [(0, 1000)], playhead=1000, player=player)
+    outcome = run_action(state, Command("play"))
     finished(player)
     assert outcome.message == "Playing from the start."
     assert outcome.state.playhead == 0
@@ -184,8 +184,8 @@ def test_play_at_the_end_starts_again_from_the_start(noise_wav, recorded):
 
 def test_video_sources_play_their_sound_on_both_sides_of_the_cut(tone_video, recorded):
     player, output = recorded
-    state = state_for(tone_video, [(0, 2000), (4000, 6000)], playhead=2000)
-    act.run(state, Command("play_around_cut"))
+    state = state_for(tone_video, [(0, 2000), (4000, 6000)], playhead=2000, player=player)
+    run_action(state, Command("play_around_cut"))
     finished(player)
     audio = output.audio
     assert len(audio) == 4000 * PER_MS
@@ -242,21 +242,20 @@ class RealtimeOutput:
 def test_stop_leaves_the_playhead_where_the_sound_stopped(noise_wav):
     path, _ = noise_wav
     player = Player(RealtimeOutput())
-    set_player(player)
     try:
-        state = state_for(path, [(0, 6000)])
-        state = act.run(state, Command("play_from", {"time": SpokenTime(1000)})).state
+        state = state_for(path, [(0, 6000)], player=player)
+        state = run_action(state, Command("play_from", {"time": SpokenTime(1000)})).state
         time.sleep(0.6)
-        outcome = act.run(state, Command("stop_playback"))
+        outcome = run_action(state, Command("stop_playback"))
         # Heard for at most the 0.6 s slept (less the first chunk's decoding).
         assert 1200 <= outcome.state.playhead <= 1620
         assert outcome.message.startswith("Stopped at one point")
         assert not player.is_playing
-        again = act.run(outcome.state, Command("stop_playback"))
+        again = run_action(outcome.state, Command("stop_playback"))
         assert again.message == "Nothing is playing."
         assert again.state.playhead == outcome.state.playhead
     finally:
-        set_player(None)
+        player.close()
 
 
 def test_long_playback_is_decoded_a_little_ahead_not_all_at_once(tmp_path):

@@ -40,7 +40,7 @@ def make_project() -> Project:
                                0.6, "delete from ask to not", "delete from <q> to <q>", True),
                        "first", (QuoteMatch("Ask", 0, 0, 250, 850, 500, 100.0),))
     return Project(project.sources, timeline, history, playhead=1300, selection=(0, 900),
-                   verbosity="verbose", last_answer="Deleted.", last_action="delete_quote",
+                   verbosity="detailed", last_answer="Deleted.", last_action="delete_quote",
                    pending=question)
 
 
@@ -120,3 +120,12 @@ def test_read_only_folder_says_so_and_changes_nothing(tmp_path):
     assert str(error.value).endswith(". Nothing was changed.")
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["talk.voiceedit"]
+
+
+def test_a_project_saved_with_the_old_verbosity_names_opens_with_the_lists_names(tmp_path):
+    path = tmp_path / "old.voiceedit"
+    save_project(path, make_project())
+    data = json.loads(path.read_text())
+    for old, new in (("terse", "brief"), ("verbose", "detailed")):
+        path.write_text(json.dumps({**data, "verbosity": old}))
+        assert load_project(path).verbosity == new

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from voiceedit.act import Ambiguous, SessionState, find_quote, run
+from voiceedit.actions.resolve import find_quote
+from voiceedit.actions.state import Ambiguous, EditorState
+from voiceedit.dialogue import run_action as run
 from voiceedit.errors import VoiceEditError
 from voiceedit.media.probe import MediaInfo
 from voiceedit.project import Project, Source
@@ -33,9 +35,9 @@ def transcript_of(text: str, gap: int = 200, word: int = 300, lead: int = 1000,
     return Transcript(source, time + lead, tuple(words))
 
 
-def state_of(*transcripts: Transcript) -> SessionState:
+def state_of(*transcripts: Transcript) -> EditorState:
     sources = tuple(Source(MediaInfo(t.media, t.duration, True, True), t) for t in transcripts)
-    return SessionState(Project.start(sources))
+    return EditorState(Project.start(sources))
 
 
 TALK = ("And so my fellow Americans, ask not what your country can do for you. "
@@ -206,7 +208,7 @@ def true_words(sample_truth) -> list[tuple[str, int, int]]:
 @pytest.fixture(scope="module")
 def interview_state(sample_transcript):
     media = MediaInfo(sample_transcript.media, sample_transcript.duration, True, True)
-    return SessionState(Project.start((Source(media, sample_transcript),)))
+    return EditorState(Project.start((Source(media, sample_transcript),)))
 
 
 @pytest.mark.slow

@@ -25,8 +25,8 @@ from media_patterns import (
     turned,
 )
 
-from voiceedit.act import SessionState
-from voiceedit.act import run as run_action
+from voiceedit.actions.state import EditorState
+from voiceedit.dialogue import run_action
 from voiceedit.errors import VoiceEditError
 from voiceedit.media.probe import MediaInfo, probe
 from voiceedit.media.render import render_timeline
@@ -270,7 +270,7 @@ def test_render_command_errors_are_one_sentence(media, tmp_path):
 def test_render_by_voice_writes_beside_the_project_and_asks_before_replacing(media, tmp_path):
     a = media["a"]
     path = make_project(tmp_path, cut_list(a.path), a)
-    state = SessionState(load_project(path), path)
+    state = EditorState(load_project(path), path)
     first = run_action(state, Command("render"))
     assert first.message == "Rendered four point nine seconds to cut-edit.mp4."
     assert not first.changed

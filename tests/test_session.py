@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from read_only import read_only
 
-from voiceedit.act import SessionState
+from voiceedit.actions.state import EditorState
+from voiceedit.core import Editor
 from voiceedit.project import load_project, project_to_json
-from voiceedit.session import Session
 
 pytestmark = pytest.mark.slow  # every test here transcribes (once) and starts processes
 
@@ -70,7 +70,7 @@ def timeline_json(project: Path) -> dict:
 
 
 def words_on(project: Path) -> str:
-    return " ".join(SessionState(load_project(project), project).words.texts)
+    return " ".join(EditorState(load_project(project), project).words.texts)
 
 
 def true_cuts_in_silence(timeline: dict, truth: dict) -> list[str]:
@@ -313,7 +313,7 @@ def expected_states(project: Path, tmp_path: Path) -> list[dict]:
     copy = tmp_path / "expected" / project.name
     copy.parent.mkdir()
     shutil.copy(project, copy)
-    session = Session(copy)
+    session = Editor(copy)
     states = [project_to_json(session.state.project)]
     for line in KILL_SCRIPT:
         answer = session.handle_text(line)
@@ -379,6 +379,6 @@ def test_kill_9_at_random_points_loses_at_most_the_command_in_flight(project, tm
             f"{acknowledged + 1} commands")
         outcomes.append(acknowledged)
         # A session picks up where the killed one stopped, temp files or not.
-        assert Session(project).handle_text("where am I").applied
+        assert Editor(project).handle_text("where am I").applied
     # The kills landed at different points of the script, not all before or after it.
     assert len(set(outcomes)) >= 3, outcomes

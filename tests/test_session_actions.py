@@ -12,11 +12,13 @@ import inspect
 import pytest
 from read_only import read_only
 
-from voiceedit.act import ACTIONS, SessionState, load_actions, run
+from voiceedit.actions.registry import ACTIONS, load_actions
+from voiceedit.actions.state import EditorState
+from voiceedit.core import Editor
+from voiceedit.dialogue import run_action as run
 from voiceedit.errors import VoiceEditError
 from voiceedit.media.probe import MediaInfo
 from voiceedit.project import Project, Source, load_project, save_project
-from voiceedit.session import Session
 from voiceedit.timeline.model import Clip
 from voiceedit.timeline.transcript import Transcript, Word
 from voiceedit.understand.command import Command, Quote, SpokenTime
@@ -39,7 +41,7 @@ def test_every_grammar_rule_has_a_handler_that_takes_its_parameters():
     assert set(ACTIONS) >= EDITING_AND_READBACK
     for rule in load_grammar().rules:
         assert rule.action in ACTIONS, (rule.source, rule.spoken)
-        parameters = inspect.signature(ACTIONS[rule.action]).parameters
+        parameters = inspect.signature(ACTIONS[rule.action].handler).parameters
         given = set(rule.params) | {name for name, _value in rule.fixed}
         assert given <= set(parameters), (rule.source, rule.spoken, given)
         required = {name for name, p in parameters.items()
@@ -47,7 +49,7 @@ def test_every_grammar_rule_has_a_handler_that_takes_its_parameters():
         assert required <= given, (rule.source, rule.spoken, required - given)
 
 
-def make_state(*texts: str, gap: int = 200) -> SessionState:
+def make_state(*texts: str, gap: int = 200) -> EditorState:
     """One source per text: words 300 ms long, `gap` ms apart, from 500 ms."""
     sources = []
     for number, text in enumerate(texts):
@@ -58,10 +60,10 @@ def make_state(*texts: str, gap: int = 200) -> SessionState:
         path = f"/media/clip{number + 1}.mp4"
         sources.append(Source(MediaInfo(path, time + 500, True, True),
                               Transcript(path, time + 500, tuple(words))))
-    return SessionState(Project.start(tuple(sources)))
+    return EditorState(Project.start(tuple(sources)))
 
 
-def act(state: SessionState, action: str, **args):
+def act(state: EditorState, action: str, **args):
     return run(state, Command(action, args))
 
 
@@ -206,14 +208,15 @@ def test_long_readbacks_are_shortened_until_asked_twice():
 def test_verbosity_changes_the_sentences():
     state = make_state("one two three four five six seven eight")
     terse = act(state, "set_verbosity", level="brief")
-    assert terse.message == "Answers are now terse."
+    assert terse.message == "Answers are now brief."
+    assert act(state, "set_verbosity", level="terse").message == "Answers are now brief."
     assert act(terse.state, "delete_quote", quote=Quote("three")).message == \
         "Deleted zero point five seconds."
     verbose = act(state, "set_verbosity", level="detailed").state
     assert act(verbose, "delete_quote", quote=Quote("three")).message == (
         "Deleted zero point five seconds: 'three'. Now four point five seconds. Two clips; "
         "playhead at one point four seconds.")
-    with pytest.raises(VoiceEditError, match="^Say terse, normal or verbose.$"):
+    with pytest.raises(VoiceEditError, match="^Say brief, normal or detailed.$"):
         act(state, "set_verbosity", level="loud")
 
 
@@ -260,7 +263,7 @@ def test_insert_media_by_spoken_name_beside_the_project(tmp_path, sample_video):
     folder.mkdir()
     shutil.copy(sample_video, folder / "b_roll_beach.mp4")
     state = make_state("one two three four")
-    state = SessionState(state.project, folder / "film.voiceedit", state.source_words)
+    state = EditorState(state.project, folder / "film.voiceedit", state.source_words)
     outcome = act(state, "insert_media", quote=Quote("b roll beach"), time=SpokenTime(1000))
     assert outcome.message.startswith("Inserted b_roll_beach.mp4, forty-five seconds, at one "
                                       "second.")
@@ -285,7 +288,7 @@ def test_session_speaks_every_answer_and_keeps_memory_and_disk_equal(tmp_path):
     path = tmp_path / "p.voiceedit"
     save_project(path, make_state("one two three four five six").project)
     speaker = Recorder()
-    session = Session(path, speaker=speaker)
+    session = Editor(path, speaker=speaker)
     session.handle_text("delete three four")
     session.handle_text("make it pop")
     session.handle_text("go to one minute")
@@ -306,7 +309,7 @@ def test_session_speaks_every_answer_and_keeps_memory_and_disk_equal(tmp_path):
 def test_a_question_is_dropped_by_a_new_command_and_scratch_that_cancels_it(tmp_path):
     path = tmp_path / "p.voiceedit"
     save_project(path, make_state("my fellow Americans and my fellow citizens").project)
-    session = Session(path)
+    session = Editor(path)
     assert session.handle_text("delete my fellow").question
     assert session.handle_text("where am I").applied
     assert session.state.project.pending is not None  # a readback keeps the question

@@ -38,7 +38,8 @@ from voiceedit.understand.command import Command, Quote, SpokenTime
 
 FORMAT = "voiceedit-project"
 VERSION = 1
-VERBOSITY_LEVELS = ("terse", "normal", "verbose")
+# Project files written before the levels came from grammars' levels list.
+OLD_VERBOSITY = {"terse": "brief", "verbose": "detailed"}
 STALE_TEMPORARY_S = 600  # a temporary project file this old was left by a killed process
 
 
@@ -91,6 +92,14 @@ class Project:
         if self.source(source.path) is not None:
             return self
         return replace(self, sources=self.sources + (source,))
+
+
+def verbosity_levels() -> tuple[str, ...]:
+    """How much answers say, least first: the values of the grammar's levels list."""
+    from voiceedit.understand.grammar import load_grammar
+
+    values = [entry.value for entry in load_grammar().word_list("levels").entries]
+    return tuple(dict.fromkeys(values))
 
 
 def make_source(path: str | Path, model: str = "tiny.en",
@@ -273,7 +282,8 @@ def project_from_json(data: dict) -> Project:
     table = ClipTable(tuple(s.path for s in sources))
     selection = data.get("selection")
     verbosity = data.get("verbosity", "normal")
-    if verbosity not in VERBOSITY_LEVELS:
+    verbosity = OLD_VERBOSITY.get(verbosity, verbosity)
+    if verbosity not in verbosity_levels():
         raise ValueError(f"unknown verbosity {verbosity}")
     return Project(
         sources=sources,

@@ -29,19 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceedit.act import (
-    Outcome,
-    SessionState,
-    action,
-    need_selection,
-    need_timeline,
-    resolve_time,
-)
 from voiceedit.answer.outputs import AudioOutput, DeviceOutput
 from voiceedit.errors import VoiceEditError
-from voiceedit.spoken_time import say_time
 from voiceedit.timeline.model import Timeline
-from voiceedit.understand.command import SpokenTime
 
 PLAYBACK_RATE = 48_000
 AROUND_CUT_MS = 2_000
@@ -278,77 +268,3 @@ class Player:
         self.stop()
         if self._output is not None:
             self._output.close()
-
-
-_player: Player | None = None
-
-
-def set_player(player: Player | None) -> None:
-    """The player the playback actions use (the live loop and tests set it)."""
-    global _player
-    _player = player
-
-
-def get_player() -> Player:
-    global _player
-    if _player is None:
-        _player = Player()
-    return _player
-
-
-# --- the spoken playback actions ------------------------------------------------------------
-# Registered through the act registry like every built-in (act.ACTION_MODULES lists this
-# module). They never change the timeline; "stop" leaves the playhead where the sound
-# stopped, so "stop" then "split here" cuts where you heard it.
-
-
-def _play(state: SessionState, start: int, end: int, message: str) -> Outcome:
-    get_player().play(state.timeline, start, end)
-    return Outcome(state, message)
-
-
-@action("play")
-def play(state: SessionState) -> Outcome:
-    timeline = need_timeline(state)
-    start = state.playhead if state.playhead < timeline.duration else 0  # at the end: again
-    return _play(
-        state.with_project(playhead=start),
-        start,
-        timeline.duration,
-        f"Playing from {say_time(start) if start else 'the start'}.",
-    )
-
-
-@action("play_from")
-def play_from(state: SessionState, time: SpokenTime) -> Outcome:
-    timeline = need_timeline(state)
-    start = resolve_time(state, time)
-    if start >= timeline.duration:
-        raise VoiceEditError("That is the end of the timeline; there is nothing after it to play.")
-    return _play(
-        state.with_project(playhead=start),
-        start,
-        timeline.duration,
-        f"Playing from {say_time(start) if start else 'the start'}.",
-    )
-
-
-@action("play_selection")
-def play_selection(state: SessionState) -> Outcome:
-    need_timeline(state)
-    start, end = need_selection(state)
-    return _play(state, start, end, f"Playing the selection, {say_time(end - start)}.")
-
-
-@action("play_around_cut")
-def play_around_cut(state: SessionState) -> Outcome:
-    join, start, end = around_cut(need_timeline(state), state.playhead)
-    return _play(state, start, end, f"Playing around the cut at {say_time(join)}.")
-
-
-@action("stop_playback")
-def stop_playback(state: SessionState) -> Outcome:
-    position = get_player().stop() if _player is not None else None
-    if position is None:
-        return Outcome(state, "Nothing is playing.")
-    return Outcome(state.with_project(playhead=position), f"Stopped at {say_time(position)}.")

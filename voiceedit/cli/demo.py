@@ -18,9 +18,9 @@ from voiceedit.answer.speakers import SpeechSettings, open_speaker
 from voiceedit.cli import cli, main
 from voiceedit.cli.progress import progress_reporter
 from voiceedit.cli.transcribe import transcript_lines
+from voiceedit.core import Editor
 from voiceedit.hear.transcribe import transcribe
 from voiceedit.project import create_project, make_source
-from voiceedit.session import Session
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "interview.mp4"
@@ -66,10 +66,10 @@ def demo_command(output: Path, fast: bool) -> int:
     step(f"Editing by typed commands; answers spoken to {output.name}/answers.wav")
     create_project(project, [make_source(SAMPLE)])
     speaker = open_speaker(SpeechSettings(speak_to=output / "answers.wav"))
-    session = Session(project, speaker=speaker)
+    editor = Editor.open(project, speaker=speaker)
     for text in SCRIPT:
         click.echo(f"you: {text}")
-        click.echo(f"voiceedit: {session.handle_text(text).message}")
+        click.echo(f"voiceedit: {editor.handle(text).message}")
     speaker.close()
 
     step("Rendering the edit")

@@ -1,6 +1,6 @@
 """`voiceedit new`, `voiceedit do` and `voiceedit timeline`: editing with typed commands.
 
-`do` goes through the same Session as the live voice session: the typed text is what the
+`do` goes through the same Editor as the live voice session: the typed text is what the
 microphone would have heard. Each answer is printed only after the project is saved, so a
 printed answer means the change is on disk. Exit status: 0 applied (or a question asked),
 1 a clear reason it couldn't be done (nothing changed), 2 not understood (the closest
@@ -16,19 +16,18 @@ from pathlib import Path
 
 import click
 
-from voiceedit.act import SessionState
-from voiceedit.answer import describe
+from voiceedit.actions import describe
+from voiceedit.actions.state import EditorState
 from voiceedit.cli import cli
 from voiceedit.cli.interchange import FROM_HELP, new_from_timeline
 from voiceedit.cli.progress import progress_reporter
+from voiceedit.cli.typed import TypedStyle, status_of, stdin_lines, typed_session
+from voiceedit.core import Answer, Editor, Speaker
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import check_new_path, create_project, load_project, make_source
-from voiceedit.session import Answer, Session, Speaker
 from voiceedit.spoken_time import say_count, say_time
 from voiceedit.understand.command import Command, Quote, SpokenTime
 from voiceedit.understand.matcher import understand
-
-NOT_DONE, NOT_UNDERSTOOD = 1, 2
 
 
 @cli.command("new")
@@ -89,41 +88,33 @@ def do_command(project: Path, text: str | None, audio: Path | None, as_json: boo
     Without TEXT, read one command a line from standard input."""
     speaker = make_speaker(speak, speak_to, voice)
     try:
-        return _do(Session(project, speaker=speaker), text, audio, as_json)
+        return _do(Editor.open(project, speaker=speaker), text, audio, as_json)
     finally:
         if speaker is not None:
             speaker.close()  # finishes the WAV file, lets the last answer play out
 
 
-def _do(session: Session, text: str | None, audio: Path | None, as_json: bool) -> int:
+def _do(editor: Editor, text: str | None, audio: Path | None, as_json: bool) -> int:
     if audio is not None:
         if text is not None:
             raise VoiceEditError("Give either a command or --audio, not both.")
-        return _do_audio(session, audio, as_json)
+        return _do_audio(editor, audio, as_json)
     if text is not None:
-        answer = session.handle_text(text)
+        answer = editor.handle(text)
         _show(text, _matched(text), answer, as_json)
-        return _status(answer)
-    worst = 0
-    for line in click.get_text_stream("stdin"):
-        if not line.strip():
-            continue
-        answer = session.handle_text(line.strip())
-        click.echo(answer.message)  # click.echo flushes: the line is the acknowledgement
-        worst = max(worst, _status(answer))
-    return worst
+        return status_of(answer)
+    return typed_session(editor, stdin_lines(), click.echo, TypedStyle())
 
 
-def _do_audio(session: Session, audio: Path, as_json: bool) -> int:
-    """`do --audio`: the recogniser's command goes to the session as typed text's would. Its
-    confidence is the recogniser's verdict (lowered when the n-best disagree on a destructive
-    command), so it is handed over as is rather than matched again from the text."""
+def _do_audio(editor: Editor, audio: Path, as_json: bool) -> int:
+    """`do --audio`: the recogniser's command goes to the editor as it judged it (its
+    confidence lowered when the readings disagree on a destructive command)."""
     from voiceedit.hear.command_recognizer import recognise_file
 
-    heard = recognise_file(audio, fit=session.fit, phrases=session.phrases)
-    answer = session.handle_heard(heard.text, heard.command)
+    heard = recognise_file(audio, fit=editor.fit, phrases=editor.phrases)
+    answer = editor.handle(heard)
     _show(heard.text, heard.command, answer, as_json, search=heard.search)
-    return _status(answer)
+    return status_of(answer)
 
 
 def _matched(text: str) -> Command | None:
@@ -165,19 +156,13 @@ def _json_value(value: object) -> object:
     return value
 
 
-def _status(answer: Answer) -> int:
-    if answer.applied:
-        return 0
-    return NOT_DONE if answer.understood else NOT_UNDERSTOOD
-
-
 @cli.command("timeline")
 @click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"duration": s, "clips": [{"source", "in", "out"}, ...]} in seconds.')
 def timeline_command(project: Path, as_json: bool) -> None:
     """Print PROJECT's edited timeline: each clip with its times and first words."""
-    state = SessionState(load_project(project), project)
+    state = EditorState(load_project(project), project)
     if as_json:
         json.dump(state.timeline.to_json(), sys.stdout, ensure_ascii=False)
         click.echo()

@@ -1,8 +1,7 @@
-"""`voiceedit export`, the spoken "export as EDL", and `voiceedit new PROJECT --from FILE`.
+"""`voiceedit export` and `voiceedit new PROJECT --from FILE`.
 
-Typed, the file is named (`-o cut.edl`) and replacing one takes --force. Spoken, the export
-goes beside the project file with the format's suffix (interview.voiceedit → interview.edl)
-and replacing an earlier export is asked first, the way render asks.
+Typed, the file is named (`-o cut.edl`) and replacing one takes --force; the spoken "export
+as EDL" (actions/output.py) goes through the same exporter.
 """
 
 from __future__ import annotations
@@ -12,21 +11,12 @@ from pathlib import Path
 
 import click
 
-from voiceedit.act import Outcome, SessionState, action
+from voiceedit.actions.output import export_project
 from voiceedit.cli import cli
 from voiceedit.cli.progress import progress_reporter
-from voiceedit.errors import VoiceEditError
-from voiceedit.interchange.export import FORMATS, export_timeline, find_format
+from voiceedit.interchange.export import FORMATS
 from voiceedit.interchange.importer import IMPORT_SUFFIXES, import_timeline
-from voiceedit.project import (
-    Pending,
-    Project,
-    create_project,
-    load_project,
-    make_source,
-    save_project,
-)
-from voiceedit.understand.command import Command
+from voiceedit.project import Project, create_project, load_project, make_source, save_project
 
 FORMAT_HELP = "; ".join(f"{name}: {f.description}" for name, f in FORMATS.items())
 
@@ -40,30 +30,9 @@ FORMAT_HELP = "; ".join(f"{name}: {f.description}" for name, f in FORMATS.items(
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 def export_command(project: Path, output: Path, format_name: str | None, force: bool) -> None:
     """Export the edit of PROJECT for another editor, as captions, or as a transcript."""
-    result = export_timeline(load_project(project), output, format=format_name, force=force,
-                             project_path=project)
+    result = export_project(load_project(project), output, format=format_name, force=force,
+                            project_path=project)
     click.echo(result.message)
-
-
-def spoken_target(project_path: Path, format_name: str) -> Path:
-    """Where a spoken export goes: beside the project, named after it."""
-    return project_path.with_name(project_path.stem + find_format(format_name).suffix)
-
-
-@action("export")
-def export_action(state: SessionState, format: str, replace: bool = False) -> Outcome:
-    """Export beside the project; an existing file is replaced only after a yes."""
-    if state.path is None:
-        raise VoiceEditError("Save the project first; I export next to the project file.")
-    target = spoken_target(state.path, format)
-    if target.exists() and not replace:
-        question = Pending(
-            "confirm", Command("export", {"format": format, "replace": True}, heard="export")
-        )
-        message = f"{target.name} already exists. Replace it? Say yes or no."
-        return Outcome(state.with_project(pending=question), message, question=question)
-    result = export_timeline(state.project, target, force=replace, project_path=state.path)
-    return Outcome(state, result.message)
 
 
 def new_from_timeline(project: Path, timeline_file: Path, media: tuple[Path, ...] = (),

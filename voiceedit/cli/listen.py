@@ -12,16 +12,19 @@ from pathlib import Path
 
 import click
 
+from voiceedit.actions.state import Services
 from voiceedit.answer.outputs import WavFileOutput
-from voiceedit.answer.playback import PLAYBACK_RATE, Player, set_player
+from voiceedit.answer.playback import PLAYBACK_RATE, Player
 from voiceedit.answer.speakers import VOICES, SpeechSettings, open_speaker
 from voiceedit.cli import cli
+from voiceedit.cli.typed import TypedStyle, stdin_lines, typed_session
+from voiceedit.core import Editor
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.keys import KeyReader, key_bytes
 from voiceedit.hear.sources import FileSource, MicrophoneSource
 from voiceedit.hear.vad import UtteranceDetector, make_classifier
-from voiceedit.listen import LiveLoop, LiveSettings, Turn
-from voiceedit.session import Session
+from voiceedit.live.loop import LiveLoop
+from voiceedit.live.settings import LiveSettings, Turn
 
 
 def _echo(line: str) -> None:
@@ -62,23 +65,24 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
     inputs = inputs + more_inputs
     if key is not None:
         key_bytes(key)  # a bad key name is an error before anything starts
-    session = Session(project)
+    services = Services()  # the player joins once the speaker it waits for is open
+    editor = Editor.open(project, services=services)
     source = FileSource(inputs, realtime=realtime) if inputs else _microphone()
     if source is None:
-        return _typed_session(session, SpeechSettings(voice, speak_to, not no_speech))
+        return _typed_session(editor, SpeechSettings(voice, speak_to, not no_speech))
     speaker = open_speaker(SpeechSettings(voice, speak_to, not no_speech))
     if speaker.notice:
         _echo(speaker.notice)
     player = Player(WavFileOutput(play_to, PLAYBACK_RATE) if play_to else None, defer=True,
                     quiet=lambda: not speaker.is_speaking)
-    set_player(player)
+    services.player = player
     from voiceedit.hear.command_recognizer import CommandRecognizer
     from voiceedit.understand.matcher import vocabulary_prompt
 
-    recognizer = CommandRecognizer(model, prompt=vocabulary_prompt(), fit=session.fit,
-                                   phrases=session.phrases)
+    recognizer = CommandRecognizer(model, prompt=vocabulary_prompt(), fit=editor.fit,
+                                   phrases=editor.phrases)
     loop = LiveLoop(
-        session, source, recognizer, speaker,
+        editor, source, recognizer, speaker,
         _echo, LiveSettings(push_to_talk=key is not None, earcons=earcons), player,
         UtteranceDetector(make_classifier(vad)),
     )
@@ -98,7 +102,6 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
             keys.close()
         player.close()
         speaker.close()
-        set_player(None)
     return 0
 
 
@@ -118,21 +121,15 @@ def _microphone() -> MicrophoneSource | None:
         return None
 
 
-def _typed_session(session: Session, settings: SpeechSettings) -> int:
-    """The fallback without a microphone: the same session, typed."""
+def _typed_session(editor: Editor, settings: SpeechSettings) -> int:
+    """The fallback without a microphone: the same editor, typed, answers spoken."""
     speaker = open_speaker(settings)
     if speaker.notice:
         _echo(speaker.notice)
+    editor.speaker = speaker
     try:
-        for line in sys.stdin:
-            if not line.strip():
-                break
-            _echo(f"heard: {line.strip()}")
-            answer = session.handle_text(line.strip())
-            speaker.say(answer.message)
-            _echo(f"answer: {answer.message}")
-            if answer.applied and answer.action == "stop_listening":
-                break
+        typed_session(editor, stdin_lines(), _echo,
+                      TypedStyle(conversation=True, blank_line_ends=True))
     except KeyboardInterrupt:
         _echo("Stopped listening. Everything is saved.")
     finally:

@@ -6,21 +6,18 @@ norm, so its name is not said; a selection is unusual, so "where am I" mentions 
 twice in a row, a readback gives the full detail. Times are said as people say them
 (`say_time`), never "72.000".
 
-Verbosity: "terse" says only the change; "normal" adds the words involved and the new
-length; "verbose" adds the clip count and the playhead.
+Verbosity: "brief" says only the change; "normal" adds the words involved and the new
+length; "detailed" adds the clip count and the playhead.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from voiceedit.actions.state import EditorState
 from voiceedit.spoken_time import say_count, say_number, say_time
+from voiceedit.timeline.quotes import QuoteMatch
 from voiceedit.understand.command import Command, Quote, SpokenTime
-
-if TYPE_CHECKING:
-    from voiceedit.act import SessionState
-    from voiceedit.timeline.quotes import QuoteMatch
 
 QUOTE_WORDS = 8  # words of a quote said back before "…"
 POSITION_WORDS, POSITION_WORDS_FULL = 6, 20
@@ -42,7 +39,7 @@ def quoted(text: str, limit: int = QUOTE_WORDS) -> str:
     return "'" + " ".join(words).rstrip(",.;:!?") + "'"
 
 
-def clips_and_length(state: SessionState) -> str:
+def clips_and_length(state: EditorState) -> str:
     timeline = state.timeline
     return f"{say_count(len(timeline.clips), 'clip')}, {say_time(timeline.duration)}"
 
@@ -57,27 +54,27 @@ def history_entry(what: str, words: str = "") -> str:
     return f"{what}, {quoted(words)}" if words else what
 
 
-def edited(what: str, state: SessionState, words: str = "") -> str:
+def edited(what: str, state: EditorState, words: str = "") -> str:
     """ "Deleted three seconds: 'um so anyway'. Now forty-one seconds." """
     if not state.timeline.clips:
         return f"{what}. The timeline is now empty; say undo that to bring it back."
-    if state.verbosity == "terse":
+    if state.verbosity == "brief":
         return f"{what}."
     sentence = f"{what}: {quoted(words)}." if words else f"{what}."
     sentence += f" Now {say_time(state.timeline.duration)}."
-    if state.verbosity == "verbose":
+    if state.verbosity == "detailed":
         sentence += f" {capitalize(say_count(len(state.timeline.clips), 'clip'))};"
         sentence += f" playhead at {say_time(state.playhead)}."
     return sentence
 
 
-def undone(verb: str, description: str, state: SessionState) -> str:
+def undone(verb: str, description: str, state: EditorState) -> str:
     """ "Undid: deleted three seconds, 'um so anyway'. Now forty-four seconds." """
     sentence = f"{verb}: {description}."
-    if state.verbosity == "terse":
+    if state.verbosity == "brief":
         return sentence
     sentence += f" Now {say_time(state.timeline.duration)}."
-    if state.verbosity == "verbose":
+    if state.verbosity == "detailed":
         sentence += f" {capitalize(clips_and_length(state))}."
     return sentence
 
@@ -85,7 +82,7 @@ def undone(verb: str, description: str, state: SessionState) -> str:
 # --- readback ----------------------------------------------------------------------------
 
 
-def position(state: SessionState, full: bool = False) -> str:
+def position(state: EditorState, full: bool = False) -> str:
     """ "At twelve seconds of forty-one, clip two of three: 'ask not what your'." """
     timeline = state.timeline
     if not timeline.clips:
@@ -113,7 +110,7 @@ def position(state: SessionState, full: bool = False) -> str:
     return sentence
 
 
-def _words_from(state: SessionState, time: int, count: int) -> str:
+def _words_from(state: EditorState, time: int, count: int) -> str:
     words = state.words
     first = words.index_at(time)
     if first is None:
@@ -121,14 +118,14 @@ def _words_from(state: SessionState, time: int, count: int) -> str:
     return words.text(range(first, min(first + count, len(words))))
 
 
-def _source_name(state: SessionState, index: int, always: bool = False) -> str:
+def _source_name(state: EditorState, index: int, always: bool = False) -> str:
     """ ", from interview.mp4" when the project has several sources (or `always`)."""
     if len(state.project.sources) < 2 and not always:
         return ""
     return f", from {Path(state.timeline.clips[index].source).name}"
 
 
-def timeline(state: SessionState, full: bool = False) -> str:
+def timeline(state: EditorState, full: bool = False) -> str:
     """ "Three clips, forty-one seconds. Clip one, zero to twelve seconds: 'And so my'. …" """
     clips = state.timeline.clips
     if not clips:
@@ -157,7 +154,7 @@ def _span(start: int, end: int) -> str:
     return f"{say_time(start)} to {say_time(end)}"
 
 
-def selection(state: SessionState, full: bool = False) -> str:
+def selection(state: EditorState, full: bool = False) -> str:
     if state.selection is None:
         return "Nothing is selected."
     start, end = state.selection
@@ -169,7 +166,7 @@ def selection(state: SessionState, full: bool = False) -> str:
     return f"{sentence}: {quoted(said, 99 if full else QUOTE_WORDS)}."
 
 
-def transcript(state: SessionState, full: bool = False) -> str:
+def transcript(state: EditorState, full: bool = False) -> str:
     words = state.words
     if len(words) == 0:
         return "There are no words on the timeline."
@@ -180,7 +177,7 @@ def transcript(state: SessionState, full: bool = False) -> str:
             "say read the transcript again to hear all of it.")
 
 
-def last_change(state: SessionState, full: bool = False) -> str:
+def last_change(state: EditorState, full: bool = False) -> str:
     history = state.project.history
     if history.last is None:
         if history.can_redo:

@@ -1,0 +1,61 @@
+"""What the project tells the recogniser about what may have been said.
+
+Among the readings Whisper offers, one the project can act on wins: its quotes are words
+still on the timeline, its file names name media at hand, its ranges have a length.
+"""
+
+from __future__ import annotations
+
+from voiceedit.actions.media import media_at_hand, media_path_named
+from voiceedit.actions.registry import find_action
+from voiceedit.actions.state import EditorState
+from voiceedit.understand.command import Command, Quote
+from voiceedit.understand.grammar import words
+
+
+def no_time_at_all(command: Command) -> bool:
+    """A range from a time to the same time ("keep from one minute to one minute"): the
+    actions refuse it, so it is never what was meant."""
+    return "start" in command.args and command.args["start"] == command.args.get("end")
+
+
+def _quotes(command: Command) -> list[Quote]:
+    return [value for value in command.args.values() if isinstance(value, Quote)]
+
+
+def _quotes_media(command: Command) -> bool:
+    spec = find_action(command.action)
+    return spec is not None and spec.quotes_media
+
+
+def fit(state: EditorState, command: Command) -> float:
+    """How well the project can act on the command: 0 when it can't (a quote is nowhere in
+    the timeline's words, a file is not beside the project, a range has no length), 1 when
+    it can as said (every quote found word for word, or none), else the worst quote's match
+    as a fraction."""
+    if no_time_at_all(command):
+        return 0.0
+    quotes = _quotes(command)
+    if _quotes_media(command):
+        return float(all(media_path_named(state, quote.text) for quote in quotes))
+    scores = [max((m.score for m in state.quotes.find(q.text)), default=0.0) for q in quotes]
+    return min(scores, default=100.0) / 100
+
+
+def quote_ends_sentence(state: EditorState, command: Command) -> bool:
+    """Whether the command's last quote is found in one place and ends where a sentence of
+    the timeline ends: then the live loop need not wait to hear whether more is coming."""
+    quotes = _quotes(command)
+    if not quotes or _quotes_media(command):
+        return False
+    found = state.quotes.find(quotes[-1].text)
+    return len(found) == 1 and state.quotes.words.ends_sentence(found[0].last)
+
+
+def phrases(state: EditorState) -> tuple[tuple[str, ...], ...]:
+    """What a quote can say, for the recogniser's search within the grammar: the timeline's
+    words in order, and the name of each media file at hand."""
+    timeline = tuple(word for text in state.quotes.words.texts for word in words(text))
+    names = tuple(tuple(words(path.stem.replace("_", " ")))
+                  for path in sorted(media_at_hand(state)))
+    return (timeline, *names)

@@ -1,0 +1,103 @@
+"""Render and export, spoken: "render the video", "export as EDL".
+
+Spoken, the file goes beside the project, named after it (interview.voiceedit ->
+interview-edit.mp4, interview.edl); replacing an earlier one is asked first. The typed
+`voiceedit render` and `voiceedit export` call the same `render_project` and exporter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from voiceedit.actions.registry import action
+from voiceedit.actions.state import ConfirmFirst, EditorState, Outcome
+from voiceedit.errors import VoiceEditError
+from voiceedit.project import Project
+from voiceedit.spoken_time import say_time
+from voiceedit.understand.command import Command
+
+if TYPE_CHECKING:
+    from voiceedit.media.probe import MediaInfo
+    from voiceedit.media.render import Progress
+
+
+@dataclass(frozen=True)
+class Rendered:
+    media: MediaInfo
+    message: str  # what happened, to print and speak
+
+
+def default_output(project_path: Path) -> Path:
+    """Where a render goes when no name is given: beside the project, PROJECT-edit.mp4."""
+    return project_path.with_name(f"{project_path.stem}-edit.mp4")
+
+
+def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart: bool = False,
+                   force: bool = False, project_path: Path | None = None,
+                   progress: Progress | None = None) -> Rendered:
+    """Render the project's timeline to `output` and say what was done in one sentence."""
+    from voiceedit.media.render import render_timeline
+    from voiceedit.media.smart_render import smart_render
+
+    sources = {source.path: source.media for source in project.sources}
+    protected = tuple(Path(path) for path in sources) + ((project_path,) if project_path else ())
+    if smart and engine != "ffmpeg":
+        raise VoiceEditError("Smart render works through ffmpeg; leave out --engine moviepy.")
+    if not smart:
+        media = render_timeline(project.timeline, sources, output, engine=engine,
+                                progress=progress, force=force, protected=protected)
+        return Rendered(media, f"Rendered {say_time(media.duration)} to {Path(media.path).name}.")
+    result = smart_render(project.timeline, sources, output, progress=progress, force=force,
+                          protected=protected)
+    done = f"Rendered {say_time(result.media.duration)} to {Path(result.media.path).name}"
+    if result.fallback:
+        return Rendered(result.media, f"{result.fallback} {done}.")
+    return Rendered(result.media, f"{done}, copying {say_time(result.copied_ms)} and "
+                                  f"re-encoding {say_time(result.encoded_ms)}.")
+
+
+def _beside_project(state: EditorState, verb: str) -> Path:
+    if state.path is None:
+        raise VoiceEditError(f"Save the project first; I {verb} next to the project file.")
+    return state.path
+
+
+@action("render")
+def render(state: EditorState, replace: bool = False) -> Outcome:
+    target = default_output(_beside_project(state, "render"))
+    if target.exists() and not replace:
+        raise ConfirmFirst(f"{target.name} already exists. Replace it? Say yes or no.",
+                           Command("render", {"replace": True}, heard="render"))
+    renderer = state.services.renderer or render_project
+    result = renderer(state.project, target, force=replace, project_path=state.path)
+    return Outcome(state, result.message)
+
+
+def spoken_export_target(project_path: Path, format_name: str) -> Path:
+    """Where a spoken export goes: beside the project, named after it."""
+    from voiceedit.interchange.export import find_format
+
+    return project_path.with_name(project_path.stem + find_format(format_name).suffix)
+
+
+def export_project(project: Project, output: Path, format: str | None = None,
+                   force: bool = False, project_path: Path | None = None):  # -> ExportResult
+    """Export the project's edit for another editor, as captions, or as a transcript."""
+    from voiceedit.interchange.export import export_timeline
+
+    return export_timeline(project, output, format=format, force=force,
+                           project_path=project_path)
+
+
+@action("export")
+def export(state: EditorState, format: str, replace: bool = False) -> Outcome:
+    target = spoken_export_target(_beside_project(state, "export"), format)
+    if target.exists() and not replace:
+        raise ConfirmFirst(
+            f"{target.name} already exists. Replace it? Say yes or no.",
+            Command("export", {"format": format, "replace": True}, heard="export"),
+        )
+    result = export_project(state.project, target, force=replace, project_path=state.path)
+    return Outcome(state, result.message)

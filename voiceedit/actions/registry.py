@@ -1,0 +1,97 @@
+"""The action registry: every grammar action's handler, and what the dialogue must know
+about it.
+
+A grammar rule's right-hand side names an action (`delete_range(start, end)`); the family
+module that does it registers it with `@action("delete_range", destructive=True)`. The
+facts declared there are what the dialogue reads: whether it removes material (read back
+when heard unsure), whether it leaves a waiting question in place, whether it is heard
+while asleep. Plugins register through the same path: any installed package with a
+`voiceedit.actions` entry point.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+
+from voiceedit.actions.state import Outcome
+from voiceedit.errors import VoiceEditError
+
+Handler = Callable[..., Outcome]
+
+# The family modules, one a line; imported the first time an action is looked up.
+FAMILIES: list[str] = [
+    "voiceedit.actions.editing",
+    "voiceedit.actions.cleanup",
+    "voiceedit.actions.media",
+    "voiceedit.actions.navigation",
+    "voiceedit.actions.readback",
+    "voiceedit.actions.history",
+    "voiceedit.actions.conversation",
+    "voiceedit.actions.playback",
+    "voiceedit.actions.output",
+]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    handler: Handler
+    destructive: bool = False  # removes material: read back when not heard clearly
+    keeps_question: bool = False  # a readback that leaves a waiting question in place
+    answers_question: bool = False  # yes, no, a number, cancel
+    awake_while_asleep: bool = False  # heard while the session sleeps
+    quotes_media: bool = False  # its quotes name media files, not words of the transcript
+    enters: str = ""  # the session mode it leads to: "asleep", "awake" or "stopped"
+
+
+ACTIONS: dict[str, ActionSpec] = {}
+
+
+def action(name: str, *, destructive: bool = False, keeps_question: bool = False,
+           answers_question: bool = False, awake_while_asleep: bool = False,
+           quotes_media: bool = False, enters: str = "") -> Callable[[Handler], Handler]:
+    """Register the decorated function as the action called `name` in the grammar."""
+
+    def register(handler: Handler) -> Handler:
+        known = ACTIONS.get(name)
+        if known is not None and known.handler is not handler:
+            raise ValueError(f"two handlers for the action {name}")
+        ACTIONS[name] = ActionSpec(name, handler, destructive, keeps_question,
+                                   answers_question, awake_while_asleep, quotes_media, enters)
+        return handler
+
+    return register
+
+
+_loaded = False
+
+
+def load_actions() -> None:
+    """Import every family module and plugin (once)."""
+    global _loaded
+    if _loaded:
+        return
+    for name in FAMILIES:
+        importlib.import_module(name)
+    for entry in entry_points(group="voiceedit.actions"):
+        entry.load()
+    _loaded = True
+
+
+def find_action(name: str) -> ActionSpec | None:
+    if name not in ACTIONS:
+        load_actions()
+    return ACTIONS.get(name)
+
+
+def spec_of(name: str) -> ActionSpec:
+    """The action called `name`, or a sentence saying this version can't do it."""
+    found = find_action(name)
+    if found is None:
+        raise VoiceEditError(
+            f"I understood {name.replace('_', ' ')}, but this version can't do it yet."
+        )
+    return found

@@ -1,0 +1,189 @@
+"""The editor: one core that every surface drives (the terminal, the live loop, a test).
+
+    editor = Editor.open("cut.voiceedit", speaker=..., services=Services(player=...))
+    answer = editor.handle("delete from ask not to country")   # typed text
+    answer = editor.handle(heard)                              # a recogniser's result
+    editor.subscribe(lambda answer, state: ...)                # after every command
+
+`handle` understands what was said, lets the dialogue decide what it means now (a question
+may be waiting, the session may be asleep), applies the action, saves the project
+atomically before anything is acknowledged, and returns the Answer: one sentence, also
+given to the speaker if there is one. An error from any stage is the answer, and the
+project file is not written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from voiceedit.actions.fit import fit, phrases, quote_ends_sentence
+from voiceedit.actions.registry import spec_of
+from voiceedit.actions.state import EditorState, Services
+from voiceedit.dialogue import Dialogue
+from voiceedit.errors import VoiceEditError
+from voiceedit.project import load_project, save_project
+from voiceedit.timeline.model import Timeline
+from voiceedit.understand.command import Command
+from voiceedit.understand.matcher import NotUnderstood, understand
+
+ASLEEP_NOTE = "asleep: say wake up to go on."
+
+
+class Speaker(Protocol):
+    def say(self, text: str) -> None: ...
+
+
+class Heard(Protocol):
+    """What a recogniser gives: the text, and the command it judged it to be (None when no
+    reading was understood; its confidence lowered when the readings disagree)."""
+
+    text: str
+    command: Command | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    message: str  # what was printed and spoken
+    applied: bool  # the command was understood and done (or answered with a question)
+    changed: bool = False  # the timeline changed
+    understood: bool = True  # False: no command matched the text; see `suggestions`
+    action: str = ""
+    question: bool = False  # a choice or a yes/no is now awaited
+    suggestions: tuple[str, ...] = ()
+    ignored: bool = False  # heard while asleep: nothing done, nothing said
+
+
+Subscriber = Callable[[Answer, EditorState], None]
+
+
+class Editor:
+    def __init__(self, project_path: str | Path, speaker: Speaker | None = None,
+                 services: Services | None = None) -> None:
+        self.path = Path(project_path)
+        self.state = EditorState(load_project(self.path), self.path,
+                                 services=services or Services())
+        self.speaker = speaker
+        self.dialogue = Dialogue()
+        self._subscribers: list[Subscriber] = []
+        self._seen = self._stamp()
+        self._phrases: tuple[EditorState, tuple[tuple[str, ...], ...]] | None = None
+
+    @classmethod
+    def open(cls, project_path: str | Path, speaker: Speaker | None = None,
+             services: Services | None = None) -> Editor:
+        return cls(project_path, speaker, services)
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.state.timeline
+
+    @property
+    def asleep(self) -> bool:
+        return self.dialogue.asleep
+
+    @property
+    def stopped(self) -> bool:
+        return self.dialogue.mode == "stopped"
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call `callback(answer, state)` after every command; returns a function that
+        unsubscribes."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback)
+
+    # --- what was said --------------------------------------------------------------------
+
+    def handle(self, said: str | Heard | Command) -> Answer:
+        if isinstance(said, str):
+            return self.handle_text(said)
+        if isinstance(said, Command):
+            return self._said(self.handle_command(said))
+        if said.command is None:
+            return self.handle_text(said.text)
+        return self._said(self.handle_command(said.command))
+
+    def handle_text(self, text: str) -> Answer:
+        """Understand typed (or recognised) text and apply it."""
+        try:
+            command = understand(text)
+        except NotUnderstood as error:
+            if self.asleep:
+                return self._said(Answer(ASLEEP_NOTE, applied=False, ignored=True))
+            self._remember(str(error))
+            return self._said(Answer(str(error), applied=False, understood=False,
+                                     suggestions=tuple(error.suggestions)))
+        except VoiceEditError as error:
+            return self._said(Answer(str(error), applied=False, understood=False))
+        return self._said(self.handle_command(command))
+
+    def handle_command(self, command: Command) -> Answer:
+        """Apply one understood command; the project is saved before this returns."""
+        try:
+            if not self.dialogue.hears(command):
+                return Answer(ASLEEP_NOTE, applied=False, ignored=True, action=command.action)
+            self._refresh()
+            outcome = self.dialogue.respond(self.state, command)
+            state = outcome.state.with_project(last_answer=outcome.message,
+                                               last_action=command.action)
+            save_project(self.path, state.project)
+        except VoiceEditError as error:
+            self._remember(str(error))
+            answer = Answer(str(error), applied=False, action=command.action)
+            self._tell(answer)
+            return answer
+        self.state = state
+        self._seen = self._stamp()
+        self.dialogue.done(spec_of(command.action))
+        answer = Answer(outcome.message, applied=True, changed=outcome.changed,
+                        action=command.action, question=outcome.question is not None)
+        self._tell(answer)
+        return answer
+
+    # --- what the recogniser asks of the project --------------------------------------------
+
+    def fit(self, command: Command) -> float:
+        return fit(self.state, command)
+
+    def quote_ends_sentence(self, command: Command) -> bool:
+        return quote_ends_sentence(self.state, command)
+
+    def phrases(self) -> tuple[tuple[str, ...], ...]:
+        """The same tuple until the project changes (the recogniser caches on it)."""
+        if self._phrases is None or self._phrases[0] is not self.state:
+            self._phrases = (self.state, phrases(self.state))
+        return self._phrases[1]
+
+    # --- inside ---------------------------------------------------------------------------
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = os.stat(self.path)
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def _refresh(self) -> None:
+        """Another process (or surface) saved the project since we last read or wrote it:
+        work on what is on disk, never write back an older copy over its edit."""
+        stamp = self._stamp()
+        if stamp != self._seen:
+            self.state = self.state.reloaded(load_project(self.path))
+            self._seen = stamp
+
+    def _remember(self, message: str) -> None:
+        """Keep an error's sentence for "say that again", in memory only: on error the
+        project file is not touched."""
+        self.state = self.state.with_project(last_answer=message)
+
+    def _tell(self, answer: Answer) -> None:
+        for callback in list(self._subscribers):
+            callback(answer, self.state)
+
+    def _said(self, answer: Answer) -> Answer:
+        if self.speaker is not None and not answer.ignored:
+            self.speaker.say(answer.message)
+        return answer

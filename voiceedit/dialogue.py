@@ -1,0 +1,95 @@
+"""The dialogue: questions, answers to them, and sleep.
+
+Everything about the conversation that is not an edit lives here, and it reads what each
+action declares (`actions.registry.ActionSpec`) instead of keeping its own lists:
+- A destructive command understood with low confidence is read back and waits for yes/no.
+- A quote that matches in several places waits for "one", "two", ... (`Ambiguous`); an
+  action about to replace a file waits for yes (`ConfirmFirst`).
+- While a question waits, yes / no / a number / cancel answer it, and "scratch that"
+  cancels the question rather than undoing the edit before it; a readback that
+  `keeps_question` leaves it waiting; any other command drops it (the user moved on).
+  The question is saved with the project, so separate `voiceedit do` runs can ask and answer.
+- Asleep, only actions `awake_while_asleep` are heard; sleep, wake and stop change the mode
+  after they are done (their `enters`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from voiceedit.actions import describe
+from voiceedit.actions.registry import ActionSpec, spec_of
+from voiceedit.actions.state import Ambiguous, ConfirmFirst, EditorState, Outcome
+from voiceedit.errors import VoiceEditError
+from voiceedit.project import Pending
+from voiceedit.spoken_time import say_number
+from voiceedit.understand.command import Command
+from voiceedit.understand.matcher import CONFIRM_BELOW
+
+ASLEEP, AWAKE, STOPPED = "asleep", "awake", "stopped"
+
+
+def run_action(state: EditorState, command: Command) -> Outcome:
+    """Run one command's action; a question it raises becomes the waiting question."""
+    spec = spec_of(command.action)
+    try:
+        return spec.handler(state, **command.args)
+    except Ambiguous as question:
+        pending = Pending("choice", command, question.slot, tuple(question.matches))
+        return Outcome(state.with_project(pending=pending), describe.choices(question.matches),
+                       question=pending)
+    except ConfirmFirst as question:
+        pending = Pending("confirm", question.command)
+        return Outcome(state.with_project(pending=pending), question.message, question=pending)
+
+
+class Dialogue:
+    def __init__(self) -> None:
+        self.mode = AWAKE
+
+    @property
+    def asleep(self) -> bool:
+        return self.mode == ASLEEP
+
+    def hears(self, command: Command) -> bool:
+        """Whether the command is acted on now (asleep, only waking words are)."""
+        return not self.asleep or spec_of(command.action).awake_while_asleep
+
+    def respond(self, state: EditorState, command: Command) -> Outcome:
+        """The outcome of one command in the conversation as it stands. Raises
+        VoiceEditError (nothing changed) for what can't be done."""
+        spec = spec_of(command.action)
+        pending = state.project.pending
+        if pending is not None and (spec.answers_question or command.action == "undo"):
+            return self._answer(state, pending, command)
+        if pending is not None and not spec.keeps_question:
+            state = state.with_project(pending=None)  # the user moved on
+        if spec.destructive and command.confidence < CONFIRM_BELOW:
+            question = Pending("confirm", command)
+            return Outcome(state.with_project(pending=question), describe.readback(command),
+                           question=question)
+        return run_action(state, command)
+
+    def done(self, spec: ActionSpec) -> None:
+        """After an action was done and saved: the mode it leads to."""
+        if spec.enters:
+            self.mode = spec.enters
+
+    def _answer(self, state: EditorState, pending: Pending, command: Command) -> Outcome:
+        unasked = state.with_project(pending=None)
+        if command.action in ("cancel", "undo"):
+            return Outcome(unasked, "Cancelled; nothing changed.")
+        if pending.kind == "confirm":
+            if command.action == "deny":
+                return Outcome(unasked, "Not done; nothing changed.")
+            if command.action == "choose":
+                raise VoiceEditError("Say yes or no.")
+            return run_action(unasked, replace(pending.command, confidence=1.0))
+        count = len(pending.choices)
+        if command.action == "deny":
+            return Outcome(unasked, "Cancelled; nothing changed.")
+        choice = command.args.get("choice") if command.action == "choose" else None
+        if not isinstance(choice, int) or not 1 <= choice <= count:
+            raise VoiceEditError(f"Say a number from one to {say_number(count)}, or cancel.")
+        args = {**pending.command.args, pending.slot: pending.choices[choice - 1]}
+        return run_action(unasked, replace(pending.command, args=args))
