@@ -161,7 +161,7 @@ def test_navigation_and_where_am_i():
                             "a little star'.")
     end = act(state, "seek", time=SpokenTime(0, "end"))
     assert end.message == "At the end, ten seconds, clip three of three."
-    terse = act(state.with_project(verbosity="terse"), "seek", time=SpokenTime(3000))
+    terse = act(state.with_project(verbosity="brief"), "seek", time=SpokenTime(3000))
     assert terse.message == "Three seconds."
 
 
