@@ -32,7 +32,7 @@ from voiceedit.errors import VoiceEditError
 from voiceedit.media.probe import MediaInfo, probe
 from voiceedit.timeline.history import ClipTable, History, history_from_json, history_to_json
 from voiceedit.timeline.model import Clip, Timeline
-from voiceedit.timeline.quotes import QuoteMatch
+from voiceedit.timeline.quote_match import QuoteMatch
 from voiceedit.timeline.transcript import Segment, Transcript, Word
 from voiceedit.understand.command import Command, Quote, SpokenTime
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from voiceedit.actions.state import EditorState
 from voiceedit.spoken_time import say_count, say_number, say_time
-from voiceedit.timeline.quotes import QuoteMatch
+from voiceedit.timeline.quote_match import QuoteMatch
 from voiceedit.understand.command import Command, Quote, SpokenTime
 
 QUOTE_WORDS = 8  # words of a quote said back before "…"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 
 from voiceedit.actions.state import Outcome
 from voiceedit.errors import VoiceEditError
@@ -76,6 +75,8 @@ def load_actions() -> None:
         return
     for name in FAMILIES:
         importlib.import_module(name)
+    from importlib.metadata import entry_points  # scanning the installed packages is slow
+
     for entry in entry_points(group="voiceedit.actions"):
         entry.load()
     _loaded = True

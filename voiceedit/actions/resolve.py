@@ -13,7 +13,7 @@ from voiceedit.errors import VoiceEditError
 from voiceedit.spoken_time import say_number, say_time
 from voiceedit.timeline import edits
 from voiceedit.timeline.model import Timeline
-from voiceedit.timeline.quotes import QuoteMatch
+from voiceedit.timeline.quote_match import QuoteMatch
 from voiceedit.understand.command import Quote, SpokenTime
 
 MAX_CHOICES = 5  # more matches than this: ask for more words rather than read a list

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from voiceedit.project import Pending, Project
 from voiceedit.timeline.model import Timeline
-from voiceedit.timeline.quotes import QuoteIndex, QuoteMatch
+from voiceedit.timeline.quote_match import QuoteMatch
 from voiceedit.timeline.words import SourceWords, TimelineWords
 from voiceedit.understand.command import Command
 
 if TYPE_CHECKING:
     from voiceedit.answer.playback import Player
+    from voiceedit.timeline.quotes import QuoteIndex
 
 
 def _default_player() -> Player:
@@ -84,6 +85,8 @@ class EditorState:
 
     @cached_property
     def quotes(self) -> QuoteIndex:
+        from voiceedit.timeline.quotes import QuoteIndex  # numpy and rapidfuzz: when needed
+
         return QuoteIndex(self.words, self.timeline.duration)
 
     def with_project(self, **changes: object) -> EditorState:

@@ -1,8 +1,10 @@
 """The `voiceedit` command.
 
 One click group; each stage's subcommands live in their own module here (transcription,
-editing, export, the live session) so they stay small. Every user error is a
-VoiceEditError: printed as one plain line on stderr, exit status 1, never a traceback.
+editing, export, the live session) so they stay small. A module is imported only when one
+of its commands runs (or for the full `--help`), so a typed command pays for what it uses,
+not for Whisper or OpenTimelineIO. Every user error is a VoiceEditError: printed as one
+plain line on stderr, exit status 1, never a traceback.
 """
 
 from __future__ import annotations
@@ -14,32 +16,40 @@ import click
 
 from voiceedit.errors import VoiceEditError
 
+# Each command and the module whose import adds it to `cli`.
+COMMAND_MODULES = {
+    "new": "voiceedit.cli.new",
+    "do": "voiceedit.cli.edit",
+    "timeline": "voiceedit.cli.edit",
+    "listen": "voiceedit.cli.listen",
+    "render": "voiceedit.cli.render",
+    "export": "voiceedit.cli.interchange",
+    "transcribe": "voiceedit.cli.transcribe",
+    "models": "voiceedit.cli.transcribe",
+    "help": "voiceedit.cli.help",
+    "demo": "voiceedit.cli.demo",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """Imports a command's module when the command is looked up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            importlib.import_module(COMMAND_MODULES[cmd_name])
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="voiceedit")
 def cli() -> None:
     """Edit video by voice and from the transcript, with spoken readback."""
 
 
-# Modules whose import adds their subcommands to `cli`, one a line.
-COMMAND_MODULES = [
-    "voiceedit.cli.transcribe",
-    "voiceedit.cli.demo",
-    "voiceedit.cli.render",
-    "voiceedit.cli.edit",
-    "voiceedit.cli.interchange",
-    "voiceedit.cli.help",
-    "voiceedit.cli.listen",
-]
-
-
-def _register() -> None:
-    for name in COMMAND_MODULES:
-        importlib.import_module(name)
-
-
 def main(argv: list[str] | None = None) -> int:
-    _register()
     try:
         status = cli.main(args=argv, prog_name="voiceedit", standalone_mode=False)
     except VoiceEditError as error:

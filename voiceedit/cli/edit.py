@@ -1,4 +1,4 @@
-"""`voiceedit new`, `voiceedit do` and `voiceedit timeline`: editing with typed commands.
+"""`voiceedit do` and `voiceedit timeline`: editing with typed commands.
 
 `do` goes through the same Editor as the live voice session: the typed text is what the
 microphone would have heard. Each answer is printed only after the project is saved, so a
@@ -19,40 +19,12 @@ import click
 from voiceedit.actions import describe
 from voiceedit.actions.state import EditorState
 from voiceedit.cli import cli
-from voiceedit.cli.interchange import FROM_HELP, new_from_timeline
-from voiceedit.cli.progress import progress_reporter
 from voiceedit.cli.typed import TypedStyle, status_of, stdin_lines, typed_session
 from voiceedit.core import Answer, Editor, Speaker
 from voiceedit.errors import VoiceEditError
-from voiceedit.project import check_new_path, create_project, load_project, make_source
-from voiceedit.spoken_time import say_count, say_time
+from voiceedit.project import load_project
 from voiceedit.understand.command import Command, Quote, SpokenTime
 from voiceedit.understand.matcher import understand
-
-
-@cli.command("new")
-@click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("media", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--model", default="tiny.en", show_default=True,
-              help="Whisper model for the footage transcripts (tiny.en, base, ...).")
-@click.option("--from", "timeline_file", type=click.Path(dir_okay=False, path_type=Path),
-              help=FROM_HELP)
-def new_command(project: Path, media: tuple[Path, ...], model: str,
-                timeline_file: Path | None) -> None:
-    """Start PROJECT over MEDIA files (each whole, in order), or from another editor's
-    timeline with --from. The media are only read."""
-    check_new_path(project)
-    if timeline_file is not None:
-        created = new_from_timeline(project, timeline_file, media, model)
-    else:
-        sources = []
-        for path in media:
-            with progress_reporter(f"Transcribing {path.name}") as report:
-                sources.append(make_source(path, model, progress=report))
-        created = create_project(project, sources)
-    words = sum(len(s.transcript.words) for s in created.sources)
-    click.echo(f"Created {project.name}: {say_count(len(created.timeline.clips), 'clip')}, "
-               f"{say_time(created.timeline.duration)}, {say_count(words, 'word')}.")
 
 
 def make_speaker(speak: bool, speak_to: Path | None, voice: str) -> Speaker | None:

@@ -20,12 +20,12 @@ words (`TimelineWords.cut_before`/`cut_after`) so no word loses a syllable.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from itertools import accumulate
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from voiceedit.timeline.quote_match import QuoteMatch
 from voiceedit.timeline.words import TimelineWords, normalize
 
 MATCH_THRESHOLD = 72.0  # rapidfuzz ratio (0..100) a window needs to count as a match
@@ -36,26 +36,7 @@ CANDIDATE_LIMIT = 400  # the best-voted starts scored at most; more means a very
 NEAR_THRESHOLD = MATCH_THRESHOLD - 12  # close enough to try the neighbouring starts
 REFINE_LIMIT = 200  # near misses refined at most; more means the quote is too common anyway
 
-@dataclass(frozen=True)
-class QuoteMatch:
-    """Words first..last (inclusive, timeline word indices) and the range to cut for them."""
-
-    text: str  # the words as the transcript has them
-    first: int
-    last: int
-    start: int  # ms, the cut before the first word
-    end: int  # ms, the cut after the last word
-    at: int  # ms, where the first word begins (what we say: "one at twelve seconds")
-    score: float
-
-    def to_json(self) -> dict:
-        return {"text": self.text, "first": self.first, "last": self.last, "start": self.start,
-                "end": self.end, "at": self.at, "score": self.score}
-
-    @classmethod
-    def from_json(cls, data: dict) -> QuoteMatch:
-        return cls(data["text"], data["first"], data["last"], data["start"], data["end"],
-                   data["at"], data["score"])
+__all__ = ["QuoteIndex", "QuoteMatch"]
 
 
 class QuoteIndex:
