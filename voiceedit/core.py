@@ -14,7 +14,6 @@ project file is not written.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from voiceedit.actions.registry import spec_of
 from voiceedit.actions.state import EditorState, Services
 from voiceedit.dialogue import Dialogue
 from voiceedit.errors import VoiceEditError
-from voiceedit.project import load_project, save_project
+from voiceedit.project import load_project, project_lock, save_project, stamp_of
 from voiceedit.timeline.model import Timeline
 from voiceedit.understand.command import Command
 from voiceedit.understand.matcher import NotUnderstood, understand
@@ -69,7 +68,7 @@ class Editor:
         self.speaker = speaker
         self.dialogue = Dialogue()
         self._subscribers: list[Subscriber] = []
-        self._seen = self._stamp()
+        self._seen = stamp_of(self.path)
         self._phrases: tuple[EditorState, tuple[tuple[str, ...], ...]] | None = None
 
     @classmethod
@@ -125,18 +124,19 @@ class Editor:
         try:
             if not self.dialogue.hears(command):
                 return Answer(ASLEEP_NOTE, applied=False, ignored=True, action=command.action)
-            self._refresh()
-            outcome = self.dialogue.respond(self.state, command)
-            state = outcome.state.with_project(last_answer=outcome.message,
-                                               last_action=command.action)
-            save_project(self.path, state.project)
+            with project_lock(self.path):
+                self._refresh()
+                outcome = self.dialogue.respond(self.state, command)
+                state = outcome.state.with_project(last_answer=outcome.message,
+                                                   last_action=command.action)
+                save_project(self.path, state.project)
+                self._seen = stamp_of(self.path)
         except VoiceEditError as error:
             self._remember(str(error))
             answer = Answer(str(error), applied=False, action=command.action)
             self._tell(answer)
             return answer
         self.state = state
-        self._seen = self._stamp()
         self.dialogue.done(spec_of(command.action))
         answer = Answer(outcome.message, applied=True, changed=outcome.changed,
                         action=command.action, question=outcome.question is not None)
@@ -159,17 +159,10 @@ class Editor:
 
     # --- inside ---------------------------------------------------------------------------
 
-    def _stamp(self) -> tuple[int, int] | None:
-        try:
-            stat = os.stat(self.path)
-        except OSError:
-            return None
-        return stat.st_mtime_ns, stat.st_size
-
     def _refresh(self) -> None:
         """Another process (or surface) saved the project since we last read or wrote it:
         work on what is on disk, never write back an older copy over its edit."""
-        stamp = self._stamp()
+        stamp = stamp_of(self.path)
         if stamp != self._seen:
             self.state = self.state.reloaded(load_project(self.path))
             self._seen = stamp

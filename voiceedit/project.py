@@ -13,18 +13,24 @@ is of a newer version, gets one sentence and is never overwritten.
 Saving is atomic: write a temporary file in the same folder, fsync it, os.replace it over
 the project, fsync the folder. A process killed at any moment leaves either the old or the
 new project on disk, never a mix.
+
+Every writer holds `project_lock` around its read-modify-write, so edits from several
+processes or surfaces are applied one after the other and none is lost. The lock is the
+kernel's (flock) on the project file itself, so a killed process never leaves a stale lock
+and no other file is written beside the project.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import glob
 import json
 import os
 import tempfile
 import time
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -135,6 +141,41 @@ def create_project(path: str | Path, sources: list[Source]) -> Project:
 
 
 # --- reading and writing ---------------------------------------------------------------
+
+
+Stamp = tuple[int, int, int]  # (inode, modified ns, size): which version of the file
+
+
+def stamp_of(path: str | Path) -> Stamp | None:
+    """Which version of the project file is on disk (a save replaces the inode)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+@contextlib.contextmanager
+def project_lock(path: str | Path) -> Iterator[None]:
+    """Hold the project for one read-modify-write. A save replaces the file, so after
+    waiting for the lock we check that it is still the file at `path`, and try again on the
+    new one if not. A missing project is not locked (loading it says so)."""
+    file = Path(path)
+    while True:
+        try:
+            handle = os.open(file, os.O_RDONLY)
+        except OSError:
+            yield
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            held = os.fstat(handle)
+            current = stamp_of(file)
+            if current is not None and current[0] == held.st_ino:
+                yield
+                return
+        finally:
+            os.close(handle)  # closing releases the lock
 
 
 def load_project(path: str | Path) -> Project:
