@@ -40,8 +40,10 @@ FORMAT_HELP = "; ".join(f"{name}: {f.description}" for name, f in FORMATS.items(
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 def export_command(project: Path, output: Path, format_name: str | None, force: bool) -> None:
     """Export the edit of PROJECT for another editor, as captions, or as a transcript."""
-    result = export_timeline(load_project(project), output, format=format_name, force=force,
-                             project_path=project)
+    loaded = load_project(project)
+    result = export_timeline(loaded.timeline, {s.path: s.media for s in loaded.sources},
+                             {s.path: s.transcript for s in loaded.sources}, output,
+                             format=format_name, force=force, project_path=project)
     click.echo(result.message)
 
 
@@ -62,7 +64,10 @@ def export_action(state: SessionState, format: str, replace: bool = False) -> Ou
         )
         message = f"{target.name} already exists. Replace it? Say yes or no."
         return Outcome(state.with_project(pending=question), message, question=question)
-    result = export_timeline(state.project, target, force=replace, project_path=state.path)
+    sources = state.project.sources
+    result = export_timeline(state.project.timeline, {s.path: s.media for s in sources},
+                             {s.path: s.transcript for s in sources}, target, force=replace,
+                             project_path=state.path)
     return Outcome(state, result.message)
 
 
