@@ -32,7 +32,8 @@ from pathlib import Path
 import av
 import numpy as np
 
-from voiceedit.media import render
+from voiceedit.media import filter_graph
+from voiceedit.media.ffmpeg import ffmpeg_path, forget_paths
 from voiceedit.media.probe import probe
 from voiceedit.media.render import render_timeline
 from voiceedit.media.smart_render import smart_render
@@ -51,7 +52,7 @@ def make_source(path: Path, seconds: int, size: str, keyint: int | None = None) 
     x264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p"]
     if keyint:
         x264 += ["-x264-params", f"keyint={keyint}:min-keyint={keyint}"]
-    subprocess.run([render.ffmpeg_path(), "-v", "error", "-y", "-f", "lavfi", "-i",
+    subprocess.run([ffmpeg_path(), "-v", "error", "-y", "-f", "lavfi", "-i",
                     f"testsrc2=size={size}:rate={RATE}:duration={seconds},{flash}",
                     "-f", "lavfi", "-i", beep, *x264, "-c:a", "aac", "-b:a", "192k",
                     str(path)], check=True)
@@ -85,29 +86,28 @@ def measure(path: Path) -> tuple[int, list[int], float]:
 
 
 def ssim(path: Path, reference: Path) -> float:
-    done = subprocess.run([render.ffmpeg_path(), "-v", "info", "-i", str(path), "-i",
+    done = subprocess.run([ffmpeg_path(), "-v", "info", "-i", str(path), "-i",
                            str(reference), "-lavfi", "ssim", "-f", "null", "-"],
                           capture_output=True, text=True)
     return float(re.search(r"All:([0-9.]+)", done.stderr).group(1))
 
 
 @contextmanager
-def settings(preset: str, crf: str = render.X264_CRF, debian: bool = False) -> Iterator[None]:
+def settings(preset: str, crf: str = filter_graph.X264_CRF,
+             debian: bool = False) -> Iterator[None]:
     """Render at `preset`/`crf`, through Debian's ffmpeg 5.1 instead of the pinned build if
     `debian`."""
-    saved = render.X264_PRESET, render.X264_CRF
-    render.X264_PRESET, render.X264_CRF = preset, crf
+    saved = filter_graph.X264_PRESET, filter_graph.X264_CRF
+    filter_graph.X264_PRESET, filter_graph.X264_CRF = preset, crf
     if debian:
         os.environ["IMAGEIO_FFMPEG_EXE"] = shutil.which("ffmpeg")
-    render.ffmpeg_path.cache_clear()
-    render._ffmpeg_major.cache_clear()
+    forget_paths()
     try:
         yield
     finally:
-        render.X264_PRESET, render.X264_CRF = saved
+        filter_graph.X264_PRESET, filter_graph.X264_CRF = saved
         os.environ.pop("IMAGEIO_FFMPEG_EXE", None)
-        render.ffmpeg_path.cache_clear()
-        render._ffmpeg_major.cache_clear()
+        forget_paths()
 
 
 def timed(job) -> tuple[float, object]:
@@ -123,7 +123,7 @@ def row(name: str, seconds: float, path: Path, expected_frames: int, extra: str 
             f"| {drift:.1f} ms | {path.stat().st_size / 1e6:.1f} MB |{extra}")
 
 
-DEFAULT = render.X264_PRESET
+DEFAULT = filter_graph.X264_PRESET
 VARIANTS = [  # label, engine, preset, through Debian's ffmpeg
     (f"filter graph (ours), {DEFAULT}", "ffmpeg", DEFAULT, False),
     (f"moviepy 2, {DEFAULT}", "moviepy", DEFAULT, False),
@@ -153,7 +153,7 @@ def engines(folder: Path, seconds: int, repeat: int) -> list[str]:
                     timeline, sources, folder / f"out{n}.mp4", engine=e, force=True))
             best[number] = min(best[number], wall)
     lines = [f"Cut list: 5 clips kept of a {seconds} s 1280x720 source, "
-             f"{timeline.duration / 1000:.1f} s out; libx264 CRF {render.X264_CRF}, AAC; "
+             f"{timeline.duration / 1000:.1f} s out; libx264 CRF {filter_graph.X264_CRF}, AAC; "
              f"best of {repeat}.", "",
              "| engine, preset | wall | output | frames / expected | worst beep-flash | size "
              "| SSIM vs lossless |",
@@ -197,7 +197,8 @@ def smart(folder: Path, minutes: int, repeat: int) -> list[str]:
         f"best of {repeat}.", "",
         "| render | wall | output | frames / expected | worst beep-flash | size |",
         "|---|---|---|---|---|---|",
-        row(f"full re-encode (filter graph, {render.X264_PRESET})", full_wall, full_out, frames),
+        row(f"full re-encode (filter graph, {filter_graph.X264_PRESET})", full_wall, full_out,
+            frames),
         row("smart (copy GOPs, re-encode around cuts)", smart_wall, smart_out, frames),
         "",
         f"Smart render is {full_wall / smart_wall:.1f}x faster; flash frames identical in both: "
@@ -211,7 +212,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=int, default=10, help="length of the smart source")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each; the best counts")
     args = parser.parse_args()
-    version = subprocess.run([render.ffmpeg_path(), "-version"], capture_output=True,
+    version = subprocess.run([ffmpeg_path(), "-version"], capture_output=True,
                              text=True).stdout
     print(f"Machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores (shared); "
           f"ffmpeg {version.split()[2]} (imageio-ffmpeg's, for ours and moviepy alike); "

@@ -137,7 +137,7 @@ def assert_in_sync(seen: Seen, tolerance: float = 0.003) -> None:
 
 def turned(source: Path, target: Path, degrees: int = 90) -> Path:
     """`source` with a display rotation in its metadata, as a phone stores portrait video."""
-    from voiceedit.media.render import ffmpeg_path  # the pinned build knows -display_rotation
+    from voiceedit.media.ffmpeg import ffmpeg_path  # the pinned build knows -display_rotation
 
     subprocess.run([ffmpeg_path(), "-v", "error", "-y", "-display_rotation:v:0", str(degrees),
                     "-i", str(source), "-c", "copy", str(target)], check=True)

@@ -24,7 +24,7 @@ import webvtt
 from voiceedit.actions.state import EditorState
 from voiceedit.dialogue import run_action
 from voiceedit.errors import VoiceEditError
-from voiceedit.interchange import export_timeline, import_timeline
+from voiceedit.interchange import ExportResult, export_timeline, import_timeline
 from voiceedit.interchange.edl import write_edl
 from voiceedit.interchange.fcpxml import read_fcpxml
 from voiceedit.interchange.otio_convert import standard_rate, to_frames, to_ms
@@ -100,6 +100,12 @@ def kept_project(info: MediaInfo) -> Project:
     return project_of([info], [Clip(info.path, start, end) for start, end in KEPT])
 
 
+def export(project: Project, output: Path, **options) -> ExportResult:
+    """`export_timeline` given the project's parts, as the command line gives them."""
+    return export_timeline(project.timeline, {s.path: s.media for s in project.sources},
+                           {s.path: s.transcript for s in project.sources}, output, **options)
+
+
 def expected_frames(rate: Fraction) -> list[tuple[int, int]]:
     """(first frame, frame count) of each kept range at `rate`."""
     return [(to_frames(s, rate), to_frames(e, rate) - to_frames(s, rate)) for s, e in KEPT]
@@ -129,7 +135,7 @@ def clip_frames(track: otio.schema.Track) -> list[tuple[int, int]]:
 def test_export_read_back_by_adapters(footage, tmp_path, fmt, rate_name):
     info, rate = footage[rate_name], RATES[rate_name]
     project = kept_project(info)
-    result = export_timeline(project, tmp_path / f"cut {rate_name}.{fmt}")
+    result = export(project, tmp_path / f"cut {rate_name}.{fmt}")
     assert result.count == 3
     document = read_back(result.path, rate)
     tracks = list(document.tracks)
@@ -161,9 +167,9 @@ def test_export_read_back_by_adapters(footage, tmp_path, fmt, rate_name):
 def test_urls_are_percent_encoded_and_edl_paths_plain(footage, tmp_path):
     info = footage["25"]
     project = kept_project(info)
-    xml = export_timeline(project, tmp_path / "cut.xml").path.read_text(encoding="utf-8")
-    fcpxml = export_timeline(project, tmp_path / "cut.fcpxml").path.read_text(encoding="utf-8")
-    edl = export_timeline(project, tmp_path / "cut.edl").path.read_text(encoding="utf-8")
+    xml = export(project, tmp_path / "cut.xml").path.read_text(encoding="utf-8")
+    fcpxml = export(project, tmp_path / "cut.fcpxml").path.read_text(encoding="utf-8")
+    edl = export(project, tmp_path / "cut.edl").path.read_text(encoding="utf-8")
     encoded = Path(info.path).as_uri()
     assert "%20" in encoded and "%C3%A9" in encoded
     assert f"<pathurl>{encoded}</pathurl>" in xml
@@ -173,7 +179,7 @@ def test_urls_are_percent_encoded_and_edl_paths_plain(footage, tmp_path):
 
 @pytest.mark.parametrize("rate_name", ["29.97", "25"])
 def test_fcp7_sequence_has_the_source_size_and_rate(footage, tmp_path, rate_name):
-    xml = export_timeline(kept_project(footage[rate_name]), tmp_path / "cut.xml").path
+    xml = export(kept_project(footage[rate_name]), tmp_path / "cut.xml").path
     sequence = ElementTree.parse(xml).find(".//sequence")
     characteristics = sequence.find("./media/video/format/samplecharacteristics")
     assert (characteristics.findtext("width"), characteristics.findtext("height")) == (
@@ -188,7 +194,7 @@ def test_edl_events_reels_and_rate_lines(footage, music, tmp_path):
     project = project_of([video, music], [
         Clip(video.path, 310, 1450), Clip(music.path, 500, 1500), Clip(video.path, 1980, 2730)
     ])
-    text = export_timeline(project, tmp_path / "mixed.edl").path.read_text(encoding="utf-8")
+    text = export(project, tmp_path / "mixed.edl").path.read_text(encoding="utf-8")
     assert text.splitlines()[:2] == ["TITLE: mixed", "FCM: DROP FRAME"]
     events = [line.split() for line in text.splitlines() if re.match(r"^\d{3} ", line)]
     # Eight fields each: no reel name with a space in it; picture+sound, sound, picture+sound.
@@ -216,7 +222,7 @@ def test_mixed_sources_keep_tracks_in_step(footage, music, tmp_path):
     project = project_of([video, music], [
         Clip(video.path, 310, 1450), Clip(music.path, 500, 1500), Clip(video.path, 1980, 2730)
     ])
-    document = read_back(export_timeline(project, tmp_path / "mixed.otio").path, RATES["25"])
+    document = read_back(export(project, tmp_path / "mixed.otio").path, RATES["25"])
     video_track, audio_track = document.tracks
     assert [type(i).__name__ for i in video_track] == ["Clip", "Gap", "Clip"]
     assert [type(i).__name__ for i in audio_track] == ["Clip", "Clip", "Clip"]
@@ -246,7 +252,7 @@ def profile_of(text: str) -> dict[str, str]:
 @pytest.mark.parametrize("rate_name", RATES)
 def test_mlt_profile_from_source(footage, tmp_path, rate_name):
     rate = RATES[rate_name]
-    text = export_timeline(kept_project(footage[rate_name]), tmp_path / "cut.mlt").path.read_text(
+    text = export(kept_project(footage[rate_name]), tmp_path / "cut.mlt").path.read_text(
         encoding="utf-8")
     profile = profile_of(text)
     assert (profile["width"], profile["height"]) == ("320", "180")
@@ -288,7 +294,7 @@ def beeps_in(path: Path, rate: int = 48000) -> list[float]:
 @pytest.mark.parametrize("rate_name", ["25", "29.97"])
 def test_mlt_rendered_by_melt_in_size_length_and_sync(footage, tmp_path, rate_name):
     info, rate = footage[rate_name], RATES[rate_name]
-    mlt = export_timeline(kept_project(info), tmp_path / "cut é.mlt").path
+    mlt = export(kept_project(info), tmp_path / "cut é.mlt").path
     out = tmp_path / "rendered by melt.mp4"
     render_with_melt(mlt, out)
     rendered = probe(out)
@@ -351,8 +357,8 @@ def retimed(project: Project, word: Word) -> tuple[int, int]:
 def test_captions_parse_and_hold_the_kept_words_at_their_times(interview, sample_truth,
                                                                 tmp_path):
     project, kept = interview_cut(interview, sample_truth)
-    srt = export_timeline(project, tmp_path / "interview cut.srt")
-    vtt = export_timeline(project, tmp_path / "interview cut.vtt")
+    srt = export(project, tmp_path / "interview cut.srt")
+    vtt = export(project, tmp_path / "interview cut.vtt")
     assert srt.noun == "caption" and srt.count == vtt.count > 5
     subs = pysubs2.load(str(srt.path), format_="srt")
     cues = [(e.start, e.end, e.plaintext.split("\n")) for e in subs]
@@ -385,7 +391,7 @@ def test_captions_of_a_whisper_transcript_after_deleting_a_take(sample_video,
     clips = [Clip(info.path, 0, words[take].start), Clip(info.path, words[end].end,
                                                             info.duration)]
     project = project_of([info], clips, {info.path: sample_transcript})
-    subs = pysubs2.load(str(export_timeline(project, tmp_path / "cut.srt").path))
+    subs = pysubs2.load(str(export(project, tmp_path / "cut.srt").path))
     shown = " ".join(e.plaintext.replace("\n", " ") for e in subs).split()
     assert shown == [w.text for w in words[:take] + words[end + 1:]]
     assert " ".join(shown).lower().count("need an expensive camera") == 1
@@ -394,19 +400,19 @@ def test_captions_of_a_whisper_transcript_after_deleting_a_take(sample_video,
 
 def test_transcript_text_and_markdown(interview, sample_truth, tmp_path):
     project, kept = interview_cut(interview, sample_truth)
-    text = export_timeline(project, tmp_path / "script.txt").path.read_text(encoding="utf-8")
+    text = export(project, tmp_path / "script.txt").path.read_text(encoding="utf-8")
     lines = text.splitlines()
     assert re.fullmatch(r"\[00:00:00\] Hi, I'm Sam, .*budget\.", lines[0])
     seconds = retimed(project, next(w for w in kept if w.text == "The"))[0] // 1000
     assert f"[00:00:{seconds:02d}] The first thing you need is a story worth telling." in lines
     assert " ".join(line.split("] ", 1)[1] for line in lines).split() == [w.text for w in kept]
-    markdown = export_timeline(project, tmp_path / "script.md").path.read_text(encoding="utf-8")
+    markdown = export(project, tmp_path / "script.md").path.read_text(encoding="utf-8")
     assert markdown.startswith("# script\n\n**00:00:00** Hi, I'm Sam,")
 
 
 def test_captions_need_a_transcript(footage, tmp_path):
     with pytest.raises(VoiceEditError, match="no transcribed words"):
-        export_timeline(kept_project(footage["25"]), tmp_path / "cut.srt")
+        export(kept_project(footage["25"]), tmp_path / "cut.srt")
     assert not (tmp_path / "cut.srt").exists()
 
 
@@ -417,7 +423,7 @@ def test_captions_need_a_transcript(footage, tmp_path):
 @pytest.mark.parametrize("rate_name", RATES)
 def test_import_round_trip(footage, tmp_path, fmt, rate_name):
     info, rate = footage[rate_name], RATES[rate_name]
-    exported = export_timeline(kept_project(info), tmp_path / f"sortie é.{fmt}").path
+    exported = export(kept_project(info), tmp_path / f"sortie é.{fmt}").path
     timeline, sources = import_timeline(exported)
     assert list(sources) == [info.path]
     assert sources[info.path] == info
@@ -429,7 +435,7 @@ def test_import_round_trip(footage, tmp_path, fmt, rate_name):
 @pytest.mark.parametrize("fmt", ["edl", "xml", "fcpxml", "otio"])
 def test_import_finds_media_moved_next_to_the_timeline(footage, tmp_path, fmt):
     info = footage["29.97"]
-    exported = export_timeline(kept_project(info), tmp_path / f"cut.{fmt}").path
+    exported = export(kept_project(info), tmp_path / f"cut.{fmt}").path
     elsewhere = tmp_path / "moved here"
     elsewhere.mkdir()
     shutil.copy(info.path, elsewhere / Path(info.path).name)
@@ -447,7 +453,7 @@ def test_import_finds_media_moved_next_to_the_timeline(footage, tmp_path, fmt):
 
 
 def test_import_says_which_media_is_missing(footage, tmp_path):
-    exported = export_timeline(kept_project(footage["25"]), tmp_path / "cut.edl").path
+    exported = export(kept_project(footage["25"]), tmp_path / "cut.edl").path
     lonely = tmp_path / "alone"
     lonely.mkdir()
     text = exported.read_text(encoding="utf-8").replace(str(Path(footage["25"].path).parent),
@@ -466,7 +472,7 @@ def test_import_refuses_unknown_files(tmp_path):
 
 def test_fcpxml_reader_is_exact_at_ntsc_rates(footage, tmp_path):
     info = footage["23.976"]
-    exported = export_timeline(kept_project(info), tmp_path / "cut.fcpxml").path
+    exported = export(kept_project(info), tmp_path / "cut.fcpxml").path
     document = read_fcpxml(exported.read_text(encoding="utf-8"))
     assert clip_frames(document.tracks[0]) == expected_frames(RATES["23.976"])
     assert 'frameDuration="1001/24000s"' in exported.read_text(encoding="utf-8")
@@ -480,9 +486,9 @@ def test_never_overwrites_without_force(footage, tmp_path):
     target = tmp_path / "cut.edl"
     target.write_text("my own notes")
     with pytest.raises(VoiceEditError, match="cut.edl already exists; use --force"):
-        export_timeline(project, target)
+        export(project, target)
     assert target.read_text() == "my own notes"
-    export_timeline(project, target, force=True)
+    export(project, target, force=True)
     assert target.read_text().startswith("TITLE: cut\nFCM: NON-DROP FRAME")
     assert [p.name for p in tmp_path.iterdir()] == ["cut.edl"]  # no temporary left behind
 
@@ -491,12 +497,12 @@ def test_never_overwrites_a_source_or_the_project(footage, tmp_path):
     info = footage["25"]
     before = Path(info.path).read_bytes()
     with pytest.raises(VoiceEditError, match="one of the project's own files"):
-        export_timeline(kept_project(info), Path(info.path), format="edl", force=True)
+        export(kept_project(info), Path(info.path), format="edl", force=True)
     assert Path(info.path).read_bytes() == before
     project_file = tmp_path / "interview.voiceedit"
     project_file.write_text("{}")
     with pytest.raises(VoiceEditError, match="never write over it"):
-        export_timeline(kept_project(info), project_file, format="otio", force=True,
+        export(kept_project(info), project_file, format="otio", force=True,
                         project_path=project_file)
     assert project_file.read_text() == "{}"
 
@@ -504,21 +510,21 @@ def test_never_overwrites_a_source_or_the_project(footage, tmp_path):
 def test_unknown_formats_get_a_sentence(footage, tmp_path):
     project = kept_project(footage["25"])
     with pytest.raises(VoiceEditError) as suffix:
-        export_timeline(project, tmp_path / "cut.mov")
+        export(project, tmp_path / "cut.mov")
     assert str(suffix.value) == (
         "I can't export .mov files; I can export otio, edl, xml, fcpxml, mlt, srt, vtt, txt, md."
     )
     with pytest.raises(VoiceEditError, match="I can't export avid bin; I can export otio"):
-        export_timeline(project, tmp_path / "cut", format="avid bin")
+        export(project, tmp_path / "cut", format="avid bin")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_format_named_or_heard(footage, tmp_path):
     project = kept_project(footage["25"])
-    result = export_timeline(project, tmp_path / "for resolve", format="Final Cut 7")
+    result = export(project, tmp_path / "for resolve", format="Final Cut 7")
     assert result.path.name == "for resolve.xml"
     assert result.message == "Exported three clips, two point seven seconds, to for resolve.xml."
-    assert export_timeline(project, tmp_path / "b", format="E.D.L.").path.suffix == ".edl"
+    assert export(project, tmp_path / "b", format="E.D.L.").path.suffix == ".edl"
 
 
 # --- the command line and the spoken action -------------------------------------------------
@@ -580,7 +586,7 @@ def test_spoken_export_of_an_unknown_format(saved_project):
 @pytest.mark.slow
 def test_new_from_an_edl_rebuilds_the_cut(interview, sample_truth, tmp_path, voiceedit_cli):
     project, _ = interview_cut(interview, sample_truth)
-    edl = export_timeline(project, tmp_path / "from resolve.edl").path
+    edl = export(project, tmp_path / "from resolve.edl").path
     done = voiceedit_cli("new", str(tmp_path / "back.voiceedit"), "--from", str(edl))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Created back.voiceedit: three clips, forty-two seconds,")

@@ -27,16 +27,10 @@ from media_patterns import (
     turned,
 )
 
+from voiceedit.media.plan import Cut
 from voiceedit.media.probe import MediaInfo, probe
-from voiceedit.media.render import Cut
-from voiceedit.media.smart_render import (
-    Piece,
-    VideoIndex,
-    concat_listing,
-    index_video,
-    plan_pieces,
-    smart_render,
-)
+from voiceedit.media.smart_render import Piece, concat_listing, plan_pieces, smart_render
+from voiceedit.media.video_index import VideoIndex, index_video
 from voiceedit.project import Project, Source, save_project
 from voiceedit.timeline.model import Clip, Timeline
 from voiceedit.timeline.transcript import Transcript

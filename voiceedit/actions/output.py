@@ -87,8 +87,10 @@ def export_project(project: Project, output: Path, format: str | None = None,
     """Export the project's edit for another editor, as captions, or as a transcript."""
     from voiceedit.interchange.export import export_timeline
 
-    return export_timeline(project, output, format=format, force=force,
-                           project_path=project_path)
+    sources = project.sources
+    return export_timeline(project.timeline, {s.path: s.media for s in sources},
+                           {s.path: s.transcript for s in sources}, output, format=format,
+                           force=force, project_path=project_path)
 
 
 @action("export")

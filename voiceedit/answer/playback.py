@@ -17,9 +17,7 @@ The `Player` runs one playback at a time on a background thread into any `AudioO
 
 from __future__ import annotations
 
-import functools
 import itertools
-import shutil
 import subprocess
 import threading
 import time
@@ -31,6 +29,7 @@ import numpy as np
 
 from voiceedit.answer.outputs import AudioOutput, DeviceOutput
 from voiceedit.errors import VoiceEditError
+from voiceedit.media.ffmpeg import ffmpeg_path
 from voiceedit.timeline.model import Timeline
 
 PLAYBACK_RATE = 48_000
@@ -77,26 +76,13 @@ def sample_at(ms: int, rate: int = PLAYBACK_RATE) -> int:
     return round(ms * rate / 1000)
 
 
-@functools.cache
-def _ffmpeg() -> str:
-    path = shutil.which("ffmpeg")
-    if path:
-        return path
-    try:
-        import imageio_ffmpeg
-
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except (ImportError, RuntimeError) as error:
-        raise VoiceEditError("ffmpeg is not installed; run make setup.") from error
-
-
 def decode_piece(piece: Piece, rate: int = PLAYBACK_RATE) -> np.ndarray:
     """The piece's sound, exactly as many samples as its timeline range spans at `rate`.
     A source without sound plays as silence."""
     count = sample_at(piece.end, rate) - sample_at(piece.start, rate)
     length = (piece.source_out - piece.source_in) / 1000
     command = [
-        _ffmpeg(), "-nostdin", "-v", "error",
+        ffmpeg_path(), "-nostdin", "-v", "error",
         "-ss", f"{piece.source_in / 1000:.3f}", "-t", f"{length:.3f}",
         "-i", piece.source, "-vn", "-ac", "1", "-ar", str(rate), "-f", "f32le", "-",
     ]  # fmt: skip

@@ -1,9 +1,9 @@
 """Interchange: the edit leaves for other editors (and comes back) through OpenTimelineIO.
 
-`export_timeline(project, output)` writes .otio, .edl, .xml (FCP7), .fcpxml, .mlt, .srt,
-.vtt, .txt or .md; `import_timeline(path)` reads .otio, .edl, .xml or .fcpxml back into a
-timeline and its sources. otio_convert.py holds the one ms ⇄ frames conversion; each format
-that needs more than an adapter call has its own module.
+`export_timeline(timeline, sources, transcripts, output)` writes .otio, .edl, .xml (FCP7),
+.fcpxml, .mlt, .srt, .vtt, .txt or .md; `import_timeline(path)` reads .otio, .edl, .xml or
+.fcpxml back into a timeline and its sources. otio_convert.py holds the one ms ⇄ frames
+conversion; each format that needs more than an adapter call has its own module.
 """
 
 from voiceedit.interchange.export import FORMATS, ExportResult, export_timeline

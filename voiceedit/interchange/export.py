@@ -6,17 +6,16 @@ in its module);
 `.fcpxml` and `.mlt` are written by their own modules because the adapters get rates and
 profiles wrong; `.srt`, `.vtt`, `.txt` and `.md` come from the words the edit keeps.
 
-Two promises: an export never replaces a source file, and never replaces any existing file
-unless forced (`--force`, or a spoken yes). The file is written to a temporary name and
-renamed, so a failed export leaves nothing half-written.
+An export follows the output policy of media/outputs.py: it never replaces a source file or
+the project file, never replaces any other existing file unless forced (`--force`, or a
+spoken yes), and a failed export leaves nothing half-written.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import opentimelineio as otio
@@ -28,12 +27,13 @@ from voiceedit.interchange.fcp7 import write_fcp7_xml
 from voiceedit.interchange.fcpxml import write_fcpxml
 from voiceedit.interchange.mlt import write_mlt
 from voiceedit.interchange.otio_convert import frame_ranges, to_otio
+from voiceedit.media.outputs import check_output, write_text_atomically
 from voiceedit.media.probe import MediaInfo
-from voiceedit.project import Project
 from voiceedit.spoken_time import say_count, say_time
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.transcript import Transcript
 from voiceedit.timeline.words import TimelineWord
+from voiceedit.understand.grammar import load_grammar
 
 
 @dataclass(frozen=True)
@@ -131,15 +131,10 @@ FORMATS = {
     "txt": Format(".txt", "the transcript as plain text", _transcript(markdown=False)),
     "md": Format(".md", "the transcript as Markdown", _transcript(markdown=True)),
 }
-# Other names people use for the same formats, spoken or typed.
-ALIASES = {
-    "opentimelineio": "otio", "opentimeline": "otio", "cmx": "edl", "cmx3600": "edl",
-    "editdecisionlist": "edl", "fcp": "xml", "fcp7": "xml", "finalcut7": "xml",
-    "finalcutseven": "xml", "premiere": "xml", "premierepro": "xml", "resolve": "xml",
-    "davinci": "xml", "davinciresolve": "xml", "fcpx": "fcpxml", "finalcut": "fcpxml",
-    "finalcutpro": "fcpxml", "kdenlive": "mlt", "shotcut": "mlt", "subrip": "srt",
-    "subtitles": "srt", "captions": "srt", "webvtt": "vtt", "text": "txt", "plaintext": "txt",
-    "transcript": "txt", "markdown": "md",
+# Short names people type but do not say; what they say is grammars/lists/formats.list.
+TYPED_ALIASES = {
+    "cmx3600": "edl", "fcp": "xml", "fcp7": "xml", "finalcut7": "xml", "davinci": "xml",
+    "fcpx": "fcpxml", "subrip": "srt",
 }
 
 
@@ -149,11 +144,22 @@ def format_names() -> str:
 
 def find_format(name: str) -> Format:
     """A format by suffix or name, however it was typed or heard ("EDL", ".edl", "Final Cut")."""
-    key = "".join(ch for ch in name.lower() if ch.isalnum())
-    key = ALIASES.get(key, key)
+    key = _squeezed(name)
+    key = format_aliases().get(key, key)
     if key not in FORMATS:
         raise VoiceEditError(f"I can't export {name}; I can export {format_names()}.")
     return FORMATS[key]
+
+
+@lru_cache(maxsize=1)
+def format_aliases() -> dict[str, str]:
+    """Every other name of a format, squeezed ("final cut seven" -> "finalcutseven")."""
+    spoken = load_grammar().slot_list("format").entries
+    return {**{_squeezed(entry.spoken): entry.value for entry in spoken}, **TYPED_ALIASES}
+
+
+def _squeezed(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
 
 
 def format_for(output: Path, name: str | None = None) -> Format:
@@ -180,66 +186,28 @@ def output_path(output: Path, chosen: Format) -> Path:
     return path.absolute()
 
 
-def check_target(path: Path, protected: list[str], force: bool) -> None:
-    """Refuse to write over a source (ever) or an existing file (unless forced)."""
-    for source in protected:
-        if _same_file(path, Path(source)):
-            raise VoiceEditError(
-                f"{path.name} is one of the project's own files; I never write over it. "
-                "Choose another name."
-            )
-    if not path.parent.is_dir():
-        raise VoiceEditError(f"The folder {path.parent} doesn't exist.")
-    if path.is_dir():
-        raise VoiceEditError(f"{path.name} is a folder; give a file name to export to.")
-    if path.exists() and not force:
-        raise VoiceEditError(f"{path.name} already exists; use --force to replace it.")
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    if a.exists() and b.exists():
-        return os.path.samefile(a, b)
-    return a.resolve() == b.resolve()
-
-
-def write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def edit_of(project: Project, title: str) -> Edit:
-    return Edit(
-        timeline=project.timeline,
-        sources={s.path: s.media for s in project.sources},
-        transcripts={s.path: s.transcript for s in project.sources if s.transcript.words},
-        title=title,
-    )
-
-
 def export_timeline(
-    project: Project,
+    timeline: Timeline,
+    sources: Mapping[str, MediaInfo],
+    transcripts: Mapping[str, Transcript],
     output: Path,
     format: str | None = None,
     force: bool = False,
     project_path: Path | None = None,
 ) -> ExportResult:
-    """Write the project's edit to `output` in the named format, or the one its suffix says.
+    """Write the edit (`timeline` over `sources`, whose words are `transcripts`, both by
+    source path) to `output` in the named format, or the one its suffix says.
     `project_path` names the project file: never written over, and its name is the title."""
     chosen = format_for(Path(output), format)
     path = output_path(Path(output), chosen)
-    protected = [s.path for s in project.sources] + [c.source for c in project.timeline.clips]
-    check_target(path, protected + ([str(project_path)] if project_path else []), force)
-    if not project.timeline.clips:
+    protected = [*sources, *(clip.source for clip in timeline.clips)]
+    check_output(path, protected + ([str(project_path)] if project_path else []), force,
+                 verb="export")
+    if not timeline.clips:
         raise VoiceEditError("The timeline is empty; there is nothing to export.")
     title = Path(project_path).stem if project_path else path.stem
-    written = chosen.write(edit_of(project, title))
-    write_atomically(path, written.text)
-    return ExportResult(path, chosen, written.count, written.noun, project.timeline.duration)
+    edit = Edit(timeline, sources, {source: transcript for source, transcript
+                                    in transcripts.items() if transcript.words}, title)
+    written = chosen.write(edit)
+    write_text_atomically(path, written.text)
+    return ExportResult(path, chosen, written.count, written.noun, timeline.duration)

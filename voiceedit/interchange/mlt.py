@@ -26,7 +26,8 @@ from voiceedit.interchange.otio_convert import (
     timeline_rate,
     to_frames,
 )
-from voiceedit.media.probe import MediaInfo, ffprobe_path
+from voiceedit.media.ffmpeg import ffprobe_path
+from voiceedit.media.probe import MediaInfo
 from voiceedit.timeline.model import Timeline
 
 MLT_VERSION = "7.12.0"

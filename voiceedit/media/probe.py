@@ -7,13 +7,14 @@ sentence in a VoiceEditError, because these are the first things a user gets wro
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
+from voiceedit.media.ffmpeg import ffprobe_path
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,6 @@ class MediaInfo:
             video_codec=data.get("video_codec", ""),
             audio_codec=data.get("audio_codec", ""),
         )
-
-
-def ffprobe_path() -> str:
-    path = shutil.which("ffprobe")
-    if path is None:
-        raise VoiceEditError("ffprobe is not installed. Run make setup, or apt-get install ffmpeg.")
-    return path
 
 
 def check_readable(path: str | Path) -> Path:
@@ -129,3 +123,17 @@ def _duration_seconds(data: dict, video: dict | None, audio: dict | None) -> flo
         if value not in (None, "N/A"):
             return float(value)
     return None
+
+
+@lru_cache(maxsize=256)
+def rotation(path: str) -> int:
+    """Degrees the first video stream is turned for display (0 when it is not)."""
+    found = subprocess.run(
+        [ffprobe_path(), "-v", "error", "-select_streams", "v:0", "-show_entries",
+         "stream_side_data=rotation", "-of", "csv=p=0", path],
+        capture_output=True, text=True,
+    ).stdout.split()
+    try:
+        return round(float(found[0])) % 360 if found else 0
+    except ValueError:
+        return 0

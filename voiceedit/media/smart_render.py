@@ -9,7 +9,7 @@ decoded and encoded again. The pieces are joined with ffmpeg's concat demuxer.
     clip:           [ . . K . . . . K . . . . K . ]
     pieces:         [enc][copy . . . . . . . .][enc]
 
-Frame accuracy comes from indexing every video packet (PyAV, demuxing only): the frames are
+Frame accuracy comes from indexing every video packet (video_index.py): the frames are
 numbered in presentation order, the clip's snapped range is a range of frame numbers, and a
 copied stretch is exactly the packets from keyframe K1 up to keyframe K2 in decode order.
 That is only true for closed GOPs, so a source with leading pictures (open GOP) is refused.
@@ -40,26 +40,21 @@ from pathlib import Path
 import av
 
 from voiceedit.errors import VoiceEditError
-from voiceedit.media.probe import MediaInfo
-from voiceedit.media.render import (
-    X264_PRESET,
+from voiceedit.media.ffmpeg import Progress, ffmpeg_path, run_ffmpeg
+from voiceedit.media.filter_graph import X264_PRESET
+from voiceedit.media.outputs import partial_path
+from voiceedit.media.plan import (
     Cut,
     OutputFormat,
-    Progress,
-    check_render,
-    ffmpeg_path,
-    finish,
     grid_frames,
     output_format,
-    partial_path,
     plan_cuts,
-    render_cuts,
-    render_timeline,
-    rotation,
-    run_ffmpeg,
     seconds_text,
     seek_before,
 )
+from voiceedit.media.probe import MediaInfo, rotation
+from voiceedit.media.render import check_render, finish, render_cuts, render_timeline
+from voiceedit.media.video_index import VideoIndex, index_video
 from voiceedit.timeline.model import Timeline
 
 MP4_FORMAT = "mov,mp4,m4a,3gp,3g2,mj2"
@@ -72,36 +67,6 @@ X264_PROFILES = {
 }
 # x264 settings that give each B-frame reorder delay (the mp4 decode-timestamp offset).
 X264_DELAY = {0: "bframes=0", 1: "bframes=2:b-pyramid=none", 2: "bframes=3:b-pyramid=normal"}
-
-
-@dataclass(frozen=True)
-class VideoIndex:
-    """A source's video stream as its packets show it."""
-
-    path: str
-    container: str
-    codec: str
-    profile: str
-    level: int
-    pix_fmt: str
-    width: int
-    height: int
-    time_base: Fraction
-    colors: tuple[tuple[str, int], ...]  # (ffmpeg option, value) worth carrying over
-    frame_pts: tuple[int, ...]  # presentation order
-    keyframes: tuple[int, ...]  # frame numbers, ascending
-    delay: int  # frames the first picture is decoded ahead of being shown
-    open_gop: bool
-    frame_rate: Fraction | None  # None when the frames are not evenly spaced from zero
-
-    @property
-    def frame_count(self) -> int:
-        return len(self.frame_pts)
-
-    def matches(self, other: VideoIndex) -> bool:
-        keys = ("codec", "profile", "pix_fmt", "width", "height", "time_base", "frame_rate",
-                "delay", "colors")
-        return all(getattr(self, key) == getattr(other, key) for key in keys)
 
 
 @dataclass(frozen=True)
@@ -124,72 +89,6 @@ class SmartRender:
     copied_ms: int
     encoded_ms: int
     fallback: str | None = None  # why everything was re-encoded, one sentence
-
-
-# ---------------------------------------------------------------- reading the source
-
-
-@dataclass(frozen=True)
-class _PacketScan:
-    pts: tuple[int, ...]  # decode order
-    keyframes: tuple[int, ...]  # pts of the keyframes
-    first_dts: int
-    open_gop: bool
-
-
-def index_video(path: str) -> VideoIndex:
-    """Number every frame of the first video stream and find its keyframes (no decoding)."""
-    with av.open(path) as container:
-        stream = container.streams.video[0]
-        context = stream.codec_context
-        scan = _scan_packets(container, stream)
-        frame_pts = tuple(sorted(scan.pts))
-        time_base = Fraction(stream.time_base)
-        rate = _even_rate(frame_pts, time_base)
-        # Reorder delay: how many frames before its own time the first picture is decoded.
-        delay = round((scan.pts[0] - scan.first_dts) * rate * time_base) if rate else 0
-        number = {pts: n for n, pts in enumerate(frame_pts)}
-        return VideoIndex(
-            path=path, container=container.format.name, codec=context.name,
-            profile=context.profile or "", level=context.level, pix_fmt=context.pix_fmt or "",
-            width=context.width, height=context.height, time_base=time_base,
-            colors=_colors(context), frame_pts=frame_pts,
-            keyframes=tuple(sorted(number[pts] for pts in scan.keyframes)),
-            delay=delay, open_gop=scan.open_gop, frame_rate=rate,
-        )
-
-
-def _scan_packets(container: av.container.InputContainer, stream) -> _PacketScan:
-    pts, keyframes, first_dts, open_gop = [], [], 0, False
-    for packet in container.demux(stream):
-        if packet.pts is None:
-            continue  # the empty packet that ends the stream
-        if not pts:
-            first_dts = packet.dts if packet.dts is not None else packet.pts
-        if packet.is_keyframe:
-            keyframes.append(packet.pts)
-        elif keyframes and packet.pts < keyframes[-1]:
-            open_gop = True  # a leading picture: it needs the group before the keyframe
-        pts.append(packet.pts)
-    return _PacketScan(tuple(pts), tuple(keyframes), first_dts, open_gop)
-
-
-def _colors(context) -> tuple[tuple[str, int], ...]:
-    """The colour description the re-encoded frames must carry too (only what is set)."""
-    fields = (("-color_primaries", "color_primaries", 2), ("-color_trc", "color_trc", 2),
-              ("-colorspace", "colorspace", 2), ("-color_range", "color_range", 0))
-    return tuple((option, int(getattr(context, name))) for option, name, unset in fields
-                 if int(getattr(context, name)) != unset)
-
-
-def _even_rate(frame_pts: tuple[int, ...], time_base: Fraction) -> Fraction | None:
-    """The frame rate if frame k sits at k frames from zero (within a tick), else None."""
-    if len(frame_pts) < 2 or frame_pts[0] != 0:
-        return None
-    step = Fraction(frame_pts[-1], len(frame_pts) - 1)
-    if any(abs(pts - number * step) > 1 for number, pts in enumerate(frame_pts)):
-        return None
-    return (1 / (step * time_base)).limit_denominator(1001)
 
 
 # ---------------------------------------------------------------- deciding (pure functions)
@@ -329,10 +228,6 @@ def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
     cuts = plan_cuts(timeline, fmt.frame_rate)
     pieces = plan_pieces(cuts, indexes, fmt.frame_rate)
     total_frames = sum(piece.frames for piece in pieces)
-
-    def ms(frames: int) -> int:
-        return round(Fraction(frames * 1000) / fmt.frame_rate)
-
     partial = partial_path(output)
     try:
         with tempfile.TemporaryDirectory(prefix=".voiceedit-smart-", dir=output.parent) as work:
