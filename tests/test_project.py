@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from read_only import read_only
@@ -129,3 +130,61 @@ def test_a_project_saved_with_the_old_verbosity_names_opens_with_the_lists_names
     for old, new in (("terse", "brief"), ("verbose", "detailed")):
         path.write_text(json.dumps({**data, "verbosity": old}))
         assert load_project(path).verbosity == new
+
+
+def _damage(data: dict, how: str) -> str:
+    """The project file's text after a hand edit (or a crafted file) of kind `how`."""
+    if how == "deep nesting":
+        return '{"format": "voiceedit-project", "version": 1, "x": ' + "[" * 100_000 \
+            + "]" * 100_000 + "}"
+    data = json.loads(json.dumps(data))
+    if how == "infinite duration":
+        data["sources"][0]["media"]["duration"] = float("inf")
+    elif how == "step that no longer fits":
+        data["history"]["steps"][0]["added"][0] = [0, 0, 1200]
+    elif how == "clip past the source's end":
+        data["timeline"][-1][2] = 9000
+    elif how == "source number -1":
+        data["timeline"][0][0] = -1
+    elif how == "float time":
+        data["timeline"][0][2] = 1300.5
+    elif how == "boolean time":
+        data["timeline"][0][1] = False
+    elif how == "playhead past the end":
+        data["playhead"] = 99_000
+    elif how == "unknown question":
+        data["pending"]["kind"] = "guess"
+    return json.dumps(data)  # Python writes inf as Infinity, as a crafted file could
+
+
+@pytest.mark.parametrize("how", [
+    "deep nesting", "infinite duration", "step that no longer fits",
+    "clip past the source's end", "source number -1", "float time", "boolean time",
+    "playhead past the end", "unknown question",
+])
+def test_a_damaged_project_is_one_sentence_and_left_as_it_is(tmp_path, how):
+    path = tmp_path / "talk.voiceedit"
+    save_project(path, make_project())
+    path.write_text(_damage(json.loads(path.read_text()), how))
+    before = path.read_bytes()
+    with pytest.raises(VoiceEditError) as error:
+        load_project(path)
+    assert str(error.value) == ("The project file talk.voiceedit is damaged and can't be "
+                                "opened; I left it as it is.")
+    assert path.read_bytes() == before
+
+
+def test_a_saved_question_with_arguments_its_action_does_not_take_is_refused(tmp_path):
+    from voiceedit.core import Editor
+
+    path = tmp_path / "talk.voiceedit"
+    project = make_project()
+    bad = Pending("confirm", Command("delete_range", {"bogus": 1}, 0.5, destructive=True))
+    save_project(path, replace(project, pending=bad))
+    before = path.read_bytes()
+    answer = Editor.open(path).handle("yes")
+    assert not answer.applied
+    assert answer.message == ("The question saved in the project is damaged, so I can't do "
+                              "it; say cancel to drop it. Nothing changed.")
+    assert path.read_bytes() == before
+    assert Editor.open(path).handle("cancel").message == "Cancelled; nothing changed."

@@ -84,7 +84,7 @@ class Dialogue:
                 return Outcome(unasked, "Not done; nothing changed.")
             if command.action == "choose":
                 raise VoiceEditError("Say yes or no.")
-            return run_action(unasked, replace(pending.command, confidence=1.0))
+            return _saved_question(unasked, replace(pending.command, confidence=1.0))
         count = len(pending.choices)
         if command.action == "deny":
             return Outcome(unasked, "Cancelled; nothing changed.")
@@ -92,4 +92,14 @@ class Dialogue:
         if not isinstance(choice, int) or not 1 <= choice <= count:
             raise VoiceEditError(f"Say a number from one to {say_number(count)}, or cancel.")
         args = {**pending.command.args, pending.slot: pending.choices[choice - 1]}
-        return run_action(unasked, replace(pending.command, args=args))
+        return _saved_question(unasked, replace(pending.command, args=args))
+
+
+def _saved_question(state: EditorState, command: Command) -> Outcome:
+    """Run the command a question waited on. It was read back from the project file, so a
+    hand-edited file may give it arguments its action does not take."""
+    try:
+        return run_action(state, command)
+    except (TypeError, AttributeError, KeyError) as error:
+        raise VoiceEditError("The question saved in the project is damaged, so I can't do "
+                             "it; say cancel to drop it. Nothing changed.") from error

@@ -105,8 +105,17 @@ class ClipTable:
         return [[index[c.source], c.source_in, c.source_out] for c in clips]
 
     def decode(self, rows: list[list[int]]) -> tuple[Clip, ...]:
-        return tuple(Clip(self.sources[s], source_in, source_out) for s, source_in, source_out
-                     in rows)
+        """Clips from stored rows; anything but whole numbers naming a known source is a
+        ValueError (a hand-edited file may hold -1, 2.5 or true)."""
+        clips = []
+        for row in rows:
+            if not isinstance(row, list) or len(row) != 3 or any(type(v) is not int for v in row):
+                raise ValueError(f"a clip must be three whole numbers, not {row!r:.40}")
+            number, source_in, source_out = row
+            if not 0 <= number < len(self.sources):
+                raise ValueError(f"no source number {number}")
+            clips.append(Clip(self.sources[number], source_in, source_out))
+        return tuple(clips)
 
 
 def history_to_json(history: History, table: ClipTable) -> dict:
@@ -126,6 +135,23 @@ def history_from_json(data: dict, table: ClipTable) -> History:
         for s in data["steps"]
     )
     position = data["position"]
-    if not 0 <= position <= len(steps):
+    if type(position) is not int or not 0 <= position <= len(steps):
         raise ValueError("history position out of range")
     return History(steps, position)
+
+
+def check_history(history: History, timeline: Timeline) -> None:
+    """Every step must still fit: undone back to the start and redone to the timeline as it
+    is, and the steps after it redone, or the file was changed by hand (ValueError)."""
+    for step in history.steps:
+        if not isinstance(step.description, str) or type(step.at) is not int or step.at < 0:
+            raise ValueError("a history step is malformed")
+    at, walked = timeline, history
+    while walked.can_undo:
+        at, walked, _ = walked.undo(at)
+    while walked.position < history.position:
+        at, walked, _ = walked.redo(at)
+    if at != timeline:
+        raise ValueError("the history does not lead to the timeline")
+    while walked.can_redo:
+        at, walked, _ = walked.redo(at)

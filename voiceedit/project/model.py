@@ -1,0 +1,88 @@
+"""The project's data: its sources (media and transcripts), the edited timeline, the undo
+history and the session's place (playhead, selection, verbosity, a waiting question).
+
+A project references its sources by absolute path and never copies or changes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from voiceedit.media.probe import MediaInfo, probe
+from voiceedit.timeline.history import History
+from voiceedit.timeline.model import Clip, Timeline
+from voiceedit.timeline.quote_match import QuoteMatch
+from voiceedit.timeline.transcript import Transcript
+from voiceedit.understand.command import Command
+
+
+@dataclass(frozen=True)
+class Source:
+    media: MediaInfo
+    transcript: Transcript
+
+    @property
+    def path(self) -> str:
+        return self.media.path
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A question the session asked and is waiting on.
+
+    "confirm": run `command` on yes. "choice": run `command` with `slot` set to the chosen
+    one of `choices` (quote matches on the current timeline; any edit clears the question).
+    """
+
+    kind: str  # "confirm" | "choice"
+    command: Command
+    slot: str = ""
+    choices: tuple[QuoteMatch, ...] = ()
+
+
+@dataclass(frozen=True)
+class Project:
+    sources: tuple[Source, ...]
+    timeline: Timeline
+    history: History = field(default_factory=History)
+    playhead: int = 0  # ms
+    selection: tuple[int, int] | None = None  # [start, end) ms
+    verbosity: str = "normal"
+    last_answer: str = ""
+    last_action: str = ""  # for "asked twice -> full detail"
+    pending: Pending | None = None
+
+    @classmethod
+    def start(cls, sources: tuple[Source, ...]) -> Project:
+        """A new project: the timeline is each source whole, in the order given."""
+        clips = tuple(Clip(s.path, 0, s.media.duration) for s in sources)
+        return cls(sources=sources, timeline=Timeline(clips))
+
+    def source(self, path: str) -> Source | None:
+        return next((s for s in self.sources if s.path == path), None)
+
+    def with_source(self, source: Source) -> Project:
+        if self.source(source.path) is not None:
+            return self
+        return replace(self, sources=self.sources + (source,))
+
+
+def verbosity_levels() -> tuple[str, ...]:
+    """How much answers say, least first: the values of the grammar's levels list."""
+    from voiceedit.understand.grammar import load_grammar
+
+    values = [entry.value for entry in load_grammar().word_list("levels").entries]
+    return tuple(dict.fromkeys(values))
+
+
+def make_source(path: str | Path, model: str = "tiny.en",
+                progress: Callable[[float], None] | None = None) -> Source:
+    """Probe and transcribe one media file (the transcription is cached by content)."""
+    media = probe(path)
+    if not media.has_audio:
+        return Source(media, Transcript(media.path, media.duration, ()))
+    from voiceedit.hear.transcribe import transcribe  # heavy: loads Whisper only when needed
+
+    return Source(media, transcribe(media.path, model=model, progress=progress))
