@@ -14,6 +14,7 @@ project file is not written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,10 @@ from voiceedit.understand.command import Command
 from voiceedit.understand.matcher import NotUnderstood, understand
 
 ASLEEP_NOTE = "asleep: say wake up to go on."
+LONGEST_COMMAND = 500  # characters; longer text is not a command, and is not echoed back
+# Terminal escapes and control characters: never part of what anyone said.
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_NEGATIVE_TIME = re.compile(r"(?<![\w.])[-\u2212]\s?\d")
 
 
 class Speaker(Protocol):
@@ -57,6 +62,15 @@ class Answer:
 
 
 Subscriber = Callable[[Answer, EditorState], None]
+
+
+def _refuse(text: str) -> str | None:
+    """What no command can be, said before trying to understand it."""
+    if len(text) > LONGEST_COMMAND:
+        return "That is too long for a command; say a sentence or two. Nothing changed."
+    if _NEGATIVE_TIME.search(text):
+        return "Times start at zero; there is no time before the start. Nothing changed."
+    return None
 
 
 class Editor:
@@ -107,6 +121,10 @@ class Editor:
 
     def handle_text(self, text: str) -> Answer:
         """Understand typed (or recognised) text and apply it."""
+        text = _CONTROL.sub("", text).strip()
+        refused = _refuse(text)
+        if refused is not None:
+            return self._said(Answer(refused, applied=False))
         try:
             command = understand(text)
         except NotUnderstood as error:

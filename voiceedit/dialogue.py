@@ -23,10 +23,12 @@ from voiceedit.actions.state import Ambiguous, ConfirmFirst, EditorState, Outcom
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import Pending
 from voiceedit.spoken_time import say_number
-from voiceedit.understand.command import Command
+from voiceedit.timeline.quote_match import QuoteMatch
+from voiceedit.understand.command import Command, Quote, SpokenTime
 from voiceedit.understand.matcher import CONFIRM_BELOW
 
 ASLEEP, AWAKE, STOPPED = "asleep", "awake", "stopped"
+EXACT = 100.0  # a quote match's score when every word was found as said
 
 
 def run_action(state: EditorState, command: Command) -> Outcome:
@@ -65,9 +67,14 @@ class Dialogue:
         if pending is not None and not spec.keeps_question:
             state = state.with_project(pending=None)  # the user moved on
         if spec.destructive and command.confidence < CONFIRM_BELOW:
-            question = Pending("confirm", command)
-            return Outcome(state.with_project(pending=question), describe.readback(command),
-                           question=question)
+            return _read_back(state, command)
+        swapped = _later_time_first(state, command)
+        if swapped is not None:
+            return _read_back(state, swapped, "You said the later time first. ")
+        if spec.destructive:
+            exact = _found_exactly(state, command)
+            if exact is not None:
+                return _read_back(state, exact, "Not found word for word. ")
         return run_action(state, command)
 
     def done(self, spec: ActionSpec) -> None:
@@ -93,6 +100,43 @@ class Dialogue:
             raise VoiceEditError(f"Say a number from one to {say_number(count)}, or cancel.")
         args = {**pending.command.args, pending.slot: pending.choices[choice - 1]}
         return _saved_question(unasked, replace(pending.command, args=args))
+
+
+def _read_back(state: EditorState, command: Command, why: str = "") -> Outcome:
+    """Ask before doing: the command as it would be done, and yes or no."""
+    question = Pending("confirm", command)
+    return Outcome(state.with_project(pending=question), why + describe.readback(command),
+                   question=question)
+
+
+def _later_time_first(state: EditorState, command: Command) -> Command | None:
+    """"delete from five seconds to two seconds": the range the user most likely meant,
+    to read back rather than do silently; None when the times are in order."""
+    start, end = command.args.get("start"), command.args.get("end")
+    if not isinstance(start, SpokenTime) or not isinstance(end, SpokenTime):
+        return None
+    duration, playhead = state.timeline.duration, state.playhead
+    if start.resolve(duration, playhead) <= end.resolve(duration, playhead):
+        return None
+    return replace(command, args={**command.args, "start": end, "end": start})
+
+
+def _found_exactly(state: EditorState, command: Command) -> Command | None:
+    """A destructive command whose quote is found in one place only approximately: the
+    command with that place chosen, to read back; None when every quote is found as said
+    (or is not found, or in several places: the action itself says so or asks which)."""
+    quotes = {name: value for name, value in command.args.items() if isinstance(value, Quote)}
+    if not quotes or spec_of(command.action).quotes_media or len(state.words) == 0:
+        return None
+    chosen = dict(command.args)
+    for name, quote in quotes.items():
+        found = state.quotes.find(quote.text)
+        if len(found) != 1:
+            return None
+        chosen[name] = found[0]
+    if all(match.score >= EXACT for match in chosen.values() if isinstance(match, QuoteMatch)):
+        return None
+    return replace(command, args=chosen)
 
 
 def _saved_question(state: EditorState, command: Command) -> Outcome:

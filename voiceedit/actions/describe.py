@@ -232,6 +232,7 @@ _READBACK = {
     "remove_fillers": "remove the filler words",
     "shorten_pauses": "shorten pauses longer than {longer} to {to}",
     "remove_repeated_takes": "remove repeated takes",
+    "select_range": "select from {start} to {end}",
 }
 
 

@@ -47,12 +47,23 @@ def _media_named(state: EditorState, said: str) -> Source:
 
 
 def media_path_named(state: EditorState, said: str) -> Path | None:
-    """The project source, or media file next to the project, whose name sounds like `said`
-    (a typed path is taken as it is); None when none does."""
-    typed = Path(said).expanduser()
-    if typed.suffix.lower() in MEDIA_SUFFIXES and typed.is_file():
-        return typed.resolve()
-    return name_like(said, {path: path.stem for path in media_at_hand(state)})
+    """The project source, or media file next to the project, whose name sounds like `said`;
+    None when none does. A file name or path (with a media suffix or a folder) is taken
+    exactly, never as sounding like another file ("intro_v3.mp4" is not intro_v2.mp4)."""
+    typed = Path(said.strip()).expanduser()
+    at_hand = media_at_hand(state)
+    if typed.suffix.lower() not in MEDIA_SUFFIXES and len(typed.parts) < 2:
+        return name_like(said, {path: path.stem for path in at_hand})
+    folders = [Path.cwd()] + ([state.path.resolve().parent] if state.path else [])
+    for folder in folders:
+        found = folder / typed
+        if found.suffix.lower() in MEDIA_SUFFIXES and found.is_file():
+            return found.resolve()
+    # Said rather than typed ("b roll.mp4" for b_roll.mp4): the same name, word for word.
+    wanted = normalize(typed.stem.replace("_", " "))
+    return next((path for path in sorted(at_hand)
+                 if path.suffix.lower() == typed.suffix.lower()
+                 and normalize(path.stem.replace("_", " ")) == wanted), None)
 
 
 def media_at_hand(state: EditorState) -> set[Path]:

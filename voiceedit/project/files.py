@@ -23,6 +23,7 @@ import fcntl
 import glob
 import json
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -163,6 +164,7 @@ def save_project(path: str | Path, project: Project) -> None:
     except OSError as error:
         raise _cannot_save(file, folder, error) from None
     try:
+        os.fchmod(handle, _mode_for(file))
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(payload)
             out.flush()
@@ -173,6 +175,17 @@ def save_project(path: str | Path, project: Project) -> None:
         raise _cannot_save(file, folder, error) from None
     _fsync_folder(folder)
     _remove_stale_temporaries(file)
+
+
+def _mode_for(file: Path) -> int:
+    """The project's own permissions when it exists, else what the umask gives a new file
+    (mkstemp's private 0600 would lock out the group a team shares the folder with)."""
+    try:
+        return stat.S_IMODE(os.stat(file).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _remove_stale_temporaries(file: Path) -> None:

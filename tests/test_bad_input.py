@@ -1,0 +1,115 @@
+"""Bad input gets one plain sentence and changes nothing; what could be meant is read back,
+never done silently. In process through the Editor (what every surface drives), and through
+the real CLI for the exit status and the absence of a traceback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_core import make_project
+
+from voiceedit.core import Editor
+from voiceedit.project import load_project
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return make_project(tmp_path / "p.voiceedit", "one two three four five six")
+
+
+def test_a_range_said_the_wrong_way_round_is_read_back_not_done(project):
+    editor = Editor.open(project)
+    before = project.read_bytes()
+    asked = editor.handle("delete from 2.5 seconds to 1 second")
+    assert asked.question
+    assert asked.message == ("You said the later time first. Delete from one second to two "
+                             "point five seconds? Say yes or no.")
+    assert load_project(project).timeline == Editor.open(project).timeline
+    assert load_project(project).history.steps == ()
+    assert project.read_bytes() != before  # only the question is saved ...
+    done = editor.handle("yes")
+    assert done.changed and done.message.startswith("Deleted one point five seconds")
+
+
+def test_a_quote_found_only_approximately_is_read_back_with_what_was_found(project):
+    editor = Editor.open(project)
+    asked = editor.handle("delete two thee")
+    assert asked.question
+    assert asked.message == "Not found word for word. Delete 'two three'? Say yes or no."
+    assert load_project(project).history.steps == ()
+    assert editor.handle("yes").message.startswith("Deleted one second: 'two three'.")
+
+
+@pytest.mark.parametrize(("text", "sentence"), [
+    ("delete from -3 to 999999 seconds",
+     "Times start at zero; there is no time before the start. Nothing changed."),
+    ("delete " + "x" * 10_000,
+     "That is too long for a command; say a sentence or two. Nothing changed."),
+    ("delete from 2 seconds to 99 seconds",
+     "The timeline is only four seconds long; one minute thirty-nine is past the end."),
+])
+def test_impossible_commands_are_one_sentence_and_change_nothing(project, text, sentence):
+    before = project.read_bytes()
+    answer = Editor.open(project).handle(text)
+    assert not answer.applied and answer.message == sentence
+    assert project.read_bytes() == before
+
+
+def test_terminal_escapes_in_typed_text_are_not_part_of_the_command(project):
+    answer = Editor.open(project).handle("delete \x1b[31mthree four\x1b[0m\x07")
+    assert answer.message == "Deleted one second: 'three four'. Now three seconds."
+
+
+def test_a_typed_path_that_does_not_exist_is_not_taken_for_a_similar_file(project):
+    (project.parent / "intro_v2.mp4").write_bytes(b"not probed")
+    before = project.read_bytes()
+    for said in ("/nowhere/intro_v3.mp4", "intro_v3.mp4"):
+        answer = Editor.open(project).handle(f"insert the file {said} at one second")
+        assert not answer.applied
+        assert answer.message.startswith("I can't find a media file called '")
+        assert answer.message.endswith("intro v3.mp4' next to the project.")
+    assert project.read_bytes() == before
+
+
+def test_saved_projects_keep_their_permissions_or_follow_the_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = make_project(tmp_path / "p.voiceedit")
+        assert path.stat().st_mode & 0o777 == 0o644
+        path.chmod(0o640)
+        assert Editor.open(path).handle("delete three four").changed
+        assert path.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
+
+
+def test_a_lock_held_by_a_process_killed_with_9_does_not_block(project):
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\n"
+        "from voiceedit.project import project_lock\n"
+        f"with project_lock({str(project)!r}):\n"
+        "    print('held', flush=True)\n"
+        "    time.sleep(60)\n")], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait()
+    began = time.monotonic()
+    assert Editor.open(project).handle("delete three four").changed
+    assert time.monotonic() - began < 5
+
+
+def test_the_cli_says_one_line_exits_1_and_shows_no_traceback(project):
+    before = project.read_bytes()
+    result = subprocess.run([sys.executable, "-m", "voiceedit", "do", str(project),
+                             "delete from -3 to 999999 seconds"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == ("Times start at zero; there is no time before the start. "
+                             "Nothing changed.\n")
+    assert project.read_bytes() == before
