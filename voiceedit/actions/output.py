@@ -38,7 +38,7 @@ def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart
                    force: bool = False, project_path: Path | None = None,
                    progress: Progress | None = None) -> Rendered:
     """Render the project's timeline to `output` and say what was done in one sentence."""
-    from voiceedit.media.render import render_timeline
+    from voiceedit.media.render import rate_note, render_timeline
     from voiceedit.media.smart_render import smart_render
 
     sources = {source.path: source.media for source in project.sources}
@@ -48,10 +48,13 @@ def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart
     if not smart:
         media = render_timeline(project.timeline, sources, output, engine=engine,
                                 progress=progress, force=force, protected=protected)
-        return Rendered(media, f"Rendered {say_time(media.duration)} to {Path(media.path).name}.")
+        rate = rate_note(project.timeline, sources, media)
+        return Rendered(media, f"Rendered {say_time(media.duration)} to "
+                               f"{Path(media.path).name}{rate}.")
     result = smart_render(project.timeline, sources, output, progress=progress, force=force,
                           protected=protected)
-    done = f"Rendered {say_time(result.media.duration)} to {Path(result.media.path).name}"
+    rate = rate_note(project.timeline, sources, result.media)
+    done = f"Rendered {say_time(result.media.duration)} to {Path(result.media.path).name}{rate}"
     if result.fallback:
         return Rendered(result.media, f"{result.fallback} {done}.")
     return Rendered(result.media, f"{done}, copying {say_time(result.copied_ms)} and "

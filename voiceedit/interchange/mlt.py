@@ -13,8 +13,6 @@ colour space and scan. Positions are frames of that profile; MLT's `out` is incl
 
 from __future__ import annotations
 
-import json
-import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,8 +24,7 @@ from voiceedit.interchange.otio_convert import (
     timeline_rate,
     to_frames,
 )
-from voiceedit.media.ffmpeg import ffprobe_path
-from voiceedit.media.probe import MediaInfo
+from voiceedit.media.probe import MediaInfo, video_stream_fields
 from voiceedit.timeline.model import Timeline
 
 MLT_VERSION = "7.12.0"
@@ -81,13 +78,7 @@ def _picture_details(info: MediaInfo) -> tuple[Fraction, int, bool]:
     """Pixel aspect, MLT colour space and scan of a video file; MediaInfo doesn't carry them.
     Unknown values take the usual ones: square pixels, BT.709 from 720 lines up, progressive."""
     default_colorspace = 709 if info.height >= 720 else 601
-    result = subprocess.run(
-        [ffprobe_path(), "-v", "error", "-select_streams", "v:0", "-print_format", "json",
-         "-show_entries", "stream=sample_aspect_ratio,color_space,field_order", info.path],
-        capture_output=True, text=True,
-    )
-    streams = json.loads(result.stdout or "{}").get("streams", []) if result.returncode == 0 else []
-    stream = streams[0] if streams else {}
+    stream = video_stream_fields(info.path, "stream=sample_aspect_ratio,color_space,field_order")
     sample_aspect = _ratio(stream.get("sample_aspect_ratio", ""))
     colorspace = COLORSPACES.get(stream.get("color_space", ""), default_colorspace)
     progressive = stream.get("field_order", "progressive") in ("progressive", "unknown")

@@ -8,19 +8,32 @@ with no video, or an audio file name (.m4a, .wav, .mp3, .flac), renders sound on
 Stream copy is never used here: copying across arbitrary cut points starts each piece at the
 previous keyframe, which adds frames and drifts the sound (docs/design.md). `smart_render`
 copies only whole groups of pictures and re-encodes the rest.
+
+Nothing lost, nothing overwritten (media/outputs.py): ffmpeg writes a new temporary file
+beside the output; it is probed (the streams we asked for, the planned length within a
+frame) before it is renamed over the output, so a failed or cut-short render never takes
+the output's name. A variable-rate source is rendered at a constant rate that keeps every
+frame (media/probe.py), and `rate_note` says so.
 """
 
 from __future__ import annotations
 
-import os
 import tempfile
+from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
-from voiceedit.media.ffmpeg import Progress, ffmpeg_path, filter_script_args, run_ffmpeg
+from voiceedit.media.ffmpeg import (
+    Progress,
+    ffmpeg_path,
+    filter_script_args,
+    media_url,
+    run_ffmpeg,
+)
 from voiceedit.media.filter_graph import encoder_args, filter_graph
 from voiceedit.media.moviepy_render import render_with_moviepy
-from voiceedit.media.outputs import check_output, partial_path
+from voiceedit.media.outputs import check_output, publish, temporary_beside
 from voiceedit.media.plan import (
     AUDIO_CODECS,
     VIDEO_SUFFIXES,
@@ -32,6 +45,7 @@ from voiceedit.media.plan import (
     source_inputs,
 )
 from voiceedit.media.probe import MediaInfo, check_readable, probe
+from voiceedit.spoken_time import say_number, say_time
 from voiceedit.timeline.model import Timeline
 
 ENGINES = ("ffmpeg", "moviepy")
@@ -60,14 +74,11 @@ def check_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
                 f"The source file {Path(clip.source).name} is gone; put it back before rendering."
             )
         check_readable(clip.source)
-        media[clip.source] = sources.get(clip.source) or probe(clip.source)
+        known = sources.get(clip.source)
+        fresh = known is not None and known.variable_rate is not None
+        media[clip.source] = known if fresh else probe(clip.source)
     check_output(output, [*media, *protected], force, verb="render")
     return media
-
-
-def finish(partial: Path, output: Path) -> MediaInfo:
-    os.replace(partial, output)
-    return probe(output)
 
 
 def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: Path,
@@ -75,8 +86,9 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
                     force: bool = False, protected: tuple[Path, ...] = ()) -> MediaInfo:
     """Render `timeline` to `output` and return the probed result.
 
-    Nothing is written on error: ffmpeg writes a hidden partial file that replaces `output`
-    only when it is complete. `force` allows replacing an existing output.
+    Nothing is written on error: the render goes to a temporary file of its own that
+    replaces `output` only when it is checked complete. `force` allows replacing an
+    existing output.
     """
     if engine not in ENGINES:
         raise VoiceEditError(f"I don't know the render engine {engine}; use ffmpeg or moviepy.")
@@ -87,15 +99,54 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
     cuts = plan_cuts(timeline, fmt.frame_rate)
     if not cuts:
         raise VoiceEditError("Every clip is shorter than a frame; there is nothing to render.")
-    partial = partial_path(output)
-    try:
+    with temporary_beside(output, protected=[*media, *protected]) as partial:
         if engine == "moviepy":
             render_with_moviepy(cuts, media, fmt, partial, progress)
         else:
             render_cuts(cuts, media, fmt, partial, output.name, progress)
-        return finish(partial, output)
-    finally:
-        partial.unlink(missing_ok=True)
+        return finish(partial, output, fmt, sum(cut.duration for cut in cuts))
+
+
+def finish(partial: Path, output: Path, fmt: OutputFormat, seconds: Fraction) -> MediaInfo:
+    """Check what ffmpeg wrote to `partial`, then rename it over `output`."""
+    rendered = check_rendered(partial, output.name, fmt, seconds)
+    publish(partial, output)
+    return replace(rendered, path=str(output))
+
+
+def check_rendered(partial: Path, name: str, fmt: OutputFormat, seconds: Fraction) -> MediaInfo:
+    """The probed render, or one sentence if it lacks a stream or is not the planned length
+    (within a frame; a sound-only render within 1/30 s, as a frame of the default rate)."""
+    kept = f"so I left {name} as it was"
+    try:
+        rendered = probe(partial)
+    except VoiceEditError:
+        raise VoiceEditError(f"The render of {name} came out unreadable, {kept}.") from None
+    for wanted, found, what in ((fmt.video, rendered.has_video, "picture"),
+                                (fmt.audio, rendered.has_audio, "sound")):
+        if wanted and not found:
+            raise VoiceEditError(f"The render of {name} came out without {what}, {kept}.")
+    frame = 1 / (fmt.frame_rate or 30)
+    if abs(Fraction(rendered.duration, 1000) - seconds) > frame + Fraction(1, 1000):
+        raise VoiceEditError(
+            f"The render of {name} came out {say_time(rendered.duration)} long instead of "
+            f"{say_time(round(seconds * 1000))}, {kept}.")
+    return rendered
+
+
+def rate_note(timeline: Timeline, sources: dict[str, MediaInfo], rendered: MediaInfo) -> str:
+    """ " at thirty frames a second, constant; the source's rate varies" when a variable-rate
+    source went into a video render, else nothing."""
+    if not (rendered.has_video and rendered.frame_rate):
+        return ""
+    for path in dict.fromkeys(clip.source for clip in timeline.clips):
+        info = sources.get(path)
+        if info is None or info.variable_rate is None:
+            info = probe(path)
+        if info.variable_rate:
+            rate = say_number(round(rendered.frame_rate))
+            return f" at {rate} frames a second, constant; the source's rate varies"
+    return ""
 
 
 def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
@@ -111,6 +162,6 @@ def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
         for source_input in inputs:
             if source_input.seek > 0:
                 args += ["-ss", seconds_text(source_input.seek)]
-            args += ["-i", source_input.source]
-        args += [*filter_script_args(script), *encoder_args(fmt, target), "-y", str(target)]
+            args += ["-i", media_url(source_input.source)]
+        args += [*filter_script_args(script), *encoder_args(fmt, target), "-y", media_url(target)]
         run_ffmpeg(args, total_ms, progress, name)

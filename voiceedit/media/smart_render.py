@@ -25,12 +25,15 @@ the audio is cut with `atrim`/`concat` at the same snapped instants and encoded 
 on another core while the pieces are made, then muxed beside the joined video. Anything
 this cannot do exactly (another codec, another container, open GOPs, variable frame rate,
 sources that differ) falls back to a full re-encode, with one sentence saying why.
+
+The pieces are made in a temporary folder beside the output and the joined file is checked
+and renamed into place as render.py does (media/outputs.py), so a failure or a kill leaves
+the output as it was.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from bisect import bisect_left, bisect_right
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -40,9 +43,9 @@ from pathlib import Path
 import av
 
 from voiceedit.errors import VoiceEditError
-from voiceedit.media.ffmpeg import Progress, ffmpeg_path, run_ffmpeg
+from voiceedit.media.ffmpeg import Progress, ffmpeg_path, media_url, run_ffmpeg
 from voiceedit.media.filter_graph import X264_PRESET
-from voiceedit.media.outputs import partial_path
+from voiceedit.media.outputs import temporary_beside
 from voiceedit.media.plan import (
     Cut,
     OutputFormat,
@@ -165,7 +168,8 @@ def copy_piece(piece: Piece, index: VideoIndex, target: Path) -> None:
     first_pts = index.frame_pts[piece.first]
     end_pts = index.frame_pts[piece.end] if piece.end < index.frame_count else None
     copied = 0
-    with av.open(piece.source) as source, av.open(str(target), "w", format="mp4") as out:
+    with (av.open(media_url(piece.source)) as source,
+          av.open(media_url(target), "w", format="mp4") as out):
         stream = source.streams.video[0]
         copy = out.add_stream_from_template(stream)
         copy.time_base = stream.time_base
@@ -195,7 +199,7 @@ def encode_args(piece: Piece, index: VideoIndex, target: Path) -> list[str]:
     seek = seek_before(cut.start, rate)
     args = ["-ss", seconds_text(seek)] if seek > 0 else []
     args += [
-        "-i", piece.source, "-map", "0:v:0", "-an", "-sn", "-dn",
+        "-i", media_url(piece.source), "-map", "0:v:0", "-an", "-sn", "-dn",
         "-vf", grid_frames(cut, seek, rate) + ",setpts=PTS-STARTPTS",
         "-c:v", "libx264", "-preset", X264_PRESET, "-crf", PIECE_CRF,
         "-profile:v", X264_PROFILES[index.profile], "-level:v", str(index.level),
@@ -205,7 +209,7 @@ def encode_args(piece: Piece, index: VideoIndex, target: Path) -> list[str]:
         args += [option, str(value)]
     if index.time_base.numerator == 1:
         args += ["-video_track_timescale", str(index.time_base.denominator)]
-    return [*args, "-y", str(target)]
+    return [*args, "-y", media_url(target)]
 
 
 # ---------------------------------------------------------------- the entry point
@@ -228,14 +232,13 @@ def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
     cuts = plan_cuts(timeline, fmt.frame_rate)
     pieces = plan_pieces(cuts, indexes, fmt.frame_rate)
     total_frames = sum(piece.frames for piece in pieces)
-    partial = partial_path(output)
-    try:
-        with tempfile.TemporaryDirectory(prefix=".voiceedit-smart-", dir=output.parent) as work:
-            _make_pieces(pieces, cuts, media, indexes, fmt, Path(work), output.name, progress)
-            _join(pieces, fmt, Path(work), partial, output.name)
-        rendered = finish(partial, output)
-    finally:
-        partial.unlink(missing_ok=True)
+    keep = [*media, *protected]
+    with temporary_beside(output, protected=keep) as partial:
+        with temporary_beside(output, directory=True, protected=keep) as work:
+            _make_pieces(pieces, cuts, media, indexes, fmt, work, output.name, progress)
+            _join(pieces, fmt, work, partial, output.name)
+        seconds = Fraction(total_frames) / fmt.frame_rate
+        rendered = finish(partial, output, fmt, seconds)
     if progress:
         progress(frames_ms(total_frames, fmt.frame_rate), frames_ms(total_frames, fmt.frame_rate))
     copied = sum(piece.frames for piece in pieces if piece.copy)
@@ -301,8 +304,8 @@ def _join(pieces: list[Piece], fmt: OutputFormat, work: Path, partial: Path, wha
     listing = work / "pieces.ffconcat"
     names = [_piece_name(number) for number in range(len(pieces))]
     listing.write_text(concat_listing(names, [piece.frames for piece in pieces], fmt.frame_rate))
-    args = ["-f", "concat", "-safe", "0", "-i", str(listing)]
+    args = ["-f", "concat", "-safe", "0", "-i", media_url(listing)]
     if fmt.audio:
-        args += ["-i", str(work / SOUND), "-map", "0:v:0", "-map", "1:a:0"]
-    args += ["-c", "copy", "-movflags", "+faststart", "-y", str(partial)]
+        args += ["-i", media_url(work / SOUND), "-map", "0:v:0", "-map", "1:a:0"]
+    args += ["-c", "copy", "-movflags", "+faststart", "-y", media_url(partial)]
     run_ffmpeg(args, 0, None, what)

@@ -13,6 +13,8 @@ from fractions import Fraction
 
 import av
 
+from voiceedit.media.ffmpeg import media_url
+
 
 @dataclass(frozen=True)
 class VideoIndex:
@@ -54,7 +56,7 @@ class _PacketScan:
 
 def index_video(path: str) -> VideoIndex:
     """Number every frame of the first video stream and find its keyframes (no decoding)."""
-    with av.open(path) as container:
+    with av.open(media_url(path)) as container:
         stream = container.streams.video[0]
         context = stream.codec_context
         scan = _scan_packets(container, stream)
