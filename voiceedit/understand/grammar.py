@@ -26,7 +26,7 @@ from voiceedit.understand.numbers import ANCHOR_WORDS, parse_number, parse_ordin
 BUILTIN_SLOTS = ("time", "number", "ordinal", "quote")
 ANCHORS = ("start", "end", "here")  # fixed time arguments: `split(time=here)`
 
-GRAMMAR_DIR = Path(__file__).resolve().parents[2] / "grammars"
+GRAMMAR_DIR = Path(__file__).resolve().parents[1] / "grammars"  # shipped inside the package
 
 
 class GrammarError(VoiceEditError):

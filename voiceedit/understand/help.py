@@ -128,7 +128,8 @@ def markdown_table() -> str:
         "`[optional]`, `(one | other)`, `<slot>`; a `<time>` is said as people say it "
         '("one minute thirty", "1:30", "ninety seconds", "two and a half seconds", '
         '"the start", "the end", "here"). Commands that remove material are read back '
-        'and wait for "yes" when the words were not heard clearly. Syntax: `grammars/README.md`.'
+        'and wait for "yes" when the words were not heard clearly. '
+        "Syntax: `voiceedit/grammars/README.md`."
     )
     return "\n".join(parts)
 
