@@ -2,8 +2,8 @@
 
 A decoder that writes a command word by word asks, at every token, "can the words so far
 still become a command?" and, before it stops, "are they one already?". This module answers
-both from the same rules the matcher reads (grammar.py), walking them one heard word at a time:
-a *state* is what is left of one rule, with the slot being filled at the end, if any. The
+both from the same rules the matcher reads, stepping through them with walker.py one heard
+word at a time: a *state* is the position in one rule, with the slot being filled, if any. The
 states after some words are those after one word fewer, advanced by the last one, so a beam
 search that grows its text by a token costs one small step, and states are cached by words.
 

@@ -73,8 +73,8 @@ def understand(text: str) -> Command:
 
 def vocabulary_prompt(max_words: int = 150) -> str:
     """An initial_prompt for Whisper made of the grammar's own commands, one example each,
-    shortest first ("Undo that. Delete clip two. ..."); 150 words are about 200 tokens, under
-    Whisper's 223-token prompt limit."""
+    shortest first ("Undo that. Delete clip two. ..."); the default length keeps it under
+    Whisper's prompt limit (docs/design.md)."""
     return _language().prompt(max_words)
 
 

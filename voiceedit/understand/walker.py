@@ -34,7 +34,6 @@ from voiceedit.understand.rules import Choice, Element, Grammar, Slot, Word, wor
 
 Position: TypeAlias = "tuple[Element, Position] | None"
 Step: TypeAlias = "tuple[Word | Slot | None, Position]"  # what is said, and the position after
-_END: tuple[Step, ...] = ((None, None),)
 
 # ---------------------------------------------------------------------------- positions
 
@@ -53,22 +52,22 @@ def elements(at: Position) -> Iterator[Element]:
         yield element
 
 
-def steps(at: Position, grammar: Grammar | None = None) -> Sequence[Step]:
+def steps(at: Position, grammar: Grammar | None = None) -> Iterator[Step]:
     """Each element that may be said first from `at`, with the position after it, in the
     rule's order; None: the rule may end here. Alternatives are entered (an empty option
     skips the choice). With a grammar, a list-backed slot is entered as a choice of its
-    entries' words; without, it is a slot whose value is the entry. A sequence, not a
-    generator: most positions have one step, and the matcher asks at every word."""
+    entries' words; without, it is a slot whose value is the entry."""
     if at is None:
-        return _END
+        yield None, None
+        return
     element, rest = at
     if isinstance(element, Choice):
-        return [
-            step for option in element.options for step in steps(position(option, rest), grammar)
-        ]
-    if grammar is not None and isinstance(element, Slot) and is_list_slot(element.kind):
-        return steps((grammar.slot_choice(element.kind), rest), grammar)
-    return ((element, rest),)
+        for option in element.options:
+            yield from steps(position(option, rest), grammar)
+    elif grammar is not None and isinstance(element, Slot) and is_list_slot(element.kind):
+        yield from steps((grammar.slot_choice(element.kind), rest), grammar)
+    else:
+        yield element, rest
 
 
 def may_end(at: Position) -> bool:
