@@ -12,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
-from voiceedit.understand.grammar import Grammar, Rule, Topic, example, load_grammar, words
+from voiceedit.understand.forms import example
+from voiceedit.understand.grammar import load_grammar
+from voiceedit.understand.rules import Grammar, Rule, Topic, words
 
 README_START = "<!-- commands:start -->"
 README_END = "<!-- commands:end -->"
