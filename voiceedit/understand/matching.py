@@ -20,17 +20,17 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from voiceedit.understand.command import Command, Quote
-from voiceedit.understand.forms import expand, required_words, vocabulary
+from voiceedit.understand.forms import expand, required_words, slots, vocabulary
 from voiceedit.understand.rules import Grammar, Rule, Word
 from voiceedit.understand.walker import (
     VALUE_SPANS,
+    KnownSteps,
     Position,
+    is_list_slot,
     is_time,
     may_start_value,
     parse_value,
-    position,
     starts_with_time,
-    steps,
 )
 
 CONFIRM_BELOW = 0.8  # a destructive command below this is read back and waits for yes / no
@@ -115,7 +115,17 @@ class MatchingGrammar:
     def __init__(self, grammar: Grammar) -> None:
         self.grammar = grammar
         self.rules = grammar.rules
-        self.starts = [position(rule.pattern) for rule in self.rules]
+        self.steps = KnownSteps()
+        self.starts = [self.steps.start(rule.pattern) for rule in self.rules]
+        kinds = {slot.kind for rule in self.rules for slot in slots(rule.pattern)}
+        self.entries = {  # each list slot's entries, with the position before their words
+            kind: [
+                (entry, self.steps.start(tuple(map(Word, entry.words))))
+                for entry in grammar.slot_list(kind).entries
+            ]
+            for kind in kinds
+            if is_list_slot(kind)
+        }
         self.required = [required_words(rule.pattern) for rule in self.rules]
         self.vocabulary = sorted(vocabulary(grammar))
         self.column = {word: index for index, word in enumerate(self.vocabulary)}
@@ -211,7 +221,7 @@ class _Utterance:
 
     def _walk(self, at: Position, start: int, pieces: tuple[Piece, ...]) -> Iterator[tuple]:
         """Every way the rule from `at` explains the heard words from `start` to the end."""
-        for element, rest in steps(at):
+        for element, rest in self.language.steps(at):
             if element is None:
                 if start == self.n:
                     yield pieces
@@ -299,8 +309,8 @@ class _Utterance:
 
     def _list_matches(self, kind: str, start: int) -> Iterator[tuple[int, Piece]]:
         """An entry of the slot's list, its words matched like grammar words."""
-        for entry in self.language.grammar.slot_list(kind).entries:
-            for pieces in self._walk_prefix(position(tuple(map(Word, entry.words))), start, ()):
+        for entry, words_start in self.language.entries.get(kind, ()):
+            for pieces in self._walk_prefix(words_start, start, ()):
                 size = sum(piece.size for piece in pieces)
                 quality = float(np.prod([piece.quality for piece in pieces]))
                 repaired = any(piece.repaired for piece in pieces)
@@ -309,7 +319,7 @@ class _Utterance:
 
     def _walk_prefix(self, at: Position, start: int, pieces: tuple) -> Iterator[tuple]:
         """Like _walk over words only, but they may stop before the end of the text."""
-        for element, rest in steps(at):
+        for element, rest in self.language.steps(at):
             if element is None:
                 yield pieces
                 continue

@@ -70,6 +70,29 @@ def steps(at: Position, grammar: Grammar | None = None) -> Iterator[Step]:
         yield element, rest
 
 
+class KnownSteps:
+    """`steps` remembered, for a walker that comes back to the same positions again and again
+    (the matcher, at every utterance). Keyed by identity, since hashing a position walks all
+    of it: use it only from positions it gave or was given to keep (`start`), so what it
+    remembers stays as small as the rules."""
+
+    def __init__(self, grammar: Grammar | None = None) -> None:
+        self.grammar = grammar
+        self._known: dict[int, tuple[Position, list[Step]]] = {}
+
+    def start(self, elements: Sequence[Element]) -> Position:
+        """The position before `elements`, kept so its steps may be remembered."""
+        at = position(elements)
+        self(at)
+        return at
+
+    def __call__(self, at: Position) -> list[Step]:
+        found = self._known.get(id(at))
+        if found is None:
+            found = self._known[id(at)] = (at, list(steps(at, self.grammar)))
+        return found[1]
+
+
 def may_end(at: Position) -> bool:
     """Whether the rule may end here: everything left is optional."""
     return all(_may_be_silent(element) for element in elements(at))
