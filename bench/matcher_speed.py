@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from command_table import TABLE  # noqa: E402
 
-from voiceedit.understand import matcher  # noqa: E402
+from voiceedit.understand import matching, walker  # noqa: E402
 from voiceedit.understand.grammar import expand, load_grammar  # noqa: E402
 from voiceedit.understand.matcher import NotUnderstood, understand  # noqa: E402
 
@@ -47,7 +47,7 @@ def _ours(text: str) -> None:
 
 def _ours_first_sight(text: str) -> None:
     """As heard the first time: the per-word caches (sounds, parsed numbers) emptied."""
-    for cache in (matcher._sound, matcher._parse, matcher._may_start_value):
+    for cache in (matching.sound, walker.parse_value, walker.may_start_value):
         cache.cache_clear()
     _ours(text)
 

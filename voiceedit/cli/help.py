@@ -1,4 +1,4 @@
-"""`voiceedit help [TOPIC]`: the spoken command language, generated from grammars/."""
+"""`voiceedit help [TOPIC]`: the spoken command language, generated from voiceedit/grammars/."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from voiceedit.timeline.edits import Range, delete_ranges, merge_ranges
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.words import TimelineWords
 
-FILLERS_FILE = Path(__file__).resolve().parents[2] / "grammars" / "lists" / "fillers.list"
+FILLERS_FILE = Path(__file__).resolve().parents[1] / "grammars" / "lists" / "fillers.list"
 REPEAT_SIMILARITY = 80.0  # rapidfuzz ratio above which two sentences are the same take
 FALSE_START_SIMILARITY = 90.0  # the end of a sentence this close to the start of the next
 MIN_TAKE_WORDS = 3  # "Yes. Yes." is an answer, not a retake

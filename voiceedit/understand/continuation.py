@@ -2,8 +2,8 @@
 
 A decoder that writes a command word by word asks, at every token, "can the words so far
 still become a command?" and, before it stops, "are they one already?". This module answers
-both from the same rules the matcher reads (grammar.py), walking them one heard word at a time:
-a *state* is what is left of one rule, with the slot being filled at the end, if any. The
+both from the same rules the matcher reads, stepping through them with walker.py one heard
+word at a time: a *state* is the position in one rule, with the slot being filled, if any. The
 states after some words are those after one word fewer, advanced by the last one, so a beam
 search that grows its text by a token costs one small step, and states are cached by words.
 
@@ -25,49 +25,27 @@ gives the command and its confidence. This is only the fence the decoder stays w
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from num2words import num2words
-
-from voiceedit.understand.grammar import Choice, Element, Grammar, Slot, Word, words
-from voiceedit.understand.numbers import (
-    ANCHOR_WORDS,
-    VALUE_WORDS,
-    parse_number,
-    parse_ordinal,
-    parse_time,
+from voiceedit.understand.rules import Grammar, Word, words
+from voiceedit.understand.walker import (
+    VALUE_SPANS,
+    Position,
+    any_starts,
+    is_value_word,
+    may_end,
+    number_words,
+    parse_value,
+    position,
+    steps,
+    value_starts,
+    value_words,
 )
 
-VALUE_SPANS = {"time": 8, "number": 4, "ordinal": 3}  # the most words a value takes
-PARSERS = {"time": parse_time, "number": parse_number, "ordinal": parse_ordinal}
-UNIT_WORDS = frozenset(
-    {"hour", "hours", "minute", "minutes", "second", "seconds", "millisecond", "milliseconds",
-     "ms", "s", "sec", "secs", "min", "mins"}
-)  # fmt: skip
-CACHED_TEXTS = 200_000  # texts remembered by `allows` (a few MB)
-DIGITS = re.compile(r"^\d[\d.:]*(st|nd|rd|th|s|ms)?$")  # 10, 1:30, 2.5, 3rd, 10s
-DIGITS_PREFIX = re.compile(r"^\d[\d.:]*[a-z]{0,2}$")  # the start of one ("1:", "3r")
+__all__ = ["Continuations", "NextWords", "Open", "number_words", "value_starts", "value_words"]
 
-
-@lru_cache(maxsize=1)
-def number_words() -> frozenset[str]:
-    """Every word of the numbers 0..100, cardinal and ordinal, as num2words spells them."""
-    found: set[str] = {"hundred", "thousand", "oh", "o"}
-    for value in range(101):
-        found.update(words(num2words(value)))
-        found.update(words(num2words(value, to="ordinal")))
-    return frozenset(found)
-
-
-@lru_cache(maxsize=1)
-def value_words() -> frozenset[str]:
-    """The words a time, number or ordinal may be said with (digits aside)."""
-    anchors = {word for phrase in ANCHOR_WORDS for word in phrase}
-    return number_words() | UNIT_WORDS | VALUE_WORDS | anchors | {"and", "quarter"}
+CACHED_TEXTS = 200_000  # texts remembered by `allows`
 
 
 @dataclass(frozen=True)
@@ -80,7 +58,7 @@ class Open:
 
     def ends(self) -> bool:
         """Whether the slot could be left here: a value that parses, or a quote."""
-        return self.kind == "quote" or PARSERS[self.kind](list(self.span)) is not None
+        return self.kind == "quote" or parse_value(self.kind, self.span) is not None
 
 
 @dataclass(frozen=True)
@@ -96,14 +74,14 @@ class NextWords:
     def starts(self, partial: str) -> bool:
         """Whether a word that may come next begins with `partial`."""
         return (
-            _any_starts(self.literals, partial)
+            any_starts(self.literals, partial)
             or self.any_quote
-            or any(_any_starts(words, partial) for words in self.quotes)
+            or any(any_starts(words, partial) for words in self.quotes)
             or (self.value and value_starts(partial))
         )
 
 
-State = tuple[tuple[Element, ...], Open | None]  # what of a rule is left; the slot open at the end
+State = tuple[Position, Open | None]  # what of a rule is left; the slot open at the end
 
 
 class Continuations:
@@ -125,16 +103,10 @@ class Continuations:
         self._after = {word: tuple(sorted(followers)) for word, followers in after.items()}
         self._follows = {word: frozenset(followers) for word, followers in after.items()}
         self._states: dict[tuple[str, ...], frozenset[State]] = {
-            (): frozenset((rule.pattern, None) for rule in grammar.rules)
+            (): frozenset((position(rule.pattern), None) for rule in grammar.rules)
         }
         self._next: dict[tuple[str, ...], NextWords] = {}
         self._allowed: dict[str, bool] = {}
-        self._lists = {
-            word_list.name: Choice(
-                tuple(tuple(Word(word) for word in entry.words) for entry in word_list.entries)
-            )
-            for word_list in grammar.lists
-        }
 
     # ------------------------------------------------------------------ questions
 
@@ -184,7 +156,7 @@ class Continuations:
             literals: set[str] = set()
             kinds: set[str] = set()
             quotes: set[tuple[str, ...]] = set()
-            for pattern, open_slot in self.states(said):
+            for at, open_slot in self.states(said):
                 if open_slot is not None:
                     if open_slot.kind == "quote":
                         quotes.add(self._after.get(open_slot.span[-1], ()))
@@ -193,7 +165,11 @@ class Continuations:
                         kinds.add(open_slot.kind)
                     if not open_slot.ends():
                         continue
-                self._heads(pattern, literals, kinds)
+                for element, _ in steps(at, self.grammar):
+                    if isinstance(element, Word):
+                        literals.add(element.text)
+                    elif element is not None:
+                        kinds.add(element.kind)
             if "quote" in kinds and not self.any_quote:
                 quotes.add(self._quote_starts)
             found = NextWords(tuple(sorted(literals)), tuple(quotes),
@@ -205,92 +181,40 @@ class Continuations:
     def is_command(self, said: tuple[str, ...]) -> bool:
         """Whether `said` is a whole sentence of some rule, every value in it complete."""
         return any(
-            (open_slot is None or open_slot.ends()) and _may_end(pattern)
-            for pattern, open_slot in self.states(said)
+            (open_slot is None or open_slot.ends()) and may_end(at)
+            for at, open_slot in self.states(said)
         )
 
     # ------------------------------------------------------------------ walking
 
-    def _advance(self, pattern: tuple[Element, ...], open_slot: Open | None, word: str
-                 ) -> Iterator[State]:
+    def _advance(self, at: Position, open_slot: Open | None, word: str) -> Iterator[State]:
         if open_slot is not None:
             if self._slot_takes(open_slot, word):
                 span = (word,) if open_slot.kind == "quote" else (*open_slot.span, word)
-                yield pattern, Open(open_slot.kind, span)
+                yield at, Open(open_slot.kind, span)
             if open_slot.ends():
-                yield from self._enter(pattern, word)
+                yield from self._enter(at, word)
             return
-        yield from self._enter(pattern, word)
+        yield from self._enter(at, word)
 
-    def _enter(self, pattern: tuple[Element, ...], word: str) -> Iterator[State]:
-        """States after `word` is said at the head of `pattern`."""
-        if not pattern:
-            return
-        head, rest = pattern[0], pattern[1:]
-        if isinstance(head, Word):
-            if head.text == word:
-                yield rest, None
-        elif isinstance(head, Choice):
-            for option in head.options:
-                yield from self._enter(option + rest, word)
-        elif head.kind == "quote":
-            if self.any_quote or word in self._after:
-                yield rest, Open("quote", (word,))
-        elif head.kind in VALUE_SPANS:
-            if _value_word(word):
-                yield rest, Open(head.kind, (word,))
-        else:
-            yield from self._enter((self._list(head), *rest), word)
-
-    def _heads(self, pattern: tuple[Element, ...], literals: set[str], kinds: set[str]) -> None:
-        """Collect what can be said first of `pattern`: literal words, and slot kinds."""
-        if not pattern:
-            return
-        head, rest = pattern[0], pattern[1:]
-        if isinstance(head, Word):
-            literals.add(head.text)
-        elif isinstance(head, Choice):
-            for option in head.options:
-                self._heads(option + rest, literals, kinds)
-        elif head.kind == "quote" or head.kind in VALUE_SPANS:
-            kinds.add(head.kind)
-        else:
-            self._heads((self._list(head), *rest), literals, kinds)
+    def _enter(self, at: Position, word: str) -> Iterator[State]:
+        """States after `word` is said at the head of what is left."""
+        for element, rest in steps(at, self.grammar):
+            if element is None:
+                continue
+            if isinstance(element, Word):
+                if element.text == word:
+                    yield rest, None
+            elif element.kind == "quote":
+                if self.any_quote or word in self._after:
+                    yield rest, Open("quote", (word,))
+            elif is_value_word(word):
+                yield rest, Open(element.kind, (word,))
 
     # ------------------------------------------------------------------ slots
-
-    def _list(self, slot: Slot) -> Choice:
-        return self._lists.get(slot.kind + "s", Choice(((),)))
 
     def _slot_takes(self, open_slot: Open, word: str) -> bool:
         if open_slot.kind == "quote":
             return self.any_quote or word in self._follows.get(open_slot.span[-1], ())
-        return len(open_slot.span) < VALUE_SPANS[open_slot.kind] and _value_word(word)
+        return len(open_slot.span) < VALUE_SPANS[open_slot.kind] and is_value_word(word)
 
-
-
-def _value_word(word: str) -> bool:
-    return word in value_words() or bool(DIGITS.match(word))
-
-
-@lru_cache(maxsize=1)
-def _sorted_value_words() -> list[str]:
-    return sorted(value_words())
-
-
-def value_starts(partial: str) -> bool:
-    """Whether a word of a time, number or ordinal begins with `partial`."""
-    return bool(DIGITS_PREFIX.match(partial)) or _any_starts(_sorted_value_words(), partial)
-
-
-def _any_starts(ordered: list[str] | tuple[str, ...], partial: str) -> bool:
-    at = bisect.bisect_left(ordered, partial)
-    return at < len(ordered) and ordered[at].startswith(partial)
-
-
-def _may_end(pattern: tuple[Element, ...]) -> bool:
-    """Whether the pattern can be said with no words at all."""
-    return all(
-        isinstance(element, Choice) and any(_may_end(option) for option in element.options)
-        for element in pattern
-    )

@@ -12,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
-from voiceedit.understand.grammar import Grammar, Rule, Topic, example, load_grammar, words
+from voiceedit.understand.forms import example
+from voiceedit.understand.grammar import load_grammar
+from voiceedit.understand.rules import Grammar, Rule, Topic, words
 
 README_START = "<!-- commands:start -->"
 README_END = "<!-- commands:end -->"
@@ -128,7 +130,8 @@ def markdown_table() -> str:
         "`[optional]`, `(one | other)`, `<slot>`; a `<time>` is said as people say it "
         '("one minute thirty", "1:30", "ninety seconds", "two and a half seconds", '
         '"the start", "the end", "here"). Commands that remove material are read back '
-        'and wait for "yes" when the words were not heard clearly. Syntax: `grammars/README.md`.'
+        'and wait for "yes" when the words were not heard clearly. '
+        "Syntax: `voiceedit/grammars/README.md`."
     )
     return "\n".join(parts)
 
