@@ -51,7 +51,8 @@ from command_table import TABLE, Row  # noqa: E402
 from make_command_set import default_dir  # noqa: E402
 
 from voiceedit.act import name_like  # noqa: E402
-from voiceedit.hear.command_recognizer import CommandRecognizer, Heard  # noqa: E402
+from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions  # noqa: E402
+from voiceedit.hear.readings import Heard  # noqa: E402
 from voiceedit.session import no_time_at_all  # noqa: E402
 from voiceedit.timeline.model import Clip as TimelineClip  # noqa: E402
 from voiceedit.timeline.model import Timeline  # noqa: E402
@@ -286,7 +287,7 @@ def run_plain(recognizer: CommandRecognizer, prompt: str, clips: Sequence[Clip])
         segments, _ = recognizer.whisper.transcribe(
             audio,
             language="en",
-            beam_size=recognizer.beam_size,
+            beam_size=recognizer.options.beam[0],
             initial_prompt=prompt,
             without_timestamps=True,
             condition_on_previous_text=False,
@@ -397,7 +398,8 @@ def loads() -> str:
 
 def main_report(clips: list[Clip], plain_count: int) -> list[str]:
     prompt = vocabulary_prompt()
-    recognizer = CommandRecognizer(prompt=prompt, fit=fit, phrases=phrases)
+    options = RecognizerOptions(prompt=prompt)
+    recognizer = CommandRecognizer(options=options, fit=fit, phrases=phrases)
     recognizer.recognise(read(clips[0]))  # warm
     load_before = loads()
     started = time.perf_counter()
@@ -494,9 +496,11 @@ def variants_report(clips: list[Clip]) -> list[str]:
         "| setting | clean | 20 dB | 10 dB | wrong destructive | p50 / p95 latency |",
         "|---|---|---|---|---|---|",
     ]
-    for name, options in VARIANTS.items():
-        options = {"prompt": prompt, "fit": fit, "phrases": phrases, **options}
-        recognizer = CommandRecognizer(**options)
+    for name, changes in VARIANTS.items():
+        settings = dict(changes)  # RecognizerOptions fields, and the project's fit and phrases
+        project = {"fit": settings.pop("fit", fit), "phrases": settings.pop("phrases", phrases)}
+        options = RecognizerOptions(**{"prompt": prompt, **settings})
+        recognizer = CommandRecognizer(options=options, **project)
         recognizer.recognise(read(clips[0]))
         trials = run_ours(recognizer, clips)
         cells = by(trials, lambda t: t.clip.condition)

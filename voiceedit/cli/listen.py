@@ -72,11 +72,11 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
     player = Player(WavFileOutput(play_to, PLAYBACK_RATE) if play_to else None, defer=True,
                     quiet=lambda: not speaker.is_speaking)
     set_player(player)
-    from voiceedit.hear.command_recognizer import CommandRecognizer
+    from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions
     from voiceedit.understand.matcher import vocabulary_prompt
 
-    recognizer = CommandRecognizer(model, prompt=vocabulary_prompt(), fit=session.fit,
-                                   phrases=session.phrases)
+    recognizer = CommandRecognizer(model, RecognizerOptions(prompt=vocabulary_prompt()),
+                                   fit=session.fit, phrases=session.phrases)
     loop = LiveLoop(
         session, source, recognizer, speaker,
         _echo, LiveSettings(push_to_talk=key is not None, earcons=earcons), player,

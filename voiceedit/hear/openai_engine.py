@@ -38,8 +38,6 @@ from voiceedit.timeline.transcript import Segment, Word
 if TYPE_CHECKING:
     import whisper.model
 
-SAMPLE_RATE = 16000  # what Whisper expects
-
 
 @functools.lru_cache(maxsize=2)
 def load_openai_whisper(model: ModelInfo) -> whisper.model.Whisper:

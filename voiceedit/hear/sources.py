@@ -26,10 +26,10 @@ from typing import Protocol
 
 import numpy as np
 
-from voiceedit.answer.outputs import sounddevice_module
 from voiceedit.errors import VoiceEditError
+from voiceedit.hear.audio import SAMPLE_RATE
+from voiceedit.hear.devices import sounddevice_module
 
-SAMPLE_RATE = 16_000
 BLOCK_SAMPLES = 512  # 32 ms: one silero VAD window
 
 

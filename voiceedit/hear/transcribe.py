@@ -27,13 +27,13 @@ from pathlib import Path
 import numpy as np
 
 from voiceedit.errors import VoiceEditError
+from voiceedit.hear.audio import SAMPLE_RATE
 from voiceedit.hear.models import ModelInfo, cache_dir, resolve_model
 from voiceedit.hear.word_timing import refine_word_times
 from voiceedit.media.probe import probe
 from voiceedit.timeline.transcript import Segment, Transcript, Word
 
 ENGINES = ("faster-whisper", "openai-whisper")
-SAMPLE_RATE = 16_000
 # Bump when the options below change what a transcript holds, so old cache entries are not used.
 CACHE_VERSION = 3
 FILLER_PROMPT = "Um, uh, so, um, I mean, like, uh, you know, er, hmm."

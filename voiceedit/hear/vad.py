@@ -29,7 +29,8 @@ from typing import Protocol
 
 import numpy as np
 
-from voiceedit.hear.sources import SAMPLE_RATE, Block
+from voiceedit.hear.audio import SAMPLE_RATE
+from voiceedit.hear.sources import Block
 
 
 @dataclass(frozen=True)
