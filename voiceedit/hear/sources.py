@@ -1,8 +1,8 @@
 """Where live audio comes from: the microphone, or files fed as if spoken.
 
-Every source yields mono float32 blocks at 16 kHz (Whisper's and the voice detector's rate),
-about 32 ms each, and says where each block sits in the stream (`Block.start`, in samples),
-so the live loop can tell when speech ended however fast the audio arrives.
+Every source yields mono float32 blocks at `audio.SAMPLE_RATE`, about 32 ms each, and says
+where each block sits in the stream (`Block.start`, in samples), so the live loop can tell
+when speech ended however fast the audio arrives.
 
 - `MicrophoneSource`: a sounddevice InputStream whose callback drops blocks into a bounded
   queue. If the reader falls behind (a slow recognition), the oldest audio is dropped rather
