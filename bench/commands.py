@@ -51,6 +51,7 @@ from command_table import TABLE, Row  # noqa: E402
 from make_command_set import default_dir  # noqa: E402
 
 from voiceedit.act import name_like  # noqa: E402
+from voiceedit.hear.audio import SAMPLE_RATE  # noqa: E402
 from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions  # noqa: E402
 from voiceedit.hear.readings import Heard  # noqa: E402
 from voiceedit.session import no_time_at_all  # noqa: E402
@@ -256,7 +257,7 @@ def match_text(text: str) -> Command | None:
 
 def read(clip: Clip) -> np.ndarray:
     audio, rate = sf.read(clip.file, dtype="float32")
-    assert rate == 16000, clip.file
+    assert rate == SAMPLE_RATE, clip.file
     return audio
 
 
