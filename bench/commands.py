@@ -52,7 +52,9 @@ from make_command_set import default_dir  # noqa: E402
 
 from voiceedit.actions.fit import no_time_at_all  # noqa: E402
 from voiceedit.actions.media import name_like  # noqa: E402
-from voiceedit.hear.command_recognizer import CommandRecognizer, Heard  # noqa: E402
+from voiceedit.hear.audio import SAMPLE_RATE  # noqa: E402
+from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions  # noqa: E402
+from voiceedit.hear.readings import Heard  # noqa: E402
 from voiceedit.timeline.model import Clip as TimelineClip  # noqa: E402
 from voiceedit.timeline.model import Timeline  # noqa: E402
 from voiceedit.timeline.quotes import QuoteIndex  # noqa: E402
@@ -132,14 +134,14 @@ def sample_quotes() -> QuoteIndex:
 
 @functools.cache
 def phrases() -> tuple[tuple[str, ...], ...]:
-    """What a quote can say in the sample project, as Session.phrases gives it: the
+    """What a quote can say in the sample project, as Editor.phrases gives it: the
     interview's words, and the names of the media beside it."""
     said = tuple(word for text in sample_quotes().words.texts for word in words(text))
     return (said, *(tuple(words(name)) for name in sorted(MEDIA_BESIDE.values())))
 
 
 def fit(command: Command) -> float:
-    """The sample project's answer to the recogniser's question, as Session.fit gives it:
+    """The sample project's answer to the recogniser's question, as Editor.fit gives it:
     how well the command's quotes are found in the interview (or name a file beside it), 0 for
     a range of no length."""
     if no_time_at_all(command):
@@ -255,7 +257,7 @@ def match_text(text: str) -> Command | None:
 
 def read(clip: Clip) -> np.ndarray:
     audio, rate = sf.read(clip.file, dtype="float32")
-    assert rate == 16000, clip.file
+    assert rate == SAMPLE_RATE, clip.file
     return audio
 
 
@@ -286,7 +288,7 @@ def run_plain(recognizer: CommandRecognizer, prompt: str, clips: Sequence[Clip])
         segments, _ = recognizer.whisper.transcribe(
             audio,
             language="en",
-            beam_size=recognizer.beam_size,
+            beam_size=recognizer.options.beam[0],
             initial_prompt=prompt,
             without_timestamps=True,
             condition_on_previous_text=False,
@@ -397,7 +399,8 @@ def loads() -> str:
 
 def main_report(clips: list[Clip], plain_count: int) -> list[str]:
     prompt = vocabulary_prompt()
-    recognizer = CommandRecognizer(prompt=prompt, fit=fit, phrases=phrases)
+    options = RecognizerOptions(prompt=prompt)
+    recognizer = CommandRecognizer(options=options, fit=fit, phrases=phrases)
     recognizer.recognise(read(clips[0]))  # warm
     load_before = loads()
     started = time.perf_counter()
@@ -494,9 +497,11 @@ def variants_report(clips: list[Clip]) -> list[str]:
         "| setting | clean | 20 dB | 10 dB | wrong destructive | p50 / p95 latency |",
         "|---|---|---|---|---|---|",
     ]
-    for name, options in VARIANTS.items():
-        options = {"prompt": prompt, "fit": fit, "phrases": phrases, **options}
-        recognizer = CommandRecognizer(**options)
+    for name, changes in VARIANTS.items():
+        settings = dict(changes)  # RecognizerOptions fields, and the project's fit and phrases
+        project = {"fit": settings.pop("fit", fit), "phrases": settings.pop("phrases", phrases)}
+        options = RecognizerOptions(**{"prompt": prompt, **settings})
+        recognizer = CommandRecognizer(options=options, **project)
         recognizer.recognise(read(clips[0]))
         trials = run_ours(recognizer, clips)
         cells = by(trials, lambda t: t.clip.condition)

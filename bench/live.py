@@ -36,7 +36,8 @@ import numpy as np
 from voiceedit.answer.outputs import NullOutput
 from voiceedit.answer.speakers import Speaker, make_voice
 from voiceedit.core import Editor
-from voiceedit.hear.sources import SAMPLE_RATE, FileSource, load_audio
+from voiceedit.hear.audio import SAMPLE_RATE
+from voiceedit.hear.sources import FileSource, load_audio
 from voiceedit.hear.vad import SileroFrames, UtteranceDetector, WebrtcFrames
 from voiceedit.live.loop import LiveLoop
 from voiceedit.live.settings import LiveSettings
@@ -110,10 +111,10 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def live_rows(base: Path, rounds: int, folder: Path) -> list[tuple[str, dict]]:
-    from voiceedit.hear.command_recognizer import CommandRecognizer
+    from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions
     from voiceedit.understand.matcher import vocabulary_prompt
 
-    ours = CommandRecognizer(prompt=vocabulary_prompt())
+    ours = CommandRecognizer(options=RecognizerOptions(prompt=vocabulary_prompt()))
     full_hangover = LiveSettings(early_end_ms=None)
     configs = [
         ("ours: short-window tiny.en + espeak-ng", ours, "espeak", LiveSettings()),

@@ -32,9 +32,9 @@ from faster_whisper.audio import decode_audio
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from command_table import TABLE  # noqa: E402
 
+from voiceedit.hear.audio import SAMPLE_RATE  # noqa: E402
 from voiceedit.hear.models import cache_dir  # noqa: E402
 
-RATE = 16000
 PIPER_SPEEDS = {"piper-fast": 0.8, "piper": 1.0, "piper-slow": 1.25}  # Piper length_scale
 ESPEAK_VOICES = ("en-us", "en-gb", "en-us+m3", "en-gb+f2")
 CONDITIONS = {"clean": None, "snr20": 20.0, "snr10": 10.0}
@@ -60,7 +60,7 @@ class Clip:
 
 def to_16k(wav_bytes: bytes) -> np.ndarray:
     """Any WAV the voices write → float32 16 kHz mono, resampled by PyAV (as Whisper reads it)."""
-    return decode_audio(io.BytesIO(wav_bytes), sampling_rate=RATE)
+    return decode_audio(io.BytesIO(wav_bytes), sampling_rate=SAMPLE_RATE)
 
 
 class Voices:
@@ -129,8 +129,8 @@ def seed_of(*parts: str) -> int:
 
 def padded(speech: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Silence before (0.1–0.3 s) and after (0.2–0.4 s), as a VAD segment would have it."""
-    before = int(rng.uniform(0.1, 0.3) * RATE)
-    after = int(rng.uniform(0.2, 0.4) * RATE)
+    before = int(rng.uniform(0.1, 0.3) * SAMPLE_RATE)
+    after = int(rng.uniform(0.2, 0.4) * SAMPLE_RATE)
     return np.concatenate([np.zeros(before, np.float32), speech, np.zeros(after, np.float32)])
 
 
@@ -159,9 +159,10 @@ def generate(out: Path, voices: list[str] | None = None) -> list[Clip]:
                         else mix(speech, noise_for(kind, len(speech), babble, rng), snr)
                     )
                     name = f"{row.name}.{index}.{voice}.{condition}.flac"
-                    sf.write(out / name, audio, RATE, subtype="PCM_16")
+                    sf.write(out / name, audio, SAMPLE_RATE, subtype="PCM_16")
+                    seconds = len(audio) / SAMPLE_RATE
                     clips.append(
-                        Clip(name, row.name, index, text, voice, condition, kind, len(audio) / RATE)
+                        Clip(name, row.name, index, text, voice, condition, kind, seconds)
                     )
     manifest = out / "manifest.jsonl"
     manifest.write_text("".join(json.dumps(asdict(clip)) + "\n" for clip in clips))

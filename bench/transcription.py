@@ -52,6 +52,7 @@ def main() -> None:
     from faster_whisper import WhisperModel
 
     from voiceedit.hear import transcribe as ours
+    from voiceedit.hear.audio import SAMPLE_RATE
     from voiceedit.hear.models import resolve_model
     from voiceedit.hear.openai_engine import load_openai_whisper, transcribe_openai
 
@@ -59,7 +60,7 @@ def main() -> None:
         os.environ["VOICEEDIT_CACHE"] = tmp  # cold: nothing cached
         wav = make_audio(args.copies, Path(tmp))
         audio = ours.load_audio(wav)
-        seconds = len(audio) / ours.SAMPLE_RATE
+        seconds = len(audio) / SAMPLE_RATE
         print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
         print(f"audio: the sample x{args.copies} = {seconds:.1f} s; best of {args.repeat} runs; "
               "word timestamps on; model load excluded")

@@ -22,20 +22,11 @@ from spoken import spoken
 
 from voiceedit.core import Editor
 from voiceedit.errors import VoiceEditError
-from voiceedit.hear.command_recognizer import (
-    MAX_FRAMES,
-    SAMPLE_RATE,
-    CommandRecognizer,
-    Heard,
-    Hypothesis,
-    choose,
-    collapse_repeats,
-    command_audio,
-    drop_repeats,
-    in_doubt,
-    number_certainty,
-    recognise_file,
-)
+from voiceedit.hear.audio import MAX_FRAMES, SAMPLE_RATE, command_audio
+from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions, recognise_file
+from voiceedit.hear.doubt import in_doubt, is_sure, number_certainty
+from voiceedit.hear.readings import Heard, Hypothesis, choose
+from voiceedit.hear.whisper_text import collapse_repeats, drop_repeats
 from voiceedit.understand.command import Quote, SpokenTime
 from voiceedit.understand.grammar import words
 from voiceedit.understand.matcher import CONFIRM_BELOW, understand, vocabulary_prompt
@@ -55,7 +46,7 @@ SAID = {
 
 @pytest.fixture(scope="session")
 def recognizer() -> CommandRecognizer:
-    return CommandRecognizer(prompt=vocabulary_prompt())
+    return CommandRecognizer(options=RecognizerOptions(prompt=vocabulary_prompt()))
 
 
 def plain_text(recognizer: CommandRecognizer, audio: np.ndarray) -> str:
@@ -112,8 +103,8 @@ def test_no_repetition_on_a_half_second_or_a_three_second_command(recognizer, sa
 
 @pytest.mark.slow
 def test_grammar_prompt_and_nbest_are_returned(recognizer):
-    nbest = CommandRecognizer(prompt=vocabulary_prompt(), beam_size=3, num_hypotheses=3,
-                              greedy_first=False)
+    nbest = CommandRecognizer(options=RecognizerOptions(
+        prompt=vocabulary_prompt(), beam_size=3, num_hypotheses=3, greedy_first=False))
     heard = nbest.recognise(spoken("Go to clip three."))
     assert len(heard.alternatives) == 3
     assert understand(heard.text).args == {"clip": 3}
@@ -127,11 +118,12 @@ def test_the_greedy_pass_hears_what_the_beam_hears(recognizer, said):
     """A clear command is answered by the greedy pass alone, with the command the beam of
     five would have chosen; the beam is not run."""
     audio = spoken(said)
-    beam = CommandRecognizer(prompt=vocabulary_prompt(), greedy_first=False).recognise(audio)
+    beam_first = RecognizerOptions(prompt=vocabulary_prompt(), greedy_first=False)
+    beam = CommandRecognizer(options=beam_first).recognise(audio)
     heard = recognizer.recognise(audio)
     assert (heard.command.action, heard.command.args) == (beam.command.action, beam.command.args)
     if len(heard.alternatives) == 1:  # the greedy pass was sure
-        assert heard.avg_logprob >= recognizer.sure_from
+        assert heard.avg_logprob >= recognizer.options.sure_from
     else:  # it was not: the beam ran, and chose as the beam alone does
         assert heard.text == beam.text
 
@@ -140,9 +132,7 @@ def test_the_greedy_pass_hears_what_the_beam_hears(recognizer, said):
 def test_a_greedy_reading_that_may_be_cut_short_is_not_used(recognizer, monkeypatch):
     """At its token limit without going round again, a greedy reading may be cut mid-command
     ("Delete from one second to two"): the beam decides instead."""
-    import voiceedit.hear.command_recognizer as module
-
-    monkeypatch.setattr(module, "GREEDY_TOKENS", (3, 0))
+    monkeypatch.setattr(recognizer, "options", replace(recognizer.options, greedy_tokens=(3, 0)))
     heard = recognizer.recognise(spoken("Delete from one second to two seconds."))
     assert len(heard.alternatives) > 1  # the beam ran
     assert heard.command.args == {"start": SpokenTime(1000), "end": SpokenTime(2000)}
@@ -155,9 +145,7 @@ def test_what_only_a_rival_reading_could_doubt_goes_to_the_beam(recognizer):
     reading; so does a quote the project finds only approximately."""
     def sure(text: str, logprob: float, found: float = 1.0, numbers: float = 1.0) -> bool:
         hypotheses = (Hypothesis(text, logprob, understand(text), numbers_sure=numbers),)
-        greedy = CommandRecognizer.__new__(CommandRecognizer)
-        greedy.fit, greedy.sure_from = (lambda command: found), recognizer.sure_from
-        return greedy._sure(hypotheses, greedy=True)
+        return is_sure(hypotheses, lambda command: found, recognizer.options, greedy=True)
 
     assert sure("Go to fifteen seconds.", -0.25, numbers=0.4)  # not destructive: undoable
     assert sure("Delete the words ask not what.", -0.25)  # a quote found exactly
@@ -225,7 +213,8 @@ def test_the_search_within_the_grammar_runs_only_when_unsure(recognizer):
 @pytest.mark.slow
 def test_quotes_within_the_grammar_are_the_projects_words():
     interview = tuple(words("ask not what your country can do for you"))
-    recognizer = CommandRecognizer(prompt=vocabulary_prompt(), phrases=lambda: (interview,))
+    options = RecognizerOptions(prompt=vocabulary_prompt())
+    recognizer = CommandRecognizer(options=options, phrases=lambda: (interview,))
     heard = recognizer.recognise(at_snr(spoken("Delete the words ask not what your country."), 0))
     quoted = [h.command.args["quote"].text for h in heard.alternatives
               if h.search == "grammar" and h.command and "quote" in h.command.args]
@@ -252,10 +241,11 @@ def test_noise_forced_into_the_grammar_is_never_done_unasked(recognizer):
 
 @pytest.mark.slow
 def test_window_is_the_speech_plus_a_margin_within_bounds(recognizer):
-    assert recognizer.window(8000) == recognizer.min_frames  # half a second: the floor
-    assert recognizer.window(48000) == recognizer.min_frames  # three seconds: still the floor
+    floor = recognizer.options.min_frames
+    assert recognizer.window(8000) == floor  # half a second: the floor
+    assert recognizer.window(48000) == floor  # three seconds: still the floor
     eight_seconds = recognizer.window(16000 * 8 + 1)  # one sample more: a frame more, made even
-    assert eight_seconds == 801 + recognizer.margin_frames + 1 and eight_seconds % 2 == 0
+    assert eight_seconds == 801 + recognizer.options.margin_frames + 1 and eight_seconds % 2 == 0
     assert recognizer.window(16000 * 40) == MAX_FRAMES
 
 
@@ -272,7 +262,7 @@ def hypotheses(*heard: tuple[str, float]) -> tuple[Hypothesis, ...]:
 
 
 def in_interview(command) -> float:
-    """A stand-in for Session.fit over a transcript about asking, not thumbs: 1 when
+    """A stand-in for Editor.fit over a transcript about asking, not thumbs: 1 when
     every quoted word is in it, 0.9 when all but one are, else 0."""
     words = {"ask", "not", "what", "your", "country", "can", "do", "for", "you"}
     quotes = [set(bare_words(v.text)) for v in command.args.values() if isinstance(v, Quote)]
@@ -332,9 +322,8 @@ def test_a_cut_the_model_heard_less_likely_than_another_reading_is_read_back():
 
 def test_the_greedy_pass_leaves_a_cut_it_would_read_back_to_the_beam(recognizer):
     def sure(text: str) -> bool:
-        greedy = CommandRecognizer.__new__(CommandRecognizer)
-        greedy.fit, greedy.sure_from = None, recognizer.sure_from
-        return greedy._sure((Hypothesis(text, -0.1, understand(text)),), greedy=True)
+        hypotheses = (Hypothesis(text, -0.1, understand(text)),)
+        return is_sure(hypotheses, None, recognizer.options, greedy=True)
 
     assert not sure("Short and pauses longer than two seconds to one second.")  # repaired cut
     assert sure("Shorten pauses longer than two seconds to one second.")

@@ -56,10 +56,10 @@ def project(sample_project, tmp_path) -> Path:
 
 @pytest.fixture(scope="module")
 def recognizer():
-    from voiceedit.hear.command_recognizer import CommandRecognizer
+    from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions
     from voiceedit.understand.matcher import vocabulary_prompt
 
-    return CommandRecognizer(prompt=vocabulary_prompt())
+    return CommandRecognizer(options=RecognizerOptions(prompt=vocabulary_prompt()))
 
 
 def typed(sample: Path, folder: Path, *texts: str):

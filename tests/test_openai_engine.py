@@ -22,6 +22,7 @@ import whisper
 import whisper.model
 
 from voiceedit.errors import VoiceEditError
+from voiceedit.hear.audio import SAMPLE_RATE
 from voiceedit.hear.ct2_weights import read_ct2_variables, to_openai_state_dict
 from voiceedit.hear.models import resolve_model
 from voiceedit.hear.openai_engine import (
@@ -37,7 +38,6 @@ SENTENCES = (
     "The light was soft, and the garden looked green and quiet.",
 )
 GAP_SECONDS = 1.0
-SAMPLE_RATE = 16000
 
 # openai-whisper's published sizes (whisper/__init__.py checkpoints), for an independent check.
 TINY_EN_DIMS = {

@@ -11,9 +11,9 @@ import pytest
 from spoken import command_track, spoken, write_commands
 
 from voiceedit.errors import VoiceEditError
+from voiceedit.hear.audio import SAMPLE_RATE
 from voiceedit.hear.sources import (
     BLOCK_SAMPLES,
-    SAMPLE_RATE,
     ArraySource,
     FileSource,
     load_audio,

@@ -76,11 +76,11 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
     player = Player(WavFileOutput(play_to, PLAYBACK_RATE) if play_to else None, defer=True,
                     quiet=lambda: not speaker.is_speaking)
     services.player = player
-    from voiceedit.hear.command_recognizer import CommandRecognizer
+    from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions
     from voiceedit.understand.matcher import vocabulary_prompt
 
-    recognizer = CommandRecognizer(model, prompt=vocabulary_prompt(), fit=editor.fit,
-                                   phrases=editor.phrases)
+    recognizer = CommandRecognizer(model, RecognizerOptions(prompt=vocabulary_prompt()),
+                                   fit=editor.fit, phrases=editor.phrases)
     loop = LiveLoop(
         editor, source, recognizer, speaker,
         _echo, LiveSettings(push_to_talk=key is not None, earcons=earcons), player,

@@ -80,8 +80,7 @@ class ConstrainedDecoder:
             [bool(WORD_PIECE.match(piece)) or piece in INNER_MARK | FINAL_MARK
              for piece in self.pieces]
         )
-        # The output projection, transposed once: 2.7x faster than openai-whisper's
-        # per-step transpose of the embedding (measured: 6 ms against 16 ms for 5 beams).
+        # The output projection, transposed once, not at every step as openai-whisper does.
         self.projection = self.decoder.token_embedding.weight.detach().t().contiguous()
         self.cross = {block.cross_attn.key for block in self.decoder.blocks} | {
             block.cross_attn.value for block in self.decoder.blocks

@@ -37,10 +37,9 @@ def one_blas_thread() -> None:
     """Keep numpy's BLAS (OpenBLAS) to one thread, for the whole process.
 
     After each matrix product OpenBLAS's worker threads spin, waiting for more work, on the
-    two cores CTranslate2 then needs: after the log-mel features of a command, Whisper's
-    encoder took 85 ms instead of 54 (measured on the sample commands). Our own numpy work
-    (features, levels, cuts) is small; the models run in CTranslate2, onnxruntime and PyTorch,
-    which keep their own threads."""
+    two cores CTranslate2 then needs, and slow Whisper's encoder (docs/design.md). Our own
+    numpy work (features, levels, cuts) is small; the models run in CTranslate2, onnxruntime
+    and PyTorch, which keep their own threads."""
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="blas")

@@ -5,8 +5,8 @@ bundled faster-whisper models hold the same float16 tensors, so `ct2_weights` re
 openai-whisper's state dict and we build `whisper.model.Whisper` from it: the model sizes come
 from the tensor shapes and head counts in model.bin, the alignment heads that word timestamps
 need from the model's config.json. The built model is kept for the life of the process, and
-the converted checkpoint is cached on disk in openai-whisper's own layout: later processes
-load it in about 0.3 s instead of converting again (about 2 s for tiny.en here).
+the converted checkpoint is cached on disk in openai-whisper's own layout, so later processes
+load it instead of converting again.
 
 The tokenizer's vocabularies (gpt2.tiktoken, multilingual.tiktoken) ship inside the whisper
 package and are read from disk, so nothing reaches the network.
@@ -37,8 +37,6 @@ from voiceedit.timeline.transcript import Segment, Word
 
 if TYPE_CHECKING:
     import whisper.model
-
-SAMPLE_RATE = 16000  # what Whisper expects
 
 
 @functools.lru_cache(maxsize=2)

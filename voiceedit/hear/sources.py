@@ -1,8 +1,8 @@
 """Where live audio comes from: the microphone, or files fed as if spoken.
 
-Every source yields mono float32 blocks at 16 kHz (Whisper's and the voice detector's rate),
-about 32 ms each, and says where each block sits in the stream (`Block.start`, in samples),
-so the live loop can tell when speech ended however fast the audio arrives.
+Every source yields mono float32 blocks at `audio.SAMPLE_RATE`, about 32 ms each, and says
+where each block sits in the stream (`Block.start`, in samples), so the live loop can tell
+when speech ended however fast the audio arrives.
 
 - `MicrophoneSource`: a sounddevice InputStream whose callback drops blocks into a bounded
   queue. If the reader falls behind (a slow recognition), the oldest audio is dropped rather
@@ -26,10 +26,10 @@ from typing import Protocol
 
 import numpy as np
 
-from voiceedit.answer.outputs import sounddevice_module
 from voiceedit.errors import VoiceEditError
+from voiceedit.hear.audio import SAMPLE_RATE
+from voiceedit.hear.devices import sounddevice_module
 
-SAMPLE_RATE = 16_000
 BLOCK_SAMPLES = 512  # 32 ms: one silero VAD window
 
 

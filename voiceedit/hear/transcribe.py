@@ -1,17 +1,9 @@
 """Footage transcription: a media file in, a word-level Transcript out, cached by content.
 
 This is the long-audio job (interviews, minutes to hours), kept apart from command
-recognition (short utterances, lowest latency; see command_recognizer.py).
-
-Design decisions, each measured on the bundled sample (DESIGN.md section 4):
-- faster-whisper's BatchedInferencePipeline: silero VAD cuts the audio into speech chunks,
-  so silence costs nothing, and the chunks are encoded in batches.
-- A verbatim-style initial prompt ("Um, uh, ...") keeps filler words, which Whisper drops
-  otherwise; the cleanup commands need them in the transcript with their timings.
-- Greedy decoding (beam 1) and no temperature fallback: repeated takes, which interviews
-  are full of, otherwise trigger slow re-decoding for no better words.
-- Results are cached under the file's content hash, so a file is transcribed once however
-  often it is opened, moved or renamed.
+recognition (short utterances, lowest latency; see command_recognizer.py). Batched over the
+speech only, greedy, with a verbatim prompt that keeps the filler words the cleanup commands
+need, and cached by content hash; docs/design.md ("Hearing commands") says why.
 """
 
 from __future__ import annotations
@@ -27,13 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from voiceedit.errors import VoiceEditError
+from voiceedit.hear.audio import SAMPLE_RATE
 from voiceedit.hear.models import ModelInfo, cache_dir, resolve_model
 from voiceedit.hear.word_timing import refine_word_times
 from voiceedit.media.probe import probe
 from voiceedit.timeline.transcript import Segment, Transcript, Word
 
 ENGINES = ("faster-whisper", "openai-whisper")
-SAMPLE_RATE = 16_000
 # Bump when the options below change what a transcript holds, so old cache entries are not used.
 CACHE_VERSION = 3
 FILLER_PROMPT = "Um, uh, so, um, I mean, like, uh, you know, er, hmm."

@@ -1,24 +1,14 @@
 """Voice activity: a stream of audio blocks in, finished utterances out.
 
-Latency counts from the end of speech, so the end is decided by a short hangover: an
-utterance ends after `hangover_ms` (300 ms by default) without speech. Piper and human
-commands pause under 150 ms between words, so 300 ms keeps "delete from ten seconds to
-twelve seconds" in one piece. The live loop may end an utterance sooner (`end_now`) when
-what was said so far is a whole command that nothing could continue (listen.py).
+Latency counts from the end of speech, so an utterance ends after a short hangover without
+speech, long enough not to split a command at the pauses between its words. The live loop
+may end one sooner (`end_now`) when what was said is a whole command nothing could continue.
 
-Two frame classifiers sit behind one small interface:
-
-- `SileroFrames` (the default): the silero model that ships inside faster-whisper, offline,
-  run one 32 ms window at a time with its recurrent state carried across calls, which gives
-  exactly the probabilities of faster-whisper's batch call. 0.13 ms a window here.
-- `WebrtcFrames`: webrtcvad-wheels, 30 ms frames, 0.004 ms a frame.
-
-Measured on Piper commands with added noise (bench/live.py): both are fine on clean speech,
-but at 10 dB SNR webrtcvad calls every frame speech (utterances never end) while silero
-still separates speech from noise (5% false speech). Silero costs under 0.5% of one core.
-
-Memory is bounded: the pre-roll is a fixed deque and an utterance is cut at
-`max_utterance_ms`, so an hour of silence and noise uses what a minute does.
+Two frame classifiers sit behind one small interface: `SileroFrames` (the default, the model
+inside faster-whisper, streamed; it still tells speech from noise at 10 dB SNR) and
+`WebrtcFrames` (cheaper, but in noise it hears speech everywhere). Memory is bounded: the
+pre-roll is a fixed deque and an utterance is cut at `max_utterance_ms`.
+docs/design.md ("Hearing commands") has the measurements.
 """
 
 from __future__ import annotations
@@ -29,7 +19,8 @@ from typing import Protocol
 
 import numpy as np
 
-from voiceedit.hear.sources import SAMPLE_RATE, Block
+from voiceedit.hear.audio import SAMPLE_RATE
+from voiceedit.hear.sources import Block
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@
 Whisper's word timestamps come from attention (DTW over cross-attention weights) and are
 often a few hundred ms off where speech follows a pause: a first word that starts in the
 silence before it, or a short word ("um") placed on the next one. A cut placed on such a
-time clips a word or leaves a breath. Measured on the bundled sample, tiny.en word starts
-were up to 0.40 s off; after this pass, within 0.1 s (see tests/test_transcribe.py).
+time clips a word or leaves a breath (docs/design.md has the figures; tests/test_transcribe.py
+holds them).
 
 The rules are deliberately conservative: a word only moves within the silence around it.
 1. A start (end) that falls in silence moves forward (back) to the nearest voiced frame

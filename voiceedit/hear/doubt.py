@@ -1,0 +1,137 @@
+"""When a reading is sure enough to act on, and when a cut must be read back first.
+
+A wrong cut done unasked is the one failure that must never happen, so a destructive
+command is read back (its confidence lowered below the matcher's CONFIRM_BELOW) whenever
+the model, the other readings or the project give a reason to doubt it. The greedy pass has
+one reading and no rival to doubt it by: what only a rival would show (a number heard two
+ways, a quote found only approximately) sends it on to the beam instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from voiceedit.hear.readings import Fit, Hypothesis, acts, choose
+from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
+from voiceedit.hear.whisper_text import bare
+from voiceedit.understand.command import Command, Quote, SpokenTime
+from voiceedit.understand.matcher import CONFIRM_BELOW, REPAIRED_DESTRUCTIVE
+from voiceedit.understand.numbers import number_value
+
+DOUBT_CONFIDENCE = REPAIRED_DESTRUCTIVE  # below the matcher's CONFIRM_BELOW: read back
+QUOTE_ALIKE = 80  # rapidfuzz ratio from which two quotes find the same words
+RIVALS = 5  # the likeliest tokens of each greedy step looked at for other numbers
+
+
+def is_sure(
+    hypotheses: tuple[Hypothesis, ...],
+    fit: Fit | None,
+    options: RecognizerOptions = DEFAULT_OPTIONS,
+    greedy: bool = False,
+) -> bool:
+    """A command the project can act on, heard with confidence, and no rival reading.
+
+    `greedy`: the one reading of a greedy pass, which must not need a rival to be doubted:
+    no destructive command with a number the model was unsure of, no quote found only
+    approximately, and no cut that would be read back (the beam often hears it exactly)."""
+    if not any(acts(h, fit) for h in hypotheses):
+        return False
+    chosen = choose(hypotheses, fit, options)
+    best = hypotheses[chosen]
+    if greedy and best.command.destructive and best.numbers_sure < options.number_sure:
+        return False
+    if greedy and best.command.destructive and best.command.confidence < CONFIRM_BELOW:
+        return False  # a cut it would read back: the beam may hear it as said
+    if greedy and fit is not None and fit(best.command) < options.exact_fit:
+        return False
+    return best.avg_logprob >= options.sure_from and not in_doubt(
+        hypotheses, chosen, fit, options
+    )
+
+
+def in_doubt(
+    hypotheses: tuple[Hypothesis, ...],
+    chosen: int,
+    fit: Fit | None = None,
+    options: RecognizerOptions = DEFAULT_OPTIONS,
+) -> bool:
+    """Whether a destructive command should be read back although its words fit the grammar:
+    the model was unsure of the words, its quote is found only approximately, or another
+    hypothesis the project could act on means something else ("keep from sixty seconds" /
+    "keep from fifteen seconds")."""
+    command = hypotheses[chosen].command
+    if command is None or not command.destructive:
+        return False
+    likeliest = max(h.avg_logprob for h in hypotheses)
+    if hypotheses[chosen].avg_logprob < options.unsure_logprob:
+        return True
+    if likeliest - hypotheses[chosen].avg_logprob >= options.likelier_by:
+        return True  # the model heard another reading likelier: the grammar chose this one
+    if fit is not None and fit(command) < options.exact_fit:
+        return True
+    return any(
+        other.command is not None
+        and other.command.confidence >= command.confidence - options.doubt_margin
+        and acts(other, fit)
+        and not same_meaning(other.command, command)
+        for other in hypotheses
+    )
+
+
+def says_number(command: Command) -> bool:
+    """Whether a command has a number or a time in figures ("clip three", "ten seconds"), not
+    only anchors ("the start") and quotes."""
+    return any(
+        isinstance(value, int) or (isinstance(value, SpokenTime) and value.anchor == "absolute")
+        for value in command.args.values()
+    )
+
+
+def number_certainty(
+    ids: Sequence[int],
+    step_logits: Sequence[object],
+    token_text: Callable[[int], str],
+    options: RecognizerOptions = DEFAULT_OPTIONS,
+) -> float:
+    """How sure a greedy reading is of its numbers: the least probability it wrote a number
+    word with (other spellings of the same number counted with it: " ten" and " 10"), and,
+    at a step that wrote no number, one less the weight of the numbers it could have written
+    there instead when that is `number_rival` or more ("seconds" against "two"). 1.0 when no
+    number was written or near. `step_logits[i]` is the distribution `ids[i]` was taken from."""
+    least = 1.0
+    for token, logits in zip(ids, step_logits, strict=False):
+        scores = np.asarray(logits, dtype=np.float32).ravel()
+        probabilities = np.exp(scores - scores.max())
+        probabilities /= probabilities.sum()
+        likeliest = np.argpartition(-probabilities, RIVALS)[:RIVALS]
+        rivals = [
+            (number_value(token_text(int(other))), float(probabilities[other]))
+            for other in likeliest
+            if other != token
+        ]
+        value = number_value(token_text(token))
+        if value is not None:
+            same = sum(weight for other, weight in rivals if other == value)
+            least = min(least, float(probabilities[token]) + same)
+        else:
+            other_numbers = sum(weight for other, weight in rivals if other is not None)
+            if other_numbers >= options.number_rival:
+                least = min(least, 1.0 - other_numbers)
+    return least
+
+
+def same_meaning(first: Command, second: Command) -> bool:
+    """Same action and arguments; quotes alike enough to find the same words."""
+    if first.action != second.action or first.args.keys() != second.args.keys():
+        return False
+    for name, value in first.args.items():
+        other = second.args[name]
+        if isinstance(value, Quote) and isinstance(other, Quote):
+            if fuzz.ratio(bare(value.text), bare(other.text)) < QUOTE_ALIKE:
+                return False
+        elif value != other:
+            return False
+    return True

@@ -1,0 +1,62 @@
+"""How the command recogniser searches and when it doubts: every setting in one place.
+
+Modelled on faster-whisper's `TranscriptionOptions`: one frozen dataclass, each field with
+what it is and why its default. The defaults are the settings bench/commands.py measured
+best within the latency budget; docs/design.md ("Hearing commands") has the figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RecognizerOptions:
+    # The model.
+    # Text the model reads as if said just before: give the grammar's vocabulary
+    # (matcher.vocabulary_prompt()), so "undo" is less often "and do". None: no prompt.
+    prompt: str | None = None
+    compute_type: str = "int8"  # CTranslate2 weights: the fastest on CPU, as accurate
+    cpu_threads: int = 2  # the two cores this tool is sized for
+
+    # The encoder's window: shorter than Whisper's 30 s, so encoding costs a third.
+    margin_frames: int = 300  # silence after the speech (3 s): less loses accuracy in noise
+    min_frames: int = 1000  # the shortest window (10 s): below, the decoder repeats itself
+    pad: str = "silence"  # pad with the log-mel floor, as Whisper was trained; or "zeros"
+    retry_pad: str | None = "zeros"  # when nothing is understood, the other padding hears anew
+    timestamps: bool = True  # let the decoder write timestamps, as it was trained to
+
+    # The greedy first pass: the model's one reading, the answer when it is sure.
+    greedy_first: bool = True  # most commands are clear: half the time of a beam of five
+    # A greedy reading stops after this many tokens, plus this many a second of speech:
+    # room for every command's words, not for the decoder to go round again.
+    greedy_tokens: tuple[int, int] = (4, 5)
+    # A cut whose number words the greedy pass wrote with less probability goes on to the
+    # beam (its wrong numbers on the spoken set had at most 0.57).
+    number_sure: float = 0.8
+    number_rival: float = 0.1  # a number it could have written instead, this likely, doubts
+
+    # The beam, when the greedy reading is not sure.
+    beam_size: int = 5  # Whisper's own beam; at least num_hypotheses is searched
+    num_hypotheses: int = 5  # readings the grammar chooses among
+    sure_from: float = -0.3  # mean log probability from which an undoubted reading is sure
+    wide_beam: int | None = 20  # when unsure, a wider free beam; None: not run
+    constrained: bool = True  # when unsure, a search within the grammar (needs PyTorch)
+    # The prompt's first words given to that search, which pays for every prompt token on
+    # every beam: 80 words were as right as 150, and sooner.
+    constrained_prompt_words: int = 80
+
+    # Choosing a reading and doubting it.
+    fit_weight: float = 3.0  # how much a quote found exactly counts against the model's doubt
+    unsure_logprob: float = -0.5  # a chosen cut below this mean log probability is a guess
+    likelier_by: float = 0.15  # a reading this much likelier than the chosen cut doubts it
+    doubt_margin: float = 0.2  # another meaning within this of the chosen confidence competes
+    exact_fit: float = 0.95  # a cut whose quote is found less well than this is read back
+
+    @property
+    def beam(self) -> tuple[int, int]:
+        """(beam size, hypotheses) of the first beam search."""
+        return max(self.beam_size, self.num_hypotheses), self.num_hypotheses
+
+
+DEFAULT_OPTIONS = RecognizerOptions()
