@@ -14,7 +14,7 @@ import numpy as np
 import soundfile
 
 from voiceedit.answer.outputs import resample
-from voiceedit.hear.sources import SAMPLE_RATE
+from voiceedit.hear.audio import SAMPLE_RATE
 
 
 @functools.cache

@@ -26,8 +26,9 @@ from voiceedit.answer.outputs import resample
 from voiceedit.answer.playback import PLAYBACK_RATE, timeline_audio
 from voiceedit.answer.speakers import EspeakVoice, Speaker, SpeechSettings, open_speaker, text_only
 from voiceedit.core import Editor
+from voiceedit.hear.audio import SAMPLE_RATE
 from voiceedit.hear.keys import KeyReader
-from voiceedit.hear.sources import SAMPLE_RATE, ArraySource, Block, FileSource
+from voiceedit.hear.sources import ArraySource, Block, FileSource
 from voiceedit.hear.vad import UtteranceDetector
 from voiceedit.live.endpoint import EARLY_END_LOGPROB, PushToTalk
 from voiceedit.live.loop import LiveLoop

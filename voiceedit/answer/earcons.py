@@ -12,7 +12,7 @@ from enum import Enum
 
 import numpy as np
 
-SAMPLE_RATE = 22_050
+EARCON_RATE = 22_050  # the voices' rate, so an earcon and an answer share one output
 FADE_MS = 5
 
 
@@ -32,7 +32,7 @@ NOTES: dict[Earcon, tuple[tuple[float, int], ...]] = {
 }
 
 
-def tone(frequency: float, length_ms: int, sample_rate: int = SAMPLE_RATE, level: float = 0.3):
+def tone(frequency: float, length_ms: int, sample_rate: int = EARCON_RATE, level: float = 0.3):
     """A sine note with short linear fades at both ends."""
     count = sample_rate * length_ms // 1000
     t = np.arange(count) / sample_rate
@@ -44,5 +44,5 @@ def tone(frequency: float, length_ms: int, sample_rate: int = SAMPLE_RATE, level
     return note.astype(np.float32)
 
 
-def earcon(kind: Earcon, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+def earcon(kind: Earcon, sample_rate: int = EARCON_RATE) -> np.ndarray:
     return np.concatenate([tone(f, ms, sample_rate) for f, ms in NOTES[kind]])

@@ -26,7 +26,8 @@ from voiceedit.answer.playback import Player
 from voiceedit.answer.speakers import Speaker, text_only
 from voiceedit.core import ASLEEP_NOTE, Answer, Editor
 from voiceedit.errors import VoiceEditError
-from voiceedit.hear.sources import BLOCK_SAMPLES, SAMPLE_RATE, AudioSource, Block
+from voiceedit.hear.audio import SAMPLE_RATE
+from voiceedit.hear.sources import BLOCK_SAMPLES, AudioSource, Block
 from voiceedit.hear.vad import Utterance, UtteranceDetector, rms
 from voiceedit.live.endpoint import PushToTalk, is_final_command
 from voiceedit.live.own_sound import BargeIn, OwnSound
@@ -127,7 +128,7 @@ class LiveLoop:
     def say(self, message: str, kind: Earcon | None = None) -> float:
         """Print and speak one answer; returns when it was handed to the speaker."""
         if kind is not None and self.settings.earcons:
-            self.speaker.play_sound(earcon(kind), earcons.SAMPLE_RATE)
+            self.speaker.play_sound(earcon(kind), earcons.EARCON_RATE)
         try:
             self.speaker.say(message)
         except VoiceEditError as error:  # the voice failed mid-session: go on in text
@@ -190,7 +191,7 @@ class LiveLoop:
             return  # push-to-talk: not armed
         speech_ended = self._time_of(utterance.end)
         if self.settings.earcons:
-            self.speaker.play_sound(earcon(Earcon.HEARD), earcons.SAMPLE_RATE)
+            self.speaker.play_sound(earcon(Earcon.HEARD), earcons.EARCON_RATE)
         began = self.clock()
         heard = self._recognised(utterance)
         text = heard.text.strip()
