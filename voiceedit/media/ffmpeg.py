@@ -27,8 +27,6 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-import imageio_ffmpeg
-
 from voiceedit.errors import VoiceEditError
 
 # progress(done_ms, total_ms), called as a run advances.
@@ -91,6 +89,8 @@ def run_child(command: list[str], timeout: float, what: str) -> subprocess.Compl
 def ffmpeg_path() -> str:
     """The ffmpeg to run: the pinned build, else the one on PATH."""
     try:
+        import imageio_ffmpeg  # pulls in importlib.metadata: only when ffmpeg is wanted
+
         candidates = [imageio_ffmpeg.get_ffmpeg_exe()]
     except RuntimeError:
         candidates = []
