@@ -7,8 +7,8 @@ must stay on one thread, and there is one engine per process (espeak starts once
 collected engine clears espeak's callback). So one `EngineThread` owns the one engine for
 the whole process and takes requests from a queue. Its espeak driver can also write one
 request's sound into an older request's file, or return before writing: so every utterance
-is saved to a new file of its own and checked before its sound is used. docs/design.md,
-"System voice", has the faults as measured.
+is saved to a new file of its own and checked before its sound is used. docs/design.md
+("Speech voices") has the faults as measured.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ class EngineThread:
     def _run(self) -> None:
         try:
             self.engine = self._start_engine()
-            self.system_rate = self.engine.getProperty("rate")
+            self.system_rate = self._rate_set = self._read_rate()
         except Exception:  # ImportError, OSError (no libespeak-ng), RuntimeError, COM errors
             self._start_error = NOT_AVAILABLE
             self._started.set()
@@ -142,24 +142,51 @@ class EngineThread:
             espeak_driver.print = lambda *args, **kwargs: None
         return engine
 
+    def _read_rate(self) -> int | None:
+        """The rate the engine speaks at now. pyttsx3 2.99 declares espeak_GetParameter
+        without its `current` argument, so its getProperty("rate") gives espeak's default
+        or the current rate by chance: espeak is asked directly, once idle."""
+        if self.engine.driver_name != "espeak":
+            return self.engine.getProperty("rate")
+        from pyttsx3.drivers import _espeak
+
+        self._wait_until_idle(time.monotonic() + START_SECONDS)  # the driver sets a rate
+        return int(_espeak.dll.espeak_GetParameter(_espeak.RATE, 1))
+
     def _speak_to_file(self, request: _Request) -> tuple[np.ndarray, int]:
         path = Path(self._folder.name) / f"utterance-{next(self._numbers)}.wav"
         if path.exists():  # a new name each time: no older sound can be taken for this one
             raise VoiceEditError(STOPPED)
+        deadline = time.monotonic() + _allowed_seconds(request.text)
         rate = request.rate if request.rate is not None else self.system_rate
         if rate is not None and rate != self._rate_set:
             self.engine.setProperty("rate", rate)
+            self._wait_until_idle(deadline)
             self._rate_set = rate
         self._finished.clear()
-        deadline = time.monotonic() + _allowed_seconds(request.text)
         self.engine.save_to_file(request.text, str(path))
         self.engine.runAndWait()
         # espeak and macOS finish writing after runAndWait returns; Windows before.
         self._finished.wait(max(0.0, deadline - time.monotonic()))
         try:
-            return self._read_written(path, deadline)
+            audio = self._read_written(path, deadline)
         finally:
             path.unlink(missing_ok=True)
+        self._wait_until_idle(deadline)
+        return audio
+
+    def _wait_until_idle(self, deadline: float) -> None:
+        """espeak does each request on its own thread. It says "finished" before it is done,
+        and runAndWait starts by cancelling what espeak is still doing: a rate set before
+        espeak is idle is lost. So each change and each utterance waits for idle."""
+        if self.engine.driver_name != "espeak":
+            return  # the other drivers are done when runAndWait and "finished" are
+        from pyttsx3.drivers import _espeak
+
+        while _espeak.IsPlaying():  # espeak-ng: "busy", not only sounding
+            if time.monotonic() >= deadline:
+                raise VoiceEditError(STOPPED)
+            time.sleep(0.001)
 
     @staticmethod
     def _read_written(path: Path, deadline: float) -> tuple[np.ndarray, int]:
