@@ -23,11 +23,15 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from voiceedit.answer.outputs import resample
 from voiceedit.errors import VoiceEditError
+
+if TYPE_CHECKING:
+    from pyttsx3.engine import Engine
 
 NOT_AVAILABLE = (
     "The system voice is not available (pip install pyttsx3; on Linux, apt install espeak-ng)."
@@ -68,7 +72,7 @@ class EngineThread:
         self._broken = False
         self.system_rate: int | None = None
         self._rate_set: int | None = None
-        self.engine = None  # touched only on `thread`
+        self.engine: Engine | None = None  # touched only on `thread`
         self.thread = threading.Thread(target=self._run, name="system-voice", daemon=True)
         self.thread.start()
         if not self._started.wait(START_SECONDS):
@@ -125,7 +129,7 @@ class EngineThread:
                     request.error = STOPPED
             request.done.set()
 
-    def _start_engine(self):
+    def _start_engine(self) -> Engine:
         if sys.platform == "win32":  # SAPI5 is a COM object: this thread needs COM too
             import comtypes
 
