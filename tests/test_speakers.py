@@ -168,7 +168,9 @@ def test_missing_speech_engine_falls_back_to_text(monkeypatch, tmp_path):
 
 
 def test_unknown_voice_and_unwritable_file_are_plain_sentences(tmp_path):
-    with pytest.raises(VoiceEditError, match="no voice called robot; choose espeak or piper"):
+    with pytest.raises(
+        VoiceEditError, match="no voice called robot; choose espeak, piper or system"
+    ):
         make_voice("robot")
     with pytest.raises(VoiceEditError, match="Cannot write speech to"):
         open_speaker(SpeechSettings(speak_to=tmp_path / "no" / "such" / "folder.wav"))

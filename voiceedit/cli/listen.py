@@ -15,7 +15,8 @@ import click
 from voiceedit.actions.state import Services
 from voiceedit.answer.outputs import WavFileOutput
 from voiceedit.answer.playback import PLAYBACK_RATE, Player
-from voiceedit.answer.speakers import VOICES, SpeechSettings, open_speaker
+from voiceedit.answer.speakers import SpeechSettings, open_speaker
+from voiceedit.answer.voice_names import DEFAULT_VOICE, VOICES
 from voiceedit.cli import cli
 from voiceedit.cli.typed import TypedStyle, stdin_lines, typed_session
 from voiceedit.core import Editor
@@ -43,8 +44,9 @@ def _echo(line: str) -> None:
 @click.option("--speak-to", type=click.Path(dir_okay=False, path_type=Path),
               help="Speak the answers into this WAV file (all of them, in order).")
 @click.option("--no-speech", is_flag=True, help="Print the answers only.")
-@click.option("--voice", type=click.Choice(VOICES), default="espeak", show_default=True,
-              help="espeak answers at once; piper sounds natural (about 0.3 s more a sentence).")
+@click.option("--voice", type=click.Choice(VOICES), default=DEFAULT_VOICE, show_default=True,
+              help="espeak answers at once; piper sounds natural (about 0.3 s more a sentence);"
+              " system is the computer's own voice, at the rate set there.")
 @click.option("--earcons", is_flag=True, help="Short tones: heard, done, not understood, waiting.")
 @click.option("--push-to-talk", "key", metavar="KEY",
               help="Listen only after KEY is pressed (space, enter, or a character).")
