@@ -113,3 +113,38 @@ def test_the_cli_says_one_line_exits_1_and_shows_no_traceback(project):
     assert result.stderr == ("Times start at zero; there is no time before the start. "
                              "Nothing changed.\n")
     assert project.read_bytes() == before
+
+
+def test_speak_to_never_writes_over_a_source_an_input_or_an_existing_file(tmp_path):
+    source = tmp_path / "interview.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=440:d=2", str(source)],
+                   check=True)
+    project = make_project(tmp_path / "p.voiceedit")
+    data = project.read_text().replace("/media/clip.mp4", str(source))
+    project.write_text(data)
+    earlier = tmp_path / "answers.wav"
+    earlier.write_bytes(b"an earlier recording")
+    kept = {path: path.read_bytes() for path in (source, project, earlier)}
+
+    def do(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "voiceedit", "do", str(project), *args],
+                              capture_output=True, text=True, timeout=60)
+
+    for target, sentence in [
+        (source, "interview.wav is one of the project's own files; I never write over it. "
+                 "Choose another name."),
+        (project, "p.voiceedit is one of the project's own files; I never write over it. "
+                  "Choose another name."),
+        (earlier, "answers.wav already exists; use --force to replace it."),
+    ]:
+        result = do("where am I", "--speak-to", str(target))
+        assert (result.returncode, result.stderr, result.stdout) == (1, sentence + "\n", "")
+    spoken = do("--audio", str(source), "--speak-to", str(source))
+    assert spoken.returncode == 1
+    assert spoken.stderr == ("interview.wav is what I am reading commands from; I never write "
+                             "over it. Choose another name.\n")
+    assert {path: path.read_bytes() for path in kept} == kept
+    replaced = do("where am I", "--speak-to", str(earlier), "--force")
+    assert replaced.returncode == 0, replaced.stderr
+    assert earlier.read_bytes()[:4] == b"RIFF"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

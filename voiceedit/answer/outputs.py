@@ -119,10 +119,14 @@ class ArrayOutput:
 
 class WavFileOutput:
     """Appends each piece to one 16-bit WAV with `gap_ms` of silence before all but the first
-    (and none before a `continued` piece). The file is started afresh when the output opens."""
+    (and none before a `continued` piece). Written under a temporary name beside `path` and
+    renamed over it on `close`, as every file voiceedit writes (media/outputs.py): a session
+    that fails or is killed never leaves half a file under the name the user gave."""
 
     def __init__(self, path: str | Path, sample_rate: int = 22_050, gap_ms: int = 300) -> None:
         import soundfile
+
+        from voiceedit.media.outputs import temporary_beside
 
         self.path = Path(path)
         self.sample_rate = sample_rate
@@ -131,12 +135,20 @@ class WavFileOutput:
         self._lock = threading.Lock()
         self._written = 0
         self._played = 0
+        if not self.path.parent.is_dir():
+            raise VoiceEditError(f"Cannot write speech to {self.path}: there is no folder "
+                                 f"{self.path.parent}.")
+        self._temporary = contextlib.ExitStack()
+        written = self._temporary.enter_context(temporary_beside(self.path))
         try:
             self._file = soundfile.SoundFile(
-                str(self.path), "w", samplerate=sample_rate, channels=1, subtype="PCM_16"
+                str(written), "w", samplerate=sample_rate, channels=1, subtype="PCM_16",
+                format="WAV",
             )
         except (OSError, RuntimeError) as error:  # LibsndfileError is a RuntimeError
+            self._temporary.close()
             raise VoiceEditError(f"Cannot write speech to {self.path}: {error}.") from error
+        self._written_to = written
 
     def play(self, audio: np.ndarray, sample_rate: int, continued: bool = False) -> None:
         audio = resample(audio, sample_rate, self.sample_rate)
@@ -162,9 +174,16 @@ class WavFileOutput:
         return self._played
 
     def close(self) -> None:
+        from voiceedit.media.outputs import publish
+
         with self._lock:
-            if not self._file.closed:
-                self._file.close()
+            if self._file.closed:
+                return
+            self._file.close()
+            try:
+                publish(self._written_to, self.path)
+            finally:
+                self._temporary.close()
 
 
 class DeviceOutput:

@@ -21,6 +21,7 @@ from voiceedit.actions.state import EditorState
 from voiceedit.answer.voice_names import DEFAULT_VOICE, VOICES
 from voiceedit.cli import cli
 from voiceedit.cli.typed import TypedStyle, status_of, stdin_lines, typed_session
+from voiceedit.cli.written import check_written
 from voiceedit.core import Answer, Editor, Speaker
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import load_project
@@ -55,14 +56,17 @@ def make_speaker(speak: bool, speak_to: Path | None, voice: str) -> Speaker | No
 @click.option("--voice", type=click.Choice(VOICES), default=DEFAULT_VOICE,
               show_default=True,
               help="The voice for --speak and --speak-to (system: the computer's own voice).")
+@click.option("--force", is_flag=True, help="Replace the --speak-to file if it exists.")
 def do_command(project: Path, text: str | None, audio: Path | None, as_json: bool,
-               speak: bool, speak_to: Path | None, voice: str) -> int:
+               speak: bool, speak_to: Path | None, voice: str, force: bool) -> int:
     """Apply one command to PROJECT, e.g. "delete from ask not to country".
 
     Without TEXT, read one command a line from standard input."""
-    speaker = make_speaker(speak, speak_to, voice)
+    editor = Editor.open(project)
+    check_written(speak_to, editor, [audio] if audio else [], force)
+    speaker = editor.speaker = make_speaker(speak, speak_to, voice)
     try:
-        return _do(Editor.open(project, speaker=speaker), text, audio, as_json)
+        return _do(editor, text, audio, as_json)
     finally:
         if speaker is not None:
             speaker.close()  # finishes the WAV file, lets the last answer play out

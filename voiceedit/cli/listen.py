@@ -19,6 +19,7 @@ from voiceedit.answer.speakers import SpeechSettings, open_speaker
 from voiceedit.answer.voice_names import DEFAULT_VOICE, VOICES
 from voiceedit.cli import cli
 from voiceedit.cli.typed import TypedStyle, stdin_lines, typed_session
+from voiceedit.cli.written import check_written
 from voiceedit.core import Editor
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.keys import KeyReader, key_bytes
@@ -56,10 +57,11 @@ def _echo(line: str) -> None:
 @click.option("--vad", type=click.Choice(["silero", "webrtc"]), default="silero",
               show_default=True, help="Voice activity detector.")
 @click.option("--timings", is_flag=True, help="Print how long each answer took.")
+@click.option("--force", is_flag=True, help="Replace the --speak-to or --play-to file.")
 def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[Path, ...],
                    realtime: bool, speak_to: Path | None, no_speech: bool, voice: str,
                    earcons: bool, key: str | None, play_to: Path | None, model: str, vad: str,
-                   timings: bool) -> int:
+                   timings: bool, force: bool) -> int:
     """Edit PROJECT by voice: say a command, hear the answer. Say "go to sleep" to pause,
     "wake up" to go on, "stop listening" (or Ctrl-C) to end; everything is saved as you go."""
     if more_inputs and not inputs:
@@ -69,6 +71,9 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
         key_bytes(key)  # a bad key name is an error before anything starts
     services = Services()  # the player joins once the speaker it waits for is open
     editor = Editor.open(project, services=services)
+    check_written(speak_to, editor, inputs, force)
+    check_written(play_to, editor, [*inputs, *([speak_to] if speak_to else [])], force,
+                  "playback")
     source = FileSource(inputs, realtime=realtime) if inputs else _microphone()
     if source is None:
         return _typed_session(editor, SpeechSettings(voice, speak_to, not no_speech))
