@@ -136,6 +136,22 @@ def test_otio_clip_rate_that_cannot_be(rate, tmp_path, media_bytes):
         f"cut.otio, clip 1, has a time I can't use: 5 frames at {rate} per second.")
 
 
+def test_otio_clip_without_a_length_or_with_a_negative_one(tmp_path, media_bytes):
+    otio_file = exported(tmp_path, media_in(tmp_path, media_bytes), "otio")
+    document = json.loads(otio_file.read_text(encoding="utf-8"))
+    for track in document["tracks"]["children"]:  # both, or the other is the main track
+        track["children"][0]["source_range"]["duration"]["value"] = -10
+    otio_file.write_text(json.dumps(document), encoding="utf-8")
+    assert refused_import(tmp_path, otio_file) == "cut.otio, clip 1, has a negative duration."
+    for track in document["tracks"]["children"]:
+        track["children"][0]["source_range"] = None
+        for reference in track["children"][0]["media_references"].values():
+            reference["available_range"] = None
+    otio_file.write_text(json.dumps(document), encoding="utf-8")
+    assert refused_import(tmp_path, otio_file) == (
+        "cut.otio has a clip without a length: neither it nor its media gives one.")
+
+
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "1e999", "9" * 400])
 def test_otio_numbers_that_cannot_be(number, tmp_path, media_bytes):
     otio_file = exported(tmp_path, media_in(tmp_path, media_bytes), "otio")
@@ -255,7 +271,7 @@ def test_xml_entities_are_refused(payload, suffix, root, tmp_path):
 # --- 3. relative media next to the timeline, never in the current directory -------------------
 
 
-@pytest.mark.parametrize("fmt", ["edl", "otio", "fcpxml"])
+@pytest.mark.parametrize("fmt", ["edl", "otio", "fcpxml", "xml"])
 def test_relative_media_is_found_next_to_the_timeline_not_in_the_cwd(
     fmt, tmp_path, media_bytes, monkeypatch
 ):

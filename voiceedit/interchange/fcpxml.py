@@ -11,7 +11,8 @@ as Final Cut itself writes them.
       <asset-clip ref="r2" offset="0s" start="2/5s" duration="17/5s" name="interview.mp4"/>
 
 The adapter still reads our files back (tests check it at 25 and 30 fps), and `read_fcpxml`
-turns an FCPXML spine into an OTIO timeline with exact rates for import.
+turns an FCPXML spine into an OTIO timeline with exact rates for import, refusing any time
+or rate it cannot use as it reads it.
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ def seconds(value: Fraction) -> str:
 def read_time(element: ET.Element, attribute: str, name: str, positive: bool = False) -> Fraction:
     """An FCPXML time attribute as exact seconds (absent is 0), or a sentence naming the file
     and the value. Times are plain rationals ("1001/30000s", "3s"), never negative, beyond
-    MAX_SECONDS or in exponent form (Fraction("1e999999999") would take minutes to build);
-    a `positive` one (a frame duration) is never zero either."""
+    MAX_SECONDS or in exponent form (Fraction would build "1e999999999" digit by digit); a
+    `positive` one (a frame duration) is never zero either."""
     text = element.get(attribute)
     if not text and not positive:
         return Fraction(0)

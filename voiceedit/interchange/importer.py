@@ -92,8 +92,10 @@ def import_timeline(path: str | Path) -> tuple[Timeline, dict[str, MediaInfo]]:
     document = _read(file, suffix, finder)
     try:
         return from_otio(document, finder.locate, file.name)
-    except otio.exceptions.OTIOError as error:  # a clip with neither range nor media range
-        raise VoiceEditError(f"{file.name} is not a timeline I can read ({error}).") from None
+    except otio.exceptions.CannotComputeAvailableRangeError:
+        raise VoiceEditError(
+            f"{file.name} has a clip without a length: neither it nor its media gives one."
+        ) from None
 
 
 def _read(file: Path, suffix: str, finder: MediaFinder) -> otio.schema.Timeline:
