@@ -89,9 +89,8 @@ def read_edl(text: str, rate: Fraction) -> otio.schema.Timeline:
         raise VoiceEditError(f"That EDL is not one I can read: {error}.") from None
 
 
-def read_edl_text(path: Path) -> str:
+def decode_edl(data: bytes) -> str:
     """EDLs come from old systems: UTF-8 if it decodes, else Latin-1."""
-    data = path.read_bytes()
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

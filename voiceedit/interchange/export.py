@@ -8,7 +8,9 @@ profiles wrong; `.srt`, `.vtt`, `.txt` and `.md` come from the words the edit ke
 
 An export follows the output policy of media/outputs.py: it never replaces a source file or
 the project file, never replaces any other existing file unless forced (`--force`, or a
-spoken yes), and a failed export leaves nothing half-written.
+spoken yes), and a failed export leaves nothing half-written: the text is written under a
+temporary name in the target folder and renamed over the target only once complete. A
+folder we may not write in is said in one sentence, like every other refusal.
 """
 
 from __future__ import annotations
@@ -209,5 +211,9 @@ def export_timeline(
     edit = Edit(timeline, sources, {source: transcript for source, transcript
                                     in transcripts.items() if transcript.words}, title)
     written = chosen.write(edit)
-    write_text_atomically(path, written.text)
+    try:
+        write_text_atomically(path, written.text)
+    except OSError as error:  # a read-only or full disk, a folder we may not write in
+        reason = (error.strerror or str(error)).lower()
+        raise VoiceEditError(f"I can't write {path.name} in {path.parent}: {reason}.") from None
     return ExportResult(path, chosen, written.count, written.noun, timeline.duration)

@@ -11,11 +11,13 @@ as Final Cut itself writes them.
       <asset-clip ref="r2" offset="0s" start="2/5s" duration="17/5s" name="interview.mp4"/>
 
 The adapter still reads our files back (tests check it at 25 and 30 fps), and `read_fcpxml`
-turns an FCPXML spine into an OTIO timeline with exact rates for import.
+turns an FCPXML spine into an OTIO timeline with exact rates for import, refusing any time
+or rate it cannot use as it reads it.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from fractions import Fraction
@@ -35,12 +37,16 @@ from voiceedit.interchange.otio_convert import (
     timeline_rate,
     to_frames,
 )
+from voiceedit.interchange.untrusted import check_xml, shown
 from voiceedit.media.probe import MediaInfo
 from voiceedit.timeline.model import Timeline
 
 VERSION = "1.8"  # the last version whose assets carry `src`; Final Cut 10.4 and later read it
 DROP_FRAME_RATES = (Fraction(30000, 1001), Fraction(60000, 1001))
 AUDIO_ONLY_SIZE = (1920, 1080)
+# Time-of-day timecode starts media up to a day in; no source or timeline is months long.
+MAX_SECONDS = 1_000_000
+_TIME = re.compile(r"^\s*(\d{1,30}(?:\.\d{1,30})?)(?:/(\d{1,30}))?s?\s*$")
 
 
 def seconds(value: Fraction) -> str:
@@ -51,14 +57,22 @@ def seconds(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}s"
 
 
-def parse_seconds(text: str | None) -> Fraction:
-    if not text:
+def read_time(element: ET.Element, attribute: str, name: str, positive: bool = False) -> Fraction:
+    """An FCPXML time attribute as exact seconds (absent is 0), or a sentence naming the file
+    and the value. Times are plain rationals ("1001/30000s", "3s"), never negative, beyond
+    MAX_SECONDS or in exponent form (Fraction would build "1e999999999" digit by digit); a
+    `positive` one (a frame duration) is never zero either."""
+    text = element.get(attribute)
+    if not text and not positive:
         return Fraction(0)
-    number = text.strip().removesuffix("s")
-    try:
-        return Fraction(number)
-    except (ValueError, ZeroDivisionError):
-        raise VoiceEditError(f"That FCPXML has a time I can't read: {text}.") from None
+    match = _TIME.match(text or "")
+    value = Fraction(match.group(1)) if match else None
+    if match and match.group(2):
+        denominator = int(match.group(2))
+        value = value / denominator if denominator else None
+    if value is None or value > MAX_SECONDS or (positive and value == 0):
+        raise VoiceEditError(f'{name} has a time I can\'t use: {attribute}="{shown(text or "")}".')
+    return value
 
 
 def write_fcpxml(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str) -> str:
@@ -113,18 +127,19 @@ def _asset_clip(spine: ET.Element, frames: FrameRange, asset_id: str, offset: Fr
     )
 
 
-def read_fcpxml(text: str) -> otio.schema.Timeline:
+def read_fcpxml(data: str | bytes, name: str = "That FCPXML") -> otio.schema.Timeline:
     """The first project's spine as an OTIO timeline, times exact at each clip's format rate.
-    Plain clips only: compound, multicam and synchronised clips are refused by name."""
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as error:
-        raise VoiceEditError(f"That FCPXML is not well-formed XML: {error}.") from None
+    Plain clips only: compound, multicam and synchronised clips are refused by name. `data`
+    is decoded as its XML declaration or byte-order mark says; `name` names the file in
+    what we say."""
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    check_xml(data, name)
+    root = ET.fromstring(data)
     formats = {f.get("id"): f for f in root.iter("format")}
     assets = {a.get("id"): a for a in root.iter("asset")}
     sequence = root.find(".//project/sequence")
     if sequence is None or sequence.find("spine") is None:
-        raise VoiceEditError("That FCPXML has no project timeline in it.")
+        raise VoiceEditError(f"{name} has no project timeline in it.")
     default_format = sequence.get("format")
     document = otio.schema.Timeline(name=root.find(".//project").get("name", ""))
     track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
@@ -133,27 +148,28 @@ def read_fcpxml(text: str) -> otio.schema.Timeline:
             continue
         if element.tag not in ("asset-clip", "clip"):
             raise VoiceEditError(
-                f"That FCPXML has a {element.tag} in its timeline; I can only import plain "
+                f"{name} has a {element.tag} in its timeline; I can only import plain "
                 "clips. Break it apart in Final Cut first."
             )
-        track.append(_clip(element, assets, formats, default_format))
+        track.append(_clip(element, assets, formats, default_format, name))
     document.tracks.append(track)
     return document
 
 
 def _clip(
-    element: ET.Element, assets: dict, formats: dict, default_format: str | None
+    element: ET.Element, assets: dict, formats: dict, default_format: str | None, name: str
 ) -> otio.schema.Clip:
     """An asset-clip, or a clip wrapping one video or audio element (as the OTIO adapter
     writes them): its source range in frames of its format's rate."""
-    start = parse_seconds(element.get("start"))
+    read_time(element, "offset", name)  # unused (gaps close up), but a bad one is a bad file
+    start = read_time(element, "start", name)
     media = element
     if element.tag == "clip":
         media = next((c for c in element.iter() if c.tag in ("video", "audio") and c.get("ref")),
                      None)
         if media is None:
             raise VoiceEditError(f"The clip {element.get('name', '')} refers to no media.")
-        start = parse_seconds(media.get("start")) + start - parse_seconds(media.get("offset"))
+        start += read_time(media, "start", name) - read_time(media, "offset", name)
     asset = assets.get(media.get("ref"))
     if asset is None:
         raise VoiceEditError(f"The clip {element.get('name', '')} refers to missing media.")
@@ -161,11 +177,11 @@ def _clip(
         element.get("format") or asset.get("format") or default_format
     )
     if format_element is None or not format_element.get("frameDuration"):
-        raise VoiceEditError("That FCPXML has a clip without a frame rate.")
-    rate = standard_rate(1 / parse_seconds(format_element.get("frameDuration")))
-    start -= parse_seconds(asset.get("start"))
-    duration = parse_seconds(element.get("duration"))
-    source = asset.get("src") or _media_rep(asset)
+        raise VoiceEditError(f"{name} has a clip without a frame rate.")
+    rate = standard_rate(1 / read_time(format_element, "frameDuration", name, positive=True))
+    start -= read_time(asset, "start", name)
+    duration = read_time(element, "duration", name)
+    source = asset.get("src") or _media_rep(asset, name)
     reference = otio.schema.ExternalReference(target_url=source)
     reference.name = asset.get("name", "")
     first, length = round(start * rate), round(duration * rate)
@@ -176,10 +192,10 @@ def _clip(
     )
 
 
-def _media_rep(asset: ET.Element) -> str:
+def _media_rep(asset: ET.Element, name: str) -> str:
     """FCPXML 1.9 and later keep the file in <media-rep kind="original-media" src=…>."""
     for rep in asset.iter("media-rep"):
         if rep.get("src"):
             return rep.get("src")
-    raise VoiceEditError(f"The media {asset.get('name', '')} has no file named in that FCPXML.")
+    raise VoiceEditError(f"The media {asset.get('name', '')} has no file named in {name}.")
 

@@ -2,9 +2,13 @@
 
 Work goes out to Resolve or Premiere and comes back: each format is read into an OTIO
 timeline (fcpxml.py reads FCPXML itself, since the adapter truncates 29.97 to 29), then the
-clips of its main track become ours. Media is found where the file says, or else next to
-it, because timelines travel between machines without their absolute paths: first the path
-as written, then relative to the timeline's folder, then by file name in that folder.
+clips of its main track become ours. Every file is bounded and checked first
+(untrusted.py), since a timeline may come from anywhere.
+
+Media is found where the file says, or else next to it, because timelines travel between
+machines without their absolute paths: an absolute path as written, a relative one in the
+timeline's folder (never the current directory, which may hold another file of that name),
+then the file name in that folder.
 
 An EDL does not say its frame rate, so the media it names is probed first and the EDL is
 read at that rate.
@@ -18,7 +22,8 @@ from pathlib import Path
 import opentimelineio as otio
 
 from voiceedit.errors import VoiceEditError
-from voiceedit.interchange.edl import named_sources, read_edl, read_edl_text
+from voiceedit.interchange.edl import decode_edl, named_sources, read_edl
+from voiceedit.interchange.fcp7 import read_fcp7_xml
 from voiceedit.interchange.fcpxml import read_fcpxml
 from voiceedit.interchange.otio_convert import (
     AUDIO_ONLY_RATE,
@@ -26,6 +31,7 @@ from voiceedit.interchange.otio_convert import (
     path_from_url,
     source_rate,
 )
+from voiceedit.interchange.untrusted import checked_json, read_bounded
 from voiceedit.media.probe import MediaInfo, check_readable, probe
 from voiceedit.timeline.model import Timeline
 
@@ -44,7 +50,9 @@ class MediaFinder:
         if written is None or not written.name:
             return []
         folder = self.document.parent
-        return [written, folder / written, folder / written.name]
+        if written.is_absolute():
+            return [written, folder / written.name]
+        return [folder / written, folder / written.name]
 
     def find(self, *references: str) -> MediaInfo | None:
         for reference in references:
@@ -82,18 +90,28 @@ def import_timeline(path: str | Path) -> tuple[Timeline, dict[str, MediaInfo]]:
         )
     finder = MediaFinder(file)
     document = _read(file, suffix, finder)
-    return from_otio(document, finder.locate)
+    try:
+        return from_otio(document, finder.locate, file.name)
+    except otio.exceptions.CannotComputeAvailableRangeError:
+        raise VoiceEditError(
+            f"{file.name} has a clip without a length: neither it nor its media gives one."
+        ) from None
 
 
 def _read(file: Path, suffix: str, finder: MediaFinder) -> otio.schema.Timeline:
+    data = read_bounded(file)
     if suffix == ".edl":
-        text = read_edl_text(file)
+        text = decode_edl(data)
         return read_edl(text, _edl_rate(text, finder))
     if suffix == ".fcpxml":
-        return read_fcpxml(file.read_text(encoding="utf-8"))
-    adapter = "otio_json" if suffix == ".otio" else "fcp_xml"
+        return read_fcpxml(data, file.name)
     try:
-        document = otio.adapters.read_from_file(str(file), adapter)
+        if suffix == ".otio":
+            document = otio.adapters.read_from_string(checked_json(data, file.name), "otio_json")
+        else:
+            document = read_fcp7_xml(data, file.name)
+    except VoiceEditError:
+        raise
     except Exception as error:  # the adapters raise anything from KeyError to OTIOError
         raise VoiceEditError(f"{file.name} is not a timeline I can read ({error}).") from None
     return _first_timeline(document, file)

@@ -16,11 +16,11 @@ stay in step.
 
 from __future__ import annotations
 
+import math
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from math import floor
 from pathlib import Path
 
 import opentimelineio as otio
@@ -66,7 +66,7 @@ def timeline_rate(timeline: Timeline, sources: Mapping[str, MediaInfo]) -> Fract
 def to_frames(ms: int, rate: Fraction) -> int:
     """Nearest frame to `ms`; a time halfway between two frames goes to the later one, so
     every edge rounds the same way."""
-    return floor(Fraction(ms) * rate / 1000 + Fraction(1, 2))
+    return math.floor(Fraction(ms) * rate / 1000 + Fraction(1, 2))
 
 
 def to_ms(frames: int | float, rate: Fraction) -> int:
@@ -81,8 +81,10 @@ def time_range(start: int, duration: int, rate: Fraction) -> TimeRange:
     return TimeRange(rational_time(start, rate), rational_time(duration, rate))
 
 
-def frames_of(time: RationalTime) -> tuple[int, Fraction]:
-    """A RationalTime as (whole frames, exact rate): OTIO keeps rates as floats."""
+def frames_of(time: RationalTime, where: str = "That timeline") -> tuple[int, Fraction]:
+    """A RationalTime as (whole frames, exact rate): OTIO keeps rates as floats. A time that
+    is not a finite number of frames at a positive rate gets a sentence naming `where`."""
+    _check_time(time, where)
     rate = standard_rate(time.rate)
     return round(Fraction(time.value) * rate / Fraction(time.rate)), rate
 
@@ -197,20 +199,25 @@ def _clip_seconds(track: otio.schema.Track) -> float:
 
 
 def from_otio(
-    document: otio.schema.Timeline, locate: Locate
+    document: otio.schema.Timeline, locate: Locate, name: str = "That timeline"
 ) -> tuple[Timeline, dict[str, MediaInfo]]:
     """Our timeline from an OTIO one: the clips of its main track in order. Gaps close up
-    and transitions become cuts, since our timeline is a plain sequence of clips."""
+    and transitions become cuts, since our timeline is a plain sequence of clips. `name`
+    names the file in what we say about a time we can't use."""
     clips: list[Clip] = []
     sources: dict[str, MediaInfo] = {}
     for number, item in enumerate(main_track(document).find_clips(shallow_search=True), 1):
         info = locate(item, number)
         sources[info.path] = info
-        start_ms, end_ms = _source_ms(item)
+        start_ms, end_ms = _source_ms(item, f"{name}, clip {number},")
+        media = Path(info.path).name
+        if start_ms < 0:
+            raise VoiceEditError(
+                f"Clip {number} starts before the beginning of {media}; is it the right file?"
+            )
         if start_ms >= info.duration:
             raise VoiceEditError(
-                f"Clip {number} starts after the end of {Path(info.path).name}; "
-                "is it the right file?"
+                f"Clip {number} starts after the end of {media}; is it the right file?"
             )
         end_ms = min(end_ms, info.duration)
         if end_ms > start_ms:
@@ -220,15 +227,30 @@ def from_otio(
     return Timeline(tuple(clips)), sources
 
 
-def _source_ms(item: otio.schema.Clip) -> tuple[int, int]:
+def _source_ms(item: otio.schema.Clip, where: str) -> tuple[int, int]:
     """A clip's source range in ms from the start of its file, whatever timecode the media
-    starts at (Premiere writes sources starting at 01:00:00:00)."""
+    starts at (Premiere writes sources starting at 01:00:00:00). Each time is checked as it
+    is read: a rate of 0 or a value of NaN would otherwise turn into a NaN mid-conversion."""
     source_range = item.source_range or item.available_range()
-    start, rate = frames_of(source_range.start_time)
-    duration, _ = frames_of(source_range.duration.rescaled_to(source_range.start_time.rate))
     reference = item.media_reference
     available = getattr(reference, "available_range", None)
+    times = [source_range.start_time, source_range.duration]
+    for time in times + ([available.start_time] if available is not None else []):
+        _check_time(time, where)
+    if source_range.duration.value < 0:
+        raise VoiceEditError(f"{where} has a negative duration.")
+    start, rate = frames_of(source_range.start_time, where)
+    duration, _ = frames_of(source_range.duration.rescaled_to(source_range.start_time.rate),
+                            where)
     if available is not None:
-        offset, _ = frames_of(available.start_time.rescaled_to(source_range.start_time.rate))
+        offset, _ = frames_of(available.start_time.rescaled_to(source_range.start_time.rate),
+                              where)
         start -= offset
     return to_ms(start, rate), to_ms(start + duration, rate)
+
+
+def _check_time(time: RationalTime, where: str) -> None:
+    if not (math.isfinite(time.value) and math.isfinite(time.rate) and time.rate > 0):
+        raise VoiceEditError(
+            f"{where} has a time I can't use: {time.value:g} frames at {time.rate:g} per second."
+        )
