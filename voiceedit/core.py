@@ -135,16 +135,18 @@ class Editor:
                                      suggestions=tuple(error.suggestions)))
         except VoiceEditError as error:
             return self._said(Answer(str(error), applied=False, understood=False))
-        return self._said(self.handle_command(command))
+        return self._said(self.handle_command(command, typed=True))
 
-    def handle_command(self, command: Command) -> Answer:
-        """Apply one understood command; the project is saved before this returns."""
+    def handle_command(self, command: Command, typed: bool = False) -> Answer:
+        """Apply one understood command; the project is saved before this returns. `typed`:
+        understood from text, not judged by a recogniser against the project (which reads
+        back itself what it doubts), so a quote found only approximately is read back."""
         try:
             if not self.dialogue.hears(command):
                 return Answer(ASLEEP_NOTE, applied=False, ignored=True, action=command.action)
             with project_lock(self.path):
                 self._refresh()
-                outcome = self.dialogue.respond(self.state, command)
+                outcome = self.dialogue.respond(self.state, command, typed)
                 state = outcome.state.with_project(last_answer=outcome.message,
                                                    last_action=command.action)
                 save_project(self.path, state.project)

@@ -2,7 +2,10 @@
 
 Everything about the conversation that is not an edit lives here, and it reads what each
 action declares (`actions.registry.ActionSpec`) instead of keeping its own lists:
-- A destructive command understood with low confidence is read back and waits for yes/no.
+- A destructive command understood with low confidence is read back and waits for yes/no,
+  and so is a typed one whose quote is found only approximately, or a range said later time
+  first. (A recogniser weighs quotes against the project itself, and lowers its confidence
+  for what it doubts.)
 - A quote that matches in several places waits for "one", "two", ... (`Ambiguous`); an
   action about to replace a file waits for yes (`ConfirmFirst`).
 - While a question waits, yes / no / a number / cancel answer it, and "scratch that"
@@ -57,7 +60,7 @@ class Dialogue:
         """Whether the command is acted on now (asleep, only waking words are)."""
         return not self.asleep or spec_of(command.action).awake_while_asleep
 
-    def respond(self, state: EditorState, command: Command) -> Outcome:
+    def respond(self, state: EditorState, command: Command, typed: bool = False) -> Outcome:
         """The outcome of one command in the conversation as it stands. Raises
         VoiceEditError (nothing changed) for what can't be done."""
         spec = spec_of(command.action)
@@ -71,7 +74,7 @@ class Dialogue:
         swapped = _later_time_first(state, command)
         if swapped is not None:
             return _read_back(state, swapped, "You said the later time first. ")
-        if spec.destructive:
+        if spec.destructive and typed:
             exact = _found_exactly(state, command)
             if exact is not None:
                 return _read_back(state, exact, "Not found word for word. ")
