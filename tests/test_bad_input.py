@@ -148,3 +148,57 @@ def test_speak_to_never_writes_over_a_source_an_input_or_an_existing_file(tmp_pa
     assert replaced.returncode == 0, replaced.stderr
     assert earlier.read_bytes()[:4] == b"RIFF"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def _video(path: Path, seconds: int = 6, faststart: bool = True) -> Path:
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i",
+                    f"testsrc2=size=160x120:rate=30:duration={seconds}", "-f", "lavfi", "-i",
+                    f"sine=440:duration={seconds}", "-c:v", "libx264", "-preset", "ultrafast",
+                    "-c:a", "aac", "-shortest",
+                    *(["-movflags", "+faststart"] if faststart else []), str(path)], check=True)
+    return path
+
+
+def test_a_source_cut_short_is_refused_when_added(tmp_path):
+    whole = _video(tmp_path / "whole.mp4")
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size * 7 // 10])  # header intact
+    before = cut.read_bytes()
+    result = subprocess.run([sys.executable, "-m", "voiceedit", "new",
+                             str(tmp_path / "p.voiceedit"), str(cut)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr == ("cut.mp4 seems cut short: it says it is 6.0 seconds long, but its "
+                             "data ends before that. Was it copied completely?\n")
+    assert not (tmp_path / "p.voiceedit").exists() and cut.read_bytes() == before
+
+
+@pytest.mark.parametrize("change", ["truncated", "replaced", "gone"])
+def test_a_source_changed_since_it_was_added_is_named_before_a_render_or_export(tmp_path,
+                                                                               change):
+    from voiceedit.media.probe import probe
+    from voiceedit.project import Project, Source, save_project
+    from voiceedit.timeline.transcript import Transcript
+
+    source = _video(tmp_path / "interview.mp4")
+    info = probe(source)
+    project = tmp_path / "p.voiceedit"
+    save_project(project, Project.start((Source(info, Transcript(info.path, info.duration,
+                                                                  ())),)))
+    if change == "truncated":
+        source.write_bytes(source.read_bytes()[: source.stat().st_size // 2])
+        said = "it is shorter now"
+    elif change == "replaced":
+        _video(tmp_path / "other.mp4", seconds=6, faststart=False).replace(source)
+        said = "has changed since it was added"
+    else:
+        source.unlink()
+        said = "is gone"
+    for command in (["render", str(project), "-o", str(tmp_path / "out.mp4")],
+                    ["export", str(project), "-o", str(tmp_path / "out.edl")]):
+        result = subprocess.run([sys.executable, "-m", "voiceedit", *command],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 1, result.stdout
+        assert said in result.stderr and len(result.stderr.splitlines()) == 1
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out.mp4").exists() and not (tmp_path / "out.edl").exists()

@@ -41,6 +41,7 @@ def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart
     from voiceedit.media.render import rate_note, render_timeline
     from voiceedit.media.smart_render import smart_render
 
+    check_sources(project)
     sources = {source.path: source.media for source in project.sources}
     protected = tuple(Path(path) for path in sources) + ((project_path,) if project_path else ())
     if smart and engine != "ffmpeg":
@@ -59,6 +60,17 @@ def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart
         return Rendered(result.media, f"{result.fallback} {done}.")
     return Rendered(result.media, f"{done}, copying {say_time(result.copied_ms)} and "
                                   f"re-encoding {say_time(result.encoded_ms)}.")
+
+
+def check_sources(project: Project) -> None:
+    """Name a source the timeline uses that is gone or changed since it was added, before
+    anything is written from it."""
+    from voiceedit.media.fingerprint import check_unchanged
+
+    used = {clip.source for clip in project.timeline.clips}
+    for source in project.sources:
+        if source.path in used:
+            check_unchanged(source.path, source.media.fingerprint)
 
 
 def _beside_project(state: EditorState, verb: str) -> Path:
@@ -90,6 +102,7 @@ def export_project(project: Project, output: Path, format: str | None = None,
     """Export the project's edit for another editor, as captions, or as a transcript."""
     from voiceedit.interchange.export import export_timeline
 
+    check_sources(project)
     sources = project.sources
     return export_timeline(project.timeline, {s.path: s.media for s in sources},
                            {s.path: s.transcript for s in sources}, output, format=format,

@@ -29,7 +29,7 @@ from voiceedit.interchange.fcp7 import write_fcp7_xml
 from voiceedit.interchange.fcpxml import write_fcpxml
 from voiceedit.interchange.mlt import write_mlt
 from voiceedit.interchange.otio_convert import frame_ranges, to_otio
-from voiceedit.media.outputs import check_output, write_text_atomically
+from voiceedit.media.outputs import cannot_write, check_output, write_text_atomically
 from voiceedit.media.probe import MediaInfo
 from voiceedit.spoken_time import say_count, say_time
 from voiceedit.timeline.model import Timeline
@@ -214,6 +214,5 @@ def export_timeline(
     try:
         write_text_atomically(path, written.text)
     except OSError as error:  # a read-only or full disk, a folder we may not write in
-        reason = (error.strerror or str(error)).lower()
-        raise VoiceEditError(f"I can't write {path.name} in {path.parent}: {reason}.") from None
+        raise cannot_write(path.parent, error) from None
     return ExportResult(path, chosen, written.count, written.noun, timeline.duration)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.media.ffmpeg import ffprobe_path, media_url, run_child
+from voiceedit.media.fingerprint import Fingerprint
 
 PROBE_TIMEOUT_S = 60.0  # reading headers takes well under a second on a local disk
 SCAN_TIMEOUT_S = 600.0  # reading every packet's time of a long variable-rate video
@@ -43,8 +44,10 @@ class MediaInfo:
     video_codec: str = ""
     audio_codec: str = ""
     variable_rate: bool | None = False  # None: probed before this was known, probe again
+    fingerprint: Fingerprint | None = None  # None: added before fingerprints were kept
 
     def to_json(self) -> dict:
+        fingerprint = self.fingerprint
         return {
             "path": self.path,
             "duration": self.duration / 1000,
@@ -57,11 +60,13 @@ class MediaInfo:
             "video_codec": self.video_codec,
             "audio_codec": self.audio_codec,
             "variable_rate": self.variable_rate,
+            "fingerprint": [fingerprint.size, fingerprint.blocks] if fingerprint else None,
         }
 
     @classmethod
     def from_json(cls, data: dict) -> MediaInfo:
         rate = data.get("frame_rate")
+        fingerprint = data.get("fingerprint")
         return cls(
             path=data["path"],
             duration=round(data["duration"] * 1000),
@@ -74,6 +79,7 @@ class MediaInfo:
             video_codec=data.get("video_codec", ""),
             audio_codec=data.get("audio_codec", ""),
             variable_rate=data.get("variable_rate", None if data["has_video"] else False),
+            fingerprint=Fingerprint(*fingerprint) if fingerprint else None,
         )
 
 
@@ -119,6 +125,7 @@ def probe(path: str | Path) -> MediaInfo:
     duration = _duration_seconds(data, video, audio)
     if duration is None or duration <= 0:
         raise VoiceEditError(f"{file.name} has no length; it may be corrupt.")
+    _check_whole(file, duration)
     rate, variable = _frame_rate(file, video) if video is not None else (None, False)
     return MediaInfo(
         path=str(file),
@@ -132,7 +139,32 @@ def probe(path: str | Path) -> MediaInfo:
         video_codec=video.get("codec_name", "") if video else "",
         audio_codec=audio.get("codec_name", "") if audio else "",
         variable_rate=variable,
+        fingerprint=Fingerprint.of(file),
     )
+
+
+TAIL_READ_S = 3.0  # the stretch at the end whose packets are read
+MISSING_AT_MOST_S = 1.0  # a whole file's data may end this much before its stated length ...
+MISSING_AT_MOST = 0.03  # ... or this share of it, if less
+
+
+def _check_whole(file: Path, duration: float) -> None:
+    """A file cut short (copied in part, a download stopped) may keep a header that gives
+    its full length; its packets then end early. Read the packets of its last seconds and
+    see where the last one ends."""
+    result = run_child(
+        [ffprobe_path(), "-v", "error", "-read_intervals",
+         f"{max(0.0, duration - TAIL_READ_S):.3f}%", "-show_entries",
+         "packet=pts_time,duration_time", "-of", "csv=p=0", media_url(file)],
+        PROBE_TIMEOUT_S, file.name,
+    )
+    ends = [sum(float(value) for value in line.split(",")[:2] if _is_number(value))
+            for line in result.stdout.splitlines() if line.strip()]
+    allowed = min(MISSING_AT_MOST_S, MISSING_AT_MOST * duration)
+    if not ends or max(ends) < duration - allowed:
+        raise VoiceEditError(f"{file.name} seems cut short: it says it is {duration:.1f} "
+                             "seconds long, but its data ends before that. Was it copied "
+                             "completely?")
 
 
 def _rate(text: str | None) -> Fraction | None:
@@ -196,6 +228,14 @@ def _duration_seconds(data: dict, video: dict | None, audio: dict | None) -> flo
 
 
 @lru_cache(maxsize=256)
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def rotation(path: str) -> int:
     """Degrees the first video stream is turned for display (0 when it is not)."""
     found = video_stream_fields(path, "stream_side_data=rotation").get("rotation")
