@@ -202,3 +202,26 @@ def test_a_source_changed_since_it_was_added_is_named_before_a_render_or_export(
         assert said in result.stderr and len(result.stderr.splitlines()) == 1
         assert "Traceback" not in result.stderr
     assert not (tmp_path / "out.mp4").exists() and not (tmp_path / "out.edl").exists()
+
+
+def test_written_files_follow_the_umask_not_a_private_temporary(tmp_path):
+    from voiceedit.media.outputs import write_text_atomically
+
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "cut.edl"
+        write_text_atomically(fresh, "TITLE: cut\n")
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        fresh.chmod(0o640)
+        write_text_atomically(fresh, "TITLE: again\n")
+        assert fresh.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
+
+
+def test_a_library_error_is_said_without_codes_or_double_full_stops():
+    from voiceedit.errors import reason
+
+    assert reason(OSError(1094995529, "Invalid data found when processing input")) == \
+        "invalid data found when processing input"
+    assert reason(RuntimeError("System error.")) == "system error"

@@ -22,7 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
-from voiceedit.errors import VoiceEditError
+from voiceedit.errors import VoiceEditError, reason
 from voiceedit.hear.devices import sounddevice_module
 
 
@@ -147,7 +147,7 @@ class WavFileOutput:
             )
         except (OSError, RuntimeError) as error:  # LibsndfileError is a RuntimeError
             self._temporary.close()
-            raise VoiceEditError(f"Cannot write speech to {self.path}: {error}.") from error
+            raise VoiceEditError(f"Cannot write speech to {self.path}: {reason(error)}.") from error
         self._written_to = written
 
     def play(self, audio: np.ndarray, sample_rate: int, continued: bool = False) -> None:

@@ -26,7 +26,7 @@ from typing import Protocol
 
 import numpy as np
 
-from voiceedit.errors import VoiceEditError
+from voiceedit.errors import VoiceEditError, reason
 from voiceedit.hear.audio import SAMPLE_RATE
 from voiceedit.hear.devices import sounddevice_module
 
@@ -75,7 +75,7 @@ def load_audio(path: str | Path) -> np.ndarray:
     try:
         return np.asarray(decode_audio(str(path), sampling_rate=SAMPLE_RATE), dtype=np.float32)
     except Exception as error:  # PyAV raises many kinds; all mean "cannot read it"
-        raise VoiceEditError(f"Could not read audio from {path.name}: {error}.") from error
+        raise VoiceEditError(f"Could not read audio from {path.name}: {reason(error)}.") from error
 
 
 class FileSource:

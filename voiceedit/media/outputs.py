@@ -105,6 +105,7 @@ def publish(temporary: Path, target: Path) -> None:
     """Flush `temporary` to disk and rename it over `target` in one step, so a reader sees
     the old file or the new one, never half of one."""
     with temporary.open("rb") as written:
+        os.fchmod(written.fileno(), _mode_for(target))
         os.fsync(written.fileno())
     try:
         os.replace(temporary, target)
@@ -123,6 +124,17 @@ def publish(temporary: Path, target: Path) -> None:
         pass  # some file systems cannot sync a folder; the rename itself is done
     finally:
         os.close(folder)
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions the finished file gets: those of the file it replaces, else what the
+    umask gives a new file (a temporary file is created private, 0600)."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def remove_stale_temporaries(folder: Path, protected: Iterable[str | Path] = ()) -> None:
