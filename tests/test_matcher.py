@@ -159,7 +159,7 @@ def test_grammar_sentences_as_whisper_writes_them(heard: str, action: str, args:
     assert command.rule in {rule.spoken for rule in load_grammar().rules}
 
 
-# (heard, action, args): tiny.en's measured mishearings (DESIGN.md section 4) and near misses.
+# (heard, action, args): tiny.en's measured mishearings (docs/design.md) and near misses.
 MISHEARD = [
     ("And do that.", "undo", {}),
     ("And do.", "undo", {}),
