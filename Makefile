@@ -3,19 +3,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 STAMP := $(VENV)/.installed
+LOCKS := requirements-torch.lock requirements.lock requirements-whisper.lock
 
 .PHONY: setup demo test lint bench clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock scripts/setup_system.sh
+$(STAMP): pyproject.toml $(LOCKS) scripts/setup_system.sh
 	bash scripts/setup_system.sh
 	test -x $(PY) || python3 -m venv $(VENV)
-	# torch first, pinned to the CPU build on disk, so nothing pulls a CUDA build.
-	$(PIP) install torch==2.13.0
-	$(PIP) install -r requirements.lock
-	$(PIP) install --no-deps openai-whisper==20250625
-	$(PIP) install --no-deps -e .
+	# Every file pip installs must match a sha256 in a lock (requirements.lock's header says why
+	# three). torch first, the CPU build on disk, so nothing pulls a CUDA build.
+	$(PIP) install --require-hashes --no-deps -r requirements-torch.lock
+	$(PIP) install --require-hashes -r requirements.lock
+	$(PIP) install --require-hashes --no-deps --no-build-isolation -r requirements-whisper.lock
+	# voiceedit itself cannot be hashed; it builds with the hashed setuptools, fetching nothing.
+	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 demo: setup

