@@ -39,6 +39,8 @@ bench: setup
 	$(PY) bench/commands.py
 	$(PY) bench/live.py
 	$(PY) bench/render.py
+	$(PY) bench/startup.py
+	$(PY) bench/reliability.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
