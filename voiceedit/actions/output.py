@@ -41,7 +41,7 @@ def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart
     from voiceedit.media.render import rate_note, render_timeline
     from voiceedit.media.smart_render import smart_render
 
-    check_sources(project)
+    check_sources(project, "rendering")
     sources = {source.path: source.media for source in project.sources}
     protected = tuple(Path(path) for path in sources) + ((project_path,) if project_path else ())
     if smart and engine != "ffmpeg":
@@ -62,7 +62,7 @@ def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart
                                   f"re-encoding {say_time(result.encoded_ms)}.")
 
 
-def check_sources(project: Project) -> None:
+def check_sources(project: Project, doing: str) -> None:
     """Name a source the timeline uses that is gone or changed since it was added, before
     anything is written from it."""
     from voiceedit.media.fingerprint import check_unchanged
@@ -70,7 +70,7 @@ def check_sources(project: Project) -> None:
     used = {clip.source for clip in project.timeline.clips}
     for source in project.sources:
         if source.path in used:
-            check_unchanged(source.path, source.media.fingerprint)
+            check_unchanged(source.path, source.media.fingerprint, doing)
 
 
 def _beside_project(state: EditorState, verb: str) -> Path:
@@ -102,7 +102,7 @@ def export_project(project: Project, output: Path, format: str | None = None,
     """Export the project's edit for another editor, as captions, or as a transcript."""
     from voiceedit.interchange.export import export_timeline
 
-    check_sources(project)
+    check_sources(project, "exporting")
     sources = project.sources
     return export_timeline(project.timeline, {s.path: s.media for s in sources},
                            {s.path: s.transcript for s in sources}, output, format=format,

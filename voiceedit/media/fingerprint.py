@@ -34,13 +34,15 @@ class Fingerprint:
         return cls(size, digest.hexdigest())
 
 
-def check_unchanged(path: str | Path, known: Fingerprint | None) -> None:
-    """One sentence when the file at `path` is gone or is not the one fingerprinted; a
-    source added before fingerprints were kept (`known` None) is taken as it is."""
+def check_unchanged(path: str | Path, known: Fingerprint | None,
+                    doing: str = "rendering") -> None:
+    """One sentence when the file at `path` is gone or is not the one fingerprinted (before
+    `doing` anything with it); a source added before fingerprints were kept (`known` None)
+    is taken as it is."""
     file = Path(path)
     if not file.is_file():
-        raise VoiceEditError(f"The source {file.name} is gone from {file.parent}; put it back "
-                             "or undo the edits that use it. Nothing was written.")
+        raise VoiceEditError(f"The source file {file.name} is gone; put it back before "
+                             f"{doing}.")
     if known is None:
         return
     now = Fingerprint.of(file)
@@ -52,8 +54,8 @@ def check_unchanged(path: str | Path, known: Fingerprint | None) -> None:
         change = f"it is longer now ({_megabytes(now.size)} instead of {_megabytes(known.size)})"
     else:
         change = "its content is different"
-    raise VoiceEditError(f"The source {file.name} has changed since it was added: {change}. "
-                         "Put the original back; nothing was written.")
+    raise VoiceEditError(f"The source file {file.name} has changed since it was added: "
+                         f"{change}. Put the original back before {doing}.")
 
 
 def _megabytes(size: int) -> str:
