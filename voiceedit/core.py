@@ -77,12 +77,12 @@ class Editor:
     def __init__(self, project_path: str | Path, speaker: Speaker | None = None,
                  services: Services | None = None) -> None:
         self.path = Path(project_path)
+        self._seen = stamp_of(self.path)  # before reading: a save in between is re-read later
         self.state = EditorState(load_project(self.path), self.path,
                                  services=services or Services())
         self.speaker = speaker
         self.dialogue = Dialogue()
         self._subscribers: list[Subscriber] = []
-        self._seen = stamp_of(self.path)
         self._phrases: tuple[EditorState, tuple[tuple[str, ...], ...]] | None = None
 
     @classmethod
@@ -149,8 +149,7 @@ class Editor:
                 outcome = self.dialogue.respond(self.state, command, typed)
                 state = outcome.state.with_project(last_answer=outcome.message,
                                                    last_action=command.action)
-                save_project(self.path, state.project)
-                self._seen = stamp_of(self.path)
+                self._seen = save_project(self.path, state.project)
         except VoiceEditError as error:
             self._remember(str(error))
             answer = Answer(str(error), applied=False, action=command.action)

@@ -29,7 +29,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from voiceedit.errors import VoiceEditError
+from voiceedit.errors import VoiceEditError, reason
 from voiceedit.project.encoding import FORMAT, VERSION, encode_project, project_from_json
 from voiceedit.project.model import Project, Source
 from voiceedit.timeline.history import check_history
@@ -81,12 +81,16 @@ def project_lock(path: str | Path) -> Iterator[None]:
     file = Path(path)
     while True:
         try:
-            handle = os.open(file, os.O_RDONLY)
+            handle = _open_for_lock(file)
         except OSError:
             yield
             return
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            except OSError as error:
+                raise VoiceEditError(f"I can't lock {file.name} to save it safely: "
+                                     f"{reason(error)}. Nothing was changed.") from None
             held = os.fstat(handle)
             current = stamp_of(file)
             if current is not None and current[0] == held.st_ino:
@@ -94,6 +98,15 @@ def project_lock(path: str | Path) -> Iterator[None]:
                 return
         finally:
             os.close(handle)  # closing releases the lock
+
+
+def _open_for_lock(file: Path) -> int:
+    """Read-write where we may (some network file systems lock only such handles), else
+    read-only: a read-only project still opens, and saving then says why not."""
+    try:
+        return os.open(file, os.O_RDWR)
+    except PermissionError:
+        return os.open(file, os.O_RDONLY)
 
 
 def load_project(path: str | Path) -> Project:
@@ -154,8 +167,10 @@ def _damaged(file: Path) -> VoiceEditError:
     )
 
 
-def save_project(path: str | Path, project: Project) -> None:
-    """Write atomically, or raise a sentence and leave the old file exactly as it was."""
+def save_project(path: str | Path, project: Project) -> Stamp:
+    """Write atomically, or raise a sentence and leave the old file exactly as it was.
+    Returns the stamp of the file written: read from the file itself, not the path, since
+    another process may replace the path as soon as ours is in place."""
     file = Path(path)
     folder = file.parent.resolve()
     payload = encode_project(project)
@@ -169,12 +184,14 @@ def save_project(path: str | Path, project: Project) -> None:
             out.write(payload)
             out.flush()
             os.fsync(out.fileno())
+            written = os.fstat(out.fileno())
         os.replace(temporary, file)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise _cannot_save(file, folder, error) from None
     _fsync_folder(folder)
     _remove_stale_temporaries(file)
+    return written.st_ino, written.st_mtime_ns, written.st_size
 
 
 def _mode_for(file: Path) -> int:
