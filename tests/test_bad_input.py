@@ -225,3 +225,20 @@ def test_a_library_error_is_said_without_codes_or_double_full_stops():
     assert reason(OSError(1094995529, "Invalid data found when processing input")) == \
         "invalid data found when processing input"
     assert reason(RuntimeError("System error.")) == "system error"
+
+
+def test_a_reversed_range_past_the_end_is_refused_and_a_reversed_selection_is_not_asked(
+        project):
+    editor = Editor.open(project)
+    past = editor.handle("delete from 99 seconds to 1 second")
+    assert not past.applied and past.message.endswith("is past the end.")
+    selected = editor.handle("select from 2.5 seconds to 1 second")
+    assert not selected.question
+    assert load_project(project).selection == (1000, 2500)
+
+
+def test_a_cut_between_two_quotes_found_approximately_is_read_back_as_said(project):
+    editor = Editor.open(project)
+    asked = editor.handle("delete from two thee to fife")
+    assert asked.question and asked.message.startswith("Not found word for word. Delete from")
+    assert load_project(project).history.steps == ()

@@ -18,15 +18,16 @@ action declares (`actions.registry.ActionSpec`) instead of keeping its own lists
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import replace
 
 from voiceedit.actions import describe
 from voiceedit.actions.registry import ActionSpec, spec_of
+from voiceedit.actions.resolve import resolve_time
 from voiceedit.actions.state import Ambiguous, ConfirmFirst, EditorState, Outcome
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import Pending
 from voiceedit.spoken_time import say_number
-from voiceedit.timeline.quote_match import QuoteMatch
 from voiceedit.understand.command import Command, Quote, SpokenTime
 from voiceedit.understand.matcher import CONFIRM_BELOW
 
@@ -65,19 +66,20 @@ class Dialogue:
         VoiceEditError (nothing changed) for what can't be done."""
         spec = spec_of(command.action)
         pending = state.project.pending
-        if pending is not None and (spec.answers_question or command.action == "undo"):
+        if pending is not None and (spec.answers_question or spec.cancels_question):
             return self._answer(state, pending, command)
         if pending is not None and not spec.keeps_question:
             state = state.with_project(pending=None)  # the user moved on
         if spec.destructive and command.confidence < CONFIRM_BELOW:
             return _read_back(state, command)
-        swapped = _later_time_first(state, command)
-        if swapped is not None:
-            return _read_back(state, swapped, "You said the later time first. ")
+        if spec.destructive:
+            swapped = _later_time_first(state, command)
+            if swapped is not None:
+                return _read_back(state, swapped, "You said the later time first. ")
         if spec.destructive and typed:
-            exact = _found_exactly(state, command)
-            if exact is not None:
-                return _read_back(state, exact, "Not found word for word. ")
+            found = _approximate_quote(state, command)
+            if found is not None:
+                return _read_back(state, found, "Not found word for word. ")
         return run_action(state, command)
 
     def done(self, spec: ActionSpec) -> None:
@@ -87,7 +89,7 @@ class Dialogue:
 
     def _answer(self, state: EditorState, pending: Pending, command: Command) -> Outcome:
         unasked = state.with_project(pending=None)
-        if command.action in ("cancel", "undo"):
+        if spec_of(command.action).cancels_question:
             return Outcome(unasked, "Cancelled; nothing changed.")
         if pending.kind == "confirm":
             if command.action == "deny":
@@ -114,39 +116,42 @@ def _read_back(state: EditorState, command: Command, why: str = "") -> Outcome:
 
 def _later_time_first(state: EditorState, command: Command) -> Command | None:
     """"delete from five seconds to two seconds": the range the user most likely meant,
-    to read back rather than do silently; None when the times are in order."""
+    to read back rather than cut silently; None when the times are in order. A time past
+    the end is the action's to refuse (one sentence), not a question."""
     start, end = command.args.get("start"), command.args.get("end")
     if not isinstance(start, SpokenTime) or not isinstance(end, SpokenTime):
         return None
-    duration, playhead = state.timeline.duration, state.playhead
-    if start.resolve(duration, playhead) <= end.resolve(duration, playhead):
+    first, last = resolve_time(state, start), resolve_time(state, end)
+    if first <= last:
         return None
     return replace(command, args={**command.args, "start": end, "end": start})
 
 
-def _found_exactly(state: EditorState, command: Command) -> Command | None:
-    """A destructive command whose quote is found in one place only approximately: the
-    command with that place chosen, to read back; None when every quote is found as said
-    (or is not found, or in several places: the action itself says so or asks which)."""
+def _approximate_quote(state: EditorState, command: Command) -> Command | None:
+    """A typed destructive command a quote of which is found only approximately: the command
+    to read back (with the place found, when its one quote is found in one place); None
+    when every quote is found word for word, or not at all (the action says so)."""
     quotes = {name: value for name, value in command.args.items() if isinstance(value, Quote)}
     if not quotes or spec_of(command.action).quotes_media or len(state.words) == 0:
         return None
-    chosen = dict(command.args)
-    for name, quote in quotes.items():
-        found = state.quotes.find(quote.text)
-        if len(found) != 1:
-            return None
-        chosen[name] = found[0]
-    if all(match.score >= EXACT for match in chosen.values() if isinstance(match, QuoteMatch)):
+    found = {name: state.quotes.find(quote.text) for name, quote in quotes.items()}
+    if any(not matches for matches in found.values()):
         return None
-    return replace(command, args=chosen)
+    if all(max(m.score for m in matches) >= EXACT for matches in found.values()):
+        return None
+    if len(found) == 1:
+        [(name, matches)] = found.items()
+        if len(matches) == 1:  # one quote, one place: read back what was found there
+            return replace(command, args={**command.args, name: matches[0]})
+    return command  # several quotes, or several places: the action resolves them as said
 
 
 def _saved_question(state: EditorState, command: Command) -> Outcome:
     """Run the command a question waited on. It was read back from the project file, so a
     hand-edited file may give it arguments its action does not take."""
     try:
-        return run_action(state, command)
-    except (TypeError, AttributeError, KeyError) as error:
+        inspect.signature(spec_of(command.action).handler).bind(state, **command.args)
+    except TypeError:
         raise VoiceEditError("The question saved in the project is damaged, so I can't do "
-                             "it; say cancel to drop it. Nothing changed.") from error
+                             "it; say cancel to drop it. Nothing changed.") from None
+    return run_action(state, command)

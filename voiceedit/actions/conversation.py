@@ -27,7 +27,7 @@ def deny(state: EditorState) -> Outcome:
     raise VoiceEditError("There is nothing to say no to.")
 
 
-@action("cancel", answers_question=True)
+@action("cancel", answers_question=True, cancels_question=True)
 def cancel(state: EditorState) -> Outcome:
     return Outcome(state, "Nothing to cancel.")
 

@@ -29,7 +29,7 @@ def first_change(before: Timeline, after: Timeline, at: int) -> int:
     return start
 
 
-@action("undo")
+@action("undo", cancels_question=True)  # "scratch that" while asked: cancel
 def undo(state: EditorState) -> Outcome:
     if not state.project.history.can_undo:
         raise VoiceEditError("There is nothing to undo.")

@@ -41,6 +41,7 @@ class ActionSpec:
     destructive: bool = False  # removes material: read back when not heard clearly
     keeps_question: bool = False  # a readback that leaves a waiting question in place
     answers_question: bool = False  # yes, no, a number, cancel
+    cancels_question: bool = False  # while a question waits, cancels it instead (undo)
     awake_while_asleep: bool = False  # heard while the session sleeps
     quotes_media: bool = False  # its quotes name media files, not words of the transcript
     enters: str = ""  # the session mode it leads to: "asleep", "awake" or "stopped"
@@ -50,7 +51,8 @@ ACTIONS: dict[str, ActionSpec] = {}
 
 
 def action(name: str, *, destructive: bool = False, keeps_question: bool = False,
-           answers_question: bool = False, awake_while_asleep: bool = False,
+           answers_question: bool = False, cancels_question: bool = False,
+           awake_while_asleep: bool = False,
            quotes_media: bool = False, enters: str = "") -> Callable[[Handler], Handler]:
     """Register the decorated function as the action called `name` in the grammar."""
 
@@ -59,7 +61,8 @@ def action(name: str, *, destructive: bool = False, keeps_question: bool = False
         if known is not None and known.handler is not handler:
             raise ValueError(f"two handlers for the action {name}")
         ACTIONS[name] = ActionSpec(name, handler, destructive, keeps_question,
-                                   answers_question, awake_while_asleep, quotes_media, enters)
+                                   answers_question, cancels_question, awake_while_asleep,
+                                   quotes_media, enters)
         return handler
 
     return register
