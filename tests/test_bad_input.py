@@ -242,3 +242,10 @@ def test_a_cut_between_two_quotes_found_approximately_is_read_back_as_said(proje
     asked = editor.handle("delete from two thee to fife")
     assert asked.question and asked.message.startswith("Not found word for word. Delete from")
     assert load_project(project).history.steps == ()
+
+
+@pytest.mark.parametrize("said", ["insert the file take -2.mp4 here",
+                                  "find the 2019 - 2020 season"])
+def test_a_minus_that_is_not_a_negative_time_is_not_refused(project, said):
+    answer = Editor.open(project).handle(said)
+    assert "Times start at zero" not in answer.message

@@ -154,13 +154,20 @@ def _damage(data: dict, how: str) -> str:
         data["playhead"] = 99_000
     elif how == "unknown question":
         data["pending"]["kind"] = "guess"
+    elif how == "question arguments not a mapping":
+        data["pending"]["command"]["args"] = ["a", "list"]
+    elif how == "fingerprint of the wrong types":
+        data["sources"][0]["media"]["fingerprint"] = ["big", 7]
+    elif how == "last answer not text":
+        data["last_answer"] = 5
     return json.dumps(data)  # Python writes inf as Infinity, as a crafted file could
 
 
 @pytest.mark.parametrize("how", [
     "deep nesting", "infinite duration", "step that no longer fits",
     "clip past the source's end", "source number -1", "float time", "boolean time",
-    "playhead past the end", "unknown question",
+    "playhead past the end", "unknown question", "question arguments not a mapping",
+    "fingerprint of the wrong types", "last answer not text",
 ])
 def test_a_damaged_project_is_one_sentence_and_left_as_it_is(tmp_path, how):
     path = tmp_path / "talk.voiceedit"

@@ -34,7 +34,8 @@ ASLEEP_NOTE = "asleep: say wake up to go on."
 LONGEST_COMMAND = 500  # characters; longer text is not a command, and is not echoed back
 # Terminal escapes and control characters: never part of what anyone said.
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_NEGATIVE_TIME = re.compile(r"(?<![\w.])[-\u2212]\s?\d")
+# "-3" standing alone as a time ("from -3 to 10"), not "take-2.mp4" or "2019 - 2020".
+_NEGATIVE_TIME = re.compile(r"(?:^|\s)[-\u2212]\d+(?:[.:]\d+)?(?=\s|$)")
 
 
 class Speaker(Protocol):
@@ -114,15 +115,15 @@ class Editor:
         if isinstance(said, str):
             return self.handle_text(said)
         if isinstance(said, Command):
-            return self._said(self.handle_command(said))
+            return self._said(self._apply(said))
         if said.command is None:
             return self.handle_text(said.text)
-        return self._said(self.handle_command(said.command))
+        return self._said(self._apply(said.command))
 
     def handle_text(self, text: str) -> Answer:
         """Understand typed (or recognised) text and apply it."""
         text = _CONTROL.sub("", text).strip()
-        refused = _refuse(text)
+        refused = None if self.asleep else _refuse(text)  # asleep, nothing is answered
         if refused is not None:
             return self._said(Answer(refused, applied=False))
         try:
@@ -135,9 +136,9 @@ class Editor:
                                      suggestions=tuple(error.suggestions)))
         except VoiceEditError as error:
             return self._said(Answer(str(error), applied=False, understood=False))
-        return self._said(self.handle_command(command, typed=True))
+        return self._said(self._apply(command, typed=True))
 
-    def handle_command(self, command: Command, typed: bool = False) -> Answer:
+    def _apply(self, command: Command, typed: bool = False) -> Answer:
         """Apply one understood command; the project is saved before this returns. `typed`:
         understood from text, not judged by a recogniser against the project (which reads
         back itself what it doubts), so a quote found only approximately is read back."""
@@ -152,15 +153,11 @@ class Editor:
                 self._seen = save_project(self.path, state.project)
         except VoiceEditError as error:
             self._remember(str(error))
-            answer = Answer(str(error), applied=False, action=command.action)
-            self._tell(answer)
-            return answer
+            return Answer(str(error), applied=False, action=command.action)
         self.state = state
         self.dialogue.done(spec_of(command.action))
-        answer = Answer(outcome.message, applied=True, changed=outcome.changed,
-                        action=command.action, question=outcome.question is not None)
-        self._tell(answer)
-        return answer
+        return Answer(outcome.message, applied=True, changed=outcome.changed,
+                      action=command.action, question=outcome.question is not None)
 
     # --- what the recogniser asks of the project --------------------------------------------
 
@@ -196,6 +193,8 @@ class Editor:
             callback(answer, self.state)
 
     def _said(self, answer: Answer) -> Answer:
+        """Every answer ends here: subscribers are told, and the speaker says it."""
+        self._tell(answer)
         if self.speaker is not None and not answer.ignored:
             self.speaker.say(answer.message)
         return answer

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from voiceedit.errors import VoiceEditError
+from voiceedit.errors import VoiceEditError, reason
 
 BLOCK = 64 * 1024  # bytes read at the start, the middle and the end
 
@@ -22,6 +22,14 @@ BLOCK = 64 * 1024  # bytes read at the start, the middle and the end
 class Fingerprint:
     size: int
     blocks: str  # sha256 of the three blocks, hex
+
+    @classmethod
+    def from_json(cls, data: object) -> Fingerprint:
+        """[size, hex digest] as saved; anything else is a ValueError (a damaged file)."""
+        if (not isinstance(data, list) or len(data) != 2 or type(data[0]) is not int
+                or not isinstance(data[1], str)):
+            raise ValueError("a fingerprint is [size, digest]")
+        return cls(data[0], data[1])
 
     @classmethod
     def of(cls, path: str | Path) -> Fingerprint:
@@ -45,7 +53,11 @@ def check_unchanged(path: str | Path, known: Fingerprint | None,
                              f"{doing}.")
     if known is None:
         return
-    now = Fingerprint.of(file)
+    try:
+        now = Fingerprint.of(file)
+    except OSError as error:
+        raise VoiceEditError(f"I can't read the source file {file.name}: {reason(error)}. "
+                             f"Nothing was written.") from None
     if now == known:
         return
     if now.size < known.size:

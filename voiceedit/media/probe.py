@@ -79,7 +79,7 @@ class MediaInfo:
             video_codec=data.get("video_codec", ""),
             audio_codec=data.get("audio_codec", ""),
             variable_rate=data.get("variable_rate", None if data["has_video"] else False),
-            fingerprint=Fingerprint(*fingerprint) if fingerprint else None,
+            fingerprint=Fingerprint.from_json(fingerprint) if fingerprint else None,
         )
 
 

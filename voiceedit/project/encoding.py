@@ -85,8 +85,8 @@ def project_from_json(data: dict) -> Project:
         playhead=_whole(data.get("playhead", 0)),
         selection=(_whole(selection[0]), _whole(selection[1])) if selection else None,
         verbosity=verbosity,
-        last_answer=data.get("last_answer", ""),
-        last_action=data.get("last_action", ""),
+        last_answer=_text(data.get("last_answer", "")),
+        last_action=_text(data.get("last_action", "")),
         pending=pending_from_json(data.get("pending")),
     )
 
@@ -159,6 +159,12 @@ def command_to_json(command: Command) -> dict:
         "destructive": command.destructive,
         "meant": command.meant,
     }
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r:.20} is not text")
+    return value
 
 
 def command_from_json(data: dict) -> Command:

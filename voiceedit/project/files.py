@@ -139,7 +139,8 @@ def load_project(path: str | Path) -> Project:
     try:
         project = project_from_json(data)
         check_project(project)
-    except (KeyError, TypeError, ValueError, IndexError, OverflowError, RecursionError):
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError,
+            RecursionError):
         raise _damaged(file) from None
     return project
 
