@@ -54,7 +54,9 @@ def media_path_named(state: EditorState, said: str) -> Path | None:
     at_hand = media_at_hand(state)
     if typed.suffix.lower() not in MEDIA_SUFFIXES and len(typed.parts) < 2:
         return name_like(said, {path: path.stem for path in at_hand})
-    folders = [Path.cwd()] + ([state.path.resolve().parent] if state.path else [])
+    # The project's folder first: a relative name means media beside the project, as an
+    # imported timeline's do; the current folder only after it.
+    folders = ([state.path.resolve().parent] if state.path else []) + [Path.cwd()]
     for folder in folders:
         found = folder / typed
         if found.suffix.lower() in MEDIA_SUFFIXES and found.is_file():

@@ -4,8 +4,10 @@ Speech, earcons and timeline playback all hand mono float32 arrays to an `AudioO
 
 - `DeviceOutput`: a sounddevice OutputStream that stays open and pulls queued audio in its
   callback, so `stop()` silences it within one buffer and `is_active` is known at any time.
-- `WavFileOutput`: appends everything to one WAV, `gap_ms` of silence between pieces, the
-  header rewritten after each so the file is complete even if the session is killed.
+- `WavFileOutput`: appends everything to one WAV, `gap_ms` of silence between pieces,
+  written under a temporary name and put in place when the session closes (also after an
+  error); a session killed outright leaves only the hidden temporary, which a later write
+  into the folder removes once it is old.
 - `ArrayOutput`: keeps what would have played (tests assert on it).
 
 Nothing here prints; problems are `VoiceEditError`s with a plain sentence.
@@ -120,8 +122,8 @@ class ArrayOutput:
 class WavFileOutput:
     """Appends each piece to one 16-bit WAV with `gap_ms` of silence before all but the first
     (and none before a `continued` piece). Written under a temporary name beside `path` and
-    renamed over it on `close`, as every file voiceedit writes (media/outputs.py): a session
-    that fails or is killed never leaves half a file under the name the user gave."""
+    renamed over it on `close`, as every file voiceedit writes (media/outputs.py), so the
+    name the user gave never holds half a file."""
 
     def __init__(self, path: str | Path, sample_rate: int = 22_050, gap_ms: int = 300) -> None:
         import soundfile

@@ -19,12 +19,14 @@ from voiceedit.cli import cli, main
 from voiceedit.cli.progress import progress_reporter
 from voiceedit.cli.transcribe import transcript_lines
 from voiceedit.core import Editor
+from voiceedit.errors import VoiceEditError
 from voiceedit.hear.transcribe import transcribe
 from voiceedit.project import create_project, make_source
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "interview.mp4"
 SPOKEN_COMMANDS = ROOT / "samples" / "commands"
+DEMO_MARK = ".voiceedit-demo"  # marks a folder the demo made, and may replace
 
 # The typed part: clean up the interview, cut a line by quoting it, change our mind.
 SCRIPT = [
@@ -53,8 +55,13 @@ def step(title: str) -> None:
 @click.option("--fast", is_flag=True, help="Feed the spoken commands as fast as possible.")
 def demo_command(output: Path, fast: bool) -> int:
     """Run the main job on the bundled sample interview."""
-    shutil.rmtree(output, ignore_errors=True)
+    earlier = (output / DEMO_MARK).exists() or (output / "interview.voiceedit").exists()
+    if output.exists() and any(output.iterdir()) and not earlier:
+        raise VoiceEditError(f"{output} has files in it that the demo did not make; give "
+                             "--output an empty or new folder.")
+    shutil.rmtree(output, ignore_errors=True)  # only an earlier demo's folder
     output.mkdir(parents=True)
+    (output / DEMO_MARK).write_text("Made by voiceedit demo; it replaces this folder.\n")
     project = output / "interview.voiceedit"
 
     step(f"Transcribing the sample, {SAMPLE.name}, with Whisper tiny.en")

@@ -72,8 +72,8 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
     services = Services()  # the player joins once the speaker it waits for is open
     editor = Editor.open(project, services=services)
     check_written(speak_to, editor, inputs, force)
-    check_written(play_to, editor, [*inputs, *([speak_to] if speak_to else [])], force,
-                  "playback")
+    check_written(play_to, editor, inputs, force, "playback",
+                  also_written=[speak_to] if speak_to else [])
     source = FileSource(inputs, realtime=realtime) if inputs else _microphone()
     if source is None:
         return _typed_session(editor, SpeechSettings(voice, speak_to, not no_speech))

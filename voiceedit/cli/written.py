@@ -10,8 +10,13 @@ from pathlib import Path
 from voiceedit.core import Editor
 
 
+def what_else(what: str) -> str:
+    return "speech" if what == "playback" else "playback"
+
+
 def check_written(path: Path | None, editor: Editor, inputs: Iterable[Path] = (),
-                  force: bool = False, what: str = "speech") -> None:
+                  force: bool = False, what: str = "speech",
+                  also_written: Iterable[Path] = ()) -> None:
     if path is None:
         return
     from voiceedit.errors import VoiceEditError
@@ -21,5 +26,9 @@ def check_written(path: Path | None, editor: Editor, inputs: Iterable[Path] = ()
         if same_file(path, given):
             raise VoiceEditError(f"{path.name} is what I am reading commands from; I never "
                                  "write over it. Choose another name.")
+    for other in also_written:
+        if same_file(path, other):
+            raise VoiceEditError(f"{path.name} is already where I write the {what_else(what)}; "
+                                 "give each its own file.")
     own = [editor.path, *(source.path for source in editor.state.project.sources)]
     check_output(path, own, force, f"write {what}")
