@@ -249,3 +249,22 @@ def test_a_cut_between_two_quotes_found_approximately_is_read_back_as_said(proje
 def test_a_minus_that_is_not_a_negative_time_is_not_refused(project, said):
     answer = Editor.open(project).handle(said)
     assert "Times start at zero" not in answer.message
+
+
+def test_a_file_that_appears_while_it_is_written_is_kept_unless_forced(tmp_path):
+    from voiceedit.errors import VoiceEditError
+    from voiceedit.media.outputs import publish, temporary_beside
+
+    target = tmp_path / "cut.edl"
+    with temporary_beside(target) as temporary:
+        temporary.write_text("ours")
+        target.write_text("someone else's, made meanwhile")
+        with pytest.raises(VoiceEditError, match="^cut.edl appeared while I was writing it"):
+            publish(temporary, target, replace=False)
+    assert target.read_text() == "someone else's, made meanwhile"
+    assert [p.name for p in tmp_path.iterdir()] == ["cut.edl"]  # our temporary is gone
+    with temporary_beside(target) as temporary:
+        temporary.write_text("ours")
+        publish(temporary, target, replace=True)
+    assert target.read_text() == "ours"
+    assert [p.name for p in tmp_path.iterdir()] == ["cut.edl"]

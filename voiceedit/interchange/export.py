@@ -212,7 +212,7 @@ def export_timeline(
                                     in transcripts.items() if transcript.words}, title)
     written = chosen.write(edit)
     try:
-        write_text_atomically(path, written.text, protected=protected)
+        write_text_atomically(path, written.text, protected=protected, replace=force)
     except OSError as error:  # a read-only or full disk, a folder we may not write in
         raise cannot_write(path.parent, error) from None
     return ExportResult(path, chosen, written.count, written.noun, timeline.duration)

@@ -101,14 +101,21 @@ def temporary_beside(target: Path, directory: bool = False,
             os.close(handle)
 
 
-def publish(temporary: Path, target: Path) -> None:
+def publish(temporary: Path, target: Path, replace: bool = True) -> None:
     """Flush `temporary` to disk and rename it over `target` in one step, so a reader sees
-    the old file or the new one, never half of one."""
+    the old file or the new one, never half of one. Not `replace`ing, a file that appeared
+    at `target` since it was checked is left as it is (a link, which never replaces)."""
     with temporary.open("rb") as written:
         os.fchmod(written.fileno(), _mode_for(target))
         os.fsync(written.fileno())
     try:
-        os.replace(temporary, target)
+        if replace:
+            os.replace(temporary, target)
+        else:
+            os.link(temporary, target)  # the temporary name goes with its context
+    except FileExistsError:
+        raise VoiceEditError(f"{target.name} appeared while I was writing it; I left it as "
+                             "it is. Nothing was written.") from None
     except OSError as error:
         if error.errno in (errno.EACCES, errno.EPERM):
             raise VoiceEditError(f"I can't replace {target.name}: permission denied. Nothing "
@@ -179,9 +186,10 @@ def _is_inode(path: Path, expected: os.stat_result) -> bool:
     return (found.st_dev, found.st_ino) == (expected.st_dev, expected.st_ino)
 
 
-def write_text_atomically(path: Path, text: str, protected: Iterable[str | Path] = ()) -> None:
+def write_text_atomically(path: Path, text: str, protected: Iterable[str | Path] = (),
+                          replace: bool = True) -> None:
     """Write `text` to a temporary file beside `path`, flush it to disk, then rename it."""
     with temporary_beside(path, protected=protected) as temporary:
         with temporary.open("w", encoding="utf-8", newline="") as file:
             file.write(text)
-        publish(temporary, path)
+        publish(temporary, path, replace)

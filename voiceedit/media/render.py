@@ -104,13 +104,15 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
             render_with_moviepy(cuts, media, fmt, partial, progress)
         else:
             render_cuts(cuts, media, fmt, partial, output.name, progress)
-        return finish(partial, output, fmt, sum(cut.duration for cut in cuts))
+        return finish(partial, output, fmt, sum(cut.duration for cut in cuts), force)
 
 
-def finish(partial: Path, output: Path, fmt: OutputFormat, seconds: Fraction) -> MediaInfo:
-    """Check what ffmpeg wrote to `partial`, then rename it over `output`."""
+def finish(partial: Path, output: Path, fmt: OutputFormat, seconds: Fraction,
+           force: bool = False) -> MediaInfo:
+    """Check what ffmpeg wrote to `partial`, then rename it over `output` (over a file
+    there only when `force`d: one that appeared since the first check is kept)."""
     rendered = check_rendered(partial, output.name, fmt, seconds)
-    publish(partial, output)
+    publish(partial, output, replace=force)
     return replace(rendered, path=str(output))
 
 

@@ -238,7 +238,7 @@ def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
             _make_pieces(pieces, cuts, media, indexes, fmt, work, output.name, progress)
             _join(pieces, fmt, work, partial, output.name)
         seconds = Fraction(total_frames) / fmt.frame_rate
-        rendered = finish(partial, output, fmt, seconds)
+        rendered = finish(partial, output, fmt, seconds, force)
     if progress:
         progress(frames_ms(total_frames, fmt.frame_rate), frames_ms(total_frames, fmt.frame_rate))
     copied = sum(piece.frames for piece in pieces if piece.copy)
