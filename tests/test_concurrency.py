@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,33 @@ def test_concurrent_edits_and_a_long_session_keep_every_acknowledged_edit(tmp_pa
     history = load_project(project).history
     assert history.position == len(said)  # each one a step of the undo history
     assert all(step.description.startswith("deleted") for step in history.steps)
+
+
+def test_an_edit_is_not_held_up_by_a_render_and_both_are_kept(tmp_path):
+    from voiceedit.media.probe import probe
+
+    media = tmp_path / "interview.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i",
+                    "testsrc2=size=1280x720:rate=30:duration=60", "-f", "lavfi", "-i",
+                    "sine=440:duration=60", "-c:v", "libx264", "-preset", "ultrafast",
+                    "-c:a", "aac", "-shortest", str(media)], check=True)
+    info = probe(media)
+    said = words_for(6)
+    words = tuple(Word(text + ".", 1000 + 5000 * i, 2000 + 5000 * i)
+                  for i, text in enumerate(said))
+    project = tmp_path / "p.voiceedit"
+    save_project(project, Project.start((Source(info, Transcript(info.path, info.duration,
+                                                                  words)),)))
+    render = subprocess.Popen([sys.executable, "-m", "voiceedit", "do", str(project),
+                               "render the video"], stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".voiceedit-partial-") for p in tmp_path.iterdir()):
+        assert time.monotonic() < deadline and render.poll() is None, "the render never began"
+        time.sleep(0.05)
+    edit = do(project, f"delete {said[2]}")
+    out, _ = edit.communicate(timeout=60)
+    still_rendering = any(p.name.startswith(".voiceedit-partial-") for p in tmp_path.iterdir())
+    assert out.startswith("Deleted") and still_rendering  # not held up by the render
+    rendered, _ = render.communicate(timeout=300)
+    assert rendered.startswith("Rendered one minute to p-edit.mp4"), rendered
+    assert said[2] not in words_left(project)  # the edit made meanwhile is kept

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 from voiceedit.actions.fit import fit, phrases, quote_ends_sentence
 from voiceedit.actions.registry import spec_of
-from voiceedit.actions.state import EditorState, Services
+from voiceedit.actions.state import EditorState, Outcome, Services
 from voiceedit.dialogue import Dialogue
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import load_project, project_lock, save_project, stamp_of
@@ -145,12 +145,13 @@ class Editor:
         try:
             if not self.dialogue.hears(command):
                 return Answer(ASLEEP_NOTE, applied=False, ignored=True, action=command.action)
-            with project_lock(self.path):
-                self._refresh()
-                outcome = self.dialogue.respond(self.state, command, typed)
-                state = outcome.state.with_project(last_answer=outcome.message,
-                                                   last_action=command.action)
-                self._seen = save_project(self.path, state.project)
+            if self._slow(command):
+                outcome, state = self._slow_work(command, typed)
+            else:
+                with project_lock(self.path):  # one read-modify-write
+                    self._refresh()
+                    outcome = self.dialogue.respond(self.state, command, typed)
+                    state = self._save(outcome, command)
         except VoiceEditError as error:
             self._remember(str(error))
             return Answer(str(error), applied=False, action=command.action)
@@ -158,6 +159,39 @@ class Editor:
         self.dialogue.done(spec_of(command.action))
         return Answer(outcome.message, applied=True, changed=outcome.changed,
                       action=command.action, question=outcome.question is not None)
+
+    def _slow(self, command: Command) -> bool:
+        """Whether the action to run (the one a yes answers, for a yes) declares long work."""
+        pending = self.state.project.pending
+        if pending is not None and spec_of(command.action).answers_question:
+            return spec_of(pending.command.action).slow
+        return spec_of(command.action).slow
+
+    def _save(self, outcome: Outcome, command: Command) -> EditorState:
+        """Under the lock: the outcome, with what was answered, on disk."""
+        state = outcome.state.with_project(last_answer=outcome.message,
+                                           last_action=command.action)
+        self._seen = save_project(self.path, state.project)
+        return state
+
+    def _slow_work(self, command: Command, typed: bool) -> tuple[Outcome, EditorState]:
+        """Long work (a render, transcribing inserted media) runs without the lock, so other
+        surfaces edit meanwhile; it is then applied under the lock to what is on disk. An
+        edit made from an older timeline is done again on the new one (its slow part is
+        cached by then); a render only adds its answer to the project as it now stands."""
+        with project_lock(self.path):
+            self._refresh()
+            seen = self._seen
+        outcome = self.dialogue.respond(self.state, command, typed)
+        with project_lock(self.path):
+            if stamp_of(self.path) != seen:
+                self._refresh()
+                if outcome.changed:
+                    outcome = self.dialogue.respond(self.state, command, typed)
+                else:
+                    pending = outcome.state.project.pending
+                    outcome = replace(outcome, state=self.state.with_project(pending=pending))
+            return outcome, self._save(outcome, command)
 
     # --- what the recogniser asks of the project --------------------------------------------
 

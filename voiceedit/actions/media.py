@@ -22,7 +22,7 @@ MEDIA_SUFFIXES = frozenset({".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v", ".m
 NAME_SCORE_CUTOFF = 75  # rapidfuzz WRatio a file name needs to be taken as the one said
 
 
-@action("insert_media", quotes_media=True)
+@action("insert_media", quotes_media=True, slow=True)
 def insert_media(state: EditorState, quote: Quote, time: SpokenTime | None = None) -> Outcome:
     """Insert a whole media file at `time` (or the playhead)."""
     at = resolve_time(state, time) if time is not None else min(state.playhead,

@@ -79,7 +79,7 @@ def _beside_project(state: EditorState, verb: str) -> Path:
     return state.path
 
 
-@action("render")
+@action("render", slow=True)
 def render(state: EditorState, replace: bool = False) -> Outcome:
     target = default_output(_beside_project(state, "render"))
     if target.exists() and not replace:

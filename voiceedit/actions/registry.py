@@ -44,6 +44,7 @@ class ActionSpec:
     cancels_question: bool = False  # while a question waits, cancels it instead (undo)
     awake_while_asleep: bool = False  # heard while the session sleeps
     quotes_media: bool = False  # its quotes name media files, not words of the transcript
+    slow: bool = False  # long work (seconds to minutes): done without holding the project
     enters: str = ""  # the session mode it leads to: "asleep", "awake" or "stopped"
 
 
@@ -53,16 +54,19 @@ ACTIONS: dict[str, ActionSpec] = {}
 def action(name: str, *, destructive: bool = False, keeps_question: bool = False,
            answers_question: bool = False, cancels_question: bool = False,
            awake_while_asleep: bool = False,
-           quotes_media: bool = False, enters: str = "") -> Callable[[Handler], Handler]:
+           quotes_media: bool = False, enters: str = "",
+           slow: bool = False) -> Callable[[Handler], Handler]:
     """Register the decorated function as the action called `name` in the grammar."""
 
     def register(handler: Handler) -> Handler:
         known = ACTIONS.get(name)
         if known is not None and known.handler is not handler:
             raise ValueError(f"two handlers for the action {name}")
-        ACTIONS[name] = ActionSpec(name, handler, destructive, keeps_question,
-                                   answers_question, cancels_question, awake_while_asleep,
-                                   quotes_media, enters)
+        ACTIONS[name] = ActionSpec(
+            name, handler, destructive=destructive, keeps_question=keeps_question,
+            answers_question=answers_question, cancels_question=cancels_question,
+            awake_while_asleep=awake_while_asleep, quotes_media=quotes_media, enters=enters,
+            slow=slow)
         return handler
 
     return register
