@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
 from voiceedit.errors import VoiceEditError
@@ -160,6 +159,8 @@ class _Language(MatchingGrammar):
         (token set ratio: "shorten the pauses" is in "shorten the pauses longer than ...")."""
         found = [self.examples[near.order]] if near else []
         heard = [" ".join(tokens)]
+        import numpy as np  # only for what was not understood
+
         spelling = process.cdist(heard, self.form_texts, scorer=fuzz.ratio)[0]
         shared = process.cdist(heard, self.form_texts, scorer=fuzz.token_set_ratio)[0]
         scores = np.maximum(spelling, shared * 0.95)

@@ -9,17 +9,20 @@ its pieces, and ranks by how well they explain all the words.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import jellyfish
-import numpy as np
 from rapidfuzz import fuzz, process
 
 from voiceedit.understand.command import Command, Quote
+
+if TYPE_CHECKING:
+    import numpy as np
 from voiceedit.understand.forms import expand, required_words, slots, vocabulary
 from voiceedit.understand.rules import Grammar, Rule, Word
 from voiceedit.understand.walker import (
@@ -85,7 +88,7 @@ class Parse:
 
     @property
     def confidence(self) -> float:
-        confidence = float(np.prod([piece.quality for piece in self.pieces if not piece.free]))
+        confidence = math.prod(float(piece.quality) for piece in self.pieces if not piece.free)
         confidence *= DROPPED_QUALITY if self.dropped else 1.0
         if self.rule.destructive and self.repaired:
             confidence = min(confidence, REPAIRED_DESTRUCTIVE)
@@ -196,7 +199,10 @@ class _Utterance:
 
     def _similarities(self) -> np.ndarray:
         """Similarity of each heard word (rows 0..n-1) and each pair run together (rows n..)
-        to each grammar word: the mean of spelling and sound ratios."""
+        to each grammar word: the mean of spelling and sound ratios. Only the forgiving pass
+        needs it, so numpy loads only then (a command typed exactly starts up without it)."""
+        import numpy as np
+
         heard = self.bare + [a + b for a, b in zip(self.bare, self.bare[1:], strict=False)]
         language = self.language
         spelling = process.cdist(heard, language.vocabulary, scorer=fuzz.ratio, dtype=np.float32)
@@ -215,6 +221,8 @@ class _Utterance:
         if self.similar is not None:
             if found & SMALL_WORDS:
                 found |= SMALL_WORDS
+            import numpy as np
+
             columns = np.nonzero((self.similar >= FUZZY_MIN).any(axis=0))[0]
             found.update(self.language.vocabulary[column] for column in columns)
         return found
@@ -312,7 +320,7 @@ class _Utterance:
         for entry, words_start in self.language.entries.get(kind, ()):
             for pieces in self._walk_prefix(words_start, start, ()):
                 size = sum(piece.size for piece in pieces)
-                quality = float(np.prod([piece.quality for piece in pieces]))
+                quality = math.prod(float(piece.quality) for piece in pieces)
                 repaired = any(piece.repaired for piece in pieces)
                 said = tuple(entry.words)
                 yield start + size, Piece(size, quality, repaired, entry.value, True, said=said)
