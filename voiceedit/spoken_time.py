@@ -42,7 +42,3 @@ def say_count(count: int, noun: str, plural: str | None = None) -> str:
     if count == 0:
         return f"no {plural or noun + 's'}"
     return f"{num2words(count)} " + (noun if count == 1 else plural or noun + "s")
-
-
-def say_ordinal(value: int) -> str:
-    return num2words(value, to="ordinal")

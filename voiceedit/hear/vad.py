@@ -142,13 +142,6 @@ class UtteranceDetector:
         self._silent_run = 0
         self.in_speech = False
 
-    @property
-    def speech_ms(self) -> int:
-        """How long the current utterance has been going, 0 outside speech."""
-        if not self.in_speech:
-            return 0
-        return (self._position - self._start) * 1000 // SAMPLE_RATE
-
     def feed(self, block: Block) -> list[Utterance]:
         if not self._frames and not len(self._pending):
             self._position = block.start  # follow the stream across dropped blocks

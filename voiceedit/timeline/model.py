@@ -58,12 +58,6 @@ class Timeline:
         index = bisect_right(self._starts, time) - 1
         return max(0, min(index, len(self.clips) - 1))
 
-    def to_source(self, time: int) -> tuple[int, int]:
-        """(clip index, source time in ms) shown at timeline `time`."""
-        index = self.clip_index_at(time)
-        clip = self.clips[index]
-        return index, clip.source_in + (time - self._starts[index])
-
     def to_json(self) -> dict:
         return {"duration": self.duration / 1000, "clips": [c.to_json() for c in self.clips]}
 
