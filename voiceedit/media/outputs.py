@@ -106,7 +106,7 @@ def publish(temporary: Path, target: Path, replace: bool = True) -> None:
     the old file or the new one, never half of one. Not `replace`ing, a file that appeared
     at `target` since it was checked is left as it is (a link, which never replaces)."""
     with temporary.open("rb") as written:
-        os.fchmod(written.fileno(), _mode_for(target))
+        os.fchmod(written.fileno(), mode_for(target))
         os.fsync(written.fileno())
     try:
         if replace:
@@ -133,7 +133,7 @@ def publish(temporary: Path, target: Path, replace: bool = True) -> None:
         os.close(folder)
 
 
-def _mode_for(target: Path) -> int:
+def mode_for(target: Path) -> int:
     """The permissions the finished file gets: those of the file it replaces, else what the
     umask gives a new file (a temporary file is created private, 0600)."""
     try:

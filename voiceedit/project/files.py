@@ -23,13 +23,13 @@ import fcntl
 import glob
 import json
 import os
-import stat
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError, reason
+from voiceedit.media.outputs import mode_for
 from voiceedit.project.encoding import FORMAT, VERSION, encode_project, project_from_json
 from voiceedit.project.model import Project, Source
 from voiceedit.timeline.history import check_history
@@ -180,7 +180,7 @@ def save_project(path: str | Path, project: Project) -> Stamp:
     except OSError as error:
         raise _cannot_save(file, folder, error) from None
     try:
-        os.fchmod(handle, _mode_for(file))
+        os.fchmod(handle, mode_for(file))  # not mkstemp's private 0600
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(payload)
             out.flush()
@@ -193,17 +193,6 @@ def save_project(path: str | Path, project: Project) -> Stamp:
     _fsync_folder(folder)
     _remove_stale_temporaries(file)
     return written.st_ino, written.st_mtime_ns, written.st_size
-
-
-def _mode_for(file: Path) -> int:
-    """The project's own permissions when it exists, else what the umask gives a new file
-    (mkstemp's private 0600 would lock out the group a team shares the folder with)."""
-    try:
-        return stat.S_IMODE(os.stat(file).st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def _remove_stale_temporaries(file: Path) -> None:
