@@ -130,7 +130,8 @@ def _later_time_first(state: EditorState, command: Command) -> Command | None:
 def _approximate_quote(state: EditorState, command: Command) -> Command | None:
     """A typed destructive command a quote of which is found only approximately: the command
     to read back (with the place found, when its one quote is found in one place); None
-    when every quote is found word for word, or not at all (the action says so)."""
+    when every quote is found word for word, not at all (the action says so) or in several
+    places (the action asks which)."""
     quotes = {name: value for name, value in command.args.items() if isinstance(value, Quote)}
     if not quotes or spec_of(command.action).quotes_media or len(state.words) == 0:
         return None
@@ -139,11 +140,12 @@ def _approximate_quote(state: EditorState, command: Command) -> Command | None:
         return None
     if all(max(m.score for m in matches) >= EXACT for matches in found.values()):
         return None
-    if len(found) == 1:
-        [(name, matches)] = found.items()
-        if len(matches) == 1:  # one quote, one place: read back what was found there
-            return replace(command, args={**command.args, name: matches[0]})
-    return command  # several quotes, or several places: the action resolves them as said
+    if len(found) > 1:
+        return command  # "from A to B": read back as said; the action finds B after A
+    [(name, matches)] = found.items()
+    if len(matches) > 1:
+        return None  # found in several places: the action asks which, and that is the check
+    return replace(command, args={**command.args, name: matches[0]})  # read back what was found
 
 
 def _saved_question(state: EditorState, command: Command) -> Outcome:
