@@ -7,6 +7,7 @@ spoken. Without a microphone it says so and takes typed commands instead (one a 
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -80,35 +81,35 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
     speaker = open_speaker(SpeechSettings(voice, speak_to, not no_speech))
     if speaker.notice:
         _echo(speaker.notice)
-    player = Player(WavFileOutput(play_to, PLAYBACK_RATE) if play_to else None, defer=True,
-                    quiet=lambda: not speaker.is_speaking)
-    services.player = player
-    from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions
-    from voiceedit.understand.matcher import vocabulary_prompt
+    with contextlib.ExitStack() as opened:  # whatever fails, all that was opened is closed
+        opened.callback(speaker.close)
+        player = Player(WavFileOutput(play_to, PLAYBACK_RATE) if play_to else None,
+                        defer=True, quiet=lambda: not speaker.is_speaking)
+        opened.callback(player.close)
+        services.player = player
+        from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions
+        from voiceedit.understand.matcher import vocabulary_prompt
 
-    recognizer = CommandRecognizer(model, RecognizerOptions(prompt=vocabulary_prompt()),
-                                   fit=editor.fit, phrases=editor.phrases)
-    loop = LiveLoop(
-        editor, source, recognizer, speaker,
-        _echo, LiveSettings(push_to_talk=key is not None, earcons=earcons), player,
-        UtteranceDetector(make_classifier(vad)),
-    )
-    if timings:
-        loop.on_turn = _print_timing
-    keys = KeyReader(key, loop.keys.press).start() if key is not None else None
-    loop.warm_up()
-    _echo(f"listening: {source.description}; speech: {speaker.description}.")
-    loop.say(_greeting(project, key))
-    try:
-        loop.run()
-        loop.finish()
-    except KeyboardInterrupt:
-        _echo("Stopped listening. Everything is saved.")
-    finally:
-        if keys is not None:
-            keys.close()
-        player.close()
-        speaker.close()
+        recognizer = CommandRecognizer(model, RecognizerOptions(prompt=vocabulary_prompt()),
+                                       fit=editor.fit, phrases=editor.phrases)
+        loop = LiveLoop(
+            editor, source, recognizer, speaker,
+            _echo, LiveSettings(push_to_talk=key is not None, earcons=earcons), player,
+            UtteranceDetector(make_classifier(vad)),
+        )
+        if timings:
+            loop.on_turn = _print_timing
+        if key is not None:
+            keys = KeyReader(key, loop.keys.press).start()
+            opened.callback(keys.close)  # the terminal leaves cbreak mode first
+        loop.warm_up()
+        _echo(f"listening: {source.description}; speech: {speaker.description}.")
+        loop.say(_greeting(project, key))
+        try:
+            loop.run()
+            loop.finish()
+        except KeyboardInterrupt:
+            _echo("Stopped listening. Everything is saved.")
     return 0
 
 
