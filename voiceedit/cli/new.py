@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -10,7 +9,7 @@ import click
 from voiceedit.cli import cli
 from voiceedit.cli.progress import progress_reporter
 from voiceedit.interchange.importer import IMPORT_SUFFIXES, import_timeline
-from voiceedit.project import Project, check_new_path, create_project, make_source, save_project
+from voiceedit.project import Project, check_new_path, create_project, make_source
 from voiceedit.spoken_time import say_count, say_time
 
 
@@ -23,9 +22,7 @@ def new_from_timeline(project: Path, timeline_file: Path, media: tuple[Path, ...
     for path in [*map(Path, found), *media]:
         with progress_reporter(f"Transcribing {path.name}") as report:
             sources.append(make_source(path, model, progress=report))
-    imported = replace(create_project(project, sources), timeline=timeline)
-    save_project(project, imported)
-    return imported
+    return create_project(project, sources, timeline)
 
 
 FROM_HELP = (

@@ -101,6 +101,22 @@ def temporary_beside(target: Path, directory: bool = False,
             os.close(handle)
 
 
+def place_new(temporary: Path, target: Path) -> None:
+    """Give `temporary` the name `target` unless something has that name (FileExistsError):
+    a hard link never replaces. Where the file system has no hard links, a rename after a
+    last look is the best there is."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.replace(temporary, target)
+        return
+    temporary.unlink()
+
+
 def publish(temporary: Path, target: Path, replace: bool = True) -> None:
     """Flush `temporary` to disk and rename it over `target` in one step, so a reader sees
     the old file or the new one, never half of one. Not `replace`ing, a file that appeared
@@ -112,7 +128,7 @@ def publish(temporary: Path, target: Path, replace: bool = True) -> None:
         if replace:
             os.replace(temporary, target)
         else:
-            os.link(temporary, target)  # the temporary name goes with its context
+            place_new(temporary, target)
     except FileExistsError:
         raise VoiceEditError(f"{target.name} appeared while I was writing it; I left it as "
                              "it is. Nothing was written.") from None

@@ -26,13 +26,15 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError, reason
-from voiceedit.media.outputs import mode_for
+from voiceedit.media.outputs import mode_for, place_new
 from voiceedit.project.encoding import FORMAT, VERSION, encode_project, project_from_json
 from voiceedit.project.model import Project, Source
 from voiceedit.timeline.history import check_history
+from voiceedit.timeline.model import Timeline
 
 STALE_TEMPORARY_S = 600  # a temporary project file this old was left by a killed process
 
@@ -47,14 +49,19 @@ def check_new_path(path: str | Path) -> Path:
     return file
 
 
-def create_project(path: str | Path, sources: list[Source]) -> Project:
-    """Save a new project over `sources` (each whole, in order, each once)."""
+def create_project(path: str | Path, sources: list[Source],
+                   timeline: Timeline | None = None) -> Project:
+    """Save a new project over `sources` (each once): its timeline is each source whole, in
+    order, or `timeline` (an imported edit). Written once, and never over a project that
+    appeared at `path` meanwhile."""
     file = check_new_path(path)
     if not sources:
         raise VoiceEditError("Name at least one media file for the project.")
     unique = {source.path: source for source in sources}
     project = Project.start(tuple(unique.values()))
-    save_project(file, project)
+    if timeline is not None:
+        project = replace(project, timeline=timeline)
+    save_project(file, project, new=True)
     return project
 
 
@@ -168,7 +175,7 @@ def _damaged(file: Path) -> VoiceEditError:
     )
 
 
-def save_project(path: str | Path, project: Project) -> Stamp:
+def save_project(path: str | Path, project: Project, new: bool = False) -> Stamp:
     """Write atomically, or raise a sentence and leave the old file exactly as it was.
     Returns the stamp of the file written: read from the file itself, not the path, since
     another process may replace the path as soon as ours is in place."""
@@ -186,7 +193,13 @@ def save_project(path: str | Path, project: Project) -> Stamp:
             out.flush()
             os.fsync(out.fileno())
             written = os.fstat(out.fileno())
-        os.replace(temporary, file)
+        if new:
+            place_new(Path(temporary), file)
+        else:
+            os.replace(temporary, file)
+    except FileExistsError:
+        Path(temporary).unlink(missing_ok=True)
+        raise VoiceEditError(f"{file.name} already exists; choose another project name.") from None
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise _cannot_save(file, folder, error) from None
