@@ -99,3 +99,15 @@ def test_the_contract_catches_an_upward_import(tmp_path):
     bad.write_text("def f():\n    from voiceedit.core import Editor\n    return Editor\n")
     assert upward("voiceedit.timeline.model", bad) == ["voiceedit.core"]
     assert upward("voiceedit.cli.edit", bad) == []
+
+
+def test_modules_named_in_strings_keep_the_layers_too():
+    """The families the registry imports and the commands' modules are imports as well."""
+    from voiceedit.actions.registry import FAMILIES
+    from voiceedit.cli import COMMAND_MODULES
+
+    for holder, names in (("voiceedit.actions.registry", FAMILIES),
+                          ("voiceedit.cli", COMMAND_MODULES.values())):
+        for name in names:
+            assert name in MODULES, name
+            assert layer_of(name) <= layer_of(holder), (holder, name)
