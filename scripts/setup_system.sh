@@ -3,8 +3,11 @@
 # ffmpeg/ffprobe: decoding, probing, rendering. espeak-ng: the pyttsx3 voice.
 # libportaudio2: sounddevice. pulseaudio: the virtual microphone the tests speak into.
 # melt: renders exported MLT (Kdenlive/Shotcut) timelines in tests. sox: measures audio.
+# chromium: the browser the browser editor's tests drive through Playwright (Playwright's
+# own browser download cannot be used: nothing is downloaded outside the package mirrors).
 set -euo pipefail
-packages=(ffmpeg espeak-ng libespeak-ng1 libportaudio2 pulseaudio pulseaudio-utils libasound2-plugins melt sox)
+packages=(ffmpeg espeak-ng libespeak-ng1 libportaudio2 pulseaudio pulseaudio-utils libasound2-plugins melt sox
+          chromium)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -85,6 +85,7 @@ class Editor:
         self.dialogue = Dialogue()
         self._subscribers: list[Subscriber] = []
         self._phrases: tuple[EditorState, tuple[tuple[str, ...], ...]] | None = None
+        self._pointed: int | None = None  # the cursor a surface gave with the command
 
     @classmethod
     def open(cls, project_path: str | Path, speaker: Speaker | None = None,
@@ -111,17 +112,26 @@ class Editor:
 
     # --- what was said --------------------------------------------------------------------
 
-    def handle(self, said: str | Heard | Command) -> Answer:
-        if isinstance(said, str):
-            return self.handle_text(said)
-        if isinstance(said, Command):
-            return self._said(self._apply(said))
-        if said.command is None:
-            return self.handle_text(said.text)
-        return self._said(self._apply(said.command))
+    def handle(self, said: str | Heard | Command, playhead: int | None = None) -> Answer:
+        """`playhead`: where the surface's cursor is (a click on a word, the page's player),
+        so "split here" means there; saved with the command, announced by nothing else."""
+        self._pointed = playhead
+        try:
+            if isinstance(said, str):
+                return self._handle_text(said)
+            if isinstance(said, Command):
+                return self._said(self._apply(said))
+            if said.command is None:
+                return self._handle_text(said.text)
+            return self._said(self._apply(said.command))
+        finally:
+            self._pointed = None
 
-    def handle_text(self, text: str) -> Answer:
+    def handle_text(self, text: str, playhead: int | None = None) -> Answer:
         """Understand typed (or recognised) text and apply it."""
+        return self.handle(text, playhead)
+
+    def _handle_text(self, text: str) -> Answer:
         text = _CONTROL.sub("", text).strip()
         refused = None if self.asleep else _refuse(text)  # asleep, nothing is answered
         if refused is not None:
@@ -209,13 +219,25 @@ class Editor:
 
     # --- inside ---------------------------------------------------------------------------
 
-    def _refresh(self) -> None:
+    def refresh(self) -> bool:
+        """Read what another process saved, if it did; whether anything was read. A surface
+        that shows the project calls this to follow edits made elsewhere."""
+        with project_lock(self.path):
+            return self._refresh()
+
+    def _refresh(self) -> bool:
         """Another process (or surface) saved the project since we last read or wrote it:
-        work on what is on disk, never write back an older copy over its edit."""
+        work on what is on disk, never write back an older copy over its edit. Then the
+        cursor the surface pointed at, if it gave one, is where this command runs from."""
         stamp = stamp_of(self.path)
-        if stamp != self._seen:
+        changed = stamp != self._seen
+        if changed:
             self.state = self.state.reloaded(load_project(self.path))
             self._seen = stamp
+        if self._pointed is not None:
+            playhead = min(max(0, self._pointed), self.state.timeline.duration)
+            self.state = self.state.with_project(playhead=playhead)
+        return changed
 
     def _remember(self, message: str) -> None:
         """Keep an error's sentence for "say that again", in memory only: on error the

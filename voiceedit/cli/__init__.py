@@ -28,6 +28,7 @@ COMMAND_MODULES = {
     "models": "voiceedit.cli.transcribe",
     "help": "voiceedit.cli.help",
     "demo": "voiceedit.cli.demo",
+    "serve": "voiceedit.cli.serve",
 }
 
 

@@ -22,8 +22,12 @@ from voiceedit.understand.help import help_text, markdown_table, spoken_help, up
 )
 def help_command(topic: str | None, spoken: bool, markdown: bool, readme: Path | None) -> None:
     """The commands you can say, all or one TOPIC (editing, navigation, playback, project,
-    cleanup, session)."""
-    if readme is not None:
+    cleanup, session); `keys`: the browser editor's keys."""
+    if topic == "keys":
+        from voiceedit.web.keys import keys_markdown, keys_text
+
+        click.echo(keys_markdown() if markdown else keys_text())
+    elif readme is not None:
         changed = update_readme(readme)
         click.echo(
             f"Updated the command table in {readme}." if changed else f"{readme} is up to date."
