@@ -5,7 +5,7 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 STAMP := $(VENV)/.installed
 LOCKS := requirements-torch.lock requirements.lock requirements-whisper.lock
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench screenshot clean
 
 setup: $(STAMP)
 
@@ -41,6 +41,10 @@ bench: setup
 	$(PY) bench/render.py
 	$(PY) bench/startup.py
 	$(PY) bench/reliability.py
+
+# The README's picture of the browser editor, taken by its test.
+screenshot: setup
+	VOICEEDIT_SCREENSHOT=1 $(VENV)/bin/pytest -q tests/test_web.py -k help_lists_every_key
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -56,7 +56,8 @@ def key_label(key: str) -> str:
 
 
 def keys_json() -> list[dict]:
-    return [asdict(key) for key in KEYS]
+    """The map as the page gets it, each key also as people write it."""
+    return [{**asdict(key), "labels": [key_label(name) for name in key.keys]} for key in KEYS]
 
 
 def keys_text() -> str:

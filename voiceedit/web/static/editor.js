@@ -14,6 +14,7 @@ const page = {
   sentences: [],      // index into items where each sentence starts
   paragraphs: [],     // ... and each paragraph
   cursor: 0,          // index into items
+  at: 0,              // the playhead, timeline ms: the cursor's start, or where sound stopped
   anchor: null,       // where a Shift selection started, or null
   selected: [0, -1],  // inclusive range of items shown selected
   current: null,      // the item marked aria-current (being played)
@@ -21,6 +22,7 @@ const page = {
   playEnd: 0,
   clip: -1,           // the clip the player is in
   recorder: null,
+  queue: Promise.resolve(),  // keys run in order: a move pressed during a cut waits for it
 };
 
 // --- times ------------------------------------------------------------------------------
@@ -44,8 +46,7 @@ function itemAt(ms) {
 }
 
 function cursorTime() {
-  const item = page.items[page.cursor];
-  return item ? item.s : 0;
+  return page.at;
 }
 
 // --- the transcript ---------------------------------------------------------------------
@@ -76,7 +77,7 @@ function render(doc) {
   page.selected = [0, -1];
   const words = page.items.filter((item) => item.k === "w").length;
   $("summary").textContent = `${words} words, ${clock(doc.duration)} long.`;
-  moveTo(page.items.length ? itemAt(doc.playhead) : 0, false);
+  moveTo(page.items.length ? itemAt(doc.playhead) : 0, false, doc.playhead);
 }
 
 function itemNode(item) {
@@ -108,7 +109,9 @@ function itemNode(item) {
   return node;
 }
 
-function moveTo(index, extend) {
+function moveTo(index, extend, at) {
+  // Put the cursor on item `index` (extending the selection with Shift) and the playhead at
+  // its start, or at `at` when the sound stopped inside it.
   if (!page.items.length) return;
   index = Math.max(0, Math.min(index, page.items.length - 1));
   const box = $("transcript");
@@ -121,7 +124,8 @@ function moveTo(index, extend) {
   box.setAttribute("aria-activedescendant", node.id);
   showSelection();
   node.scrollIntoView({ block: "nearest" });
-  if (!page.playing) showFrame(page.items[index].s);
+  page.at = at ?? page.items[index].s;
+  if (!page.playing) showFrame(page.at);
 }
 
 function showSelection() {
@@ -170,14 +174,14 @@ function pointing() {
 }
 
 async function say(text) {
-  answered(await post("/api/say", { text, ...pointing() }));
+  await answered(await post("/api/say", { text, ...pointing() }));
 }
 
 async function cut() {
   if (!page.items.length) return;
   const [first, last] = page.anchor === null ? [page.cursor, page.cursor] : page.selected;
   const item = (n) => [page.items[n].k, page.items[n].i];
-  answered(await post("/api/cut", { from: item(first), to: item(last),
+  await answered(await post("/api/cut", { from: item(first), to: item(last),
     revision: page.doc.revision, ...pointing() }));
 }
 
@@ -187,7 +191,7 @@ async function answered(reply) {
   if (reply.revision !== undefined && reply.revision !== page.doc.revision) {
     await reload();
   } else if (reply.playhead !== undefined && reply.playhead !== cursorTime() && page.items.length) {
-    moveTo(itemAt(reply.playhead), false);
+    moveTo(itemAt(reply.playhead), false, reply.playhead);
   }
   if (reply.question) ask(reply.question);
 }
@@ -248,8 +252,7 @@ function ask(question) {
 function buildHelp() {
   const rows = config.keys.map((key) => {
     const row = document.createElement("tr");
-    const names = key.keys.map((name) => name === " " ? "Space" : name.replace("Arrow", "")).join(", ");
-    for (const text of [names, key.what, key.say]) {
+    for (const text of [key.labels.join(", "), key.what, key.say]) {
       const cell = document.createElement("td");
       cell.textContent = text;
       row.append(cell);
@@ -325,7 +328,7 @@ function pause() {
   video.pause();
   $("play-button").textContent = "Play";
   markCurrent(null);
-  moveTo(itemAt(at), false);
+  moveTo(itemAt(at), false, at);
 }
 
 function follow() {
@@ -425,16 +428,14 @@ function onKey(event) {
   const unshifted = name.replace("Shift+", "");
   const base = bindings.get(unshifted);
   const move = base && base.does in MOVES ? base : bindings.get(name);
-  if (!move) return;
-  if (move.does in MOVES) {
-    moveTo(MOVES[move.does](), name !== unshifted);
-  } else if (move.does in DOES) {
-    if (event.repeat && move.does !== "select") { event.preventDefault(); return; }
-    DOES[move.does](move);
-  } else {
-    return;
-  }
+  if (!move || !(move.does in MOVES || move.does in DOES)) return;
   event.preventDefault();
+  if (event.repeat && move.does in DOES) return;  // a held key is one command
+  const extend = name !== unshifted;
+  page.queue = page.queue.then(() => {
+    if (move.does in MOVES) moveTo(MOVES[move.does](), extend);
+    else return DOES[move.does](move);
+  }).catch((error) => announce(`Something went wrong in the page: ${error.message}`));
   if (move.does in MOVES || move.does === "clear") $("transcript").focus();
 }
 
