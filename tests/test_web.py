@@ -250,6 +250,24 @@ def test_the_player_plays_the_edit_skipping_what_was_cut(browser, served):
     assert stopped > cut_to and page.evaluate("document.getElementById('player').paused")
 
 
+def test_keys_hear_around_the_cut_and_hide_the_removed_words(browser, served):
+    page = open_page(browser, served)
+    page.locator("#transcript").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Delete")  # "Um,"
+    expect(status(page)).to_have_text(re.compile(r"^Deleted .*'Um'"))
+    removed = page.locator("del", has_text="Um,")
+    expect(removed).to_be_visible()
+    page.keyboard.press("h")
+    expect(removed).to_be_hidden()
+    expect(page.get_by_role("checkbox", name="Show removed words")).not_to_be_checked()
+    page.keyboard.press("a")  # the same command as saying "play around the cut"
+    expect(status(page)).to_have_text(re.compile(r"^Playing around the cut at \w+"))
+    expect(page.locator("[aria-current=true]")).to_have_count(1, timeout=5000)
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()
+    expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=10_000)  # it ends
+
+
 def test_help_lists_every_key_from_the_one_keyboard_map(browser, served):
     page = open_page(browser, served)
     page.locator("#transcript").focus()
@@ -322,3 +340,25 @@ def test_serve_says_in_one_sentence_what_is_wrong(tmp_path, voiceedit_cli):
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_a_cut_made_with_the_keyboard_is_rendered_from_the_command_box(browser, served):
+    from voiceedit.media.probe import probe
+
+    page = open_page(browser, served)
+    page.locator("#transcript").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Shift+ArrowDown")  # "Um, the first thing ... worth telling."
+    page.keyboard.press("Delete")
+    expect(status(page)).to_have_text(re.compile(r"^Deleted .*'Um, the first thing"))
+    duration = load_project(served.project).timeline.duration
+    command = page.get_by_role("textbox", name="Command")
+    command.fill("render the video")
+    command.press("Enter")
+    expect(status(page)).to_have_text("Working.", timeout=5000)
+    expect(status(page)).to_have_text(re.compile(r"^Rendered"), timeout=180_000)
+    rendered = [path for path in served.project.parent.iterdir() if path.suffix == ".mp4"]
+    assert len(rendered) == 1
+    assert probe(rendered[0]).duration == pytest.approx(duration, abs=80)
+    assert rendered[0].name in page.get_by_role("status").inner_text()

@@ -94,4 +94,5 @@ def demo_command(output: Path, fast: bool) -> int:
     step("Done")
     click.echo(f"Everything is in {output}: the project, the rendered edit, the exports, "
                "and the spoken answers.")
+    click.echo(f"To go on editing in the browser: .venv/bin/voiceedit serve {project}")
     return status

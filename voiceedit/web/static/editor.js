@@ -7,6 +7,7 @@
 const config = JSON.parse(document.getElementById("config").textContent);
 const client = Math.random().toString(36).slice(2);
 const $ = (id) => document.getElementById(id);
+const WORKING_AFTER = 1500;  // ms without an answer before the page says it is working
 
 const page = {
   doc: null,          // the server's document (web/document.py)
@@ -159,14 +160,17 @@ const MOVES = {
 // --- talking to the server ----------------------------------------------------------------
 
 async function post(url, body, type = "application/json") {
-  let response;
+  // A command that takes a while (a render, the first spoken command) says so once.
+  const working = setTimeout(() => announce("Working.", false), WORKING_AFTER);
   try {
-    response = await fetch(url, { method: "POST", headers: { "content-type": type },
+    const response = await fetch(url, { method: "POST", headers: { "content-type": type },
       body: type === "application/json" ? JSON.stringify(body) : body });
+    return await response.json();
   } catch {
     return { message: "The editor is not answering; is voiceedit serve still running?" };
+  } finally {
+    clearTimeout(working);
   }
-  return response.json();
 }
 
 function pointing() {
@@ -201,12 +205,12 @@ async function reload() {
   render(await response.json());
 }
 
-function announce(text) {
+function announce(text, logged = true) {
   // One live region for every answer; the same sentence twice is still announced.
   const region = $("announcer");
   if (region.textContent === text) region.textContent = "";
   region.textContent = text;
-  log(text);
+  if (logged) log(text);
 }
 
 function log(text) {
