@@ -268,6 +268,21 @@ def test_keys_hear_around_the_cut_and_hide_the_removed_words(browser, served):
     expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=10_000)  # it ends
 
 
+def test_a_click_or_a_move_to_a_word_puts_the_picture_there(browser, served):
+    page = open_page(browser, served)
+    words = EditorState(load_project(served.project)).words
+    player = page.locator("#player")
+    page.get_by_role("option", name="Record", exact=True).click()
+    index = words.texts.index("Record")
+    expect(page.locator("#transcript .cursor")).to_have_text("Record")
+    assert player.evaluate("v => v.currentTime * 1000") == pytest.approx(words.starts[index], abs=2)
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#transcript .cursor")).to_have_text("the")
+    assert player.evaluate("v => v.currentTime * 1000") == pytest.approx(
+        words.starts[index + 1], abs=2)
+    expect(page.locator("#position")).to_have_text(re.compile(r"^0:\d\d\.\d of 0:45\.\d$"))
+
+
 def test_help_lists_every_key_from_the_one_keyboard_map(browser, served):
     page = open_page(browser, served)
     page.locator("#transcript").focus()
