@@ -23,6 +23,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if "VOICEEDIT_TEST_CACHE" not in os.environ:
         os.environ["VOICEEDIT_TEST_CACHE"] = tempfile.mkdtemp(prefix="voiceedit-test-cache-")
     os.environ["VOICEEDIT_CACHE"] = os.environ["VOICEEDIT_TEST_CACHE"]
+    # Nobody's own settings or grammar files: a fresh config folder for the whole run.
+    os.environ["VOICEEDIT_CONFIG"] = tempfile.mkdtemp(prefix="voiceedit-test-config-")
     os.environ["HF_HUB_OFFLINE"] = "1"  # a test must never reach for the network
 
 

@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "voiceedit"
 
 # Lowest first. A module's layer is the first entry its dotted name starts with.
 LAYERS: list[tuple[str, ...]] = [
-    ("voiceedit", "voiceedit.errors", "voiceedit.spoken_time"),
+    ("voiceedit", "voiceedit.errors", "voiceedit.spoken_time", "voiceedit.user_config"),
     ("voiceedit.timeline",),
     ("voiceedit.understand",),
     ("voiceedit.media",),

@@ -1,0 +1,43 @@
+"""Where a person's own settings and words live: $VOICEEDIT_CONFIG, else
+$XDG_CONFIG_HOME/voiceedit, else ~/.config/voiceedit.
+
+What is remembered per user (how fast the voice speaks, how finely times are said) and the
+grammar files a person writes for their own phrasings sit here, apart from any project, so
+they follow the person from project to project. Nothing here is needed: a missing folder
+means the defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+SETTINGS_FILE = "settings.json"
+
+
+def config_dir() -> Path:
+    if os.environ.get("VOICEEDIT_CONFIG"):
+        return Path(os.environ["VOICEEDIT_CONFIG"])
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "voiceedit"
+
+
+def read_settings() -> dict:
+    """The person's remembered settings; {} when there are none or the file is damaged (a
+    damaged file is not a reason to refuse to edit)."""
+    try:
+        settings = json.loads((config_dir() / SETTINGS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return settings if isinstance(settings, dict) else {}
+
+
+def remember(**changes: object) -> None:
+    """Merge `changes` into the settings file, written whole under a temporary name first."""
+    folder = config_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = {**read_settings(), **changes}
+    temporary = folder / f".{SETTINGS_FILE}.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps(settings, indent=2, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, folder / SETTINGS_FILE)
