@@ -54,10 +54,12 @@ class Server:
         self.host, self.port = parts.hostname or "", parts.port or 0
         self.token = parts.query.removeprefix("token=")
 
-    def post_speech(self, body: bytes) -> tuple[int, dict]:
+    def post_speech(self, body: bytes, streamed: bool = False) -> tuple[int, dict]:
+        """POST a recording; `streamed`: in chunks, with no length given first."""
         connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        sent = (body[n:n + 65536] for n in range(0, len(body), 65536)) if streamed else body
         try:
-            connection.request("POST", "/api/speech?at=0&playing=false&client=test", body,
+            connection.request("POST", "/api/speech?at=0&playing=false&client=test", sent,
                                {"x-voiceedit-token": self.token, "content-type": "audio/webm"})
             response = connection.getresponse()
             return response.status, json.loads(response.read())
@@ -113,6 +115,17 @@ def spoken(tmp_path_factory, sample_video, sample_transcript) -> Iterator[Server
         yield server
 
 
+# Every text the live region is given, in order: what a screen reader would say.
+ANNOUNCED = """
+window.announced = [];
+document.addEventListener("DOMContentLoaded", () => {
+  const region = document.getElementById("announcer");
+  new MutationObserver(() => { if (region.textContent) window.announced.push(region.textContent); })
+    .observe(region, { childList: true, characterData: true, subtree: true });
+});
+"""
+
+
 @contextlib.contextmanager
 def browser_hearing(server: Server, wav: Path):
     """A page of the editor whose microphone plays `wav` once each time it is opened."""
@@ -126,6 +139,7 @@ def browser_hearing(server: Server, wav: Path):
         browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=args)
         try:
             page = browser.new_page()
+            page.add_init_script(ANNOUNCED)
             page.goto(server.url)
             page.wait_for_selector("body[data-ready=true]")
             yield page
@@ -171,18 +185,22 @@ def record(page, key: str, wav: Path) -> float:
 def test_where_am_i_said_with_m_is_answered_in_the_live_region(spoken):
     wav = COMMANDS / "where_am_i.wav"
     kept = kept_text(spoken.project)
-    took, previous = [], ""
+    took, answers = [], [""]
     with browser_hearing(spoken, wav) as page:
         for _ in range(2):  # the first loads the model
-            said, heard, seconds = answer_after(page, record(page, "m", wav), previous)
+            said, heard, seconds = answer_after(page, record(page, "m", wav), answers[-1])
             assert re.match(r"At zero point \w+ seconds? of forty-five seconds", said), said
             assert "Hi, I'm Sam" in said
             assert re.fullmatch(r"Heard: where am i\??", heard, re.IGNORECASE), heard
             took.append(seconds)
-            previous = said
-        assert page.locator("#log li").all_text_contents().count("Listening.") == 2
+            answers.append(said)
+        announced = page.evaluate("window.announced")
+    # Short and in order: "Listening." when to speak, "Working." only while a slow one waits.
+    assert [text for text in announced if text != "Working."] == [
+        "Listening.", answers[1], "Listening.", answers[2]], announced
     assert kept_text(spoken.project) == kept  # a question changes nothing
-    print(f"\nM pressed to send, to the answer: first {took[0]:.2f} s, then {took[1]:.2f} s")
+    print(f"\nM pressed to send, to the answer: first {took[0]:.2f} s, then {took[1]:.2f} s;"
+          f" announced {announced.count('Working.')} Working.")
 
 
 @pytest.mark.slow
@@ -228,7 +246,7 @@ def opus(tmp_path: Path, name: str, source: str, seconds: float) -> bytes:
 
 
 @pytest.mark.parametrize("case", ["empty", "not audio", "header only", "silence", "too long",
-                                  "too large"])
+                                  "too large", "too large, streamed"])
 def test_a_recording_with_no_command_is_one_sentence_and_changes_nothing(served, tmp_path,
                                                                         case):
     body, status, message = {
@@ -250,9 +268,25 @@ def test_a_recording_with_no_command_is_one_sentence_and_changes_nothing(served,
         "too large": (b"\0" * (8 * 1024 * 1024 + 1), 413,
                       "That recording is too long for a command; press M, say one sentence, "
                       "then press M again."),
-    }[case]
+    }[case.removesuffix(", streamed")]
     if callable(body):
         body = body()
     before = served.project.read_bytes()
-    assert served.post_speech(body) == (status, {"message": message, "applied": False})
+    reply = served.post_speech(body, streamed=case.endswith("streamed"))
+    assert reply == (status, {"message": message, "applied": False})
     assert served.project.read_bytes() == before
+
+
+def test_t_let_go_at_once_leaves_nothing_recording_and_says_so(served):
+    """A tap of T, or T let go to answer the browser's microphone prompt: the microphone is
+    closed whether it was still opening or had just started, and the page says what next."""
+    with browser_hearing(served, COMMANDS / "undo.wav") as page:
+        before = served.project.read_bytes()
+        page.keyboard.down("t")
+        page.keyboard.up("t")
+        expect(page.locator("#announcer")).to_have_text(re.compile(
+            r"^(The microphone is ready; hold T while you speak\.|Nothing was recorded; hold T "
+            r"while you speak, or press M, speak, then press M again\.)$"))
+        assert page.locator("#microphone").get_attribute("aria-pressed") == "false"
+        assert not page.evaluate("page.recorder")
+        assert served.project.read_bytes() == before
