@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import time
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -49,7 +50,9 @@ class Server:
             [sys.executable, "-m", "voiceedit", "serve", str(project), "--port", "0"],
             stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=env)
         self.url = self.process.stdout.readline().strip()  # type: ignore[union-attr]
-        assert self.url.startswith("http://127.0.0.1:"), log.read_text()
+        if not self.url.startswith("http://127.0.0.1:"):
+            self.stop()
+            raise AssertionError(f"voiceedit serve printed no address: {log.read_text()}")
         parts = urlsplit(self.url)
         self.host, self.port = parts.hostname or "", parts.port or 0
         self.token = parts.query.removeprefix("token=")
@@ -96,8 +99,6 @@ def ffmpeg(*args: str) -> None:
 
 
 def wav_seconds(path: Path) -> float:
-    import wave
-
     with wave.open(str(path)) as wav:
         return wav.getnframes() / wav.getframerate()
 
@@ -245,8 +246,8 @@ def opus(tmp_path: Path, name: str, source: str, seconds: float) -> bytes:
     return path.read_bytes()
 
 
-@pytest.mark.parametrize("case", ["empty", "not audio", "header only", "silence", "too long",
-                                  "too large", "too large, streamed"])
+@pytest.mark.parametrize("case", ["empty", "not audio", "header only", "silence", "noise",
+                                  "too long", "too large", "too large, streamed"])
 def test_a_recording_with_no_command_is_one_sentence_and_changes_nothing(served, tmp_path,
                                                                         case):
     body, status, message = {
@@ -262,6 +263,10 @@ def test_a_recording_with_no_command_is_one_sentence_and_changes_nothing(served,
         "silence": (lambda: opus(tmp_path, "silence", "anullsrc=r=48000:cl=mono", 3), 400,
                     "I heard only silence; check that the microphone is on, then hold T "
                     "while you speak."),
+        # Loud enough, but no voice in it: the recogniser would make "Go to clip two." of it.
+        "noise": (lambda: opus(tmp_path, "noise", "anoisesrc=a=0.05:c=brown", 2), 400,
+                  "I heard sound but no speech; speak close to the microphone while you hold "
+                  "T, or type the command."),
         "too long": (lambda: opus(tmp_path, "long", "sine=frequency=440", 35), 400,
                      "That recording is thirty-five seconds long; a command is one sentence, "
                      "so press M, say it, then press M again."),

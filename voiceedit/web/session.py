@@ -173,12 +173,16 @@ class Session:
 
     @staticmethod
     def _recording(path: Path) -> np.ndarray:
-        """The recording as `command_audio` reads a file (16 kHz mono, the same limits),
-        with sentences for the person at the page rather than about a file they never
-        named. MediaRecorder gives a bare header for a key tapped too briefly."""
+        """The speech in a recording, as `listen` hears it: decoded as `command_audio` reads
+        a file (16 kHz mono, the same limits), then cut by listen's voice detector to the
+        speech and a little either side. Noise is refused here: the recogniser, searching
+        within the grammar, makes commands of it ("Go to clip two." from a hiss). The
+        sentences are for the person at the page, not about a file they never named."""
         from faster_whisper.audio import decode_audio
 
         from voiceedit.hear.audio import HOP, MAX_FRAMES, SAMPLE_RATE, SILENCE_DBFS, loudest_dbfs
+        from voiceedit.hear.sources import Block
+        from voiceedit.hear.vad import UtteranceDetector
         from voiceedit.spoken_time import say_time
 
         nothing = VoiceEditError("Nothing was recorded; hold T while you speak, or press M, "
@@ -190,7 +194,7 @@ class Session:
         except Exception:  # PyAV raises many kinds, IndexError for no sound track
             raise VoiceEditError("That recording could not be read as sound; record the "
                                  "command again, or type it.") from None
-        if len(samples) < SAMPLE_RATE // 10:
+        if len(samples) < SAMPLE_RATE // 10:  # a key tapped: MediaRecorder's header alone
             raise nothing
         if len(samples) > MAX_FRAMES * HOP:
             length = say_time(len(samples) * 1000 // SAMPLE_RATE)
@@ -199,7 +203,13 @@ class Session:
         if loudest_dbfs(samples) < SILENCE_DBFS:
             raise VoiceEditError("I heard only silence; check that the microphone is on, "
                                  "then hold T while you speak.")
-        return samples
+        detector = UtteranceDetector()
+        spoken = detector.feed(Block(samples, 0)) + detector.flush()
+        if not spoken:
+            raise VoiceEditError("I heard sound but no speech; speak close to the "
+                                 "microphone while you hold T, or type the command.")
+        before, after = SAMPLE_RATE * 4 // 10, SAMPLE_RATE * 3 // 10  # the detector's own
+        return samples[max(0, spoken[0].start - before):spoken[-1].end + after]
 
     def follow(self) -> None:
         """Show an edit another process saved; skipped while a command of ours runs (it
