@@ -84,18 +84,30 @@ def make_app(session: Session, token: str, hosts: frozenset[str]) -> LocalOnly:
             str(body.get("client", ""))))
 
     async def speech(request: Request) -> JSONResponse:
+        """A recording the page made; refused before it is read when it is larger than
+        any spoken command. What holds no command is a 400 with what to do next."""
+        from voiceedit.errors import VoiceEditError
+
+        too_long = JSONResponse({"message": "That recording is too long for a command; press "
+                                 "M, say one sentence, then press M again.", "applied": False},
+                                413)
+        if int(request.headers.get("content-length") or 0) > LONGEST_SPEECH:
+            return too_long
         audio = bytearray()
         async for chunk in request.stream():
             audio += chunk
             if len(audio) > LONGEST_SPEECH:
-                raise BadRequest("That recording is too long for a command; speak a sentence.")
+                return too_long
         query = request.query_params
+        at, playing = _at(query.get("at")), query.get("playing") == "true"
         with tempfile.TemporaryDirectory(prefix="voiceedit-speech-") as folder:
             path = Path(folder) / "command.webm"
             path.write_bytes(audio)
-            reply = await run_in_threadpool(
-                session.hear, path, _at(query.get("at")), query.get("playing") == "true",
-                query.get("client", ""))
+            try:
+                reply = await run_in_threadpool(session.hear, path, at, playing,
+                                                query.get("client", ""))
+            except VoiceEditError as error:
+                raise BadRequest(str(error)) from None
         return JSONResponse(reply)
 
     async def events(request: Request) -> StreamingResponse:

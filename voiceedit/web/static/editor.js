@@ -361,34 +361,65 @@ function markCurrent(item) {
 
 // --- the microphone -----------------------------------------------------------------------
 
+const OPENING = "opening";  // page.recorder while the browser opens the microphone
+const WORKING_AFTER = 700;  // ms without an answer before "Working." is said (the first loads the model)
+
 async function microphone(on) {
+  // On: record until off (M again, or T let go); then send it and announce the answer.
+  // A key let go while the microphone is still opening (the browser's permission prompt)
+  // stops it there: nothing is left recording that nobody asked for.
   if (on && !page.recorder) {
+    page.recorder = OPENING;
+    $("microphone").setAttribute("aria-pressed", "true");
     let stream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: true });
     } catch {
+      page.recorder = null;
+      $("microphone").setAttribute("aria-pressed", "false");
       announce("The browser gave no microphone; allow it for this page, or type the command.");
+      return;
+    }
+    if (page.recorder !== OPENING) {
+      stream.getTracks().forEach((track) => track.stop());
+      announce("The microphone is ready; hold T while you speak.");
       return;
     }
     const chunks = [];
     const recorder = new MediaRecorder(stream);
     recorder.ondataavailable = (event) => chunks.push(event.data);
-    recorder.onstop = async () => {
+    recorder.onstop = () => {
       stream.getTracks().forEach((track) => track.stop());
-      const where = pointing();
-      const query = new URLSearchParams({ at: where.at, playing: where.playing, client });
-      answered(await post(`/api/speech?${query}`, new Blob(chunks, { type: recorder.mimeType }),
-        recorder.mimeType || "audio/webm"));
+      send(new Blob(chunks, { type: recorder.mimeType }), recorder.mimeType || "audio/webm");
     };
     recorder.start();
     page.recorder = recorder;
-    $("microphone").setAttribute("aria-pressed", "true");
     announce("Listening.");
   } else if (!on && page.recorder) {
-    page.recorder.stop();
+    const recorder = page.recorder;
     page.recorder = null;
     $("microphone").setAttribute("aria-pressed", "false");
+    if (recorder !== OPENING) recorder.stop();
   }
+}
+
+async function send(recording, type) {
+  const where = pointing();
+  const query = new URLSearchParams({ at: where.at, playing: where.playing, client });
+  const working = setTimeout(() => {
+    const region = $("announcer");
+    region.textContent = "";
+    region.textContent = "Working.";
+  }, WORKING_AFTER);
+  let reply;
+  try {
+    reply = await post(`/api/speech?${query}`, recording, type);
+  } catch {
+    reply = { message: "The editor could not answer that; say it again, or type it." };
+  } finally {
+    clearTimeout(working);
+  }
+  answered(reply);
 }
 
 // --- keys -------------------------------------------------------------------------------
