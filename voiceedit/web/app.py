@@ -7,6 +7,7 @@
     POST /api/say          {"text", "at", "playing", "client"}: a typed or keyed command
     POST /api/cut          {"from", "to", "revision", ...}: delete the selected items
     POST /api/speech       recorded audio (?at=&playing=&client=): a spoken command
+    POST /api/listening    the microphone opened: load the recogniser now
     GET  /media/{n}        source n, with range requests, for the page's player
     GET  /captions/{n}     source n's transcript as WebVTT captions, for the same player
 
@@ -38,7 +39,8 @@ from starlette.staticfiles import StaticFiles
 
 from voiceedit.web.keys import keys_json
 from voiceedit.web.security import LocalOnly
-from voiceedit.web.session import LONGEST_SPEECH, Session
+from voiceedit.web.session import Session
+from voiceedit.web.speech import LONGEST_SPEECH
 
 STATIC = Path(__file__).with_name("static")
 FOLLOW_EVERY = 0.25  # seconds between looks for edits made by other processes
@@ -91,7 +93,8 @@ def make_app(session: Session, token: str, hosts: frozenset[str]) -> LocalOnly:
         too_long = JSONResponse({"message": "That recording is too long for a command; press "
                                  "M, say one sentence, then press M again.", "applied": False},
                                 413)
-        if int(request.headers.get("content-length") or 0) > LONGEST_SPEECH:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > LONGEST_SPEECH:
             return too_long
         audio = bytearray()
         async for chunk in request.stream():
@@ -109,6 +112,11 @@ def make_app(session: Session, token: str, hosts: frozenset[str]) -> LocalOnly:
             except VoiceEditError as error:
                 raise BadRequest(str(error)) from None
         return JSONResponse(reply)
+
+    async def listening(request: Request) -> JSONResponse:
+        """The page's microphone opened: load the recogniser while the person speaks."""
+        await run_in_threadpool(session.speech.warm_up)
+        return JSONResponse({"ready": True})
 
     async def events(request: Request) -> StreamingResponse:
         async def stream() -> AsyncIterator[str]:
@@ -162,6 +170,7 @@ def make_app(session: Session, token: str, hosts: frozenset[str]) -> LocalOnly:
             Route("/api/say", say, methods=["POST"]),
             Route("/api/cut", cut, methods=["POST"]),
             Route("/api/speech", speech, methods=["POST"]),
+            Route("/api/listening", listening, methods=["POST"]),
             Route("/media/{number:int}", media),
             Route("/captions/{number:int}", captions),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -16,15 +16,13 @@ from collections.abc import AsyncIterator
 from dataclasses import asdict
 from pathlib import Path
 
-import numpy as np
-
 from voiceedit.actions.state import Services
 from voiceedit.core import Answer, Editor
 from voiceedit.errors import VoiceEditError
 from voiceedit.timeline.model import Timeline
 from voiceedit.web.document import document, question, selected_range
+from voiceedit.web.speech import SpeechInput, speech_in
 
-LONGEST_SPEECH = 8 * 1024 * 1024  # bytes of recorded audio; a spoken command is seconds
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream, so proxies keep it
 
 
@@ -97,11 +95,10 @@ class Session:
         self.events = Broadcast()
         self.player = PagePlayer(self.events)
         self.editor = Editor.open(project_path, services=Services(player=self.player))
-        self.model = model
+        self.speech = SpeechInput(model, self.editor)
         self.revision = 1  # bumped whenever the timeline the pages show changes
         self._shown: Timeline = self.editor.timeline
         self._lock = threading.Lock()
-        self._recognizer = None
 
     @property
     def path(self) -> Path:
@@ -146,10 +143,10 @@ class Session:
         Raises VoiceEditError when the recording holds nothing to hear; its one sentence
         says what to do next, since saying a command again costs some people real effort.
         """
-        samples = self._recording(audio)  # outside the lock: it reads no shared state
+        samples = speech_in(audio)  # outside the lock: it reads no shared state
         with self._lock:
             try:
-                heard = self.recognizer().recognise(samples)
+                heard = self.speech.recognise(samples)
             except VoiceEditError as error:  # the model could not be loaded
                 return self._answered(Answer(str(error), applied=False), client)
             text = heard.text.strip()
@@ -159,57 +156,6 @@ class Session:
             self._pointing(at, playing)
             reply = self._answered(self.editor.handle(heard, playhead=at), client)
         return {**reply, "heard": text}
-
-    def recognizer(self):
-        """The command recogniser `listen` uses, loaded on the first spoken command."""
-        if self._recognizer is None:
-            from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions
-            from voiceedit.understand.matcher import vocabulary_prompt
-
-            self._recognizer = CommandRecognizer(
-                self.model, RecognizerOptions(prompt=vocabulary_prompt()),
-                fit=self.editor.fit, phrases=self.editor.phrases)
-        return self._recognizer
-
-    @staticmethod
-    def _recording(path: Path) -> np.ndarray:
-        """The speech in a recording, as `listen` hears it: decoded as `command_audio` reads
-        a file (16 kHz mono, the same limits), then cut by listen's voice detector to the
-        speech and a little either side. Noise is refused here: the recogniser, searching
-        within the grammar, makes commands of it ("Go to clip two." from a hiss). The
-        sentences are for the person at the page, not about a file they never named."""
-        from faster_whisper.audio import decode_audio
-
-        from voiceedit.hear.audio import HOP, MAX_FRAMES, SAMPLE_RATE, SILENCE_DBFS, loudest_dbfs
-        from voiceedit.hear.sources import Block
-        from voiceedit.hear.vad import UtteranceDetector
-        from voiceedit.spoken_time import say_time
-
-        nothing = VoiceEditError("Nothing was recorded; hold T while you speak, or press M, "
-                                 "speak, then press M again.")
-        if path.stat().st_size == 0:
-            raise nothing
-        try:
-            samples = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
-        except Exception:  # PyAV raises many kinds, IndexError for no sound track
-            raise VoiceEditError("That recording could not be read as sound; record the "
-                                 "command again, or type it.") from None
-        if len(samples) < SAMPLE_RATE // 10:  # a key tapped: MediaRecorder's header alone
-            raise nothing
-        if len(samples) > MAX_FRAMES * HOP:
-            length = say_time(len(samples) * 1000 // SAMPLE_RATE)
-            raise VoiceEditError(f"That recording is {length} long; a command is one "
-                                 "sentence, so press M, say it, then press M again.")
-        if loudest_dbfs(samples) < SILENCE_DBFS:
-            raise VoiceEditError("I heard only silence; check that the microphone is on, "
-                                 "then hold T while you speak.")
-        detector = UtteranceDetector()
-        spoken = detector.feed(Block(samples, 0)) + detector.flush()
-        if not spoken:
-            raise VoiceEditError("I heard sound but no speech; speak close to the "
-                                 "microphone while you hold T, or type the command.")
-        before, after = SAMPLE_RATE * 4 // 10, SAMPLE_RATE * 3 // 10  # the detector's own
-        return samples[max(0, spoken[0].start - before):spoken[-1].end + after]
 
     def follow(self) -> None:
         """Show an edit another process saved; skipped while a command of ours runs (it

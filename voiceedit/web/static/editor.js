@@ -7,7 +7,7 @@
 const config = JSON.parse(document.getElementById("config").textContent);
 const client = Math.random().toString(36).slice(2);
 const $ = (id) => document.getElementById(id);
-const WORKING_AFTER = 1500;  // ms without an answer before the page says it is working
+const WORKING_AFTER = 700;  // ms without an answer before "Working." (a render, the first spoken command)
 
 const page = {
   doc: null,          // the server's document (web/document.py)
@@ -362,7 +362,6 @@ function markCurrent(item) {
 // --- the microphone -----------------------------------------------------------------------
 
 const OPENING = "opening";  // page.recorder while the browser opens the microphone
-const WORKING_AFTER = 700;  // ms without an answer before "Working." is said (the first loads the model)
 
 async function microphone(on) {
   // On: record until off (M again, or T let go); then send it and announce the answer.
@@ -395,6 +394,7 @@ async function microphone(on) {
     recorder.start();
     page.recorder = recorder;
     announce("Listening.");
+    fetch("/api/listening", { method: "POST" }).catch(() => {});  // load the model meanwhile
   } else if (!on && page.recorder) {
     const recorder = page.recorder;
     page.recorder = null;
@@ -404,22 +404,10 @@ async function microphone(on) {
 }
 
 async function send(recording, type) {
+  // post() says "Working." if the answer is slow (the first spoken command loads the model).
   const where = pointing();
   const query = new URLSearchParams({ at: where.at, playing: where.playing, client });
-  const working = setTimeout(() => {
-    const region = $("announcer");
-    region.textContent = "";
-    region.textContent = "Working.";
-  }, WORKING_AFTER);
-  let reply;
-  try {
-    reply = await post(`/api/speech?${query}`, recording, type);
-  } catch {
-    reply = { message: "The editor could not answer that; say it again, or type it." };
-  } finally {
-    clearTimeout(working);
-  }
-  answered(reply);
+  await answered(await post(`/api/speech?${query}`, recording, type));
 }
 
 // --- keys -------------------------------------------------------------------------------
