@@ -41,6 +41,7 @@ bench: setup
 	$(PY) bench/render.py
 	$(PY) bench/startup.py
 	$(PY) bench/reliability.py
+	$(PY) bench/web.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
