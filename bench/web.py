@@ -157,6 +157,10 @@ def quotable(words: list[Word], count: int) -> list[str]:
     return found[:count]
 
 
+def since(began: float) -> float:
+    return (time.perf_counter() - began) * 1000
+
+
 def p50_p95(values: list[float]) -> str:
     ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -246,12 +250,12 @@ def terminal(project: Path, quotes: list[str], runs: int, count: int) -> dict[st
         began = time.perf_counter()
         subprocess.run([*PYTHON, "do", str(project), "where am I"], env=ENV, check=True,
                        capture_output=True, cwd=tempfile.gettempdir())
-        found["open"].append((time.perf_counter() - began) * 1000)
+        found["open"].append(since(began))
     for quote in quotes[:runs]:
         began = time.perf_counter()
         done = subprocess.run([*PYTHON, "do", str(project), f"delete {quote}"], env=ENV,
                               capture_output=True, text=True, cwd=tempfile.gettempdir())
-        found["said"].append((time.perf_counter() - began) * 1000)
+        found["said"].append(since(began))
         answers.append((done.stdout + done.stderr).strip())
     began = time.perf_counter()
     loop = subprocess.Popen([*PYTHON, "do", str(project)], env=ENV, stdin=subprocess.PIPE,
@@ -264,9 +268,9 @@ def terminal(project: Path, quotes: list[str], runs: int, count: int) -> dict[st
         loop.stdin.flush()
         answers.append(loop.stdout.readline().strip())
         if number:
-            found["said loop"].append((time.perf_counter() - asked) * 1000)
+            found["said loop"].append(since(asked))
         else:  # the first answer: the process started, the project read, "where am I" said
-            found["open loop"].append((time.perf_counter() - began) * 1000)
+            found["open loop"].append(since(began))
     loop.stdin.close()
     loop.wait(timeout=60)
     other = [answer for answer in answers if not answer.startswith(("Deleted", "At "))]
@@ -279,24 +283,25 @@ def terminal(project: Path, quotes: list[str], runs: int, count: int) -> dict[st
 def server_parts(project: Path) -> None:
     """In-process: what the server does behind an open and behind an answer."""
     session = Session(project)
-    builds, sizes = [], []
+    builds, dumps = [], []
     for _ in range(5):
         began = time.perf_counter()
         built = session.document()
-        middle = time.perf_counter()
-        sizes.append(len(json.dumps(built)))
-        builds.append(((middle - began) * 1000, (time.perf_counter() - middle) * 1000))
+        builds.append(since(began))
+        began = time.perf_counter()
+        size = len(json.dumps(built))
+        dumps.append(since(began))
     cuts, saves = [], []
     for number in range(10):
         began = time.perf_counter()
         session.cut(("w", 2 * number), ("w", 2 * number + 1), session.revision)
-        cuts.append((time.perf_counter() - began) * 1000)
+        cuts.append(since(began))
         began = time.perf_counter()
         save_project(project, session.editor.state.project)
-        saves.append((time.perf_counter() - began) * 1000)
-    print(f"in-process document(): {p50_p95([b for b, _ in builds])} build, "
-          f"{p50_p95([d for _, d in builds])} json.dumps, {sizes[0] / 1e6:.2f} MB")
-    print(f"in-process Session.cut: {p50_p95(cuts)}; of it save_project {p50_p95(saves)} "
+        saves.append(since(began))
+    print(f"in-process document(): {p50_p95(builds)} build, {p50_p95(dumps)} json.dumps, "
+          f"{size / 1e6:.2f} MB")
+    print(f"in-process Session.cut: {p50_p95(cuts)}; save_project alone {p50_p95(saves)} "
           f"({project.stat().st_size / 1e6:.2f} MB project file)")
 
 
