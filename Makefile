@@ -41,6 +41,7 @@ bench: setup
 	$(PY) bench/render.py
 	$(PY) bench/startup.py
 	$(PY) bench/reliability.py
+	$(PY) bench/web.py
 
 # The README's picture of the browser editor, taken by its test.
 screenshot: setup
