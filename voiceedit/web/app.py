@@ -59,9 +59,10 @@ def make_app(session: Session, token: str, hosts: frozenset[str]) -> LocalOnly:
                   for topic in load_grammar().topics}
         text = (STATIC / "page.html").read_text(encoding="utf-8")
         text = text.replace("{{project}}", html.escape(session.path.name))
-        data = json.dumps({"keys": keys_json(), "topics": topics})
-        text = text.replace("{{config}}", html.escape(data, quote=False))
-        return HTMLResponse(text)
+        # The transcript comes with the page: one round trip fewer before it can be used.
+        document = await run_in_threadpool(session.document)
+        data = {"keys": keys_json(), "topics": topics, "document": document}
+        return HTMLResponse(text.replace("{{config}}", _script_json(data)))
 
     async def get_document(request: Request) -> JSONResponse:
         return JSONResponse(await run_in_threadpool(session.document))
@@ -195,6 +196,13 @@ async def _json(request: Request) -> dict:
     if not isinstance(body, dict):
         raise BadRequest("That request was not understood; reload the page.")
     return body
+
+
+def _script_json(data: object) -> str:
+    """JSON to put inside a <script> element: nothing in it can end the element or be
+    read as markup (the script's text is not unescaped, so HTML entities would stay)."""
+    text = json.dumps(data, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _at(value: object) -> int | None:

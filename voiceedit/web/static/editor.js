@@ -491,4 +491,6 @@ $("show-removed").addEventListener("change", showRemoved);
 video.addEventListener("timeupdate", follow);
 setInterval(follow, 30);
 buildHelp();
-reload().then(() => { listen(); document.body.dataset.ready = "true"; });
+render(config.document);  // the transcript came with the page
+listen();
+document.body.dataset.ready = "true";
