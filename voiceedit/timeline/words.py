@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from num2words import num2words
 
+from voiceedit.timeline.corrections import Correction
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.transcript import Transcript
 
@@ -59,7 +60,8 @@ class TimelineWord:
 class SourceWords:
     """One source's words as sorted lists, with each word's midpoint for clip membership."""
 
-    def __init__(self, transcript: Transcript) -> None:
+    def __init__(self, transcript: Transcript, corrections: tuple[Correction, ...] = ()) -> None:
+        self.corrections = corrections  # those already applied to `transcript`: a cache key
         words = sorted(transcript.words, key=lambda w: w.start)
         self.texts = [w.text.strip() for w in words]
         self.norm = [normalize_word(text) for text in self.texts]
@@ -77,8 +79,11 @@ class TimelineWords:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.clips: list[int] = []
+        self.sources: list[str] = []  # each clip's source, by clip index
+        self.source_index: list[int] = []  # each word's index among its source's words
         self._clip_starts = [timeline.clip_start(i) for i in range(len(timeline.clips) + 1)]
         for number, clip in enumerate(timeline.clips):
+            self.sources.append(clip.source)
             words = sources.get(clip.source)
             if words is None:
                 continue
@@ -93,6 +98,7 @@ class TimelineWords:
             self.starts.extend(max(low, s + offset) for s in words.starts[first:last])
             self.ends.extend(min(high, e + offset) for e in words.ends[first:last])
             self.clips.extend([number] * (last - first))
+            self.source_index.extend(range(first, last))
 
     @classmethod
     def build(cls, timeline: Timeline, transcripts: Iterable[Transcript]) -> TimelineWords:
