@@ -131,6 +131,23 @@ def test_an_ambiguous_quote_is_asked_about(project):
         in text
 
 
+def test_the_place_pointed_at_and_the_longest_quote_found_decide(project):
+    editor = Editor.open(project)
+    words = editor.state.words
+    second = [n for n, text in enumerate(words.texts) if text == "expensive"][1]
+    answer = editor.handle("correct an expensive camera to a cheap camera",
+                           playhead=words.starts[second])  # the browser's cursor is there
+    assert answer.message == "Corrected 'an expensive camera' to 'a cheap camera'."
+    assert editor.state.words.texts[second - 1:second + 2] == ["a", "cheap", "camera"]
+    assert "expensive" in editor.state.words.texts[:second]
+    # Split at the first "to" this would be 'want' -> 'to wish to'; the transcript says
+    # "want to", so that is what is corrected.
+    assert editor.handle("correct want to to wish to").message == (
+        "Corrected 'want to' to 'wish to'.")
+    assert "Hi, I'm Sam, and today I wish to talk" in editor.handle(
+        "read the transcript").message
+
+
 def test_spell_that_spells_the_corrected_word_and_reads_it_back(project):
     editor = Editor.open(project)
     assert editor.handle("correct Sam to Pan").message == "Corrected 'Sam' to 'Pan'."

@@ -76,7 +76,7 @@ VOCABULARY = {
     "stop_listening": set(),
     "render": set(),
     "export": {"format"},
-    "correct": {"quote", "words"},
+    "correct": {"quote", "words", "by"},
     "spell": {"letters"},
     "spell_out": set(),
 }

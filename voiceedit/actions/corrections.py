@@ -15,14 +15,17 @@ from __future__ import annotations
 from voiceedit.actions import describe
 from voiceedit.actions.registry import action
 from voiceedit.actions.resolve import find_quote, need_timeline
-from voiceedit.actions.state import EditorState, Outcome
+from voiceedit.actions.state import Ambiguous, EditorState, Outcome
 from voiceedit.errors import VoiceEditError
 from voiceedit.timeline.corrections import Correction
 from voiceedit.timeline.quote_match import QuoteMatch
 from voiceedit.understand.command import Quote
+from voiceedit.understand.rules import words as spoken_words
+from voiceedit.understand.said import said_as
 
 CLOSING = ".,;:!?"  # punctuation a replaced word ends with, kept on the new words
 MAX_NEW_WORDS = 30
+EXACT = 100.0  # a quote match's score when every word was found as said
 NATO = {
     "alfa": "a", "alpha": "a", "bravo": "b", "charlie": "c", "delta": "d", "echo": "e",
     "foxtrot": "f", "golf": "g", "hotel": "h", "india": "i", "juliett": "j", "juliet": "j",
@@ -35,14 +38,50 @@ SAY_CHARACTER = {"'": "apostrophe", "-": "hyphen", ".": "dot"}
 
 
 @action("correct", new_words="words")
-def correct(state: EditorState, quote: Quote | QuoteMatch | str,
-            words: Quote | str) -> Outcome:
-    """The quoted words of the transcript become `words`."""
-    match = find_quote(state, quote)  # several places: Ambiguous, the dialogue asks which
-    new = _written(words)
+def correct(state: EditorState, quote: Quote | QuoteMatch | str, words: Quote | str,
+            by: str = "to", chosen: QuoteMatch | None = None) -> Outcome:
+    """The quoted words of the transcript become `words`. `by`: the words said between the
+    two (the rule's); `chosen`: the place picked when the quote was found in several."""
+    old, new = split_said(state, quote, words, by)
+    match = chosen or _found(state, old)
     if not new.split():
-        raise VoiceEditError("Say the new words after to; nothing changed.")
+        raise VoiceEditError("Say the new words after the old ones; nothing changed.")
     return correct_words(state, match.first, match.last, new)
+
+
+def split_said(state: EditorState, quote: Quote | QuoteMatch | str, words: Quote | str,
+               by: str) -> tuple[Quote | QuoteMatch | str, str]:
+    """The old words and the new as meant. The matcher splits "correct want to to wish to"
+    at the first "to"; when the transcript says "want to" word for word, the longest old
+    words it says are what was meant ('want to' -> 'wish to')."""
+    said = _written(words)
+    if isinstance(quote, QuoteMatch):
+        return quote, said
+    first = quote.text if isinstance(quote, Quote) else " ".join(spoken_words(quote))
+    tokens, joiner = spoken_words(said), spoken_words(by)
+    best: tuple[Quote | QuoteMatch | str, str] = (quote, said)
+    for k in range(len(tokens) - len(joiner)):
+        if tokens[k:k + len(joiner)] != joiner:
+            continue
+        longer = " ".join([first, *joiner, *tokens[:k]])
+        if any(m.score >= EXACT for m in state.quotes.find(longer)):
+            rest = tokens[k + len(joiner):]
+            best = (longer, said_as(said, rest) or " ".join(rest))
+    return best
+
+
+def _found(state: EditorState, quote: Quote | QuoteMatch | str) -> QuoteMatch:
+    """The one place the quote is; of several, the one the playhead is in (where the
+    browser's cursor is, or "go to" went), else the dialogue asks which."""
+    try:
+        return find_quote(state, quote, slot="chosen")
+    except Ambiguous as question:
+        words, at = state.words, state.playhead
+        here = [m for m in question.matches
+                if words.starts[m.first] <= at < words.ends[m.last]]
+        if len(here) == 1:
+            return here[0]
+        raise
 
 
 @action("spell", new_words="letters")
@@ -101,6 +140,7 @@ def _current_word(state: EditorState) -> int:
 
 
 def _written(words: Quote | str) -> str:
+    """New words as written (typed, or as Whisper wrote them), else as the matcher has them."""
     if isinstance(words, Quote):
         return words.said or words.text
     return str(words).strip()
