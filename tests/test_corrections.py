@@ -202,3 +202,19 @@ def test_letters_are_read_one_by_one():
     assert spelled("oscar apostrophe bravo romeo india echo november") == "o'brien"
     assert spelled("x ray") == "x"
     assert say_letters("O'Brien,") == "O, apostrophe, B, R, I, E, N"
+
+
+def test_a_spoken_correction_is_heard_with_a_name_the_transcript_lacks(project):
+    """Piper says it, the live recogniser hears it against the project: the new name is not
+    in the transcript, and that must not count against the reading."""
+    from spoken import spoken
+
+    from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions
+    from voiceedit.understand.matcher import vocabulary_prompt
+
+    editor = Editor.open(project)
+    recognizer = CommandRecognizer(options=RecognizerOptions(prompt=vocabulary_prompt()),
+                                   fit=editor.fit, phrases=editor.phrases)
+    heard = recognizer.recognise(spoken("Correct Sam to Pam."))
+    assert editor.handle(heard).message == "Corrected 'Sam' to 'Pam'."
+    assert words_on_disk(project)[2] == "Pam,"
