@@ -76,6 +76,9 @@ VOCABULARY = {
     "stop_listening": set(),
     "render": set(),
     "export": {"format"},
+    "correct": {"quote", "words", "by"},
+    "spell": {"letters"},
+    "spell_out": set(),
 }
 DESTRUCTIVE = {
     "delete_range", "delete_quote", "delete_between", "delete_sentence", "delete_selection",
@@ -161,7 +164,8 @@ def test_fixed_arguments(grammar) -> None:
 
 def test_topics_come_from_the_headers(grammar) -> None:
     names = [topic.name for topic in grammar.topics]
-    assert names == ["cleanup", "editing", "navigation", "playback", "project", "session"]
+    assert names == ["cleanup", "corrections", "editing", "navigation", "playback", "project",
+                     "session"]
     entries = {entry.spoken: entry.value for entry in grammar.word_list("topics").entries}
     assert entries["cutting"] == "editing"
     assert entries["export"] == "project"

@@ -77,7 +77,8 @@ def test_printed_help_shows_each_rule_and_its_action() -> None:
 def test_spoken_help_says_examples_not_syntax() -> None:
     overview = spoken_help()
     assert overview.startswith(
-        "You can say commands about cleanup, editing, navigation, playback, project and session."
+        "You can say commands about cleanup, corrections, editing, navigation, playback, project"
+        " and session."
     )
     assert "undo that" in overview
     editing = spoken_help("cutting")

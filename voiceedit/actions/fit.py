@@ -20,7 +20,15 @@ def no_time_at_all(command: Command) -> bool:
 
 
 def _quotes(command: Command) -> list[Quote]:
-    return [value for value in command.args.values() if isinstance(value, Quote)]
+    """The quotes to find in the project (a correction's new words are not there yet)."""
+    spec = find_action(command.action)
+    new = spec.new_words if spec is not None else ""
+    return [value for name, value in command.args.items()
+            if isinstance(value, Quote) and name != new]
+
+
+def _said_quotes(command: Command) -> int:
+    return sum(isinstance(value, Quote) for value in command.args.values())
 
 
 def _quotes_media(command: Command) -> bool:
@@ -46,8 +54,8 @@ def quote_ends_sentence(state: EditorState, command: Command) -> bool:
     """Whether the command's last quote is found in one place and ends where a sentence of
     the timeline ends: then the live loop need not wait to hear whether more is coming."""
     quotes = _quotes(command)
-    if not quotes or _quotes_media(command):
-        return False
+    if not quotes or _quotes_media(command) or len(quotes) < _said_quotes(command):
+        return False  # (new words said last may go on)
     found = state.quotes.find(quotes[-1].text)
     return len(found) == 1 and state.quotes.words.ends_sentence(found[0].last)
 

@@ -104,9 +104,9 @@ def export_project(project: Project, output: Path, format: str | None = None,
 
     check_sources(project, "exporting")
     sources = project.sources
-    return export_timeline(project.timeline, {s.path: s.media for s in sources},
-                           {s.path: s.transcript for s in sources}, output, format=format,
-                           force=force, project_path=project_path)
+    transcripts = {s.path: project.transcript_of(s) for s in sources}  # as corrected
+    return export_timeline(project.timeline, {s.path: s.media for s in sources}, transcripts,
+                           output, format=format, force=force, project_path=project_path)
 
 
 @action("export")

@@ -31,6 +31,7 @@ FAMILIES: list[str] = [
     "voiceedit.actions.conversation",
     "voiceedit.actions.playback",
     "voiceedit.actions.output",
+    "voiceedit.actions.corrections",
 ]
 
 
@@ -44,6 +45,7 @@ class ActionSpec:
     cancels_question: bool = False  # while a question waits, cancels it instead (undo)
     awake_while_asleep: bool = False  # heard while the session sleeps
     quotes_media: bool = False  # its quotes name media files, not words of the transcript
+    new_words: str = ""  # the parameter whose quote is new text, not words of the transcript
     slow: bool = False  # long work (seconds to minutes): done without holding the project
     enters: str = ""  # the session mode it leads to: "asleep", "awake" or "stopped"
 
@@ -54,7 +56,7 @@ ACTIONS: dict[str, ActionSpec] = {}
 def action(name: str, *, destructive: bool = False, keeps_question: bool = False,
            answers_question: bool = False, cancels_question: bool = False,
            awake_while_asleep: bool = False,
-           quotes_media: bool = False, enters: str = "",
+           quotes_media: bool = False, enters: str = "", new_words: str = "",
            slow: bool = False) -> Callable[[Handler], Handler]:
     """Register the decorated function as the action called `name` in the grammar."""
 
@@ -66,7 +68,7 @@ def action(name: str, *, destructive: bool = False, keeps_question: bool = False
             name, handler, destructive=destructive, keeps_question=keeps_question,
             answers_question=answers_question, cancels_question=cancels_question,
             awake_while_asleep=awake_while_asleep, quotes_media=quotes_media, enters=enters,
-            slow=slow)
+            new_words=new_words, slow=slow)
         return handler
 
     return register

@@ -55,7 +55,7 @@ class EditorState:
 
     project: Project
     path: Path | None = None
-    # A source's transcript never changes, so its word list is shared from state to state.
+    # A source's word list, shared from state to state (see `source_words_for`).
     source_words: dict[str, SourceWords] = field(default_factory=dict, compare=False,
                                                  repr=False)
     services: Services = field(default_factory=Services, compare=False, repr=False)
@@ -78,10 +78,26 @@ class EditorState:
 
     @cached_property
     def words(self) -> TimelineWords:
+        found: dict[str, SourceWords] = {}
         for source in self.project.sources:
-            if source.path not in self.source_words:
-                self.source_words[source.path] = SourceWords(source.transcript)
-        return TimelineWords(self.timeline, self.source_words)
+            words = self.source_words_for(source.path)
+            if words is not None:
+                found[source.path] = words
+        return TimelineWords(self.timeline, found)
+
+    def source_words_for(self, path: str) -> SourceWords | None:
+        """The source's words as corrected in this project. A source's transcript never
+        changes, but its corrections do: the cache holds one list a source, with the
+        corrections it was made with, and a state with other corrections makes its own."""
+        source = self.project.source(path)
+        if source is None:
+            return None
+        corrections = self.project.corrections_of(path)
+        cached = self.source_words.get(path)
+        if cached is None or cached.corrections != corrections:
+            cached = SourceWords(self.project.transcript_of(source), corrections)
+            self.source_words[path] = cached
+        return cached
 
     @cached_property
     def quotes(self) -> QuoteIndex:

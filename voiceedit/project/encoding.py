@@ -64,6 +64,7 @@ def _state_to_json(project: Project) -> dict:
         "last_answer": project.last_answer,
         "last_action": project.last_action,
         "pending": pending_to_json(project.pending),
+        "corrections": [table.encode_correction(c) for c in project.corrections],
     }
 
 
@@ -78,7 +79,8 @@ def project_from_json(data: dict) -> Project:
     verbosity = OLD_VERBOSITY.get(verbosity, verbosity)
     if verbosity not in verbosity_levels():
         raise ValueError(f"unknown verbosity {verbosity}")
-    return Project(
+    corrections = tuple(table.decode_correction(row) for row in data.get("corrections", []))
+    project = Project(
         sources=sources,
         timeline=Timeline(table.decode(data["timeline"])),
         history=history_from_json(data["history"], table),
@@ -88,7 +90,11 @@ def project_from_json(data: dict) -> Project:
         last_answer=_text(data.get("last_answer", "")),
         last_action=_text(data.get("last_action", "")),
         pending=pending_from_json(data.get("pending")),
+        corrections=corrections,
     )
+    for source in sources:  # every correction must fit the words it corrects
+        project.transcript_of(source)
+    return project
 
 
 def _whole(value: object) -> int:
@@ -131,7 +137,7 @@ def value_to_json(value: object) -> object:
     if isinstance(value, SpokenTime):
         return {"time": value.ms, "anchor": value.anchor}
     if isinstance(value, Quote):
-        return {"quote": value.text}
+        return {"quote": value.text, "said": value.said} if value.said else {"quote": value.text}
     if isinstance(value, QuoteMatch):
         return {"match": value.to_json()}
     return value
@@ -142,7 +148,7 @@ def value_from_json(data: object) -> object:
         if "time" in data:
             return SpokenTime(data["time"], data["anchor"])
         if "quote" in data:
-            return Quote(data["quote"])
+            return Quote(data["quote"], _text(data.get("said", "")))
         if "match" in data:
             return QuoteMatch.from_json(data["match"])
         raise ValueError("unknown argument type")

@@ -1,7 +1,9 @@
 """The project's data: its sources (media and transcripts), the edited timeline, the undo
-history and the session's place (playhead, selection, verbosity, a waiting question).
+history, corrections to the transcripts' words, and the session's place (playhead,
+selection, verbosity, a waiting question).
 
-A project references its sources by absolute path and never copies or changes them.
+A project references its sources by absolute path and never copies or changes them; a
+transcript stays as it was heard, and `transcript_of` gives it with the corrections.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from voiceedit.media.probe import MediaInfo, probe
+from voiceedit.timeline.corrections import Correction, corrected
 from voiceedit.timeline.history import History
 from voiceedit.timeline.model import Clip, Timeline
 from voiceedit.timeline.quote_match import QuoteMatch
@@ -53,6 +56,7 @@ class Project:
     last_answer: str = ""
     last_action: str = ""  # for "asked twice -> full detail"
     pending: Pending | None = None
+    corrections: tuple[Correction, ...] = ()  # in the order made (timeline/corrections.py)
 
     @classmethod
     def start(cls, sources: tuple[Source, ...]) -> Project:
@@ -62,6 +66,14 @@ class Project:
 
     def source(self, path: str) -> Source | None:
         return next((s for s in self.sources if s.path == path), None)
+
+    def corrections_of(self, path: str) -> tuple[Correction, ...]:
+        return tuple(c for c in self.corrections if c.source == path)
+
+    def transcript_of(self, source: Source) -> Transcript:
+        """The source's transcript with the words corrected: what quotes, captions and
+        exports use."""
+        return corrected(source.transcript, self.corrections_of(source.path))
 
     def with_source(self, source: Source) -> Project:
         if self.source(source.path) is not None:

@@ -8,6 +8,10 @@ survives a restart. Undo applies a step backwards, redo forwards; the history is
 
     before: | A | B | C | D |
     after:  | A | B'| D |         step: at=1, removed=(B, C), added=(B',)
+
+A correction of the transcript's words is a step too, one that splices no clips and
+carries the correction (timeline/corrections.py): one history, so "undo that" takes back
+the last thing done, whether it cut the media or put a misheard name right.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass, field
 from itertools import compress, count
 from operator import is_not
 
+from voiceedit.timeline.corrections import Correction
 from voiceedit.timeline.model import Clip, Timeline
 
 
@@ -27,6 +32,7 @@ class Step:
     at: int
     removed: tuple[Clip, ...]
     added: tuple[Clip, ...]
+    correction: Correction | None = None  # a correction of the words; no clips change
 
     @classmethod
     def between(cls, before: Timeline, after: Timeline, description: str) -> Step:
@@ -85,6 +91,11 @@ class History:
         step = Step.between(before, after, description)
         return History(self.steps[: self.position] + (step,), self.position + 1)
 
+    def record_correction(self, correction: Correction, description: str) -> History:
+        """A correction as the new step (see `record`)."""
+        step = Step(description, 0, (), (), correction)
+        return History(self.steps[: self.position] + (step,), self.position + 1)
+
     def undo(self, timeline: Timeline) -> tuple[Timeline, History, Step]:
         step = self.steps[self.position - 1]
         return step.backward(timeline), History(self.steps, self.position - 1), step
@@ -117,21 +128,38 @@ class ClipTable:
             clips.append(Clip(self.sources[number], source_in, source_out))
         return tuple(clips)
 
+    def encode_correction(self, correction: Correction) -> list:
+        """[source number, first word, number of words, new text]."""
+        return [self.sources.index(correction.source), correction.first, correction.count,
+                correction.text]
+
+    def decode_correction(self, row: list) -> Correction:
+        if not isinstance(row, list) or len(row) != 4 or type(row[0]) is not int:
+            raise ValueError(f"a correction must be [source, first, count, text], not {row!r:.40}")
+        if not 0 <= row[0] < len(self.sources):
+            raise ValueError(f"no source number {row[0]}")
+        correction = Correction(self.sources[row[0]], row[1], row[2], row[3])
+        correction.check()
+        return correction
+
 
 def history_to_json(history: History, table: ClipTable) -> dict:
-    return {
-        "position": history.position,
-        "steps": [
-            {"description": s.description, "at": s.at, "removed": table.encode(s.removed),
-             "added": table.encode(s.added)}
-            for s in history.steps
-        ],
-    }
+    return {"position": history.position, "steps": [_step_to_json(s, table)
+                                                     for s in history.steps]}
+
+
+def _step_to_json(step: Step, table: ClipTable) -> dict:
+    data = {"description": step.description, "at": step.at,
+            "removed": table.encode(step.removed), "added": table.encode(step.added)}
+    if step.correction is not None:
+        data["correction"] = table.encode_correction(step.correction)
+    return data
 
 
 def history_from_json(data: dict, table: ClipTable) -> History:
     steps = tuple(
-        Step(s["description"], s["at"], table.decode(s["removed"]), table.decode(s["added"]))
+        Step(s["description"], s["at"], table.decode(s["removed"]), table.decode(s["added"]),
+             table.decode_correction(s["correction"]) if "correction" in s else None)
         for s in data["steps"]
     )
     position = data["position"]

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from num2words import num2words
 
+from voiceedit.timeline.corrections import Correction
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.transcript import Transcript
 
@@ -69,7 +70,8 @@ def _clamped(times: list[int], offset: int, low: int, high: int) -> list[int]:
 class SourceWords:
     """One source's words as sorted lists, with each word's midpoint for clip membership."""
 
-    def __init__(self, transcript: Transcript) -> None:
+    def __init__(self, transcript: Transcript, corrections: tuple[Correction, ...] = ()) -> None:
+        self.corrections = corrections  # those already applied to `transcript`: a cache key
         words = sorted(transcript.words, key=lambda w: w.start)
         self.texts = [w.text.strip() for w in words]
         self.norm = [normalize_word(text) for text in self.texts]
@@ -87,8 +89,11 @@ class TimelineWords:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.clips: list[int] = []
+        self.sources: list[str] = []  # each clip's source, by clip index
+        self.source_index: list[int] = []  # each word's index among its source's words
         self._clip_starts = [timeline.clip_start(i) for i in range(len(timeline.clips) + 1)]
         for number, clip in enumerate(timeline.clips):
+            self.sources.append(clip.source)
             words = sources.get(clip.source)
             if words is None:
                 continue
@@ -103,6 +108,7 @@ class TimelineWords:
             self.starts.extend(_clamped(words.starts[first:last], offset, low, high))
             self.ends.extend(_clamped(words.ends[first:last], offset, low, high))
             self.clips.extend([number] * (last - first))
+            self.source_index.extend(range(first, last))
 
     @classmethod
     def build(cls, timeline: Timeline, transcripts: Iterable[Transcript]) -> TimelineWords:

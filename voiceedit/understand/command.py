@@ -31,6 +31,9 @@ class Quote:
     """Free words to find in the transcript ("ask not")."""
 
     text: str
+    # The same words as said or typed, in their own case ("O'Brien"): new words for the
+    # transcript are taken from here (understand/said.py); "" when not known.
+    said: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import numpy as np
 from voiceedit.understand.forms import expand, required_words, slots, vocabulary
 from voiceedit.understand.rules import Grammar, Rule, Word
+from voiceedit.understand.said import said_as
 from voiceedit.understand.walker import (
     VALUE_SPANS,
     KnownSteps,
@@ -100,6 +101,8 @@ class Parse:
 
     def command(self, heard: str) -> Command:
         values = [piece.value for piece in self.pieces if piece.is_slot]
+        if values:  # the last slot's words as written: new words for a correction
+            values[-1] = _with_said(values[-1], heard)
         args = dict(zip(self.rule.params, values, strict=True)) | dict(self.rule.fixed)
         return Command(
             self.rule.action,
@@ -110,6 +113,14 @@ class Parse:
             self.rule.destructive,
             " ".join(word for piece in self.pieces for word in piece.said),
         )
+
+
+def _with_said(value: object, heard: str) -> object:
+    """A quote that ends the command with its words as written in `heard` (see
+    understand/said.py)."""
+    if isinstance(value, Quote):
+        return Quote(value.text, said_as(heard, value.text.split()))
+    return value
 
 
 class MatchingGrammar:

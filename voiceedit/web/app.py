@@ -143,13 +143,14 @@ def make_app(session: Session, token: str, hosts: frozenset[str]) -> LocalOnly:
         from voiceedit.interchange.captions import caption_cues, kept_words, write_vtt
         from voiceedit.timeline.model import Clip, Timeline
 
-        sources = session.editor.state.project.sources
+        project = session.editor.state.project
+        sources = project.sources
         number = request.path_params["number"]
         if not 0 <= number < len(sources) or not sources[number].media.duration:
             return JSONResponse({"message": "The project has no such media."}, 404)
         source = sources[number]
         whole = Timeline((Clip(source.path, 0, source.media.duration),))
-        cues = caption_cues(kept_words(whole, [source.transcript]))
+        cues = caption_cues(kept_words(whole, [project.transcript_of(source)]))
         return Response(write_vtt(cues), media_type="text/vtt")
 
     @contextlib.asynccontextmanager

@@ -113,7 +113,7 @@ def removed_words(state: EditorState) -> dict[int, tuple[str, ...]]:
 
 
 def _source_words(state: EditorState, source: str, low: int, high: int) -> tuple[str, ...]:
-    words: SourceWords | None = state.source_words.get(source)
+    words: SourceWords | None = state.source_words_for(source)  # as corrected
     if words is None:
         return ()
     return tuple(words.texts[bisect_left(words.mids, low):bisect_left(words.mids, high)])

@@ -34,6 +34,8 @@ KEYS: tuple[Key, ...] = (
         "select", "Select while moving: Shift with any move above"),
     Key(("Escape",), "clear", "Clear the selection; leave the command box or a dialog"),
     Key(("Delete", "Backspace"), "cut", "Cut the selected words (the current word if none)"),
+    Key(("E",), "correct", "Correct the transcript's words: type the current word (or the "
+        "selected words) right, then Enter"),
     Key(("Ctrl+Z",), "say", "Undo", "undo that"),
     Key(("Ctrl+Shift+Z", "Ctrl+Y"), "say", "Redo", "redo"),
     Key((" ",), "play", "Play or pause from the current word"),

@@ -96,8 +96,8 @@ class Session:
         self.player = PagePlayer(self.events)
         self.editor = Editor.open(project_path, services=Services(player=self.player))
         self.speech = SpeechInput(model, self.editor)
-        self.revision = 1  # bumped whenever the timeline the pages show changes
-        self._shown: Timeline = self.editor.timeline
+        self.revision = 1  # bumped whenever the timeline or the words the pages show change
+        self._shown = self._showing()
         self._lock = threading.Lock()
 
     @property
@@ -178,11 +178,15 @@ class Session:
         if at is not None:
             self.player.at = at
 
+    def _showing(self) -> tuple[Timeline, tuple]:
+        """What the pages show: the timeline and the corrections of its words."""
+        return self.editor.timeline, self.editor.state.project.corrections
+
     def _bump(self) -> bool:
-        """A new revision if the timeline is not the one the pages were last shown."""
-        if self.editor.timeline == self._shown:
+        """A new revision if the timeline or its words are not what the pages last showed."""
+        if self._showing() == self._shown:
             return False
-        self._shown = self.editor.timeline
+        self._shown = self._showing()
         self.revision += 1
         return True
 

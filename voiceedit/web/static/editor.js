@@ -77,6 +77,9 @@ function render(doc) {
   page.anchor = null;
   page.selected = [0, -1];
   const words = page.items.filter((item) => item.k === "w").length;
+  if (video.dataset.media) {  // captions again: a correction may have changed their words
+    $("captions").src = `/captions/${video.dataset.media}?revision=${doc.revision}`;
+  }
   $("summary").textContent = `${words} words, ${clock(doc.duration)} long.`;
   moveTo(page.items.length ? itemAt(doc.playhead) : 0, false, doc.playhead);
 }
@@ -187,6 +190,28 @@ async function cut() {
   const item = (n) => [page.items[n].k, page.items[n].i];
   await answered(await post("/api/cut", { from: item(first), to: item(last),
     revision: page.doc.revision, ...pointing() }));
+}
+
+function correctWords() {
+  // E: the current word (or the selected words) typed right. Enter sends the sentence a
+  // voice says, "correct <old words> to <new words>", with the cursor, so the words here
+  // are the ones corrected; Escape leaves them as they are.
+  const [first, last] = page.anchor === null ? [page.cursor, page.cursor] : page.selected;
+  const old = page.items.slice(first, last + 1).filter((item) => item.k === "w")
+    .map((item) => item.t).join(" ");
+  if (!old) return announce("Put the cursor on a word to correct it.");
+  const dialog = $("correct-dialog"), field = $("correct-words");
+  $("correct-label").textContent = `Correct “${old}” to`;
+  field.value = old;
+  $("correct-form").onsubmit = (event) => {
+    event.preventDefault();
+    const text = field.value.trim();
+    dialog.close();
+    if (text && text !== old) say(`correct ${old} to ${text}`);
+  };
+  dialog.onclose = () => $("transcript").focus();
+  dialog.showModal();
+  field.select();
 }
 
 async function answered(reply) {
@@ -427,6 +452,7 @@ for (const key of config.keys) for (const name of key.keys) bindings.set(name, k
 
 const DOES = {
   cut: () => cut(),
+  correct: () => correctWords(),
   say: (key) => say(key.say),
   play: () => (page.playing ? pause() : play(page.playing ? playingTime() : cursorTime())),
   clear: () => moveTo(page.cursor, false),
