@@ -44,6 +44,7 @@ class ActionSpec:
     cancels_question: bool = False  # while a question waits, cancels it instead (undo)
     awake_while_asleep: bool = False  # heard while the session sleeps
     quotes_media: bool = False  # its quotes name media files, not words of the transcript
+    free_quotes: bool = False  # its quotes are any words (help search, what sleep swallows)
     slow: bool = False  # long work (seconds to minutes): done without holding the project
     enters: str = ""  # the session mode it leads to: "asleep", "awake" or "stopped"
 
@@ -55,7 +56,7 @@ def action(name: str, *, destructive: bool = False, keeps_question: bool = False
            answers_question: bool = False, cancels_question: bool = False,
            awake_while_asleep: bool = False,
            quotes_media: bool = False, enters: str = "",
-           slow: bool = False) -> Callable[[Handler], Handler]:
+           slow: bool = False, free_quotes: bool = False) -> Callable[[Handler], Handler]:
     """Register the decorated function as the action called `name` in the grammar."""
 
     def register(handler: Handler) -> Handler:
@@ -66,7 +67,7 @@ def action(name: str, *, destructive: bool = False, keeps_question: bool = False
             name, handler, destructive=destructive, keeps_question=keeps_question,
             answers_question=answers_question, cancels_question=cancels_question,
             awake_while_asleep=awake_while_asleep, quotes_media=quotes_media, enters=enters,
-            slow=slow)
+            slow=slow, free_quotes=free_quotes)
         return handler
 
     return register
