@@ -130,3 +130,42 @@ def test_the_prefix_is_remembered_per_user() -> None:
     assert _prefix(None) == "editor"  # the next session
     assert _prefix("") == ""  # turned off, and remembered off
     assert _prefix(None) == ""
+
+
+@pytest.mark.slow
+def test_listen_with_a_prefix_acts_only_on_what_begins_with_it(
+    tmp_path: Path, sample_video: Path, voiceedit_cli, monkeypatch
+) -> None:
+    """Spoken (the Piper voice), heard by the real tiny.en through `voiceedit listen`."""
+    from spoken import write_commands
+
+    from voiceedit.project import create_project, load_project, make_source
+
+    monkeypatch.setenv("VOICEEDIT_CONFIG", str(tmp_path / "config"))
+    project = tmp_path / "project.json"
+    create_project(project, [make_source(sample_video)])
+    before = load_project(project).timeline
+    said = [
+        "Editor, where am I?",
+        "Delete from five seconds to ten seconds.",  # for someone else: ignored
+        "Editor, go to sleep. Hey Bob, are you there?",
+        "Editor, start listening again.",
+        "Editor, stop listening.",
+    ]
+    first, *rest = write_commands(tmp_path, said)
+    result = voiceedit_cli("listen", str(project), "--input", str(first), *map(str, rest),
+                           "--fast", "--no-speech", "--prefix", "editor")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1] == ("answer: Editing project. I'm listening for commands that begin with "
+                        "editor. Say editor, go to sleep, to pause.")
+    answers = [line for line in lines[2:] if not line.startswith("heard: ")]
+    assert answers[0].startswith("answer: At the start of"), lines
+    assert answers[1:] == [
+        "not for me: it does not begin with editor.",
+        "answer: Going to sleep. Say wake up when you need me.",
+        "answer: I'm listening.",
+        "answer: Stopped listening. Everything is saved.",
+    ], lines
+    assert load_project(project).timeline == before
+    assert read_settings()["prefix"] == "editor"  # remembered for the next session
