@@ -64,6 +64,7 @@ VOCABULARY = {
     "deny": set(),
     "cancel": set(),
     "help": {"topic"},  # optional
+    "help_search": {"words"},
     "set_verbosity": {"level"},
     "repeat_last_answer": set(),
     "play": set(),
@@ -71,7 +72,7 @@ VOCABULARY = {
     "play_selection": set(),
     "play_around_cut": set(),
     "stop_playback": set(),
-    "go_to_sleep": set(),
+    "go_to_sleep": {"after"},  # optional: the words sleep swallows
     "wake_up": set(),
     "stop_listening": set(),
     "render": set(),
@@ -85,7 +86,7 @@ DESTRUCTIVE = {
     "delete_clip", "keep_range", "keep_quote", "keep_selection", "trim_start", "trim_end",
     "remove_fillers", "shorten_pauses", "remove_repeated_takes",
 }  # fmt: skip
-OPTIONAL = {"help": {"topic"}}
+OPTIONAL = {"help": {"topic"}, "go_to_sleep": {"after"}}
 
 
 @pytest.fixture(scope="module")

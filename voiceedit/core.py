@@ -29,8 +29,10 @@ from voiceedit.project import load_project, project_lock, save_project, stamp_of
 from voiceedit.timeline.model import Timeline
 from voiceedit.understand.command import Command
 from voiceedit.understand.matcher import NotUnderstood, understand
+from voiceedit.understand.prefix import after_prefix
 
 ASLEEP_NOTE = "asleep: say wake up to go on."
+NOT_ADDRESSED = "not for me: it does not begin with {prefix}."
 LONGEST_COMMAND = 500  # characters; longer text is not a command, and is not echoed back
 # Terminal escapes and control characters: never part of what anyone said.
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -86,6 +88,9 @@ class Editor:
         self._subscribers: list[Subscriber] = []
         self._phrases: tuple[EditorState, tuple[tuple[str, ...], ...]] | None = None
         self._pointed: int | None = None  # the cursor a surface gave with the command
+        # A wake word every command begins with ("editor, undo that"), for a session beside
+        # Talon or Dragon; what does not begin with it is ignored without a word. "": none.
+        self.prefix = ""
 
     @classmethod
     def open(cls, project_path: str | Path, speaker: Speaker | None = None,
@@ -123,6 +128,8 @@ class Editor:
                 return self._said(self._apply(said))
             if said.command is None:
                 return self._handle_text(said.text)
+            if after_prefix(said.text, self.prefix) is None:
+                return self._said(self._not_addressed())
             return self._said(self._apply(said.command))
         finally:
             self._pointed = None
@@ -133,6 +140,10 @@ class Editor:
 
     def _handle_text(self, text: str) -> Answer:
         text = _CONTROL.sub("", text).strip()
+        addressed = after_prefix(text, self.prefix)
+        if not addressed and self.prefix:
+            return self._said(self._not_addressed())
+        text = addressed or text
         refused = None if self.asleep else _refuse(text)  # asleep, nothing is answered
         if refused is not None:
             return self._said(Answer(refused, applied=False))
@@ -238,6 +249,10 @@ class Editor:
             playhead = min(max(0, self._pointed), self.state.timeline.duration)
             self.state = self.state.with_project(playhead=playhead)
         return changed
+
+    def _not_addressed(self) -> Answer:
+        """Said without the wake word: for someone else, ignored as while asleep."""
+        return Answer(NOT_ADDRESSED.format(prefix=self.prefix), applied=False, ignored=True)
 
     def _remember(self, message: str) -> None:
         """Keep an error's sentence for "say that again", in memory only: on error the

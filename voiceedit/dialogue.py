@@ -12,8 +12,9 @@ action declares (`actions.registry.ActionSpec`) instead of keeping its own lists
   cancels the question rather than undoing the edit before it; a readback that
   `keeps_question` leaves it waiting; any other command drops it (the user moved on).
   The question is saved with the project, so separate `voiceedit do` runs can ask and answer.
-- Asleep, only actions `awake_while_asleep` are heard; sleep, wake and stop change the mode
-  after they are done (their `enters`).
+- Asleep, only actions `awake_while_asleep` are heard, and only when heard exactly (Talon's
+  rule: a sleeping session beside another program wakes on its wake phrase, not on what
+  sounds like it); sleep, wake and stop change the mode after they are done (`enters`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from voiceedit.understand.matcher import CONFIRM_BELOW
 
 ASLEEP, AWAKE, STOPPED = "asleep", "awake", "stopped"
 EXACT = 100.0  # a quote match's score when every word was found as said
+EXACT_WORDS = 1.0  # a command's confidence when nothing was repaired and nothing doubted
 
 
 def run_action(state: EditorState, command: Command) -> Outcome:
@@ -58,8 +60,10 @@ class Dialogue:
         return self.mode == ASLEEP
 
     def hears(self, command: Command) -> bool:
-        """Whether the command is acted on now (asleep, only waking words are)."""
-        return not self.asleep or spec_of(command.action).awake_while_asleep
+        """Whether the command is acted on now (asleep, only waking words heard exactly)."""
+        if not self.asleep:
+            return True
+        return spec_of(command.action).awake_while_asleep and command.confidence >= EXACT_WORDS
 
     def respond(self, state: EditorState, command: Command, typed: bool = False) -> Outcome:
         """The outcome of one command in the conversation as it stands. Raises

@@ -10,6 +10,7 @@ from __future__ import annotations
 from voiceedit.actions.registry import action
 from voiceedit.actions.state import EditorState, Outcome
 from voiceedit.errors import VoiceEditError
+from voiceedit.understand.command import Quote
 
 
 @action("choose", answers_question=True)
@@ -32,8 +33,9 @@ def cancel(state: EditorState) -> Outcome:
     return Outcome(state, "Nothing to cancel.")
 
 
-@action("go_to_sleep", enters="asleep")
-def go_to_sleep(state: EditorState) -> Outcome:
+@action("go_to_sleep", enters="asleep", free_quotes=True)
+def go_to_sleep(state: EditorState, after: Quote | None = None) -> Outcome:
+    """`after`: words said after "go to sleep", swallowed (they were for someone else)."""
     return Outcome(state, "Going to sleep. Say wake up when you need me.")
 
 
@@ -42,6 +44,7 @@ def wake_up(state: EditorState) -> Outcome:
     return Outcome(state, "I'm listening.")
 
 
-@action("stop_listening", awake_while_asleep=True, enters="stopped")
+# Not heard asleep: Dragon's own "stop listening" must not end a sleeping session.
+@action("stop_listening", enters="stopped")
 def stop_listening(state: EditorState) -> Outcome:
     return Outcome(state, "Stopped listening. Everything is saved.")

@@ -11,7 +11,9 @@ from voiceedit.actions.registry import action
 from voiceedit.actions.state import EditorState, Outcome
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import verbosity_levels
-from voiceedit.understand.grammar import example, load_grammar
+from voiceedit.understand.command import Quote
+from voiceedit.understand.examples import action_examples, search_answer
+from voiceedit.understand.grammar import load_grammar
 
 HELP_EXAMPLES = 8  # example commands said for a topic; asked twice, all of them
 
@@ -74,11 +76,12 @@ def help_(state: EditorState, topic: str | None = None) -> Outcome:
     found = next((t for t in grammar.topics if wanted == t.name or wanted in t.names), None)
     if found is None:
         raise VoiceEditError(f"I have no help about {topic}. Say help for the topics.")
-    examples: dict[str, str] = {}
-    for rule in grammar.rules:
-        if rule.topic == found.name and rule.action not in examples:
-            examples[rule.action] = example(rule, grammar)
-    said = list(examples.values())
+    said = list(action_examples(grammar, found.name).values())
     if not asked_twice(state, "help"):
         said = said[:HELP_EXAMPLES]
     return Outcome(state, f"{describe.capitalize(found.about)}. Say: {'; '.join(said)}.")
+
+
+@action("help_search", keeps_question=True, free_quotes=True)
+def help_search(state: EditorState, words: Quote) -> Outcome:
+    return Outcome(state, search_answer(load_grammar(), words.text))

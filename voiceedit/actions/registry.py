@@ -46,6 +46,7 @@ class ActionSpec:
     awake_while_asleep: bool = False  # heard while the session sleeps
     quotes_media: bool = False  # its quotes name media files, not words of the transcript
     new_words: str = ""  # the parameter whose quote is new text, not words of the transcript
+    free_quotes: bool = False  # its quotes are any words (help search, what sleep swallows)
     slow: bool = False  # long work (seconds to minutes): done without holding the project
     enters: str = ""  # the session mode it leads to: "asleep", "awake" or "stopped"
 
@@ -57,7 +58,7 @@ def action(name: str, *, destructive: bool = False, keeps_question: bool = False
            answers_question: bool = False, cancels_question: bool = False,
            awake_while_asleep: bool = False,
            quotes_media: bool = False, enters: str = "", new_words: str = "",
-           slow: bool = False) -> Callable[[Handler], Handler]:
+           slow: bool = False, free_quotes: bool = False) -> Callable[[Handler], Handler]:
     """Register the decorated function as the action called `name` in the grammar."""
 
     def register(handler: Handler) -> Handler:
@@ -68,7 +69,7 @@ def action(name: str, *, destructive: bool = False, keeps_question: bool = False
             name, handler, destructive=destructive, keeps_question=keeps_question,
             answers_question=answers_question, cancels_question=cancels_question,
             awake_while_asleep=awake_while_asleep, quotes_media=quotes_media, enters=enters,
-            new_words=new_words, slow=slow)
+            new_words=new_words, slow=slow, free_quotes=free_quotes)
         return handler
 
     return register

@@ -1,4 +1,8 @@
-"""`voiceedit help [TOPIC]`: the spoken command language, generated from voiceedit/grammars/."""
+"""`voiceedit help [TOPIC]`: the spoken command language, generated from voiceedit/grammars/.
+
+Plain example sentences by default (a screen reader reads notation symbol by symbol);
+`--grammar` prints the rules as written, `--search WORDS` the commands with those words.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,20 @@ from pathlib import Path
 import click
 
 from voiceedit.cli import cli
-from voiceedit.understand.help import help_text, markdown_table, spoken_help, update_readme
+from voiceedit.understand.help import (
+    grammar_text,
+    help_text,
+    markdown_table,
+    spoken_help,
+    update_readme,
+)
 
 
 @cli.command("help")
-@click.argument("topic", required=False)
+@click.argument("words", nargs=-1)
 @click.option("--spoken", is_flag=True, help="Print what 'what can I say' answers aloud.")
+@click.option("--grammar", is_flag=True, help="Print the rules as written, in their notation.")
+@click.option("--search", is_flag=True, help="The commands with these WORDS, as examples.")
 @click.option("--markdown", is_flag=True, help="Print the command table as in README.md.")
 @click.option(
     "--update-readme",
@@ -20,10 +32,18 @@ from voiceedit.understand.help import help_text, markdown_table, spoken_help, up
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Write the command table into this README between its markers.",
 )
-def help_command(topic: str | None, spoken: bool, markdown: bool, readme: Path | None) -> None:
-    """The commands you can say, all or one TOPIC (editing, navigation, playback, project,
-    cleanup, session); `keys`: the browser editor's keys."""
-    if topic == "keys":
+def help_command(words: tuple[str, ...], spoken: bool, grammar: bool, search: bool,
+                 markdown: bool, readme: Path | None) -> None:
+    """The commands you can say, all or one topic (editing, navigation, playback, project,
+    cleanup, session), in example sentences; `keys`: the browser editor's keys;
+    `--search cut clip`: the commands with those words."""
+    topic = " ".join(words) or None
+    if search:
+        from voiceedit.understand.examples import search_answer
+        from voiceedit.understand.grammar import load_grammar
+
+        click.echo(search_answer(load_grammar(), topic or "", shown=12))
+    elif topic == "keys":
         from voiceedit.web.keys import keys_markdown, keys_text
 
         click.echo(keys_markdown() if markdown else keys_text())
@@ -36,5 +56,7 @@ def help_command(topic: str | None, spoken: bool, markdown: bool, readme: Path |
         click.echo(markdown_table())
     elif spoken:
         click.echo(spoken_help(topic))
+    elif grammar:
+        click.echo(grammar_text(topic))
     else:
         click.echo(help_text(topic))

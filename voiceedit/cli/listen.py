@@ -59,10 +59,13 @@ def _echo(line: str) -> None:
               show_default=True, help="Voice activity detector.")
 @click.option("--timings", is_flag=True, help="Print how long each answer took.")
 @click.option("--force", is_flag=True, help="Replace the --speak-to or --play-to file.")
+@click.option("--prefix", metavar="WORD",
+              help="Act only on commands that begin with WORD (\"editor, undo that\"), to run "
+              "beside Talon or Dragon; remembered. --prefix '' turns it off.")
 def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[Path, ...],
                    realtime: bool, speak_to: Path | None, no_speech: bool, voice: str,
                    earcons: bool, key: str | None, play_to: Path | None, model: str, vad: str,
-                   timings: bool, force: bool) -> int:
+                   timings: bool, force: bool, prefix: str | None) -> int:
     """Edit PROJECT by voice: say a command, hear the answer. Say "go to sleep" to pause,
     "wake up" to go on, "stop listening" (or Ctrl-C) to end; everything is saved as you go."""
     if more_inputs and not inputs:
@@ -70,6 +73,7 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
     inputs = inputs + more_inputs
     if key is not None:
         key_bytes(key)  # a bad key name is an error before anything starts
+    wake_word = _prefix(prefix)
     services = Services()  # the player joins once the speaker it waits for is open
     editor = Editor.open(project, services=services)
     check_written(speak_to, editor, inputs, force)
@@ -88,10 +92,17 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
         opened.callback(player.close)
         services.player = player
         from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions
-        from voiceedit.understand.matcher import vocabulary_prompt
+        from voiceedit.understand.matcher import understand, vocabulary_prompt
+        from voiceedit.understand.prefix import understand_after
 
-        recognizer = CommandRecognizer(model, RecognizerOptions(prompt=vocabulary_prompt()),
-                                       fit=editor.fit, phrases=editor.phrases)
+        editor.prefix = wake_word  # spoken commands only: typed ones need none
+        prompt = vocabulary_prompt()
+        if editor.prefix:  # Whisper then spells the wake word as the person does
+            prompt = f"{editor.prefix.capitalize()}, {prompt[0].lower()}{prompt[1:]}"
+        recognizer = CommandRecognizer(
+            model, RecognizerOptions(prompt=prompt),
+            grammar=understand_after(editor.prefix) if editor.prefix else understand,
+            fit=editor.fit, phrases=editor.phrases)
         loop = LiveLoop(
             editor, source, recognizer, speaker,
             _echo, LiveSettings(push_to_talk=key is not None, earcons=earcons), player,
@@ -104,7 +115,7 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
             opened.callback(keys.close)  # the terminal leaves cbreak mode first
         loop.warm_up()
         _echo(f"listening: {source.description}; speech: {speaker.description}.")
-        loop.say(_greeting(project, key))
+        loop.say(_greeting(project, key, editor.prefix))
         try:
             loop.run()
             loop.finish()
@@ -113,10 +124,25 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
     return 0
 
 
-def _greeting(project: Path, key: str | None) -> str:
+def _greeting(project: Path, key: str | None, prefix: str) -> str:
     if key is not None:
         return f"Editing {project.stem}. Press {key}, then say a command."
+    if prefix:
+        return (f"Editing {project.stem}. I'm listening for commands that begin with "
+                f"{prefix}. Say {prefix}, go to sleep, to pause.")
     return f"Editing {project.stem}. I'm listening. Say go to sleep to pause."
+
+
+def _prefix(given: str | None) -> str:
+    """The wake word: the one given (and remembered for next time), else the remembered
+    one; "" for none."""
+    from voiceedit.user_config import read_settings, remember
+
+    if given is None:
+        remembered = read_settings().get("prefix", "")
+        return remembered.strip() if isinstance(remembered, str) else ""
+    remember(prefix=given.strip())
+    return given.strip()
 
 
 def _microphone() -> MicrophoneSource | None:

@@ -17,6 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,7 +25,7 @@ from voiceedit.answer import earcons
 from voiceedit.answer.earcons import Earcon, earcon
 from voiceedit.answer.playback import Player
 from voiceedit.answer.speakers import Speaker, text_only
-from voiceedit.core import ASLEEP_NOTE, Answer, Editor
+from voiceedit.core import Answer, Editor
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.audio import SAMPLE_RATE
 from voiceedit.hear.sources import BLOCK_SAMPLES, AudioSource, Block
@@ -289,13 +290,22 @@ class LiveLoop:
         return self.editor.asleep
 
     def _answer(self, text: str, command: Command | None) -> Answer | None:
-        """The editor's answer; None when it was not heard (asleep)."""
-        answer = self.editor.handle(command) if command is not None else self.editor.handle(text)
+        """The editor's answer; None when it was not heard (asleep, or said without the
+        wake word: the note is printed, nothing is said)."""
+        answer = self.editor.handle(_Heard(text, command))
         if answer.ignored:
-            self.log(ASLEEP_NOTE)
+            self.log(answer.message)
             return None
         self.stopped = self.editor.stopped
         return answer
+
+
+@dataclass(frozen=True)
+class _Heard:
+    """The text and the recogniser's command, as the editor takes them (core.Heard)."""
+
+    text: str
+    command: Command | None
 
 
 def _earcon_for(answer: Answer) -> Earcon:

@@ -2,9 +2,12 @@
 say" answers aloud, and the command table in README.md.
 
 Design: one source. Every text here is built from the loaded rules, so a new rule shows up
-in all three at once, and tests/test_help.py fails if README's table falls behind.
-Spoken help says examples ("delete clip two"), never syntax: brackets and angle brackets are
-noise to a screen reader. Printed help shows the syntax, since it is read, not heard.
+in all of them at once, and tests/test_help.py fails if README's table falls behind.
+Help says example sentences ("delete clip two", examples.py), printed or spoken: brackets
+and angle brackets are read symbol by symbol by a screen reader. The notation is printed
+only when asked (`voiceedit help --grammar`), for people writing grammar files. README's
+table shows both, the sentence first: a table is read cell by cell, so a screen-reader
+user hears the sentence and moves on, and a grammar writer sees each rule as written.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
-from voiceedit.understand.forms import example
+from voiceedit.understand.examples import action_examples, sentences
 from voiceedit.understand.grammar import load_grammar
 from voiceedit.understand.rules import Grammar, Rule, Topic, words
 
@@ -37,14 +40,15 @@ def spoken_help(topic: str | None = None, limit: int | None = None) -> str:
     grammar = load_grammar()
     if topic is None:
         names = _and([topic.name for topic in grammar.topics])
-        starters = [_first_example(grammar, action) for action in _STARTERS]
+        examples = action_examples(grammar)
+        starters = [examples.get(action, "") for action in _STARTERS]
         return (
             f"You can say commands about {names}. For example: "
             f"{'; '.join(filter(None, starters))}. "
             "Say what can I say about, and a topic."
         )
     chosen = find_topic(topic, grammar)
-    examples = _examples(grammar, chosen)[:limit]
+    examples = list(action_examples(grammar, chosen.name).values())[:limit]
     return f"{chosen.name.capitalize()}: {chosen.about}. You can say: {'; '.join(examples)}."
 
 
@@ -52,26 +56,51 @@ def spoken_help(topic: str | None = None, limit: int | None = None) -> str:
 _STARTERS = ("undo", "delete_range", "delete_quote", "seek", "describe_position", "play")
 
 
-def _examples(grammar: Grammar, topic: Topic) -> list[str]:
-    """One example per action of the topic, in the file's order."""
-    seen: dict[str, str] = {}
-    for rule in grammar.rules:
-        if rule.topic == topic.name and rule.action not in seen:
-            seen[rule.action] = example(rule, grammar)
-    return list(seen.values())
-
-
-def _first_example(grammar: Grammar, action: str) -> str:
-    rule = next((rule for rule in grammar.rules if rule.action == action), None)
-    return example(rule, grammar) if rule else ""
-
-
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def help_text(topic: str | None = None) -> str:
-    """Printed help: each topic's rules as written, with the action each one runs."""
+    """Printed help in plain words: each rule as one or two example sentences."""
+    grammar = load_grammar()
+    topics = [find_topic(topic, grammar)] if topic else list(grammar.topics)
+    names = {chosen.name for chosen in topics}
+    blocks = []
+    for chosen in topics:
+        lines = [f"{chosen.name.capitalize()}: {chosen.about}."]
+        for rule in grammar.rules:
+            if rule.topic == chosen.name:
+                said = ", or ".join(sentences(rule, grammar))
+                lines.append(f"  {said}." + (" Removes material." if rule.destructive else ""))
+        blocks.append("\n".join(lines))
+    blocks.append(_plain_lists(grammar, [r for r in grammar.rules if r.topic in names]))
+    blocks.append(
+        "A time is said as people say it: one minute thirty, 1:30, ninety seconds, "
+        "two and a half seconds, the start, the end, here. Your words are words of the "
+        "transcript. Commands that remove material are read back and wait for yes when I "
+        "am not sure what I heard. Say what can I say, or help search and a word, to hear "
+        "help; voiceedit help --grammar prints the rules as written."
+    )
+    return "\n\n".join(blocks)
+
+
+def _plain_lists(grammar: Grammar, rules: list[Rule]) -> str:
+    """The lists the rules use, in words: "Instead of delete you can say cut, ... or erase"."""
+    lines = ["Words that can take each other's place:"]
+    for name, entries in _used_lists(grammar, rules):
+        if name.startswith("{"):
+            lines.append(f"  Instead of {entries[0]}, you can say {_or(entries[1:])}.")
+        else:
+            lines.append(f"  A {name[1:-1]} is one of {_or(entries)}.")
+    return "\n".join(lines)
+
+
+def _or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def grammar_text(topic: str | None = None) -> str:
+    """Printed help as notation: each topic's rules as written, with the action each runs."""
     grammar = load_grammar()
     topics = [find_topic(topic, grammar)] if topic else list(grammar.topics)
     blocks = []
@@ -101,9 +130,12 @@ def _lists_text(grammar: Grammar) -> str:
     return "\n".join(lines)
 
 
-def _used_lists(grammar: Grammar) -> list[tuple[str, list[str]]]:
-    """The `{lists}` and list-backed `<slots>` the rules use, with their spoken entries."""
-    text = " ".join(rule.spoken for rule in grammar.rules)
+def _used_lists(
+    grammar: Grammar, rules: list[Rule] | None = None
+) -> list[tuple[str, list[str]]]:
+    """The `{lists}` and list-backed `<slots>` the rules (all, by default) use, with their
+    spoken entries."""
+    text = " ".join(rule.spoken for rule in (grammar.rules if rules is None else rules))
     found = []
     for word_list in grammar.lists:
         as_list, as_slot = f"{{{word_list.name}}}", f"<{word_list.name[:-1]}>"
@@ -120,13 +152,14 @@ def markdown_table() -> str:
     for topic in grammar.topics:
         rules = [rule for rule in grammar.rules if rule.topic == topic.name]
         parts.append(f"#### {topic.name.capitalize()}: {topic.about}\n")
-        parts.append("| Say | Action | Removes material |\n|---|---|---|")
-        parts += [_row(rule) for rule in rules]
+        parts.append("| Say, for example | Rule | Action | Removes material |\n|---|---|---|---|")
+        parts += [_row(rule, grammar) for rule in rules]
         parts.append("")
     parts.append("#### Lists\n")
     parts += [f"- `{name}`: {', '.join(entries)}" for name, entries in _used_lists(grammar)]
     parts.append("")
     parts.append(
+        "Each rule's examples are made from the rule itself. "
         "`[optional]`, `(one | other)`, `<slot>`; a `<time>` is said as people say it "
         '("one minute thirty", "1:30", "ninety seconds", "two and a half seconds", '
         '"the start", "the end", "here"). Commands that remove material are read back '
@@ -136,9 +169,10 @@ def markdown_table() -> str:
     return "\n".join(parts)
 
 
-def _row(rule: Rule) -> str:
+def _row(rule: Rule, grammar: Grammar) -> str:
     removes = "yes" if rule.destructive else ""
-    return f"| `{_cell(rule.spoken)}` | `{_cell(rule.call)}` | {removes} |"
+    said = "; ".join(sentences(rule, grammar))
+    return f"| {said} | `{_cell(rule.spoken)}` | `{_cell(rule.call)}` | {removes} |"
 
 
 def _cell(text: str) -> str:
