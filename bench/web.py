@@ -64,26 +64,25 @@ PROBE = """(() => {
   });
 })();"""
 FETCHED = """() => {  // the open in stages, on the page's clock (ms from navigation)
-  const doc = performance.getEntriesByType("resource").find(e => e.name.includes("/api/document"));
-  const html = performance.getEntriesByType("navigation")[0].responseEnd;
+  const nav = performance.getEntriesByType("navigation")[0];
   const ready = window.__bench.readyAt;
-  return {"origin": performance.timeOrigin, "open in page": ready, "HTML": html,
-          "script": doc.requestStart - html, "server": doc.responseStart - doc.requestStart,
-          "transfer": doc.responseEnd - doc.responseStart,
-          "JSON + render": ready - doc.responseEnd};
+  return {"origin": performance.timeOrigin, "open in page": ready,
+          "server (page and transcript)": nav.responseStart - nav.requestStart,
+          "transfer": nav.responseEnd - nav.responseStart,
+          "scripts + render": ready - nav.responseEnd};
 }"""
 RENDER = """() => {  // render() again in parts, and with offscreen paragraphs skipped
-  const box = document.getElementById("transcript"), text = JSON.stringify(page.doc);
+  const box = document.getElementById("transcript"), text = JSON.stringify(voiceedit.page.doc);
   const t = [performance.now()], lap = () => t.push(performance.now());
   const names = ["JSON.parse", "render()", "nodes made", "style + layout", "content-visibility"];
   const doc = JSON.parse(text); lap();
-  render(doc); document.body.offsetHeight; lap();
-  page.items = [];
+  voiceedit.render(doc); document.body.offsetHeight; lap();
+  voiceedit.page.items = [];
   const fragment = document.createDocumentFragment();
   for (const paragraph of doc.paragraphs) {
     const group = document.createElement("div");
     for (const sentence of paragraph) {
-      for (const item of sentence) group.append(itemNode(item), " ");
+      for (const item of sentence) group.append(voiceedit.itemNode(item), " ");
     }
     fragment.append(group);
   }
@@ -92,8 +91,8 @@ RENDER = """() => {  // render() again in parts, and with offscreen paragraphs s
   const style = document.createElement("style");
   style.textContent = ".paragraph { content-visibility: auto; contain-intrinsic-size: auto 8em; }";
   document.head.append(style);
-  render(doc); document.body.offsetHeight; lap();
-  style.remove(); render(doc);
+  voiceedit.render(doc); document.body.offsetHeight; lap();
+  style.remove(); voiceedit.render(doc);
   return Object.fromEntries(names.map((name, n) => [name, t[n + 1] - t[n]]));
 }"""
 
@@ -330,7 +329,7 @@ def main() -> None:
         term = terminal(make_project(folder / "term.voiceedit", media, words), quotes,
                         args.runs, args.edits)
         server_parts(make_project(folder / "parts.voiceedit", media, words))
-        stages = ["open in page", "HTML", "script", "server", "transfer", "JSON + render"]
+        stages = ["open in page", "server (page and transcript)", "transfer", "scripts + render"]
         parts = ["JSON.parse", "render()", "nodes made", "style + layout", "content-visibility"]
         for title, names, found in (("open, in the page", stages, web), ("render() again",
                                      parts, web), ("open, a11y tree on", stages, tree)):
