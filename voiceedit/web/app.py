@@ -21,6 +21,7 @@ import contextlib
 import html
 import json
 import tempfile
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -115,9 +116,10 @@ def make_app(session: Session, token: str, hosts: frozenset[str]) -> LocalOnly:
         return JSONResponse(reply)
 
     async def listening(request: Request) -> JSONResponse:
-        """The page's microphone opened: load the recogniser while the person speaks."""
-        await run_in_threadpool(session.speech.warm_up)
-        return JSONResponse({"ready": True})
+        """The page's microphone opened: load the recogniser while the person speaks, in a
+        thread of its own, so no request waits on it (nor holds up the server's exit)."""
+        threading.Thread(target=session.speech.warm_up, daemon=True).start()
+        return JSONResponse({"loading": True}, 202)
 
     async def events(request: Request) -> StreamingResponse:
         async def stream() -> AsyncIterator[str]:
