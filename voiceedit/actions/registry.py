@@ -31,6 +31,7 @@ FAMILIES: list[str] = [
     "voiceedit.actions.conversation",
     "voiceedit.actions.playback",
     "voiceedit.actions.output",
+    "voiceedit.actions.settings",
 ]
 
 

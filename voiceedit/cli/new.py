@@ -10,7 +10,7 @@ from voiceedit.cli import cli
 from voiceedit.cli.progress import progress_reporter
 from voiceedit.interchange.importer import IMPORT_SUFFIXES, import_timeline
 from voiceedit.project import Project, check_new_path, create_project, make_source
-from voiceedit.spoken_time import say_count, say_time
+from voiceedit.spoken_time import print_count, print_time
 
 
 def new_from_timeline(project: Path, timeline_file: Path, media: tuple[Path, ...] = (),
@@ -52,5 +52,5 @@ def new_command(project: Path, media: tuple[Path, ...], model: str,
                 sources.append(make_source(path, model, progress=report))
         created = create_project(project, sources)
     words = sum(len(s.transcript.words) for s in created.sources)
-    click.echo(f"Created {project.name}: {say_count(len(created.timeline.clips), 'clip')}, "
-               f"{say_time(created.timeline.duration)}, {say_count(words, 'word')}.")
+    click.echo(f"Created {project.name}: {print_count(len(created.timeline.clips), 'clip')}, "
+               f"{print_time(created.timeline.duration)}, {print_count(words, 'word')}.")
