@@ -76,6 +76,10 @@ VOCABULARY = {
     "stop_listening": set(),
     "render": set(),
     "export": {"format"},
+    "set_time_precision": {"precision"},
+    "speak_faster": set(),
+    "speak_slower": set(),
+    "set_speech_rate": {"rate"},
 }
 DESTRUCTIVE = {
     "delete_range", "delete_quote", "delete_between", "delete_sentence", "delete_selection",

@@ -1,9 +1,10 @@
 """Speaking the answers: a voice makes the sound, an output carries it.
 
 One interface for the rest of the tool: `say(text)` returns as soon as the sound is handed
-to the output (the text as printed, digits and all: `speakable` turns it into words here), `stop()` silences it (barge-in), `is_speaking` tells the live loop when to
-ignore the microphone. Nothing here prints; the CLI prints each answer itself, and a
-speaker that could not start says why in `notice`.
+to the output, `stop()` silences it (barge-in), `is_speaking` tells the live loop when to
+ignore the microphone. `say` takes the answer as printed, digits and all ("At 17.3 s"), and
+says it in words (spoken_time.speakable). Nothing here prints; the CLI prints each answer
+itself, and a speaker that could not start says why in `notice`.
 
 Voices (text -> float32 audio):
 - `EspeakVoice` — espeak-ng, the voice screen-reader users know, run as a command that
