@@ -28,13 +28,13 @@ def test_a_range_said_the_wrong_way_round_is_read_back_not_done(project):
     before = project.read_bytes()
     asked = editor.handle("delete from 2.5 seconds to 1 second")
     assert asked.question
-    assert asked.message == ("You said the later time first. Delete from one second to two "
-                             "point five seconds? Say yes or no.")
+    assert asked.message == ("You said the later time first. Delete from 1.0 s to 2.5 s? Say yes "
+                             "or no.")
     assert load_project(project).timeline == Editor.open(project).timeline
     assert load_project(project).history.steps == ()
     assert project.read_bytes() != before  # only the question is saved ...
     done = editor.handle("yes")
-    assert done.changed and done.message.startswith("Deleted one point five seconds")
+    assert done.changed and done.message.startswith("Deleted 1.5 s")
 
 
 def test_a_quote_found_only_approximately_is_read_back_with_what_was_found(project):
@@ -43,7 +43,7 @@ def test_a_quote_found_only_approximately_is_read_back_with_what_was_found(proje
     assert asked.question
     assert asked.message == "Not found word for word. Delete 'two three'? Say yes or no."
     assert load_project(project).history.steps == ()
-    assert editor.handle("yes").message.startswith("Deleted one second: 'two three'.")
+    assert editor.handle("yes").message.startswith("Deleted 1.0 s: 'two three'.")
 
 
 @pytest.mark.parametrize(("text", "sentence"), [
@@ -52,7 +52,7 @@ def test_a_quote_found_only_approximately_is_read_back_with_what_was_found(proje
     ("delete " + "x" * 10_000,
      "That is too long for a command; say a sentence or two. Nothing changed."),
     ("delete from 2 seconds to 99 seconds",
-     "The timeline is only four seconds long; one minute thirty-nine is past the end."),
+     "The timeline is only 4.0 s long; 1:39.0 is past the end."),
 ])
 def test_impossible_commands_are_one_sentence_and_change_nothing(project, text, sentence):
     before = project.read_bytes()
@@ -63,7 +63,7 @@ def test_impossible_commands_are_one_sentence_and_change_nothing(project, text, 
 
 def test_terminal_escapes_in_typed_text_are_not_part_of_the_command(project):
     answer = Editor.open(project).handle("delete \x1b[31mthree four\x1b[0m\x07")
-    assert answer.message == "Deleted one second: 'three four'. Now three seconds."
+    assert answer.message == "Deleted 1.0 s: 'three four'. Now 3.0 s."
 
 
 def test_a_typed_path_that_does_not_exist_is_not_taken_for_a_similar_file(project):

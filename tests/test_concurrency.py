@@ -116,5 +116,5 @@ def test_an_edit_is_not_held_up_by_a_render_and_both_are_kept(tmp_path):
     still_rendering = any(p.name.startswith(".voiceedit-partial-") for p in tmp_path.iterdir())
     assert out.startswith("Deleted") and still_rendering  # not held up by the render
     rendered, _ = render.communicate(timeout=300)
-    assert rendered.startswith("Rendered one minute to p-edit.mp4"), rendered
+    assert rendered.startswith("Rendered 1:00.0 to p-edit.mp4"), rendered
     assert said[2] not in words_left(project)  # the edit made meanwhile is kept

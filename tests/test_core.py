@@ -46,8 +46,8 @@ def test_subscribers_hear_every_answer_with_the_state_after_it(tmp_path):
     unsubscribe()
     editor.handle("undo that")
     assert heard == [
-        ("Deleted one second: 'three four'. Now three seconds.", True, 3000),
-        ("The timeline is only three seconds long; one minute is past the end.", False, 3000),
+        ("Deleted 1.0 s: 'three four'. Now 3.0 s.", True, 3000),
+        ("The timeline is only 3.0 s long; 1:00.0 is past the end.", False, 3000),
     ]
 
 
@@ -70,9 +70,9 @@ def test_the_typed_loop_answers_each_line_and_skips_a_line_that_is_not_text(tmp_
     lines = [b"delete three four\n", b"delete \xff\xfe five\n", b"\n", b"where am I\n"]
     status = typed_session(Editor.open(path), lines, printed.append)
     assert printed == [
-        "Deleted one second: 'three four'. Now three seconds.",
+        "Deleted 1.0 s: 'three four'. Now 3.0 s.",
         "Line 2 is not UTF-8 text; I skipped it and changed nothing.",
-        "At one point four seconds of three seconds, clip two of two: 'five six'.",
+        "At 1.4 s of 3.0 s, clip 2 of 2: 'five six'.",
     ]
     assert status == 1
     assert load_project(path).timeline.duration == 3000

@@ -20,8 +20,8 @@ def test_answers_are_spoken_into_one_wav(voiceedit_cli, sample_video, tmp_path):
                            stdin="go to ten seconds\nremove the filler words\n")
     assert result.returncode == 0, result.stderr
     printed = result.stdout.splitlines()
-    assert printed[0].startswith("At ten seconds")
-    assert printed[1].startswith("Removed three fillers")
+    assert printed[0].startswith("At 10.0 s of 45.1 s")
+    assert printed[1].startswith("Removed 3 fillers")
     audio, rate = soundfile.read(answers)
     assert len(audio) / rate > 3  # two sentences, spoken in full
     heard = " ".join(w.text for w in transcribe(answers).words).lower()

@@ -171,19 +171,18 @@ def test_exact_milliseconds_no_drift():
     ("call", "sentence"),
     [
         (lambda t: edits.delete_range(t, 5000, 20_000),
-         "The timeline is only ten seconds long; twenty seconds is past the end."),
-        (lambda t: edits.delete_range(t, 3000, 3000), "From three seconds to three seconds is "
-                                                      "an empty range."),
+         "The timeline is only 10.0 s long; 20.0 s is past the end."),
+        (lambda t: edits.delete_range(t, 3000, 3000), "From 3.0 s to 3.0 s is an empty range."),
         (lambda t: edits.delete_range(Timeline(), 0, 1), "The timeline is empty."),
-        (lambda t: edits.split(t, 4000), "There is already a cut at four seconds."),
-        (lambda t: edits.split(t, 10_000), "I can only split inside the timeline, between zero "
-                                           "and ten seconds."),
-        (lambda t: edits.trim_start(t, 0, 4000), "Clip one is only four seconds long; I can't "
-                                                 "trim four seconds from it. Say delete clip one."),
-        (lambda t: edits.move_clip(t, 0, 5), "There is no clip six; the timeline has two clips."),
+        (lambda t: edits.split(t, 4000), "There is already a cut at 4.0 s."),
+        (lambda t: edits.split(t, 10_000), "I can only split inside the timeline, between "
+                                           "0.0 s and 10.0 s."),
+        (lambda t: edits.trim_start(t, 0, 4000), "Clip 1 is only 4.0 s long; I can't trim 4.0 s "
+                                                 "from it. Say delete clip 1."),
+        (lambda t: edits.move_clip(t, 0, 5), "There is no clip 6; the timeline has 2 clips."),
         (lambda t: edits.move_clip_after(t, 1, 1), "A clip can't move after itself."),
         (lambda t: edits.insert_clip(t, Clip("/c", 0, 5), 11_000),
-         "The timeline is only ten seconds long; eleven seconds is past the end."),
+         "The timeline is only 10.0 s long; 11.0 s is past the end."),
     ],
 )
 def test_bad_edits_say_why(call, sentence):

@@ -80,6 +80,10 @@ VOCABULARY = {
     "correct": {"quote", "words", "by"},
     "spell": {"letters"},
     "spell_out": set(),
+    "set_time_precision": {"precision"},
+    "speak_faster": set(),
+    "speak_slower": set(),
+    "set_speech_rate": {"rate"},
 }
 DESTRUCTIVE = {
     "delete_range", "delete_quote", "delete_between", "delete_sentence", "delete_selection",

@@ -523,7 +523,7 @@ def test_format_named_or_heard(footage, tmp_path):
     project = kept_project(footage["25"])
     result = export(project, tmp_path / "for resolve", format="Final Cut 7")
     assert result.path.name == "for resolve.xml"
-    assert result.message == "Exported three clips, two point seven seconds, to for resolve.xml."
+    assert result.message == "Exported 3 clips, 2.7 s, to for resolve.xml."
     assert export(project, tmp_path / "b", format="E.D.L.").path.suffix == ".edl"
 
 
@@ -541,7 +541,7 @@ def test_cli_export_and_its_refusals(saved_project, voiceedit_cli, footage):
     out = saved_project.parent / "pour Resolve.edl"
     done = voiceedit_cli("export", str(saved_project), "-o", str(out))
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "Exported three clips, two point seven seconds, to pour Resolve.edl.\n"
+    assert done.stdout == "Exported 3 clips, 2.7 s, to pour Resolve.edl.\n"
     assert clip_frames(read_back(out, RATES["25"]).tracks[0]) == expected_frames(RATES["25"])
     first = out.read_bytes()
     again = voiceedit_cli("export", str(saved_project), "-o", str(out))
@@ -560,7 +560,7 @@ def test_cli_export_and_its_refusals(saved_project, voiceedit_cli, footage):
 def test_spoken_export_writes_beside_the_project_and_asks_before_replacing(saved_project):
     state = EditorState(load_project(saved_project), saved_project)
     done = run_action(state, Command("export", {"format": "edl"}, heard="export as EDL"))
-    assert done.message == "Exported three clips, two point seven seconds, to interview.edl."
+    assert done.message == "Exported 3 clips, 2.7 s, to interview.edl."
     assert not done.changed and done.question is None
     written = saved_project.with_suffix(".edl")
     assert clip_frames(read_back(written, RATES["25"]).tracks[0]) == expected_frames(RATES["25"])
@@ -570,7 +570,7 @@ def test_spoken_export_writes_beside_the_project_and_asks_before_replacing(saved
     assert asked.question is not None and asked.question.kind == "confirm"
     assert written.read_text() == "an older export"
     replaced = run_action(asked.state, asked.question.command)  # what the session runs on "yes"
-    assert replaced.message.startswith("Exported three clips")
+    assert replaced.message.startswith("Exported 3 clips")
     assert written.read_text().startswith("TITLE: interview\n")
     with pytest.raises(VoiceEditError, match="^There are no transcribed words in this edit"):
         run_action(state, Command("export", {"format": "srt"}, heard="export subtitles"))
@@ -589,8 +589,9 @@ def test_new_from_an_edl_rebuilds_the_cut(interview, sample_truth, tmp_path, voi
     edl = export(project, tmp_path / "from resolve.edl").path
     done = voiceedit_cli("new", str(tmp_path / "back.voiceedit"), "--from", str(edl))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Created back.voiceedit: three clips, forty-two seconds,")
     back = load_project(tmp_path / "back.voiceedit")
+    length = f"{back.timeline.duration / 1000:.1f} s"  # 42 s to the tenth, in digits
+    assert done.stdout.startswith(f"Created back.voiceedit: 3 clips, {length},")
     rate = Fraction(30)  # the sample's rate: the EDL is read at it
 
     def snap(ms: int) -> int:
@@ -618,12 +619,12 @@ def test_said_export_as_edl_then_yes(saved_project, voiceedit_cli):
 
     written = saved_project.with_suffix(".edl")
     assert say("export it as an EDL") == (
-        "Exported three clips, two point seven seconds, to interview.edl.")
+        "Exported 3 clips, 2.7 s, to interview.edl.")
     written.write_text("changed by hand")
     assert say("export as EDL") == "interview.edl already exists. Replace it? Say yes or no."
     assert say("no") and written.read_text() == "changed by hand"
     assert say("export as EDL").endswith("Replace it? Say yes or no.")
-    assert say("yes") == "Exported three clips, two point seven seconds, to interview.edl."
+    assert say("yes") == "Exported 3 clips, 2.7 s, to interview.edl."
     assert clip_frames(read_back(written, RATES["25"]).tracks[0]) == expected_frames(RATES["25"])
     assert say("export for premiere").endswith("to interview.xml.")
 

@@ -34,6 +34,7 @@ from voiceedit.live.endpoint import EARLY_END_LOGPROB, PushToTalk
 from voiceedit.live.loop import LiveLoop
 from voiceedit.live.settings import LiveSettings
 from voiceedit.project import create_project, load_project, make_source
+from voiceedit.spoken_time import speakable
 from voiceedit.understand.matcher import CONFIRM_BELOW
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,9 +112,9 @@ def test_spoken_commands_edit_the_project_as_typed_ones_would(
     answers = [line[len("answer: ") :] for line in log if line.startswith("answer: ")]
     assert len(heard) == 10  # everything up to "stop listening", nothing after
     assert [words(h) for h in heard][:2] == [words(s) for s in said[:2]]
-    assert answers[0].startswith("Removed three fillers")
-    assert answers[1].startswith("At ten seconds of")
-    assert answers[2].startswith("Deleted two point")
+    assert answers[0].startswith("Removed 3 fillers")
+    assert answers[1].startswith("At 10.0 s of")
+    assert answers[2].startswith("Deleted 2.2 s: 'Ask not what your camera")
     assert answers[3].startswith("Undid")
     assert answers[5] == "Going to sleep. Say wake up when you need me."
     assert answers[6] == "I'm listening."
@@ -141,9 +142,10 @@ def test_spoken_commands_edit_the_project_as_typed_ones_would(
     # Every answer was spoken into the one WAV, whole and in order.
     audio, rate = soundfile.read(tmp_path / "answers.wav", dtype="float32")
     voice = EspeakVoice()
-    expected_length = sum(len(voice.synthesize(a)) for a in answers) + (len(answers) - 1) * (
-        rate * 300 // 1000
-    )
+    spoken_answers = [speakable(a) for a in answers]  # printed in digits, said in words
+    expected_length = sum(len(voice.synthesize(a)) for a in spoken_answers) + (
+        len(answers) - 1
+    ) * (rate * 300 // 1000)
     # espeak's timing wobbles by a few milliseconds a sentence; a missing answer is seconds.
     assert abs(len(audio) - expected_length) < 0.005 * expected_length
 
@@ -168,7 +170,7 @@ def test_the_cli_prints_one_plain_line_each_and_plays_the_cut_into_a_file(
     assert lines[2] == "heard: Split at ten seconds."
     assert lines[3].startswith("answer: Split")
     assert lines[4] == "heard: Play around the cut."
-    assert lines[5] == "answer: Playing around the cut at ten seconds."
+    assert lines[5] == "answer: Playing around the cut at 10.0 s."
     assert len(lines) == 6
     assert result.stderr == ""
 
@@ -266,8 +268,9 @@ def test_talking_over_the_tool_stops_it_and_its_own_voice_is_never_a_command(
     speaker = Speaker(EspeakVoice(), room)
     # Quiet while the greeting plays (it says "go to sleep" into the room: taken as a
     # command, the loop would sleep through the rest); then a command whose answer is long;
-    # then, while that answer is still being read, another command.
-    first = command_track(["Read the timeline."], gap_ms=2500, lead_ms=4500)
+    # then, while that answer is still being read, another command (after the answer's
+    # first sentence, "1 clip, 45.1 s.", said "one clip, forty-five point one seconds").
+    first = command_track(["Read the timeline."], gap_ms=3500, lead_ms=4500)
     soundfile.write(tmp_path / "first.wav", first.audio, SAMPLE_RATE)
     second = write_commands(tmp_path, ["Go to ten seconds."])[0]
     log: list[str] = []
@@ -286,8 +289,8 @@ def test_talking_over_the_tool_stops_it_and_its_own_voice_is_never_a_command(
     # "Go to ten seconds" came while the timeline was being read: the reading stopped.
     assert room.stops == 1
     assert loop.turns[-1].barged_in and not loop.turns[0].barged_in
-    readback = next(line for line in log if line.startswith("answer: One clip"))
-    full = len(EspeakVoice().synthesize(readback[len("answer: ") :])) / 22_050
+    readback = next(line for line in log if line.startswith("answer: 1 clip"))
+    full = len(EspeakVoice().synthesize(speakable(readback[len("answer: ") :]))) / 22_050
     greeting_heard, readback_heard, _ = (len(audio) / SAMPLE_RATE for _, audio in room.pieces)
     assert greeting_heard == pytest.approx(
         len(EspeakVoice().synthesize(greeting)) / 22_050, abs=0.01
@@ -312,7 +315,7 @@ def test_push_to_talk_takes_only_the_utterance_after_a_press(project, recognizer
     loop.run()
     assert log == [
         "heard: Go to ten seconds.",
-        "answer: At ten seconds of forty-five seconds: 'You don't need an expensive camera'.",
+        "answer: At 10.0 s of 45.1 s: 'You don't need an expensive camera'.",
     ]
     assert load_project(project).playhead == 10_000
 
@@ -369,7 +372,7 @@ def test_without_a_microphone_it_says_so_and_takes_typed_commands(project, tmp_p
         "No microphone was found. Connect one, or use --input FILE to feed recorded commands.",
         "Type commands instead, one a line; an empty line or Ctrl-D ends.",
         "heard: go to ten seconds",
-        "answer: At ten seconds of forty-five seconds: 'You don't need an expensive camera'.",
+        "answer: At 10.0 s of 45.1 s: 'You don't need an expensive camera'.",
     ]
     assert load_project(project).playhead == 10_000
 
@@ -447,7 +450,7 @@ def test_the_real_microphone_and_speakers_through_pulseaudio(project, tmp_path, 
         _wait_for(lines, "answer: Editing project.", log)
         time.sleep(6)  # the greeting ("... say go to sleep ...") plays and echoes back
         subprocess.run(["paplay", "--device=vmic", str(go_to)], env=pulse, check=True)
-        _wait_for(lines, "answer: At ten seconds", log)
+        _wait_for(lines, "answer: At 10.0 s", log)
         time.sleep(7)  # the answer plays out
         subprocess.run(["paplay", "--device=vmic", str(stop)], env=pulse, check=True)
         _wait_for(lines, "answer: Stopped listening.", log)

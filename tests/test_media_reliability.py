@@ -118,8 +118,8 @@ def test_a_failed_render_leaves_the_earlier_file_byte_identical(pattern, tmp_pat
 
     cases = [
         (broken, "The render of out.mp4 came out unreadable, so I left out.mp4 as it was."),
-        (first_clip_only, "The render of out.mp4 came out one second long instead of two "
-                          "seconds, so I left out.mp4 as it was."),
+        (first_clip_only, "The render of out.mp4 came out 1.0 s long instead of 2.0 s, "
+                          "so I left out.mp4 as it was."),
     ]
     for fake, sentence in cases:
         monkeypatch.setattr(render_module, "render_cuts", fake)
@@ -151,7 +151,7 @@ def test_two_forced_renders_to_one_file_each_leave_it_complete(pattern, tmp_path
                              text=True) for _ in range(2)]
     results = [run.communicate(timeout=300) for run in runs]
     for run, (stdout, stderr) in zip(runs, results, strict=True):
-        assert (run.returncode, stdout) == (0, "Rendered five seconds to out.mp4.\n"), stderr
+        assert (run.returncode, stdout) == (0, "Rendered 5.0 s to out.mp4.\n"), stderr
         assert "Traceback" not in stderr
     seen = look_and_listen(out)
     assert seen.frames == 150
@@ -285,7 +285,7 @@ def test_variable_frame_rate_renders_every_frame_at_a_constant_rate(tmp_path):
     project = make_project(tmp_path, Timeline((Clip(info.path, 0, info.duration),)), info)
     done = voiceedit("render", str(project), "-o", str(tmp_path / "out.mp4"))
     assert done.returncode == 0, done.stderr
-    assert done.stdout == ("Rendered six seconds to out.mp4 at thirty frames a second, "
+    assert done.stdout == ("Rendered 6.0 s to out.mp4 at 30 frames a second, "
                            "constant; the source's rate varies.\n")
     wanted = grey_levels(source)
     assert len(wanted) == look_and_listen(source).frames  # every frame differs

@@ -88,8 +88,8 @@ def test_choices_are_read_back_and_nothing_is_guessed():
     state = state_of(transcript_of(TALK))
     outcome = run(state, Command("delete_quote", {"quote": Quote("my fellow")}))
     assert not outcome.changed and outcome.state.timeline == state.timeline
-    assert outcome.message == ("Two matches: one at two seconds, 'my fellow'; two at "
-                               "twelve seconds, 'My fellow'. Say one or two.")
+    assert outcome.message == ("2 matches: 1 at 2.0 s, 'my fellow'; 2 at 12.0 s, 'My fellow'. "
+                               "Say 1 or 2.")
     assert outcome.question.slot == "quote" and len(outcome.question.choices) == 2
 
 
@@ -102,7 +102,7 @@ def test_a_quote_not_in_the_transcript_says_so():
 
 def test_a_very_common_quote_asks_for_more_words():
     state = state_of(transcript_of(" ".join(["you know it works"] * 8)))
-    with pytest.raises(VoiceEditError, match="^'you know' comes up eight times; say a few "
+    with pytest.raises(VoiceEditError, match="^'you know' comes up 8 times; say a few "
                                              "more words.$"):
         find_quote(state, Quote("you know"))
 
@@ -124,7 +124,7 @@ def test_delete_between_runs_from_a_to_the_nearest_b():
 def test_sentence_starting_with_runs_to_the_full_stop():
     state = state_of(transcript_of(TALK))
     outcome = run(state, Command("delete_sentence", {"quote": Quote("ask what you can")}))
-    assert outcome.message.startswith("Deleted four seconds: 'Ask what you can do "
+    assert outcome.message.startswith("Deleted 4.0 s: 'Ask what you can do "
                                       "for your country'.")
     assert "Ask what" not in " ".join(outcome.state.words.texts)
 

@@ -228,7 +228,7 @@ def test_render_command(media, tmp_path):
     project = make_project(tmp_path, cut_list(a.path), a)
     done = voiceedit("render", str(project))
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "Rendered four point nine seconds to cut-edit.mp4.\n"
+    assert done.stdout == "Rendered 4.9 s to cut-edit.mp4.\n"
     seen = look_and_listen(tmp_path / "cut-edit.mp4")
     assert seen.flashes == [3, 36, 47, 69, 100, 129]
     assert_in_sync(seen)
@@ -238,7 +238,7 @@ def test_render_command(media, tmp_path):
     forced = voiceedit("render", str(project), "--force", "--engine", "moviepy")
     assert forced.returncode == 0, forced.stderr
     sound = voiceedit("render", str(project), "-o", str(tmp_path / "cut.wav"))
-    assert sound.stdout == "Rendered four point nine seconds to cut.wav.\n"
+    assert sound.stdout == "Rendered 4.9 s to cut.wav.\n"
 
 
 def test_render_command_errors_are_one_sentence(media, tmp_path):
@@ -272,7 +272,7 @@ def test_render_by_voice_writes_beside_the_project_and_asks_before_replacing(med
     path = make_project(tmp_path, cut_list(a.path), a)
     state = EditorState(load_project(path), path)
     first = run_action(state, Command("render"))
-    assert first.message == "Rendered four point nine seconds to cut-edit.mp4."
+    assert first.message == "Rendered 4.9 s to cut-edit.mp4."
     assert not first.changed
     assert look_and_listen(tmp_path / "cut-edit.mp4").frames == 147
     asked = run_action(state, Command("render"))
@@ -280,5 +280,5 @@ def test_render_by_voice_writes_beside_the_project_and_asks_before_replacing(med
     assert asked.question is not None and asked.question.kind == "confirm"
     before = (tmp_path / "cut-edit.mp4").stat().st_mtime_ns
     yes = run_action(asked.state, asked.question.command)
-    assert yes.message == "Rendered four point nine seconds to cut-edit.mp4."
+    assert yes.message == "Rendered 4.9 s to cut-edit.mp4."
     assert (tmp_path / "cut-edit.mp4").stat().st_mtime_ns != before

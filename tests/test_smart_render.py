@@ -219,6 +219,6 @@ def test_render_command_smart(pattern, tmp_path):
         capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == ("Rendered six point two seconds to cut-edit.mp4, copying four "
-                           "seconds and re-encoding two point two seconds.\n")
+    assert done.stdout == ("Rendered 6.2 s to cut-edit.mp4, copying 4.0 s and re-encoding "
+                           "2.2 s.\n")
     assert look_and_listen(tmp_path / "cut-edit.mp4").frames == 186

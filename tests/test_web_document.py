@@ -150,7 +150,7 @@ def test_play_is_sent_to_the_pages_and_stop_says_where(tmp_path):
     session.say("split here", at=1000)
     events.clear()
     reply = session.say("play around the cut", at=1200)
-    assert reply["message"] == "Playing around the cut at one second."
+    assert reply["message"] == "Playing around the cut at 1.0 s."
     assert events[0] == {"type": "play", "start": 0, "end": 3000}
     reply = session.say("stop", at=1500, playing=True)
     assert reply["message"].startswith("Stopped at") and reply["playhead"] == 1500

@@ -25,10 +25,11 @@ from dataclasses import replace
 from voiceedit.actions import describe
 from voiceedit.actions.registry import ActionSpec, spec_of
 from voiceedit.actions.resolve import resolve_time
+from voiceedit.actions.settings import precision_of
 from voiceedit.actions.state import Ambiguous, ConfirmFirst, EditorState, Outcome
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import Pending
-from voiceedit.spoken_time import say_number
+from voiceedit.spoken_time import precision_in
 from voiceedit.understand.command import Command, Quote, SpokenTime
 from voiceedit.understand.matcher import CONFIRM_BELOW
 
@@ -67,7 +68,12 @@ class Dialogue:
 
     def respond(self, state: EditorState, command: Command, typed: bool = False) -> Outcome:
         """The outcome of one command in the conversation as it stands. Raises
-        VoiceEditError (nothing changed) for what can't be done."""
+        VoiceEditError (nothing changed) for what can't be done. Its sentences write times
+        as finely as the person chose (actions/settings.py)."""
+        with precision_in(precision_of(state)):
+            return self._respond(state, command, typed)
+
+    def _respond(self, state: EditorState, command: Command, typed: bool = False) -> Outcome:
         spec = spec_of(command.action)
         pending = state.project.pending
         if pending is not None and (spec.answers_question or spec.cancels_question):
@@ -106,7 +112,7 @@ class Dialogue:
             return Outcome(unasked, "Cancelled; nothing changed.")
         choice = command.args.get("choice") if command.action == "choose" else None
         if not isinstance(choice, int) or not 1 <= choice <= count:
-            raise VoiceEditError(f"Say a number from one to {say_number(count)}, or cancel.")
+            raise VoiceEditError(f"Say a number from 1 to {count}, or cancel.")
         args = {**pending.command.args, pending.slot: pending.choices[choice - 1]}
         return _saved_question(unasked, replace(pending.command, args=args))
 

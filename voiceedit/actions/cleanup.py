@@ -7,7 +7,7 @@ from voiceedit.actions.registry import action
 from voiceedit.actions.resolve import need_timeline
 from voiceedit.actions.state import EditorState, Outcome
 from voiceedit.errors import VoiceEditError
-from voiceedit.spoken_time import say_count, say_time
+from voiceedit.spoken_time import print_count, print_time
 from voiceedit.timeline import cleanup
 from voiceedit.understand.command import SpokenTime
 
@@ -39,8 +39,8 @@ def remove_fillers(state: EditorState) -> Outcome:
     removal = cleanup.remove_fillers(state.timeline, state.words)
     if not removal.ranges:
         return Outcome(state, "I found no filler words; nothing changed.")
-    what = (f"Removed {say_count(len(removal.pieces), 'filler')}, "
-            f"{say_time(removal.removed)}")
+    what = (f"Removed {print_count(len(removal.pieces), 'filler')}, "
+            f"{print_time(removal.removed)}")
     return _cleaned(state, removal, what)
 
 
@@ -51,13 +51,13 @@ def shorten_pauses(state: EditorState, longer: SpokenTime | None = None,
     longer_ms = longer.ms if longer is not None else DEFAULT_PAUSE_LONGER
     to_ms = to.ms if to is not None else min(DEFAULT_PAUSE_TO, longer_ms)
     if to_ms > longer_ms:
-        raise VoiceEditError(f"Shortening pauses to {say_time(to_ms)} would make pauses of "
-                             f"{say_time(longer_ms)} longer, not shorter.")
+        raise VoiceEditError(f"Shortening pauses to {print_time(to_ms)} would make pauses of "
+                             f"{print_time(longer_ms)} longer, not shorter.")
     removal = cleanup.shorten_pauses(state.timeline, state.words, longer_ms, to_ms)
     if not removal.ranges:
-        return Outcome(state, f"No pause is longer than {say_time(longer_ms)}; nothing changed.")
-    what = (f"Shortened {say_count(len(removal.pieces), 'pause')} to {say_time(to_ms)}, "
-            f"saving {say_time(removal.removed)}")
+        return Outcome(state, f"No pause is longer than {print_time(longer_ms)}; nothing changed.")
+    what = (f"Shortened {print_count(len(removal.pieces), 'pause')} to {print_time(to_ms)}, "
+            f"saving {print_time(removal.removed)}")
     # The words around each pause would be noise: the count and the time say it.
     return _cleaned(state, removal, what, listed=False)
 
@@ -68,6 +68,6 @@ def remove_repeated_takes(state: EditorState) -> Outcome:
     removal = cleanup.remove_repeated_takes(state.timeline, state.words)
     if not removal.ranges:
         return Outcome(state, "I found no repeated takes; nothing changed.")
-    what = (f"Removed {say_count(len(removal.pieces), 'repeated take')}, "
-            f"{say_time(removal.removed)}")
+    what = (f"Removed {print_count(len(removal.pieces), 'repeated take')}, "
+            f"{print_time(removal.removed)}")
     return _cleaned(state, removal, what)

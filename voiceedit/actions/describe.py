@@ -3,8 +3,9 @@
 One short sentence after each command, the way screen-reader users work in Reaper with
 OSARA: say what changed and what is unusual, nothing that is the norm (one source is the
 norm, so its name is not said; a selection is unusual, so "where am I" mentions it). Asked
-twice in a row, a readback gives the full detail. Times are said as people say them
-(`say_time`), never "72.000".
+twice in a row, a readback gives the full detail. Times and counts are written in digits
+(`print_time`: "12.3 s", "1:02.5"), short on a braille display; the speaker says them in
+words (spoken_time.speakable).
 
 Verbosity: "brief" says only the change; "normal" adds the words involved and the new
 length; "detailed" adds the clip count and the playhead.
@@ -15,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from voiceedit.actions.state import EditorState
-from voiceedit.spoken_time import say_count, say_number, say_time
+from voiceedit.spoken_time import print_count, print_time
 from voiceedit.timeline.quote_match import QuoteMatch
 from voiceedit.understand.command import Command, Quote, SpokenTime
 
@@ -41,39 +42,38 @@ def quoted(text: str, limit: int = QUOTE_WORDS) -> str:
 
 def clips_and_length(state: EditorState) -> str:
     timeline = state.timeline
-    return f"{say_count(len(timeline.clips), 'clip')}, {say_time(timeline.duration)}"
+    return f"{print_count(len(timeline.clips), 'clip')}, {print_time(timeline.duration)}"
 
 
 # --- after an edit ---------------------------------------------------------------------
 
 
 def history_entry(what: str, words: str = "") -> str:
-    """How a change is remembered for undo and "what did I just do": "deleted two seconds,
-    'um so'"."""
+    """How a change is remembered for undo and "what did I just do": "deleted 2.0 s, 'um so'"."""
     what = what[:1].lower() + what[1:]
     return f"{what}, {quoted(words)}" if words else what
 
 
 def edited(what: str, state: EditorState, words: str = "") -> str:
-    """ "Deleted three seconds: 'um so anyway'. Now forty-one seconds." """
+    """ "Deleted 3.0 s: 'um so anyway'. Now 41.0 s." """
     if not state.timeline.clips:
         return f"{what}. The timeline is now empty; say undo that to bring it back."
     if state.verbosity == "brief":
         return f"{what}."
     sentence = f"{what}: {quoted(words)}." if words else f"{what}."
-    sentence += f" Now {say_time(state.timeline.duration)}."
+    sentence += f" Now {print_time(state.timeline.duration)}."
     if state.verbosity == "detailed":
-        sentence += f" {capitalize(say_count(len(state.timeline.clips), 'clip'))};"
-        sentence += f" playhead at {say_time(state.playhead)}."
+        sentence += f" {capitalize(print_count(len(state.timeline.clips), 'clip'))};"
+        sentence += f" playhead at {print_time(state.playhead)}."
     return sentence
 
 
 def undone(verb: str, description: str, state: EditorState) -> str:
-    """ "Undid: deleted three seconds, 'um so anyway'. Now forty-four seconds." """
+    """ "Undid: deleted 3.0 s, 'um so anyway'. Now 44.0 s." """
     sentence = f"{verb}: {description}."
     if state.verbosity == "brief":
         return sentence
-    sentence += f" Now {say_time(state.timeline.duration)}."
+    sentence += f" Now {print_time(state.timeline.duration)}."
     if state.verbosity == "detailed":
         sentence += f" {capitalize(clips_and_length(state))}."
     return sentence
@@ -83,20 +83,20 @@ def undone(verb: str, description: str, state: EditorState) -> str:
 
 
 def position(state: EditorState, full: bool = False) -> str:
-    """ "At twelve seconds of forty-one, clip two of three: 'ask not what your'." """
+    """ "At 12.0 s of 41.0 s, clip 2 of 3: 'ask not what your'." """
     timeline = state.timeline
     if not timeline.clips:
         return "The timeline is empty."
     playhead, duration = state.playhead, timeline.duration
     if playhead == 0:
-        where = f"At the start of {say_time(duration)}"
+        where = f"At the start of {print_time(duration)}"
     elif playhead >= duration:
-        where = f"At the end, {say_time(duration)}"
+        where = f"At the end, {print_time(duration)}"
     else:
-        where = f"At {say_time(playhead)} of {say_time(duration)}"
+        where = f"At {print_time(playhead)} of {print_time(duration)}"
     index = timeline.clip_index_at(min(playhead, duration - 1))
     if len(timeline.clips) > 1 or full:
-        where += f", clip {say_number(index + 1)} of {say_number(len(timeline.clips))}"
+        where += f", clip {index + 1} of {len(timeline.clips)}"
         if full:
             start = timeline.clip_start(index)
             end = start + timeline.clips[index].duration
@@ -106,7 +106,7 @@ def position(state: EditorState, full: bool = False) -> str:
     sentence = f"{where}: {quoted(words, 99)}." if words else f"{where}."
     if state.selection:
         start, end = state.selection
-        sentence += f" Selected from {say_time(start)} to {say_time(end)}."
+        sentence += f" Selected from {print_time(start)} to {print_time(end)}."
     return sentence
 
 
@@ -126,7 +126,7 @@ def _source_name(state: EditorState, index: int, always: bool = False) -> str:
 
 
 def timeline(state: EditorState, full: bool = False) -> str:
-    """ "Three clips, forty-one seconds. Clip one, zero to twelve seconds: 'And so my'. …" """
+    """ "3 clips, 41.0 s. Clip 1, 0.0 s to 12.0 s: 'And so my'. …" """
     clips = state.timeline.clips
     if not clips:
         return "The timeline is empty."
@@ -138,28 +138,28 @@ def timeline(state: EditorState, full: bool = False) -> str:
         end = start + clips[index].duration
         inside = words.between(start, end)
         said = words.text(range(inside.start, min(inside.stop, inside.start + CLIP_WORDS)))
-        text = f"Clip {say_number(index + 1)}, {_span(start, end)}" + _source_name(state, index)
+        text = f"Clip {index + 1}, {_span(start, end)}" + _source_name(state, index)
         sentences.append(f"{text}: {quoted(said, 99)}." if said else f"{text}, no speech.")
     if shown < len(clips):
-        sentences.append(f"And {say_count(len(clips) - shown, 'more clip')}; say read the "
+        sentences.append(f"And {print_count(len(clips) - shown, 'more clip')}; say read the "
                          "timeline again to hear all of them.")
     return " ".join(sentences)
 
 
 def _span(start: int, end: int) -> str:
-    """ "twelve seconds to twenty seconds", or for a clip too short for that to tell apart,
-    "nineteen seconds, zero point six seconds long"."""
-    if say_time(start) == say_time(end):
-        return f"{say_time(start)}, {say_time(end - start)} long"
-    return f"{say_time(start)} to {say_time(end)}"
+    """ "12.0 s to 20.0 s", or for a clip too short for that to tell apart at the chosen
+    precision, "19 s, 0 s long"."""
+    if print_time(start) == print_time(end):
+        return f"{print_time(start)}, {print_time(end - start)} long"
+    return f"{print_time(start)} to {print_time(end)}"
 
 
 def selection(state: EditorState, full: bool = False) -> str:
     if state.selection is None:
         return "Nothing is selected."
     start, end = state.selection
-    sentence = (f"Selected {say_time(end - start)}, from {say_time(start)} "
-                f"to {say_time(end)}")
+    sentence = (f"Selected {print_time(end - start)}, from {print_time(start)} "
+                f"to {print_time(end)}")
     said = state.words.text(state.words.between(start, end))
     if not said:
         return sentence + ", no speech."
@@ -173,7 +173,7 @@ def transcript(state: EditorState, full: bool = False) -> str:
     if full or len(words) <= TRANSCRIPT_WORDS:
         return words.text(range(len(words)))
     rest = len(words) - TRANSCRIPT_WORDS
-    return (words.text(range(TRANSCRIPT_WORDS)) + f" … and {say_count(rest, 'more word')}; "
+    return (words.text(range(TRANSCRIPT_WORDS)) + f" … and {print_count(rest, 'more word')}; "
             "say read the transcript again to hear all of it.")
 
 
@@ -187,17 +187,17 @@ def last_change(state: EditorState, full: bool = False) -> str:
         return f"Last change: {history.last.description}."
     recent = history.steps[max(0, history.position - 5) : history.position]
     said = "; ".join(step.description for step in reversed(recent))
-    return f"Last {say_count(len(recent), 'change')}, newest first: {said}."
+    return f"Last {print_count(len(recent), 'change')}, newest first: {said}."
 
 
 def choices(matches: list[QuoteMatch]) -> str:
-    """ "Two matches: one at twelve seconds, 'ask not what'; two at forty-one seconds,
-    'ask not that'. Say one or two." """
-    numbers = [say_number(n) for n in range(1, len(matches) + 1)]
-    listed = "; ".join(f"{number} at {say_time(match.at)}, {quoted(match.text)}"
+    """ "2 matches: 1 at 12.0 s, 'ask not what'; 2 at 41.0 s, 'ask not that'. Say 1 or
+    2." """
+    numbers = [str(n) for n in range(1, len(matches) + 1)]
+    listed = "; ".join(f"{number} at {print_time(match.at)}, {quoted(match.text)}"
                        for number, match in zip(numbers, matches, strict=True))
     say = ", ".join(numbers[:-1]) + f" or {numbers[-1]}"
-    return f"{capitalize(say_count(len(matches), 'match', 'matches'))}: {listed}. Say {say}."
+    return f"{capitalize(print_count(len(matches), 'match', 'matches'))}: {listed}. Say {say}."
 
 
 # --- reading a command back before it runs ---------------------------------------------
@@ -207,13 +207,13 @@ def spoken(value: object) -> str:
     """An argument as it would be said back."""
     if isinstance(value, SpokenTime):
         names = {"start": "the start", "end": "the end", "here": "here"}
-        return names.get(value.anchor) or say_time(value.ms)
+        return names.get(value.anchor) or print_time(value.ms)
     if isinstance(value, Quote):
         return quoted(value.text)
     if hasattr(value, "text") and hasattr(value, "at"):  # a chosen QuoteMatch
         return quoted(value.text)
     if isinstance(value, int):
-        return say_number(value)
+        return str(value)
     return str(value)
 
 
@@ -237,7 +237,7 @@ _READBACK = {
 
 
 def readback(command: Command) -> str:
-    """What a command would do, as a question: "Delete from two seconds to four seconds?" """
+    """What a command would do, as a question: "Delete from 2.0 s to 4.0 s?" """
     args = {name: spoken(value) for name, value in command.args.items()}
     template = _READBACK.get(command.action)
     try:

@@ -17,7 +17,7 @@ from voiceedit.actions.resolve import (
     resolve_time,
 )
 from voiceedit.actions.state import EditorState, Outcome
-from voiceedit.spoken_time import say_count, say_number, say_time
+from voiceedit.spoken_time import print_count, print_time
 from voiceedit.timeline import edits
 from voiceedit.timeline.model import Timeline
 from voiceedit.understand.command import Quote, SpokenTime
@@ -26,7 +26,7 @@ from voiceedit.understand.command import Quote, SpokenTime
 def delete_span(state: EditorState, start: int, end: int, what: str | None = None) -> Outcome:
     """Ripple-delete [start, end) and say what went."""
     words = state.words.text(state.words.between(start, end))
-    what = what or f"Deleted {say_time(end - start)}"
+    what = what or f"Deleted {print_time(end - start)}"
     timeline = edits.delete_range(state.timeline, start, end)
     new = state.edited(timeline, describe.history_entry(what, words), playhead=start)
     return Outcome(new, describe.edited(what, new, words), changed=True)
@@ -36,11 +36,11 @@ def keep_span(state: EditorState, start: int, end: int) -> Outcome:
     if start == 0 and end == state.timeline.duration:
         return Outcome(state, "That is the whole timeline already; nothing changed.")
     words = state.words.text(state.words.between(start, end))
-    what = f"Kept {say_time(end - start)}"
+    what = f"Kept {print_time(end - start)}"
     removed = state.timeline.duration - (end - start)
     timeline = edits.keep_range(state.timeline, start, end)
     new = state.edited(timeline, describe.history_entry(what, words), playhead=0)
-    return Outcome(new, describe.edited(f"{what}, removed {say_time(removed)}", new, words),
+    return Outcome(new, describe.edited(f"{what}, removed {print_time(removed)}", new, words),
                    changed=True)
 
 
@@ -82,7 +82,7 @@ def delete_clip(state: EditorState, clip: int) -> Outcome:
     start = state.timeline.clip_start(index)
     end = start + state.timeline.clips[index].duration
     return delete_span(state, start, end,
-                       f"Deleted clip {say_number(clip)}, {say_time(end - start)}")
+                       f"Deleted clip {clip}, {print_time(end - start)}")
 
 
 @action("keep_range", destructive=True)
@@ -107,9 +107,9 @@ def split(state: EditorState, time: SpokenTime | None = None) -> Outcome:
     need_timeline(state)
     at = resolve_time(state, time) if time is not None else state.playhead
     timeline = edits.split(state.timeline, at)
-    what = f"Split at {say_time(at)}"
+    what = f"Split at {print_time(at)}"
     new = state.edited(timeline, describe.history_entry(what), playhead=at)
-    said = f"{what}, making {say_count(len(timeline.clips), 'clip')}"
+    said = f"{what}, making {print_count(len(timeline.clips), 'clip')}"
     return Outcome(new, describe.edited(said, new), changed=True)
 
 
@@ -125,7 +125,7 @@ def clip_edit(state: EditorState, timeline: Timeline, what: str, focus: int) -> 
 def trim_start(state: EditorState, clip: int, amount: SpokenTime) -> Outcome:
     index = clip_index(state, clip)
     timeline = edits.trim_start(state.timeline, index, amount.ms)
-    what = f"Trimmed {say_time(amount.ms)} from the start of clip {say_number(clip)}"
+    what = f"Trimmed {print_time(amount.ms)} from the start of clip {clip}"
     return clip_edit(state, timeline, what, index)
 
 
@@ -133,7 +133,7 @@ def trim_start(state: EditorState, clip: int, amount: SpokenTime) -> Outcome:
 def trim_end(state: EditorState, clip: int, amount: SpokenTime) -> Outcome:
     index = clip_index(state, clip)
     timeline = edits.trim_end(state.timeline, index, amount.ms)
-    what = f"Trimmed {say_time(amount.ms)} from the end of clip {say_number(clip)}"
+    what = f"Trimmed {print_time(amount.ms)} from the end of clip {clip}"
     return clip_edit(state, timeline, what, index)
 
 
@@ -141,9 +141,9 @@ def trim_end(state: EditorState, clip: int, amount: SpokenTime) -> Outcome:
 def move_clip(state: EditorState, clip: int, position: int) -> Outcome:
     index, target = clip_index(state, clip), clip_index(state, position)
     if index == target:
-        return Outcome(state, f"Clip {say_number(clip)} is already there; nothing changed.")
+        return Outcome(state, f"Clip {clip} is already there; nothing changed.")
     timeline = edits.move_clip(state.timeline, index, target)
-    what = f"Moved clip {say_number(clip)} to position {say_number(position)}"
+    what = f"Moved clip {clip} to position {position}"
     return clip_edit(state, timeline, what, target)
 
 
@@ -151,10 +151,10 @@ def move_clip(state: EditorState, clip: int, position: int) -> Outcome:
 def move_clip_after(state: EditorState, clip: int, other: int) -> Outcome:
     index, after = clip_index(state, clip), clip_index(state, other)
     if index == after + 1:
-        return Outcome(state, f"Clip {say_number(clip)} already follows clip "
-                              f"{say_number(other)}; nothing changed.")
+        return Outcome(state, f"Clip {clip} already follows clip "
+                              f"{other}; nothing changed.")
     timeline = edits.move_clip_after(state.timeline, index, after)
-    what = f"Moved clip {say_number(clip)} after clip {say_number(other)}"
+    what = f"Moved clip {clip} after clip {other}"
     return clip_edit(state, timeline, what, after if after > index else after + 1)
 
 
@@ -162,7 +162,7 @@ def move_clip_after(state: EditorState, clip: int, other: int) -> Outcome:
 def duplicate_clip(state: EditorState, clip: int) -> Outcome:
     index = clip_index(state, clip)
     timeline = edits.duplicate_clip(state.timeline, index)
-    what = f"Duplicated clip {say_number(clip)}; the copy is clip {say_number(clip + 1)}"
+    what = f"Duplicated clip {clip}; the copy is clip {clip + 1}"
     return clip_edit(state, timeline, what, index + 1)
 
 
@@ -172,5 +172,5 @@ def swap_clips(state: EditorState, first: int, second: int) -> Outcome:
     if one == two:
         return Outcome(state, "That is the same clip; nothing changed.")
     timeline = edits.swap_clips(state.timeline, one, two)
-    what = f"Swapped clips {say_number(first)} and {say_number(second)}"
+    what = f"Swapped clips {first} and {second}"
     return clip_edit(state, timeline, what, min(one, two))

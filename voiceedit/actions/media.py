@@ -11,7 +11,7 @@ from voiceedit.actions.resolve import resolve_time
 from voiceedit.actions.state import EditorState, Outcome
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import Source, make_source
-from voiceedit.spoken_time import say_time
+from voiceedit.spoken_time import print_time
 from voiceedit.timeline import edits
 from voiceedit.timeline.model import Clip
 from voiceedit.timeline.words import normalize
@@ -30,7 +30,7 @@ def insert_media(state: EditorState, quote: Quote, time: SpokenTime | None = Non
     source = _media_named(state, quote.text if isinstance(quote, Quote) else str(quote))
     clip = Clip(source.path, 0, source.media.duration)
     timeline = edits.insert_clip(state.timeline, clip, at)
-    what = f"Inserted {Path(source.path).name}, {say_time(clip.duration)}, at {say_time(at)}"
+    what = f"Inserted {Path(source.path).name}, {print_time(clip.duration)}, at {print_time(at)}"
     with_source = state.with_project(sources=state.project.with_source(source).sources)
     new = with_source.edited(timeline, describe.history_entry(what), playhead=at)
     return Outcome(new, describe.edited(what, new), changed=True)

@@ -13,14 +13,14 @@ from voiceedit.actions.resolve import (
 )
 from voiceedit.actions.state import EditorState, Outcome
 from voiceedit.errors import VoiceEditError
-from voiceedit.spoken_time import say_time
+from voiceedit.spoken_time import print_time
 from voiceedit.understand.command import Quote, SpokenTime
 
 
 def moved(state: EditorState, playhead: int) -> Outcome:
     new = state.with_project(playhead=playhead)
     if state.verbosity == "brief":
-        return Outcome(new, describe.capitalize(say_time(playhead)) + ".")
+        return Outcome(new, describe.capitalize(print_time(playhead)) + ".")
     return Outcome(new, describe.position(new))
 
 

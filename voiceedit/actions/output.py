@@ -15,7 +15,7 @@ from voiceedit.actions.registry import action
 from voiceedit.actions.state import ConfirmFirst, EditorState, Outcome
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import Project
-from voiceedit.spoken_time import say_time
+from voiceedit.spoken_time import print_time
 from voiceedit.understand.command import Command
 
 if TYPE_CHECKING:
@@ -50,16 +50,16 @@ def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart
         media = render_timeline(project.timeline, sources, output, engine=engine,
                                 progress=progress, force=force, protected=protected)
         rate = rate_note(project.timeline, sources, media)
-        return Rendered(media, f"Rendered {say_time(media.duration)} to "
+        return Rendered(media, f"Rendered {print_time(media.duration)} to "
                                f"{Path(media.path).name}{rate}.")
     result = smart_render(project.timeline, sources, output, progress=progress, force=force,
                           protected=protected)
     rate = rate_note(project.timeline, sources, result.media)
-    done = f"Rendered {say_time(result.media.duration)} to {Path(result.media.path).name}{rate}"
+    done = f"Rendered {print_time(result.media.duration)} to {Path(result.media.path).name}{rate}"
     if result.fallback:
         return Rendered(result.media, f"{result.fallback} {done}.")
-    return Rendered(result.media, f"{done}, copying {say_time(result.copied_ms)} and "
-                                  f"re-encoding {say_time(result.encoded_ms)}.")
+    return Rendered(result.media, f"{done}, copying {print_time(result.copied_ms)} and "
+                                  f"re-encoding {print_time(result.encoded_ms)}.")
 
 
 def check_sources(project: Project, doing: str) -> None:

@@ -11,7 +11,7 @@ from voiceedit.actions.registry import action
 from voiceedit.actions.resolve import need_selection, need_timeline, resolve_time
 from voiceedit.actions.state import EditorState, Outcome
 from voiceedit.errors import VoiceEditError
-from voiceedit.spoken_time import say_time
+from voiceedit.spoken_time import print_time
 from voiceedit.understand.command import SpokenTime
 
 
@@ -21,7 +21,7 @@ def _play(state: EditorState, start: int, end: int, message: str) -> Outcome:
 
 
 def _playing_from(start: int) -> str:
-    return f"Playing from {say_time(start) if start else 'the start'}."
+    return f"Playing from {print_time(start) if start else 'the start'}."
 
 
 @action("play")
@@ -46,7 +46,7 @@ def play_from(state: EditorState, time: SpokenTime) -> Outcome:
 def play_selection(state: EditorState) -> Outcome:
     need_timeline(state)
     start, end = need_selection(state)
-    return _play(state, start, end, f"Playing the selection, {say_time(end - start)}.")
+    return _play(state, start, end, f"Playing the selection, {print_time(end - start)}.")
 
 
 @action("play_around_cut")
@@ -54,7 +54,7 @@ def play_around_cut(state: EditorState) -> Outcome:
     from voiceedit.answer.playback import around_cut
 
     join, start, end = around_cut(need_timeline(state), state.playhead)
-    return _play(state, start, end, f"Playing around the cut at {say_time(join)}.")
+    return _play(state, start, end, f"Playing around the cut at {print_time(join)}.")
 
 
 @action("stop_playback")
@@ -63,4 +63,4 @@ def stop_playback(state: EditorState) -> Outcome:
     position = player.stop() if player is not None else None
     if position is None:
         return Outcome(state, "Nothing is playing.")
-    return Outcome(state.with_project(playhead=position), f"Stopped at {say_time(position)}.")
+    return Outcome(state.with_project(playhead=position), f"Stopped at {print_time(position)}.")

@@ -32,6 +32,7 @@ FAMILIES: list[str] = [
     "voiceedit.actions.playback",
     "voiceedit.actions.output",
     "voiceedit.actions.corrections",
+    "voiceedit.actions.settings",
 ]
 
 

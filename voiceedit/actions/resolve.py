@@ -10,7 +10,7 @@ from __future__ import annotations
 from voiceedit.actions import describe
 from voiceedit.actions.state import Ambiguous, EditorState
 from voiceedit.errors import VoiceEditError
-from voiceedit.spoken_time import say_number, say_time
+from voiceedit.spoken_time import print_time
 from voiceedit.timeline import edits
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.quote_match import QuoteMatch
@@ -31,7 +31,8 @@ def resolve_time(state: EditorState, value: SpokenTime | int) -> int:
     time = value.resolve(duration, state.playhead) if isinstance(value, SpokenTime) else value
     if time > duration:
         raise VoiceEditError(
-            f"The timeline is only {say_time(duration)} long; {say_time(time)} is past the end."
+            f"The timeline is only {print_time(duration)} long; {print_time(time)} is past "
+            "the end."
         )
     return max(0, time)
 
@@ -41,7 +42,7 @@ def resolve_range(state: EditorState, start: SpokenTime | int,
     need_timeline(state)
     first, last = resolve_time(state, start), resolve_time(state, end)
     if first == last:
-        raise VoiceEditError(f"From {say_time(first)} to {say_time(last)} is no time at all.")
+        raise VoiceEditError(f"From {print_time(first)} to {print_time(last)} is no time at all.")
     return min(first, last), max(first, last)  # "from ten to five" means the same range
 
 
@@ -66,7 +67,7 @@ def find_quote(state: EditorState, quote: Quote | QuoteMatch | str, slot: str = 
     if nearest or len(matches) == 1:
         return matches[0]
     if len(matches) > MAX_CHOICES:
-        raise VoiceEditError(f"{describe.quoted(text)} comes up {say_number(len(matches))} "
+        raise VoiceEditError(f"{describe.quoted(text)} comes up {len(matches)} "
                              "times; say a few more words.")
     raise Ambiguous(slot, matches)
 

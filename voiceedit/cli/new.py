@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from voiceedit.cli import cli
-from voiceedit.cli.progress import progress_reporter
+from voiceedit.cli.progress import plain_option, progress_reporter
 from voiceedit.interchange.importer import IMPORT_SUFFIXES, import_timeline
 from voiceedit.project import Project, check_new_path, create_project, make_source
-from voiceedit.spoken_time import say_count, say_time
+from voiceedit.spoken_time import print_count, print_time
 
 
 def new_from_timeline(project: Path, timeline_file: Path, media: tuple[Path, ...] = (),
@@ -38,6 +38,7 @@ FROM_HELP = (
               help="Whisper model for the footage transcripts (tiny.en, base, ...).")
 @click.option("--from", "timeline_file", type=click.Path(dir_okay=False, path_type=Path),
               help=FROM_HELP)
+@plain_option
 def new_command(project: Path, media: tuple[Path, ...], model: str,
                 timeline_file: Path | None) -> None:
     """Start PROJECT over MEDIA files (each whole, in order), or from another editor's
@@ -52,5 +53,5 @@ def new_command(project: Path, media: tuple[Path, ...], model: str,
                 sources.append(make_source(path, model, progress=report))
         created = create_project(project, sources)
     words = sum(len(s.transcript.words) for s in created.sources)
-    click.echo(f"Created {project.name}: {say_count(len(created.timeline.clips), 'clip')}, "
-               f"{say_time(created.timeline.duration)}, {say_count(words, 'word')}.")
+    click.echo(f"Created {project.name}: {print_count(len(created.timeline.clips), 'clip')}, "
+               f"{print_time(created.timeline.duration)}, {print_count(words, 'word')}.")

@@ -11,7 +11,7 @@ import click
 
 from voiceedit.actions.output import default_output, render_project
 from voiceedit.cli import cli
-from voiceedit.cli.progress import progress_reporter
+from voiceedit.cli.progress import plain_option, progress_reporter
 from voiceedit.media.render import ENGINES, Progress
 from voiceedit.project import load_project
 
@@ -26,6 +26,7 @@ from voiceedit.project import load_project
 @click.option("--smart", is_flag=True,
               help="Copy untouched stretches of video and re-encode only around the cuts.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@plain_option
 def render_command(project: Path, output: Path | None, engine: str, smart: bool,
                    force: bool) -> None:
     """Render the edited timeline of PROJECT to a video (or sound) file."""

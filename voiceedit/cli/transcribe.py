@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from voiceedit.cli import cli
-from voiceedit.cli.progress import progress_reporter
+from voiceedit.cli.progress import plain_option, progress_reporter
 from voiceedit.hear.models import available_models
 from voiceedit.hear.transcribe import ENGINES, transcribe
 from voiceedit.timeline.transcript import Transcript
@@ -23,6 +23,7 @@ from voiceedit.timeline.transcript import Transcript
 @click.option("--json", "as_json", is_flag=True, help="Print the transcript as JSON.")
 @click.option("--words", is_flag=True, help="Print every word with its start and end.")
 @click.option("--no-cache", is_flag=True, help="Transcribe again even if cached.")
+@plain_option
 def transcribe_command(media: Path, model: str, engine: str, language: str, as_json: bool,
                        words: bool, no_cache: bool) -> None:
     """Transcribe MEDIA word by word (any audio or video file ffmpeg reads)."""

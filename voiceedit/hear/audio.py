@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from voiceedit.errors import VoiceEditError
-from voiceedit.spoken_time import say_time
+from voiceedit.spoken_time import print_time
 
 SAMPLE_RATE = 16_000  # capture and recognition rate: Whisper's and the voice detector's
 HOP = 160  # samples per Whisper feature frame: 100 frames a second
@@ -35,7 +35,7 @@ def command_audio(path: str | Path) -> np.ndarray:
     except Exception:  # PyAV raises many kinds; all mean "not a media file"
         raise VoiceEditError(f"{path.name} is not an audio file I can read.") from None
     if len(audio) > MAX_FRAMES * HOP:
-        length = say_time(len(audio) * 1000 // SAMPLE_RATE)
+        length = print_time(len(audio) * 1000 // SAMPLE_RATE)
         raise VoiceEditError(f"{path.name} is {length} long; a spoken command is a few seconds.")
     if loudest_dbfs(audio) < SILENCE_DBFS:
         raise VoiceEditError(f"{path.name} is silent: there is no command in it to hear.")

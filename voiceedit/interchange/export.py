@@ -31,7 +31,7 @@ from voiceedit.interchange.mlt import write_mlt
 from voiceedit.interchange.otio_convert import frame_ranges, to_otio
 from voiceedit.media.outputs import cannot_write, check_output, write_text_atomically
 from voiceedit.media.probe import MediaInfo
-from voiceedit.spoken_time import say_count, say_time
+from voiceedit.spoken_time import print_count, print_time
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.transcript import Transcript
 from voiceedit.timeline.words import TimelineWord
@@ -74,7 +74,7 @@ class ExportResult:
     def message(self) -> str:
         """ "Exported five clips, forty-one seconds, to interview.edl." """
         return (
-            f"Exported {say_count(self.count, self.noun)}, {say_time(self.duration)}, "
+            f"Exported {print_count(self.count, self.noun)}, {print_time(self.duration)}, "
             f"to {self.path.name}."
         )
 

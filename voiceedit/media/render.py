@@ -45,7 +45,7 @@ from voiceedit.media.plan import (
     source_inputs,
 )
 from voiceedit.media.probe import MediaInfo, check_readable, probe
-from voiceedit.spoken_time import say_number, say_time
+from voiceedit.spoken_time import print_time
 from voiceedit.timeline.model import Timeline
 
 ENGINES = ("ffmpeg", "moviepy")
@@ -131,13 +131,13 @@ def check_rendered(partial: Path, name: str, fmt: OutputFormat, seconds: Fractio
     frame = 1 / (fmt.frame_rate or 30)
     if abs(Fraction(rendered.duration, 1000) - seconds) > frame + Fraction(1, 1000):
         raise VoiceEditError(
-            f"The render of {name} came out {say_time(rendered.duration)} long instead of "
-            f"{say_time(round(seconds * 1000))}, {kept}.")
+            f"The render of {name} came out {print_time(rendered.duration)} long instead of "
+            f"{print_time(round(seconds * 1000))}, {kept}.")
     return rendered
 
 
 def rate_note(timeline: Timeline, sources: dict[str, MediaInfo], rendered: MediaInfo) -> str:
-    """ " at thirty frames a second, constant; the source's rate varies" when a variable-rate
+    """ " at 30 frames a second, constant; the source's rate varies" when a variable-rate
     source went into a video render, else nothing."""
     if not (rendered.has_video and rendered.frame_rate):
         return ""
@@ -146,7 +146,7 @@ def rate_note(timeline: Timeline, sources: dict[str, MediaInfo], rendered: Media
         if info is None or info.variable_rate is None:
             info = probe(path)
         if info.variable_rate:
-            rate = say_number(round(rendered.frame_rate))
+            rate = round(rendered.frame_rate)
             return f" at {rate} frames a second, constant; the source's rate varies"
     return ""
 

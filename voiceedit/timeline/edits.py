@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from voiceedit.errors import VoiceEditError
-from voiceedit.spoken_time import say_number, say_time
+from voiceedit.spoken_time import print_time
 from voiceedit.timeline.model import Clip, Timeline
 
 Range = tuple[int, int]
@@ -74,11 +74,11 @@ def check_range(timeline: Timeline, start: int, end: int) -> None:
         raise VoiceEditError("The timeline is empty.")
     if start < 0 or end > timeline.duration:
         raise VoiceEditError(
-            f"The timeline is only {say_time(timeline.duration)} long; "
-            f"{say_time(max(start, end))} is past the end."
+            f"The timeline is only {print_time(timeline.duration)} long; "
+            f"{print_time(max(start, end))} is past the end."
         )
     if start >= end:
-        raise VoiceEditError(f"From {say_time(start)} to {say_time(end)} is an empty range.")
+        raise VoiceEditError(f"From {print_time(start)} to {print_time(end)} is an empty range.")
 
 
 def check_clip(timeline: Timeline, index: int) -> None:
@@ -86,8 +86,8 @@ def check_clip(timeline: Timeline, index: int) -> None:
     if not timeline.clips:
         raise VoiceEditError("The timeline is empty.")
     if not 0 <= index < count:
-        clips = "one clip" if count == 1 else f"{say_number(count)} clips"
-        raise VoiceEditError(f"There is no clip {say_number(index + 1)}; the timeline has {clips}.")
+        clips = "1 clip" if count == 1 else f"{count} clips"
+        raise VoiceEditError(f"There is no clip {index + 1}; the timeline has {clips}.")
 
 
 def delete_range(timeline: Timeline, start: int, end: int) -> Timeline:
@@ -149,11 +149,12 @@ def split(timeline: Timeline, time: int) -> Timeline:
         raise VoiceEditError("The timeline is empty.")
     if not 0 < time < timeline.duration:
         raise VoiceEditError(
-            f"I can only split inside the timeline, between zero and {say_time(timeline.duration)}."
+            f"I can only split inside the timeline, between {print_time(0)} and "
+            f"{print_time(timeline.duration)}."
         )
     index = timeline.clip_index_at(time)
     if timeline.clip_start(index) == time:
-        raise VoiceEditError(f"There is already a cut at {say_time(time)}.")
+        raise VoiceEditError(f"There is already a cut at {print_time(time)}.")
     clip = timeline.clips[index]
     at = clip.source_in + time - timeline.clip_start(index)
     pieces = (Clip(clip.source, clip.source_in, at), Clip(clip.source, at, clip.source_out))
@@ -189,8 +190,8 @@ def _trimmable(timeline: Timeline, index: int, amount: int) -> Clip:
         raise VoiceEditError("Say how much to trim, for example one second.")
     if amount >= clip.duration:
         raise VoiceEditError(
-            f"Clip {say_number(index + 1)} is only {say_time(clip.duration)} long; "
-            f"I can't trim {say_time(amount)} from it. Say delete clip {say_number(index + 1)}."
+            f"Clip {index + 1} is only {print_time(clip.duration)} long; "
+            f"I can't trim {print_time(amount)} from it. Say delete clip {index + 1}."
         )
     return clip
 
@@ -272,8 +273,8 @@ def insert_clip(timeline: Timeline, clip: Clip, time: int) -> Timeline:
     """
     if not 0 <= time <= timeline.duration:
         raise VoiceEditError(
-            f"The timeline is only {say_time(timeline.duration)} long; "
-            f"{say_time(time)} is past the end."
+            f"The timeline is only {print_time(timeline.duration)} long; "
+            f"{print_time(time)} is past the end."
         )
     before = extract(timeline, 0, time)
     after = extract(timeline, time, timeline.duration)
