@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from voiceedit.cli import cli
+from voiceedit.cli.words import grammar_dir_option
 from voiceedit.understand.help import help_text, markdown_table, spoken_help, update_readme
 
 
@@ -20,6 +21,7 @@ from voiceedit.understand.help import help_text, markdown_table, spoken_help, up
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Write the command table into this README between its markers.",
 )
+@grammar_dir_option
 def help_command(topic: str | None, spoken: bool, markdown: bool, readme: Path | None) -> None:
     """The commands you can say, all or one TOPIC (editing, navigation, playback, project,
     cleanup, session); `keys`: the browser editor's keys."""

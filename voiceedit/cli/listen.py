@@ -20,6 +20,7 @@ from voiceedit.answer.speakers import SpeechSettings, open_speaker
 from voiceedit.answer.voice_names import DEFAULT_VOICE, VOICES
 from voiceedit.cli import cli
 from voiceedit.cli.typed import TypedStyle, stdin_lines, typed_session
+from voiceedit.cli.words import grammar_dir_option
 from voiceedit.cli.written import check_written
 from voiceedit.core import Editor
 from voiceedit.errors import VoiceEditError
@@ -59,6 +60,7 @@ def _echo(line: str) -> None:
               show_default=True, help="Voice activity detector.")
 @click.option("--timings", is_flag=True, help="Print how long each answer took.")
 @click.option("--force", is_flag=True, help="Replace the --speak-to or --play-to file.")
+@grammar_dir_option
 def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[Path, ...],
                    realtime: bool, speak_to: Path | None, no_speech: bool, voice: str,
                    earcons: bool, key: str | None, play_to: Path | None, model: str, vad: str,
@@ -87,10 +89,14 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
                         defer=True, quiet=lambda: not speaker.is_speaking)
         opened.callback(player.close)
         services.player = player
-        from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions
-        from voiceedit.understand.matcher import vocabulary_prompt
+        from voiceedit.hear.command_recognizer import (
+            CommandRecognizer,
+            RecognizerOptions,
+            command_prompt,
+        )
 
-        recognizer = CommandRecognizer(model, RecognizerOptions(prompt=vocabulary_prompt()),
+        prompt = command_prompt(editor.state.quotes.words.texts)
+        recognizer = CommandRecognizer(model, RecognizerOptions(prompt=prompt),
                                        fit=editor.fit, phrases=editor.phrases)
         loop = LiveLoop(
             editor, source, recognizer, speaker,

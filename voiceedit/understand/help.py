@@ -13,7 +13,7 @@ from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.understand.forms import example
-from voiceedit.understand.grammar import load_grammar
+from voiceedit.understand.grammar import builtin_grammar, load_grammar
 from voiceedit.understand.rules import Grammar, Rule, Topic, words
 
 README_START = "<!-- commands:start -->"
@@ -91,7 +91,8 @@ def help_text(topic: str | None = None) -> str:
 
 
 def _does(rule: Rule) -> str:
-    return rule.call + ("  (removes material)" if rule.destructive else "")
+    own = f"  (your own, {rule.source})" if rule.own else ""
+    return rule.call + ("  (removes material)" if rule.destructive else "") + own
 
 
 def _lists_text(grammar: Grammar) -> str:
@@ -114,8 +115,8 @@ def _used_lists(grammar: Grammar) -> list[tuple[str, list[str]]]:
 
 
 def markdown_table() -> str:
-    """The command table for README.md: one section per topic."""
-    grammar = load_grammar()
+    """The command table for README.md: one section per topic, built-in commands only."""
+    grammar = builtin_grammar()
     parts = []
     for topic in grammar.topics:
         rules = [rule for rule in grammar.rules if rule.topic == topic.name]
