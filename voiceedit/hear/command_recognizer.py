@@ -149,8 +149,11 @@ class CommandRecognizer:
     def fence(self) -> Continuations:
         """The grammar, with quotes limited to the project's words when we know them."""
         phrases = self.phrases() if self.phrases is not None else None
-        if self._fence is None or self._fence[0] is not phrases:
-            self._fence = (phrases, Continuations(load_grammar(), phrases))
+        grammar = load_grammar()  # with the person's own rules
+        if self._fence is None or self._fence[0] is not phrases or (
+            self._fence[1].grammar is not grammar
+        ):
+            self._fence = (phrases, Continuations(grammar, phrases))
         return self._fence[1]
 
     def window(self, samples: int) -> int:
