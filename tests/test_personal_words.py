@@ -5,6 +5,7 @@ project's names go into the command recogniser's prompt."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -225,3 +226,31 @@ def test_the_projects_names_go_into_the_recognisers_prompt(config):
     assert prompt.endswith(" Siobhan, Tadhg.")
     assert len(prompt.split()) <= 150
     assert command_prompt([]) == vocabulary_prompt()
+
+
+NAMES_TEXT = ("Yesterday we met Siobhan by the river. Then Dervla talked about Kilkenny and "
+              "later Tadhg read a poem by Niamh.")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("said", "name"), [("Go to Tadhg.", "Tadhg"), ("Find Niamh.", "Niamh")])
+def test_a_spoken_name_from_the_project_is_heard_and_found(config, tmp_path, said, name):
+    """tiny.en alone writes these as "Go to ten." and "Find Niam." (bench/RESULTS.md,
+    "Personal words"); with the project's names in the prompt it writes them as the project
+    spells them, and `do --audio` goes there."""
+    from spoken import write_commands
+
+    project = make_project(tmp_path / "names.voiceedit", NAMES_TEXT)
+    editor = Editor.open(project)
+    prompt = command_prompt(editor.state.quotes.words.texts)
+    assert prompt.endswith(" Siobhan, Dervla, Kilkenny, Tadhg, Niamh.")
+    (audio,) = write_commands(tmp_path, [said])
+    heard = voiceedit("do", str(project), "--audio", str(audio), "--json", config=config)
+    assert heard.returncode == 0, heard.stderr
+    found = json.loads(heard.stdout)
+    assert (found["action"], found["args"]["quote"]) == ("seek_quote", name.lower())
+    assert found["applied"] and found["confidence"] == 1.0
+    starts = 500 + 500 * [word.strip(".") for word in NAMES_TEXT.split()].index(name)
+    after = load_project(project)
+    assert starts - 300 <= after.playhead <= starts  # just before the name is said
+    assert f"'{name}" in after.last_answer
