@@ -22,6 +22,7 @@ from voiceedit.answer.voice_names import DEFAULT_VOICE, VOICES
 from voiceedit.cli import cli
 from voiceedit.cli.progress import plain_option
 from voiceedit.cli.typed import TypedStyle, status_of, stdin_lines, typed_session
+from voiceedit.cli.words import grammar_dir_option
 from voiceedit.cli.written import check_written
 from voiceedit.core import Answer, Editor, Speaker
 from voiceedit.errors import VoiceEditError
@@ -59,6 +60,7 @@ def make_speaker(speak: bool, speak_to: Path | None, voice: str) -> Speaker | No
               help="The voice for --speak and --speak-to (system: the computer's own voice).")
 @click.option("--force", is_flag=True, help="Replace the --speak-to file if it exists.")
 @plain_option
+@grammar_dir_option
 def do_command(project: Path, text: str | None, audio: Path | None, as_json: bool,
                speak: bool, speak_to: Path | None, voice: str, force: bool) -> int:
     """Apply one command to PROJECT, e.g. "delete from ask not to country".
@@ -91,7 +93,8 @@ def _do_audio(editor: Editor, audio: Path, as_json: bool) -> int:
     confidence lowered when the readings disagree on a destructive command)."""
     from voiceedit.hear.command_recognizer import recognise_file
 
-    heard = recognise_file(audio, fit=editor.fit, phrases=editor.phrases)
+    heard = recognise_file(audio, fit=editor.fit, phrases=editor.phrases,
+                           transcript=editor.state.quotes.words.texts)
     answer = editor.handle(heard)
     _show(heard.text, heard.command, answer, as_json, search=heard.search)
     return status_of(answer)

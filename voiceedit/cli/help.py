@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from voiceedit.cli import cli
+from voiceedit.cli.words import grammar_dir_option
 from voiceedit.understand.help import (
     grammar_text,
     help_text,
@@ -32,6 +33,7 @@ from voiceedit.understand.help import (
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Write the command table into this README between its markers.",
 )
+@grammar_dir_option
 def help_command(words: tuple[str, ...], spoken: bool, grammar: bool, search: bool,
                  markdown: bool, readme: Path | None) -> None:
     """The commands you can say, all or one topic (editing, navigation, playback, project,

@@ -21,6 +21,7 @@ from voiceedit.answer.voice_names import DEFAULT_VOICE, VOICES
 from voiceedit.cli import cli
 from voiceedit.cli.progress import plain_option
 from voiceedit.cli.typed import TypedStyle, stdin_lines, typed_session
+from voiceedit.cli.words import grammar_dir_option
 from voiceedit.cli.written import check_written
 from voiceedit.core import Editor
 from voiceedit.errors import VoiceEditError
@@ -64,6 +65,7 @@ def _echo(line: str) -> None:
               help="Act only on commands that begin with WORD (\"editor, undo that\"), to run "
               "beside Talon or Dragon; remembered. --prefix '' turns it off.")
 @plain_option
+@grammar_dir_option
 def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[Path, ...],
                    realtime: bool, speak_to: Path | None, no_speech: bool, voice: str,
                    earcons: bool, key: str | None, play_to: Path | None, model: str, vad: str,
@@ -93,12 +95,16 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
                         defer=True, quiet=lambda: not speaker.is_speaking)
         opened.callback(player.close)
         services.player = player
-        from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions
-        from voiceedit.understand.matcher import understand, vocabulary_prompt
+        from voiceedit.hear.command_recognizer import (
+            CommandRecognizer,
+            RecognizerOptions,
+            command_prompt,
+        )
+        from voiceedit.understand.matcher import understand
         from voiceedit.understand.prefix import understand_after
 
         editor.prefix = wake_word  # spoken commands only: typed ones need none
-        prompt = vocabulary_prompt()
+        prompt = command_prompt(editor.state.quotes.words.texts)
         if editor.prefix:  # Whisper then spells the wake word as the person does
             prompt = f"{editor.prefix.capitalize()}, {prompt[0].lower()}{prompt[1:]}"
         recognizer = CommandRecognizer(

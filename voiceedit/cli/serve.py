@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from voiceedit.cli import cli
+from voiceedit.cli.words import grammar_dir_option
 from voiceedit.errors import VoiceEditError
 
 
@@ -24,6 +25,7 @@ from voiceedit.errors import VoiceEditError
               help="The port (0: any free one).")
 @click.option("--model", default="tiny.en", show_default=True,
               help="The Whisper model for commands spoken into the page.")
+@grammar_dir_option
 def serve_command(project: Path, host: str, port: int, model: str) -> None:
     """Edit PROJECT in the browser: transcript, picture, keys and voice."""
     import uvicorn

@@ -14,6 +14,7 @@ The model stays loaded: build one `CommandRecognizer` and call `recognise` per u
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,8 +43,9 @@ from voiceedit.hear.readings import (
 from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
 from voiceedit.hear.whisper_text import drop_repeats, shortened
 from voiceedit.understand.continuation import Continuations
-from voiceedit.understand.grammar import load_grammar
-from voiceedit.understand.matcher import understand
+from voiceedit.understand.grammar import load_grammar, vocabulary
+from voiceedit.understand.matcher import understand, vocabulary_prompt
+from voiceedit.understand.own_words import rare_words
 
 if TYPE_CHECKING:
     from voiceedit.hear.constrained_decoder import ConstrainedDecoder
@@ -147,8 +149,11 @@ class CommandRecognizer:
     def fence(self) -> Continuations:
         """The grammar, with quotes limited to the project's words when we know them."""
         phrases = self.phrases() if self.phrases is not None else None
-        if self._fence is None or self._fence[0] is not phrases:
-            self._fence = (phrases, Continuations(load_grammar(), phrases))
+        grammar = load_grammar()  # with the person's own rules
+        if self._fence is None or self._fence[0] is not phrases or (
+            self._fence[1].grammar is not grammar
+        ):
+            self._fence = (phrases, Continuations(grammar, phrases))
         return self._fence[1]
 
     def window(self, samples: int) -> int:
@@ -315,18 +320,26 @@ def padded(mel: np.ndarray, frames: int, pad: str) -> np.ndarray:
     return window
 
 
+def command_prompt(transcript: Iterable[str] = ()) -> str:
+    """The prompt for `RecognizerOptions.prompt`: the grammar's commands (the person's own
+    phrasings and listed words included), then the names in the open project's transcript
+    (its words as written), so a quoted name is written as the project spells it."""
+    names = rare_words(transcript, known=vocabulary(load_grammar()))
+    return vocabulary_prompt(names=names)
+
+
 def recognise_file(
     path: str | Path,
     recognizer: CommandRecognizer | None = None,
     fit: Fit | None = None,
     phrases: Phrases | None = None,
+    transcript: Iterable[str] = (),
 ) -> Heard:
-    """Recognise the command in an audio file (`voiceedit do --audio`)."""
+    """Recognise the command in an audio file (`voiceedit do --audio`); `transcript`: the
+    open project's words, whose names go into the prompt."""
     audio = command_audio(path)
     if recognizer is None:
-        from voiceedit.understand.matcher import vocabulary_prompt
-
-        options = RecognizerOptions(prompt=vocabulary_prompt())
+        options = RecognizerOptions(prompt=command_prompt(transcript))
         recognizer = CommandRecognizer(options=options, fit=fit, phrases=phrases)
     return recognizer.recognise(audio)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.understand.examples import action_examples, sentences
-from voiceedit.understand.grammar import load_grammar
+from voiceedit.understand.grammar import builtin_grammar, load_grammar
 from voiceedit.understand.rules import Grammar, Rule, Topic, words
 
 README_START = "<!-- commands:start -->"
@@ -120,7 +120,8 @@ def grammar_text(topic: str | None = None) -> str:
 
 
 def _does(rule: Rule) -> str:
-    return rule.call + ("  (removes material)" if rule.destructive else "")
+    own = f"  (your own, {rule.source})" if rule.own else ""
+    return rule.call + ("  (removes material)" if rule.destructive else "") + own
 
 
 def _lists_text(grammar: Grammar) -> str:
@@ -146,8 +147,8 @@ def _used_lists(
 
 
 def markdown_table() -> str:
-    """The command table for README.md: one section per topic."""
-    grammar = load_grammar()
+    """The command table for README.md: one section per topic, built-in commands only."""
+    grammar = builtin_grammar()
     parts = []
     for topic in grammar.topics:
         rules = [rule for rule in grammar.rules if rule.topic == topic.name]

@@ -26,7 +26,7 @@ above CONFIRM_BELOW is therefore always an exact sentence of the grammar.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -42,7 +42,9 @@ from voiceedit.understand.matching import (
     Parse,
     at_edge,
 )
+from voiceedit.understand.own_words import own_names, with_names
 from voiceedit.understand.rules import Grammar, words
+from voiceedit.understand.user_grammar import VOCABULARY_LIST
 
 __all__ = [
     "ACCEPT_FROM", "CONFIRM_BELOW", "REPAIRED_DESTRUCTIVE", "NotUnderstood", "hotwords",
@@ -70,11 +72,18 @@ def understand(text: str) -> Command:
     return _language().understand(text)
 
 
-def vocabulary_prompt(max_words: int = 150) -> str:
+def vocabulary_prompt(max_words: int = 150, names: Sequence[str] = ()) -> str:
     """An initial_prompt for Whisper made of the grammar's own commands, one example each,
-    shortest first ("Undo that. Delete clip two. ..."); the default length keeps it under
+    shortest first ("Undo that. Delete clip two. ..."), the person's own phrasings first;
+    then the words they listed in lists/vocabulary.list and `names` (the project's, see
+    own_words.py), so those are spelled as written. The default length keeps it under
     Whisper's prompt limit (docs/design.md)."""
-    return _language().prompt(max_words)
+    language = _language()
+    listed = [entry.spoken for entry in language.grammar.word_list(VOCABULARY_LIST).entries]
+    kept = own_names([*listed, *names])
+    # A name is two or three tokens: the longest commands make room, not the first ones.
+    room = max_words - sum(2 * len(name.split()) for name in kept)
+    return with_names(language.prompt(room), kept)
 
 
 def hotwords(max_words: int = 60) -> str:
@@ -84,9 +93,16 @@ def hotwords(max_words: int = 60) -> str:
     return " ".join(_language().carriers[:max_words])
 
 
-@lru_cache(maxsize=1)
+_prepared: list[_Language] = []  # the last grammar prepared: the same one nearly always
+
+
 def _language() -> _Language:
-    return _Language(load_grammar())
+    """The grammar heard with now, prepared once: a person's own files (`--grammar-dir`,
+    another config folder in a test) give another grammar, and it is prepared anew."""
+    grammar = load_grammar()
+    if not _prepared or _prepared[0].grammar is not grammar:
+        _prepared[:] = [_Language(grammar)]
+    return _prepared[0]
 
 
 class _Language(MatchingGrammar):
@@ -180,13 +196,28 @@ class _Language(MatchingGrammar):
         for rule, text in zip(self.rules, self.examples, strict=True):
             if "quote" not in rule.spoken:
                 first.setdefault(rule.action, text)
+        # A person's own phrasings come first, quotes left out of the example ("snip").
+        own = [_without_quotes(text) for rule, text in zip(self.rules, self.examples,
+                                                            strict=True) if rule.own]
+        chosen = dict.fromkeys([*filter(None, own), *sorted(first.values(), key=_length)])
         sentences, count = [], 0
-        for text in sorted(first.values(), key=lambda text: len(text.split())):
+        for text in chosen:
             count += len(text.split())
             if count > max_words:
                 break
             sentences.append(text[0].upper() + text[1:] + ".")
         return " ".join(sentences)
+
+
+def _length(text: str) -> int:
+    return len(text.split())
+
+
+def _without_quotes(text: str) -> str:
+    """An example without the words it puts in quotes: they would leak into what is heard."""
+    for value in EXAMPLE_VALUES["quote"].values():
+        text = text.replace(value, " ")
+    return " ".join(text.split())
 
 
 def _fill(form: str, grammar: Grammar) -> str:

@@ -68,6 +68,7 @@ class Rule:
     destructive: bool
     topic: str
     source: str  # "editing.grammar:12"
+    own: bool = False  # from the person's own files (user_grammar.py), not the built-in ones
 
     @property
     def call(self) -> str:
@@ -88,6 +89,9 @@ class Grammar:
     rules: tuple[Rule, ...]
     topics: tuple[Topic, ...]
     lists: tuple[WordList, ...]
+    # The person's own rules and entries that were skipped, one sentence each ("my.grammar:3:
+    # there is no action 'delet_quote'; did you mean 'delete_quote'?"), for the surface to say.
+    problems: tuple[str, ...] = ()
 
     def word_list(self, name: str) -> WordList:
         """The entries of lists/NAME.list (spoken words -> value); empty if there is none."""

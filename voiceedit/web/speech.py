@@ -55,11 +55,15 @@ class SpeechInput:
 
     def _loaded(self) -> CommandRecognizer:
         if self._recognizer is None:
-            from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions
-            from voiceedit.understand.matcher import vocabulary_prompt
+            from voiceedit.hear.command_recognizer import (
+                CommandRecognizer,
+                RecognizerOptions,
+                command_prompt,
+            )
 
+            prompt = command_prompt(self.editor.state.quotes.words.texts)
             self._recognizer = CommandRecognizer(
-                self.model, RecognizerOptions(prompt=vocabulary_prompt()),
+                self.model, RecognizerOptions(prompt=prompt),
                 fit=self.editor.fit, phrases=self.editor.phrases)
         return self._recognizer
 
