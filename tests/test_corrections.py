@@ -123,7 +123,7 @@ def test_an_unknown_quote_changes_nothing(project):
 def test_an_ambiguous_quote_is_asked_about(project):
     editor = Editor.open(project)
     answer = editor.handle("correct an expensive camera to a cheap camera")  # said twice
-    assert answer.question and answer.message.startswith("Two matches: one at")
+    assert answer.question and answer.message.startswith("2 matches: 1 at")
     assert editor.handle("two").message == ("Corrected 'an expensive camera' to "
                                             "'a cheap camera'.")
     text = " ".join(words_on_disk(project))

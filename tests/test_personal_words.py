@@ -122,7 +122,7 @@ def test_help_shows_the_persons_rules_as_their_own(config):
     printed = help_text("mine")
     assert "Mine: your own commands from mine.grammar." in printed
     line = next(line for line in printed.splitlines() if "snip" in line)
-    assert "removes material" in line and line.endswith("(your own, mine.grammar:2)")
+    assert "Removes material." in line and line.endswith("(your own, mine.grammar:2)")
     assert spoken_help("mine") == "Mine: your own commands from mine.grammar. You can say: " \
                                   "snip some words; hop to the top."
     assert "snip" not in markdown_table()  # README documents the built-in commands
@@ -131,7 +131,8 @@ def test_help_shows_the_persons_rules_as_their_own(config):
 def test_help_on_the_command_line_takes_grammar_dir(config, tmp_path):
     elsewhere = tmp_path / "words"
     write(elsewhere, "editing.grammar", "snip <quote>: !delete_quote(quote)\n")
-    shown = voiceedit("help", "editing", "--grammar-dir", str(elsewhere), config=config)
+    shown = voiceedit("help", "editing", "--grammar", "--grammar-dir", str(elsewhere),
+                      config=config)
     assert shown.returncode == 0, shown.stderr
     line = next(line for line in shown.stdout.splitlines() if "snip" in line)
     assert "delete_quote(quote)" in line and "your own, editing.grammar:1" in line

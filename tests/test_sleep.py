@@ -105,7 +105,7 @@ def test_with_a_prefix_only_what_begins_with_it_is_acted_on(tmp_path: Path) -> N
     assert path.read_bytes() == before and voice.said == []
 
     answer = editor.handle("Editor, delete three four.")
-    assert answer.changed and answer.message.startswith("Deleted one second: 'three four'.")
+    assert answer.changed and answer.message.startswith("Deleted 1.0 s: 'three four'.")
     spoken = Heard("Editors, undo that.", understand_after("editor")("Editors, undo that."))
     assert editor.handle(spoken).message.startswith("Undid")
     # Asleep, the wake phrase needs the prefix too: "wake up" alone may be for Talon.

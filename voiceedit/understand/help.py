@@ -71,7 +71,8 @@ def help_text(topic: str | None = None) -> str:
         for rule in grammar.rules:
             if rule.topic == chosen.name:
                 said = ", or ".join(sentences(rule, grammar))
-                lines.append(f"  {said}." + (" Removes material." if rule.destructive else ""))
+                lines.append(f"  {said}." + (" Removes material." if rule.destructive else "")
+                             + (f" (your own, {rule.source})" if rule.own else ""))
         blocks.append("\n".join(lines))
     blocks.append(_plain_lists(grammar, [r for r in grammar.rules if r.topic in names]))
     blocks.append(
