@@ -144,10 +144,11 @@ def shot_problems(track: FrameTrack, first: int, last: int, end: int) -> tuple[P
         found += [Problem(flag, s, e) for s, e in
                   runs(mask, times, end, min(MIN_PROBLEM_MS[flag], length))]
     blur = [(ms, score) for ms, score in track.blur if times[0] <= ms < end]
-    if blur:
+    if blur:  # the first sample stands for the shot from its start
+        sampled = [times[0]] + [ms for ms, _ in blur[1:]]
         found += [Problem("blurry", s, e) for s, e in
-                  runs([score > BLURRY for _, score in blur], [ms for ms, _ in blur], end,
-                       min(MIN_PROBLEM_MS["blurry"], end - blur[0][0]))]
+                  runs([score > BLURRY for _, score in blur], sampled, end,
+                       min(MIN_PROBLEM_MS["blurry"], length))]
     return tuple(sorted(found, key=lambda p: (p.start, p.flag)))
 
 
