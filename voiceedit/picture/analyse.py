@@ -39,6 +39,7 @@ SAMPLE_MS = 500  # a full-resolution frame this often
 MAX_KEPT = 12  # full-resolution frames kept for the shot in progress
 READ_EVERY_MS = 8000  # frames read per shot: one per this much, at least one, at most 3
 MAX_READ = 3
+PLANAR_YUV = ("yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p")
 
 ProgressCallback = Callable[[float], None]  # fraction done, 0..1
 
@@ -126,10 +127,10 @@ def _analyse(info: MediaInfo, progress: ProgressCallback | None) -> Picture:
             ms = max(0, round(((frame.time or 0) - origin) * 1000))
             if meter.track.times and ms <= meter.track.times[-1]:
                 ms = meter.track.times[-1] + 1  # a damaged timestamp: keep times rising
-            little = frame.to_ndarray(format="bgr24", width=small[0], height=small[1])
+            little = _small_bgr(frame, small)
             meter.add(ms, little)
             if ms >= next_sample:
-                gray = frame.to_ndarray(format="gray")
+                gray = _luma(frame)
                 meter.add_crop(ms, _centre(gray))
                 keeper.offer(ms, cv2.resize(gray, read, interpolation=cv2.INTER_AREA))
                 next_sample = ms + SAMPLE_MS
@@ -148,6 +149,35 @@ def _analyse(info: MediaInfo, progress: ProgressCallback | None) -> Picture:
         progress(1.0)
     return Picture(info.path, end, _shots(track, firsts, readings, end), ANALYSIS_VERSION,
                    meta={"cached": False})
+
+
+def _plane(plane) -> np.ndarray:
+    """A picture plane as an array, without copying (rows are padded to line_size)."""
+    return np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)[:, :plane.width]
+
+
+def _luma(frame: av.VideoFrame) -> np.ndarray:
+    """The full-resolution grey picture: the Y plane itself when the format has one."""
+    if frame.format.name in PLANAR_YUV:
+        return _plane(frame.planes[0])
+    return frame.to_ndarray(format="gray")
+
+
+def _small_bgr(frame: av.VideoFrame, size: tuple[int, int]) -> np.ndarray:
+    """The frame small, in BGR. For 8-bit planar YUV (nearly all footage) each plane is
+    scaled by OpenCV, the luma in two steps (sampled to twice the size, then each 2x2
+    averaged, so grain is partly averaged): a fraction of the CPU of swscale's conversion
+    of the whole 1080p frame to BGR (bench/RESULTS.md, "Picture analysis")."""
+    if frame.format.name not in PLANAR_YUV:
+        return frame.to_ndarray(format="bgr24", width=size[0], height=size[1])
+    twice = (size[0] * 2, size[1] * 2)
+    luma = cv2.resize(cv2.resize(_plane(frame.planes[0]), twice, interpolation=cv2.INTER_NEAREST),
+                      size, interpolation=cv2.INTER_AREA)
+    if frame.format.name == "yuv420p":  # limited range: 16 is black, 235 white
+        luma = cv2.convertScaleAbs(luma, alpha=255 / 219, beta=-16 * 255 / 219)
+    u, v = (cv2.resize(_plane(plane), size, interpolation=cv2.INTER_NEAREST)
+            for plane in frame.planes[1:3])
+    return cv2.cvtColor(cv2.merge((luma, u, v)), cv2.COLOR_YUV2BGR)
 
 
 def _centre(gray: np.ndarray) -> np.ndarray:
