@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from picture_media import RATE, SEGMENTS, TITLE, make_picture_test, starts_ms
+
 from voiceedit.picture.analyse import analyse_picture
 from voiceedit.picture.placed import place_shots
 from voiceedit.picture.shots import Picture, Problem, Shot
