@@ -3,11 +3,13 @@
 # ffmpeg/ffprobe: decoding, probing, rendering. espeak-ng: the pyttsx3 voice.
 # libportaudio2: sounddevice. pulseaudio: the virtual microphone the tests speak into.
 # melt: renders exported MLT (Kdenlive/Shotcut) timelines in tests. sox: measures audio.
+# fonts-dejavu-core: the font the picture tests draw a title card with (ffmpeg drawtext).
+# libgl1, libglib2.0-0: what opencv-python (picture analysis) links against.
 # chromium: the browser the browser editor's tests drive through Playwright (Playwright's
 # own browser download cannot be used: nothing is downloaded outside the package mirrors).
 set -euo pipefail
 packages=(ffmpeg espeak-ng libespeak-ng1 libportaudio2 pulseaudio pulseaudio-utils libasound2-plugins melt sox
-          chromium)
+          chromium fonts-dejavu-core libgl1 libglib2.0-0)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -16,7 +16,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("voiceedit", "voiceedit.errors", "voiceedit.spoken_time", "voiceedit.user_config"),
     ("voiceedit.timeline",),
     ("voiceedit.understand",),
-    ("voiceedit.media",),
+    ("voiceedit.media", "voiceedit.picture"),
     ("voiceedit.hear",),
     ("voiceedit.answer",),
     ("voiceedit.interchange",),

@@ -23,6 +23,16 @@ def config_dir() -> Path:
     return Path(base) / "voiceedit"
 
 
+def cache_dir() -> Path:
+    """voiceedit's cache (transcripts, picture analyses, joined models): $VOICEEDIT_CACHE,
+    else $XDG_CACHE_HOME/voiceedit, else ~/.cache/voiceedit. Here, at the bottom layer, so
+    the media layer's picture analysis caches beside hear's transcripts."""
+    if os.environ.get("VOICEEDIT_CACHE"):
+        return Path(os.environ["VOICEEDIT_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "voiceedit"
+
+
 def read_settings() -> dict:
     """The person's remembered settings; {} when there are none or the file is damaged (a
     damaged file is not a reason to refuse to edit)."""

@@ -30,6 +30,7 @@ COMMAND_MODULES = {
     "help": "voiceedit.cli.help",
     "demo": "voiceedit.cli.demo",
     "serve": "voiceedit.cli.serve",
+    "shots": "voiceedit.cli.shots",
 }
 
 

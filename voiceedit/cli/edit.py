@@ -142,12 +142,14 @@ def _json_value(value: object) -> object:
 @cli.command("timeline")
 @click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True,
-              help='Print {"duration": s, "clips": [{"source", "in", "out"}, ...]} in seconds.')
+              help='Print {"duration": s, "clips": [{"source", "in", "out"}, ...], '
+                   '"playhead": s} in seconds.')
 def timeline_command(project: Path, as_json: bool) -> None:
     """Print PROJECT's edited timeline: each clip with its times and first words."""
     state = EditorState(load_project(project), project)
     if as_json:
-        json.dump(state.timeline.to_json(), sys.stdout, ensure_ascii=False)
+        found = {**state.timeline.to_json(), "playhead": state.playhead / 1000}
+        json.dump(found, sys.stdout, ensure_ascii=False)
         click.echo()
     else:
         click.echo(describe.timeline(state, full=True))

@@ -20,7 +20,7 @@ def new_from_timeline(project: Path, timeline_file: Path, media: tuple[Path, ...
     timeline, found = import_timeline(timeline_file)
     sources = []
     for path in [*map(Path, found), *media]:
-        with progress_reporter(f"Transcribing {path.name}") as report:
+        with progress_reporter(f"Transcribing and analysing {path.name}") as report:
             sources.append(make_source(path, model, progress=report))
     return create_project(project, sources, timeline)
 
@@ -49,7 +49,7 @@ def new_command(project: Path, media: tuple[Path, ...], model: str,
     else:
         sources = []
         for path in media:
-            with progress_reporter(f"Transcribing {path.name}") as report:
+            with progress_reporter(f"Transcribing and analysing {path.name}") as report:
                 sources.append(make_source(path, model, progress=report))
         created = create_project(project, sources)
     words = sum(len(s.transcript.words) for s in created.sources)

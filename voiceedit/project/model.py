@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from voiceedit.media.probe import MediaInfo, probe
+from voiceedit.picture.shots import Picture
 from voiceedit.timeline.corrections import Correction, corrected
 from voiceedit.timeline.history import History
 from voiceedit.timeline.model import Clip, Timeline
@@ -25,6 +26,7 @@ from voiceedit.understand.command import Command
 class Source:
     media: MediaInfo
     transcript: Transcript
+    picture: Picture | None = None  # its shots; None without video, or added before shots
 
     @property
     def path(self) -> str:
@@ -90,11 +92,31 @@ def verbosity_levels() -> tuple[str, ...]:
 
 
 def make_source(path: str | Path, model: str = "tiny.en",
-                progress: Callable[[float], None] | None = None) -> Source:
-    """Probe and transcribe one media file (the transcription is cached by content)."""
+                progress: Callable[[float], None] | None = None,
+                picture: bool = True) -> Source:
+    """Probe and transcribe one media file, then analyse its picture when it has video (both
+    cached by content). `progress` hears the two jobs as one, transcription first."""
     media = probe(path)
-    if not media.has_audio:
-        return Source(media, Transcript(media.path, media.duration, ()))
-    from voiceedit.hear.transcribe import transcribe  # heavy: loads Whisper only when needed
+    both = media.has_audio and media.has_video and picture
+    hearing = _part(progress, 0.0, 0.5 if both else 1.0)
+    looking = _part(progress, 0.5 if both else 0.0, 0.5 if both else 1.0)
+    if media.has_audio:
+        from voiceedit.hear.transcribe import transcribe  # heavy: loads Whisper only if needed
 
-    return Source(media, transcribe(media.path, model=model, progress=progress))
+        transcript = transcribe(media.path, model=model, progress=hearing)
+    else:
+        transcript = Transcript(media.path, media.duration, ())
+    shots = None
+    if media.has_video and picture:
+        from voiceedit.picture.analyse import analyse_picture  # loads OpenCV and the OCR
+
+        shots = analyse_picture(media, progress=looking)
+    return Source(media, transcript, shots)
+
+
+def _part(progress: Callable[[float], None] | None, offset: float,
+          share: float) -> Callable[[float], None] | None:
+    """A job's own 0..1 progress as its share of the whole."""
+    if progress is None:
+        return None
+    return lambda done: progress(offset + share * done)
