@@ -124,7 +124,7 @@ def test_help_shows_the_persons_rules_as_their_own(config):
     line = next(line for line in printed.splitlines() if "snip" in line)
     assert "Removes material." in line and line.endswith("(your own, mine.grammar:2)")
     assert spoken_help("mine") == "Mine: your own commands from mine.grammar. You can say: " \
-                                  "snip some words; hop to the top."
+                                  "snip your words; hop to the top."
     assert "snip" not in markdown_table()  # README documents the built-in commands
 
 
