@@ -59,3 +59,28 @@ def run_voiceedit(*args: str, stdin: str | None = None, cwd: Path | None = None,
 @pytest.fixture
 def voiceedit_cli():
     return run_voiceedit
+
+
+# --- the browser editor (tests/web_server.py) -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+    from web_server import chromium_path
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(),
+                                             args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def served(tmp_path, sample_video, sample_transcript):
+    """`voiceedit serve` on a fresh project over the bundled interview."""
+    from web_server import sample_project, serving
+
+    with serving(sample_project(tmp_path, sample_video, sample_transcript)) as served:
+        yield served

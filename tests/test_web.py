@@ -12,29 +12,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
-from web_server import ROOT, chromium_path, sample_project, serving
+from playwright.sync_api import Page, expect
+from web_server import ROOT
 
 from voiceedit.actions.state import EditorState
 from voiceedit.project import load_project
 from voiceedit.web.keys import KEYS, key_label
 
 SCREENSHOT = ROOT / "docs" / "images" / "browser-editor.png"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(),
-                                             args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def served(tmp_path, sample_video, sample_transcript):
-    with serving(sample_project(tmp_path, sample_video, sample_transcript)) as served:
-        yield served
 
 
 def open_page(browser, served, **options) -> Page:

@@ -6,25 +6,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from test_web import no_axe_violations, open_page, status, words_on_disk
-from web_server import chromium_path, sample_project, serving
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(),
-                                             args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def served(tmp_path, sample_video, sample_transcript):
-    with serving(sample_project(tmp_path, sample_video, sample_transcript)) as served:
-        yield served
 
 
 def test_e_corrects_the_current_word_and_ctrl_z_takes_it_back(browser, served):

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 SETTINGS_FILE = "settings.json"
 
@@ -51,3 +55,24 @@ def remember(**changes: object) -> None:
     temporary = folder / f".{SETTINGS_FILE}.{os.getpid()}.tmp"
     temporary.write_text(json.dumps(settings, indent=2, sort_keys=True), encoding="utf-8")
     os.replace(temporary, folder / SETTINGS_FILE)
+
+
+def read_cached(path: Path, from_json: Callable[[dict], T]) -> T | None:
+    """A cached result (a transcript, a picture analysis), or None: a damaged entry is
+    simply made again."""
+    try:
+        return from_json(json.loads(path.read_text()))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_cached(path: Path, data: dict) -> None:
+    """Cache `data` whole or not at all; without a cache (a read-only home) all is still
+    correct, only slower next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.write_text(json.dumps(data))
+        partial.replace(path)
+    except OSError:
+        pass

@@ -8,7 +8,6 @@ need, and cached by content hash; docs/design.md ("Hearing commands") says why.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from dataclasses import replace
@@ -24,6 +23,7 @@ from voiceedit.hear.word_timing import refine_word_times
 from voiceedit.media.fingerprint import content_hash
 from voiceedit.media.probe import probe
 from voiceedit.timeline.transcript import Segment, Transcript, Word
+from voiceedit.user_config import read_cached, write_cached
 
 ENGINES = ("faster-whisper", "openai-whisper")
 # Bump when the options below change what a transcript holds, so old cache entries are not used.
@@ -52,7 +52,7 @@ def transcribe(
     key = _cache_key(Path(info.path), model_info, engine, language)
     cached = _cache_file(key)
     if use_cache and cached.is_file():
-        transcript = _read_cached(cached)
+        transcript = read_cached(cached, Transcript.from_json)
         if transcript is not None:
             if progress:
                 progress(1.0)
@@ -82,7 +82,7 @@ def transcribe(
         meta={"cached": False},
     )
     if use_cache:
-        _write_cached(cached, transcript)
+        write_cached(cached, transcript.to_json())
     return transcript
 
 
@@ -168,20 +168,3 @@ def _cache_key(path: Path, model_info: ModelInfo, engine: str, language: str) ->
 
 def _cache_file(key: str) -> Path:
     return cache_dir() / "transcripts" / f"{key}.json"
-
-
-def _read_cached(path: Path) -> Transcript | None:
-    try:
-        return Transcript.from_json(json.loads(path.read_text()))
-    except (OSError, ValueError, KeyError):
-        return None  # a damaged cache entry is simply transcribed again
-
-
-def _write_cached(path: Path, transcript: Transcript) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        partial.write_text(json.dumps(transcript.to_json()))
-        partial.replace(path)
-    except OSError:
-        pass  # no cache (read-only home): correct, only slower next time

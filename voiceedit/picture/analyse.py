@@ -12,7 +12,6 @@ footage too. Cached by content hash like transcripts; bench/RESULTS.md has the s
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -28,7 +27,7 @@ from voiceedit.media.probe import MediaInfo, probe
 from voiceedit.picture.measure import FrameMeter, shot_looks, shot_motion, shot_problems
 from voiceedit.picture.read import Reading, read_frames
 from voiceedit.picture.shots import Picture, Shot
-from voiceedit.user_config import cache_dir
+from voiceedit.user_config import cache_dir, read_cached, write_cached
 
 # Bump when a change alters what an analysis holds, so old cache entries are not used.
 ANALYSIS_VERSION = 1
@@ -52,7 +51,7 @@ def analyse_picture(media: MediaInfo | str | Path, progress: ProgressCallback | 
         raise VoiceEditError(f"{Path(info.path).name} has no picture to look at.")
     cached = cache_dir() / "pictures" / f"{content_hash(info.path)}-v{ANALYSIS_VERSION}.json"
     if use_cache:
-        picture = _read_cached(cached)
+        picture = read_cached(cached, Picture.from_json)
         if picture is not None:
             if progress:
                 progress(1.0)
@@ -64,7 +63,7 @@ def analyse_picture(media: MediaInfo | str | Path, progress: ProgressCallback | 
         raise VoiceEditError(f"I can't decode the picture of {Path(info.path).name}; it may "
                              "be corrupt.") from error
     if use_cache:
-        _write_cached(cached, picture)
+        write_cached(cached, picture.to_json())
     return picture
 
 
@@ -198,20 +197,3 @@ def _shots(track, firsts: list[int], readings: list[Reading], end: int) -> tuple
                           shot_looks(track, first, last), shot_motion(track, first, last),
                           shot_problems(track, first, last, stop)))
     return tuple(shots)
-
-
-def _read_cached(path: Path) -> Picture | None:
-    try:
-        return Picture.from_json(json.loads(path.read_text()))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # a damaged cache entry is simply analysed again
-
-
-def _write_cached(path: Path, picture: Picture) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        partial.write_text(json.dumps(picture.to_json()))
-        partial.replace(path)
-    except OSError:
-        pass  # no cache (read-only home): correct, only slower next time
