@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from voiceedit.understand.forms import EXAMPLE_VALUES, GLUE_WORDS
+from voiceedit.understand.forms import EXAMPLE_VALUES, GLUE_WORDS, collect_words
 from voiceedit.understand.rules import Choice, Element, Grammar, Rule, Slot, Word, words
 
 # A quote, by the parameter it fills: what a person would quote from their transcript.
@@ -143,22 +143,13 @@ def _rule_words(rule: Rule, grammar: Grammar) -> tuple[set[str], set[str]]:
     """The rule's own words (and its action's name), and the words of its slots' lists.
     Topic names are left out: they would make every help rule match every topic's word."""
     own = set(rule.action.split("_"))
-    _collect(rule.pattern, own)
+    collect_words(rule.pattern, own)
     listed: set[str] = set()
     for kind in {element.kind for element in _slots(rule.pattern)} - {"topic"}:
         own.add(kind)
         for entry in grammar.slot_list(kind).entries:
             listed.update(entry.words)
     return own, listed
-
-
-def _collect(pattern: tuple[Element, ...], found: set[str]) -> None:
-    for element in pattern:
-        if isinstance(element, Word):
-            found.add(element.text)
-        elif isinstance(element, Choice):
-            for option in element.options:
-                _collect(option, found)
 
 
 def _slots(pattern: tuple[Element, ...]) -> list[Slot]:

@@ -32,20 +32,21 @@ def vocabulary(grammar: Grammar) -> frozenset[str]:
     """Every literal word the rules can match (list words included)."""
     found: set[str] = set()
     for rule in grammar.rules:
-        _collect_words(rule.pattern, found)
+        collect_words(rule.pattern, found)
     for kind in {slot.kind for rule in grammar.rules for slot in slots(rule.pattern)}:
         for entry in grammar.slot_list(kind).entries:
             found.update(entry.words)
     return frozenset(found)
 
 
-def _collect_words(pattern: tuple[Element, ...], found: set[str]) -> None:
+def collect_words(pattern: tuple[Element, ...], found: set[str]) -> None:
+    """Add every fixed word of `pattern` (in all its choices) to `found`."""
     for element in pattern:
         if isinstance(element, Word):
             found.add(element.text)
         elif isinstance(element, Choice):
             for option in element.options:
-                _collect_words(option, found)
+                collect_words(option, found)
 
 
 def slots(pattern: Iterable[Element]) -> Iterator[Slot]:
