@@ -23,8 +23,14 @@ from fractions import Fraction
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
-from voiceedit.media.plan import Cut, OutputFormat, SourceInput, grid_frames, seconds_text, \
-    seek_before
+from voiceedit.media.plan import (
+    Cut,
+    OutputFormat,
+    SourceInput,
+    grid_frames,
+    seconds_text,
+    seek_before,
+)
 from voiceedit.timeline.cutaways import CutawayPiece
 
 FONTS_DIR = Path("/usr/share/fonts/truetype/dejavu")  # apt fonts-dejavu-core
