@@ -14,7 +14,6 @@ from voiceedit.actions.state import ConfirmFirst, EditorState, Outcome
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import Project
 from voiceedit.timeline.burned_captions import BurnedCaptions
-from voiceedit.timeline.cutaways import all_pieces
 from voiceedit.understand.command import Command
 
 if TYPE_CHECKING:
@@ -26,17 +25,11 @@ def picture_layers(project: Project, captions: bool = False,
     """The cutaways and captions to lay over the render: the project's cutaways, and the
     captions when asked for here (`captions`) or kept as a setting. One sentence when a
     cutaway's file has gone or changed, or there are no words to caption."""
+    from voiceedit.actions.cutaways import project_cutaways
     from voiceedit.interchange.burned_captions import captions_ass, edit_captions
-    from voiceedit.media.fingerprint import check_unchanged
     from voiceedit.media.overlay import PictureLayers
 
-    durations = {}
-    for cutaway in project.layers.cutaways:
-        source = project.source(cutaway.media)
-        known = source.media.fingerprint if source is not None else None
-        check_unchanged(cutaway.media, known, doing)
-        durations[cutaway.media] = source.media.duration if source else None
-    pieces = tuple(all_pieces(project.layers.cutaways, project.timeline, durations))
+    pieces = project_cutaways(project, doing)
     setting = project.layers.burned_captions
     if not (captions or setting):
         return PictureLayers(cutaways=pieces)
@@ -50,12 +43,11 @@ def picture_layers(project: Project, captions: bool = False,
         cues, width, height))
 
 
-def layers_note(layers: PictureLayers) -> str:
-    """ ", with 1 cutaway and the captions burned in" for the render's answer."""
+def layers_note(project: Project, layers: PictureLayers) -> str:
+    """ ", with 2 cutaways and the captions burned in" for the render's answer."""
     from voiceedit.spoken_time import print_count
 
-    parts = [print_count(len({p.media for p in layers.cutaways}), "cutaway file")] \
-        if layers.cutaways else []
+    parts = [print_count(len(project.layers.cutaways), "cutaway")] if layers.cutaways else []
     if layers.captions is not None:
         parts.append("the captions burned in")
     return f", with {' and '.join(parts)}" if parts else ""

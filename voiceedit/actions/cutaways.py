@@ -18,11 +18,30 @@ from voiceedit.actions.resolve import clip_index, find_quote, need_timeline, res
 from voiceedit.actions.state import EditorState, Outcome
 from voiceedit.errors import VoiceEditError
 from voiceedit.media.probe import probe
-from voiceedit.project import Source
+from voiceedit.project import Project, Source
 from voiceedit.spoken_time import print_count, print_time
-from voiceedit.timeline.cutaways import Cutaway, cover, cutaway_pieces
+from voiceedit.timeline.cutaways import (
+    Cutaway,
+    CutawayPiece,
+    all_pieces,
+    cover,
+    cutaway_pieces,
+)
 from voiceedit.timeline.transcript import Transcript
 from voiceedit.understand.command import Quote, SpokenTime
+
+
+def project_cutaways(project: Project, doing: str = "rendering") -> tuple[CutawayPiece, ...]:
+    """Where the project's cutaways show, flattened (later over earlier), after checking
+    each b-roll file is still the one added (one sentence naming it if not)."""
+    from voiceedit.media.fingerprint import check_unchanged
+
+    durations: dict[str, int | None] = {}
+    for cutaway in project.layers.cutaways:
+        source = project.source(cutaway.media)
+        check_unchanged(cutaway.media, source.media.fingerprint if source else None, doing)
+        durations[cutaway.media] = source.media.duration if source else None
+    return tuple(all_pieces(project.layers.cutaways, project.timeline, durations))
 
 
 def broll_source(state: EditorState, said: str) -> Source:

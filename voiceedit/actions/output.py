@@ -51,7 +51,7 @@ def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart
     protected = tuple(Path(path) for path in sources) + ((project_path,) if project_path else ())
     if smart and engine != "ffmpeg":
         raise VoiceEditError("Smart render works through ffmpeg; leave out --engine moviepy.")
-    over = layers_note(layers)
+    over = layers_note(project, layers)
     if not smart:
         media = render_timeline(project.timeline, sources, output, engine=engine,
                                 progress=progress, force=force, protected=protected,
@@ -110,13 +110,15 @@ def spoken_export_target(project_path: Path, format_name: str) -> Path:
 def export_project(project: Project, output: Path, format: str | None = None,
                    force: bool = False, project_path: Path | None = None):  # -> ExportResult
     """Export the project's edit for another editor, as captions, or as a transcript."""
+    from voiceedit.actions.cutaways import project_cutaways
     from voiceedit.interchange.export import export_timeline
 
     check_sources(project, "exporting")
     sources = project.sources
     transcripts = {s.path: project.transcript_of(s) for s in sources}  # as corrected
     return export_timeline(project.timeline, {s.path: s.media for s in sources}, transcripts,
-                           output, format=format, force=force, project_path=project_path)
+                           output, format=format, force=force, project_path=project_path,
+                           cutaways=project_cutaways(project, "exporting"))
 
 
 @action("export")

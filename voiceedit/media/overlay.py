@@ -10,9 +10,13 @@ A cutaway's frames are chosen as a clip's are (plan.py): the b-roll is opened at
 `-ss`, put on the output's frame grid with `fps`, counted with `trim`, then scaled and padded
 to the output size and moved to its place on the timeline with `setpts`. The overlay is
 enabled on exactly the frames of that place (half a frame of margin either side, so
-rounding never lets a frame through or adds one). Captions come as ASS text made for the
-output size (interchange/burned_captions.py) and are drawn by libass with the fonts of one
-folder (`fontsdir`), so nothing depends on fontconfig finding a font.
+rounding never lets a frame through or adds one); the overlay holds the b-roll's last frame
+after it ends (`eof_action=repeat`: with `pass` the piece's last frame was lost at the
+b-roll's end of stream) and `enable` alone decides where it shows.
+
+Captions come as ASS text made for the output size (interchange/burned_captions.py) and are
+drawn by libass with the fonts of one folder (`fontsdir`), so nothing depends on fontconfig
+finding a font.
 """
 
 from __future__ import annotations
@@ -100,7 +104,7 @@ def layer_filters(layers: PictureLayers, fmt: OutputFormat, inputs: list[SourceI
         half = 1 / (2 * rate)
         shown = (f"between(t,{seconds_text(at - half)},"
                  f"{seconds_text(Fraction(piece.last) / rate - half)})")
-        lines.append(f"{pad}[cw{n}]overlay=eof_action=pass:enable='{shown}'[ov{n}]")
+        lines.append(f"{pad}[cw{n}]overlay=eof_action=repeat:enable='{shown}'[ov{n}]")
         pad = f"[ov{n}]"
     if layers.captions is not None:
         ass = work / CAPTIONS_FILE

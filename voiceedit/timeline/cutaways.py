@@ -112,10 +112,12 @@ def covered_length(cutaway: Cutaway, timeline: Timeline) -> int:
 
 
 def all_pieces(cutaways: tuple[Cutaway, ...], timeline: Timeline,
-               durations: dict[str, int]) -> list[CutawayPiece]:
-    """Every cutaway's pieces, later cutaways over earlier ones where they overlap."""
-    return [piece for cutaway in cutaways
-            for piece in cutaway_pieces(cutaway, timeline, durations.get(cutaway.media))]
+               durations: dict[str, int | None]) -> list[CutawayPiece]:
+    """Every cutaway's pieces as they show, in timeline order: later cutaways over earlier
+    ones where they overlap (`flattened`)."""
+    return flattened([piece for cutaway in cutaways
+                      for piece in cutaway_pieces(cutaway, timeline,
+                                                  durations.get(cutaway.media))])
 
 
 def cover(timeline: Timeline, start: int, end: int, media: str, media_in: int,
@@ -143,3 +145,25 @@ def cover(timeline: Timeline, start: int, end: int, media: str, media_in: int,
         raise VoiceEditError("That stretch plays more than one piece of footage; cover each "
                              "part on its own.")
     return cutaway, end - start
+
+
+def flattened(pieces: list[CutawayPiece]) -> list[CutawayPiece]:
+    """The pieces as one track shows them, in timeline order: where two overlap, the later
+    one in `pieces` is seen (it lies on top), and the earlier keeps what shows around it.
+
+        earlier: |aaaaaaaaaa|          later: |bbbb|   ->   |aaa|bbbb|aaa|
+    """
+    shown: list[CutawayPiece] = []
+    for top in pieces:
+        kept = []
+        for piece in shown:
+            if piece.end <= top.start or top.end <= piece.start:
+                kept.append(piece)
+                continue
+            if piece.start < top.start:
+                kept.append(CutawayPiece(piece.media, piece.start, top.start, piece.media_in))
+            if top.end < piece.end:
+                kept.append(CutawayPiece(piece.media, top.end, piece.end,
+                                         piece.media_in + top.end - piece.start))
+        shown = [*kept, top]
+    return sorted(shown, key=lambda piece: piece.start)
