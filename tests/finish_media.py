@@ -37,17 +37,22 @@ def script_words() -> tuple[Word, ...]:
     return tuple(Word(text, 200 + 400 * n, 200 + 400 * n + 300) for n, text in enumerate(SCRIPT))
 
 
-def interview_project(folder: Path) -> Path:
-    """folder/show.voiceedit over folder/interview.mp4 (red, 9 s), with broll.mp4 (blue,
-    3 s, 25 fps, a quarter of the size) and sound.wav (no picture) beside it."""
-    interview = make_clip(folder / "interview.mp4", "red", INTERVIEW_TONE, 9)
+def make_media(folder: Path) -> Path:
+    """folder/interview.mp4 (red, 9 s, 30 fps, 440 Hz), broll.mp4 (blue, 3 s, 25 fps, a
+    quarter of the size, 1500 Hz) and sound.wav (no picture)."""
+    make_clip(folder / "interview.mp4", "red", INTERVIEW_TONE, 9)
     make_clip(folder / "broll.mp4", "blue", BROLL_TONE, 3, size="160x90", rate=25)
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
                     "sine=frequency=300:duration=2", str(folder / "sound.wav")], check=True)
-    media = probe(interview)
+    return folder
+
+
+def new_project(folder: Path, name: str) -> Path:
+    """folder/NAME.voiceedit over the interview, with SCRIPT as its transcript."""
+    media = probe(folder / "interview.mp4")
     source = Source(media, Transcript(media.path, media.duration, script_words()))
-    create_project(folder / "show.voiceedit", [source])
-    return folder / "show.voiceedit"
+    create_project(folder / f"{name}.voiceedit", [source])
+    return folder / f"{name}.voiceedit"
 
 
 def frame_colours(path: Path, y: int | None = None) -> list[tuple[int, int, int]]:
