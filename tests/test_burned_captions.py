@@ -115,6 +115,13 @@ def test_burn_in_the_captions_is_a_setting_kept_and_undone(media):
     assert editor.handle("undo that").message.startswith("Undid: burned in the captions.")
     assert json.loads(path.read_text()).get("layers", {}) == {}
     assert picture_layers(load_project(path)).captions is None
+    editor.handle("burn in the captions with speaker names")
+    assert json.loads(path.read_text())["layers"] == {
+        "burned_captions": [{"speaker_names": True}]}
+    result = render_project(load_project(path), media / "names.mp4", project_path=path)
+    assert result.message == (  # until words carry speakers (issue 19, another part)
+        "Rendered 9.0 s to names.mp4, with the captions burned in; no words know their "
+        "speaker yet, so the captions carry no names.")
 
 
 def test_render_with_captions_renders_once_with_them_and_keeps_the_setting(media):

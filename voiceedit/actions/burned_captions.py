@@ -43,14 +43,25 @@ def picture_layers(project: Project, captions: bool = False,
         cues, width, height))
 
 
-def layers_note(project: Project, layers: PictureLayers) -> str:
-    """ ", with 2 cutaways and the captions burned in" for the render's answer."""
+def layers_note(project: Project, layers: PictureLayers, speaker_names: bool = False) -> str:
+    """ ", with 2 cutaways and the captions burned in" for the render's answer (and why the
+    captions carry no names, when names were asked for and no word knows its speaker)."""
     from voiceedit.spoken_time import print_count
 
     parts = [print_count(len(project.layers.cutaways), "cutaway")] if layers.cutaways else []
     if layers.captions is not None:
         parts.append("the captions burned in")
-    return f", with {' and '.join(parts)}" if parts else ""
+    note = f", with {' and '.join(parts)}" if parts else ""
+    names = speaker_names or any(item.speaker_names for item in project.layers.burned_captions)
+    if layers.captions is not None and names and not _speakers_known(project):
+        note += "; no words know their speaker yet, so the captions carry no names"
+    return note
+
+
+def _speakers_known(project: Project) -> bool:
+    """Whether any word knows its speaker (words gain `speaker` as speakers are found)."""
+    return any(getattr(word, "speaker", "") for source in project.sources
+               for word in source.transcript.words)
 
 
 @action("burn_captions")

@@ -51,7 +51,7 @@ def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart
     protected = tuple(Path(path) for path in sources) + ((project_path,) if project_path else ())
     if smart and engine != "ffmpeg":
         raise VoiceEditError("Smart render works through ffmpeg; leave out --engine moviepy.")
-    over = layers_note(project, layers)
+    over = layers_note(project, layers, speaker_names)
     if not smart:
         media = render_timeline(project.timeline, sources, output, engine=engine,
                                 progress=progress, force=force, protected=protected,
