@@ -132,6 +132,16 @@ def test_render_with_captions_renders_once_with_them_and_keeps_the_setting(media
     assert (media / "once-edit.mp4").is_file()
 
 
+def test_a_sound_only_render_lays_nothing_and_says_nothing_of_it(media):
+    path = new_project(media, "sound")
+    editor = Editor.open(path)
+    editor.handle("burn in the captions")
+    editor.handle("cover clip one with broll.mp4")
+    result = render_project(load_project(path), media / "sound.m4a", project_path=path)
+    assert result.message == "Rendered 9.0 s to sound.m4a."
+    assert not probe(media / "sound.m4a").has_video
+
+
 def test_an_edit_without_words_says_so_and_writes_nothing(media, voiceedit_cli, tmp_path):
     info = probe(media / "interview.mp4")
     path = tmp_path / "silent.voiceedit"

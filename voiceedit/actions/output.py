@@ -57,6 +57,7 @@ def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart
                                 progress=progress, force=force, protected=protected,
                                 layers=layers)
         rate = rate_note(project.timeline, sources, media)
+        over = over if media.has_video else ""  # a sound-only render has no picture to lay
         aside = ("moviepy can't lay cutaways or captions over the picture, so ffmpeg "
                  "rendered it. " if engine == "moviepy" and layers and media.has_video else "")
         return Rendered(media, f"{aside}Rendered {print_time(media.duration)} to "
