@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import get_args, get_type_hints
 
+from voiceedit.timeline.burned_captions import BurnedCaptions
+from voiceedit.timeline.cutaways import Cutaway
 from voiceedit.timeline.model import Timeline
 
 
@@ -81,6 +83,8 @@ class Marker:
 @dataclass(frozen=True)
 class Layers:
     markers: tuple[Marker, ...] = ()
+    cutaways: tuple[Cutaway, ...] = ()  # timeline/cutaways.py
+    burned_captions: tuple[BurnedCaptions, ...] = ()  # timeline/burned_captions.py
 
     def to_json(self, sources: tuple[str, ...]) -> dict:
         return {f.name: [item.to_json(sources) for item in getattr(self, f.name)]
