@@ -36,7 +36,8 @@ NO_VIDEO = "This project has no video, so it has no shots."
 NOT_ANALYSED = ("This project's video was added before pictures were analysed; run "
                 "voiceedit shots on the project once to analyse it.")
 NOTHING_PLACED = "Nothing on the timeline has a picture, so there are no shots."
-SCREEN_TEXT_SCORE = 80  # rapidfuzz score (0..100) on-screen text needs to be a match
+SCREEN_TEXT_SCORE = 86  # rapidfuzz score (0..100) on-screen text needs: "chapter one" is 82
+#                         against "CHAPTER TWO", one misread letter in it ("TW0") 91
 SCREEN_TEXT_TIER = 8  # matches this far below the best are not the same words
 PROBLEMS_READ = 8  # problems read before "and N more"
 TEXT_WORDS = 12  # words of on-screen text said before "…" (all of them asked twice)
