@@ -224,16 +224,19 @@ def seek_shot(state: EditorState, shot: int) -> Outcome:
 
 
 def screen_text_score(wanted: str, text: str) -> float:
-    """How well the words said match a shot's on-screen text (0..100): the best matching
-    part of the text when it is longer than what was said, the whole of it otherwise (so
-    "chapter two of the film" is not found in a card that only says "TWO")."""
+    """How well the words said match a shot's on-screen text (0..100): the best run of as
+    many words in the text, compared letter by letter (one misread letter costs little, a
+    different word a lot: "chapter one" is not "CHAPTER TWO"); a text shorter than what was
+    said is compared whole (so "chapter two of the film" is not found on a card saying
+    "TWO")."""
     from rapidfuzz import fuzz
 
-    said, shown = normalize(wanted), normalize(text.replace(" / ", " "))
+    said, shown = normalize(wanted).split(), normalize(text.replace(" / ", " ")).split()
     if not said or not shown:
         return 0.0
-    return fuzz.partial_ratio(said, shown) if len(said) <= len(shown) else fuzz.ratio(said,
-                                                                                       shown)
+    size = min(len(said), len(shown))
+    return max(fuzz.ratio(" ".join(said), " ".join(shown[k:k + size]))
+               for k in range(len(shown) - size + 1))
 
 
 def screen_matches(shots: tuple[PlacedShot, ...], wanted: str) -> list[int]:
