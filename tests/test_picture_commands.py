@@ -257,3 +257,26 @@ def test_an_old_project_keeps_working_without_where_text_was_read(known, known_p
     save_project(known, replace(project, sources=(replace(project.sources[0], picture=old),)))
     assert said(Editor.open(known), "find where the screen says chapter two") == [
         f"Shot 4 of {SHOTS} at 5.0 s: text '{TITLE}'."]
+
+
+# --- heard, not typed --------------------------------------------------------------------------
+
+
+def test_the_recogniser_may_quote_what_is_on_screen_on_the_timeline(known):
+    editor = Editor.open(known)
+    assert ("chapter", "two") in editor.phrases()
+    said(editor, "delete from 5 seconds to 7 seconds")  # the title card goes
+    assert ("chapter", "two") not in editor.phrases()
+
+
+@pytest.mark.slow
+def test_find_where_the_screen_says_spoken(known, known_picture, tmp_path, voiceedit_cli):
+    import soundfile
+    from spoken import spoken
+
+    wav = tmp_path / "find.wav"
+    soundfile.write(wav, spoken("Find where the screen says chapter two."), 16000)
+    done = voiceedit_cli("do", str(known), "--audio", str(wav))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Shot 4 of {SHOTS} at 5.0 s: text '{TITLE}'."
+    assert load_project(known).playhead == shot_start(known_picture, "title")

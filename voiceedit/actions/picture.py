@@ -223,6 +223,16 @@ def seek_shot(state: EditorState, shot: int) -> Outcome:
     return _arrived(state, shots, shot - 1)
 
 
+def screen_lines(state: EditorState) -> list[str]:
+    """Every line of text read on screen in the timeline's shots, each once: what the
+    recogniser lets "find where the screen says" quote (what was cut can't be)."""
+    pictures = {s.path: s.picture for s in state.project.sources if s.picture is not None}
+    lines: dict[str, None] = {}
+    for placed in place_shots(state.timeline, pictures) if pictures else ():
+        lines.update((line, None) for line in placed.shot.text.split(" / ") if line)
+    return list(lines)
+
+
 def screen_text_score(wanted: str, text: str) -> float:
     """How well the words said match a shot's on-screen text (0..100): the best run of as
     many words in the text, compared letter by letter (one misread letter costs little, a
