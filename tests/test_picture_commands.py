@@ -280,3 +280,15 @@ def test_find_where_the_screen_says_spoken(known, known_picture, tmp_path, voice
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"Shot 4 of {SHOTS} at 5.0 s: text '{TITLE}'."
     assert load_project(known).playhead == shot_start(known_picture, "title")
+
+
+def test_the_answers_are_said_in_words(known):
+    """Printed in digits, said in words; a time before a colon is a time too."""
+    from voiceedit.spoken_time import speakable
+
+    editor = Editor.open(known)
+    went, problems = (speakable(m) for m in said(editor, "go to shot four", "read the problems"))
+    assert went == f"Shot four of ten at five seconds: text '{TITLE}'."
+    assert problems.startswith("six problems: black, shot three at four seconds; blurry, shot "
+                               "five at seven seconds; shaky, shot six at nine seconds; ")
+    assert speakable("Deleted 3.0 s: 'um so'.") == "Deleted three seconds: 'um so'."
