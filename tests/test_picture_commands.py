@@ -292,3 +292,19 @@ def test_the_answers_are_said_in_words(known):
     assert problems.startswith("six problems: black, shot three at four seconds; blurry, shot "
                                "five at seven seconds; shaky, shot six at nine seconds; ")
     assert speakable("Deleted 3.0 s: 'um so'.") == "Deleted three seconds: 'um so'."
+
+
+def test_a_clip_of_sound_only_has_no_picture(tmp_path, known_footage, known_picture):
+    tone = _lavfi(tmp_path / "tone.wav", "-f", "lavfi", "-i", "sine=frequency=440:d=2")
+    video, sound = probe(known_footage), probe(tone)
+    sources = (Source(video, Transcript(video.path, video.duration, ()), known_picture),
+               Source(sound, Transcript(sound.path, sound.duration, ())))
+    timeline = Timeline((Clip(video.path, 0, 4000), Clip(sound.path, 0, 2000),
+                         Clip(video.path, 5000, 7000)))
+    path = tmp_path / "mixed.voiceedit"
+    save_project(path, Project(sources, timeline))
+    editor = Editor.open(path)
+    answer = editor.handle("go to 4.5") and editor.handle("describe this shot")
+    assert not answer.applied and answer.message == "At 4.5 s there is no picture, only sound."
+    assert said(editor, "next shot", "how many shots") == [
+        f"Shot 3 of 3 at 6.0 s: text '{TITLE}'.", "3 shots, 8.0 s; none with problems."]

@@ -82,6 +82,17 @@ def shot_index_at(shots: tuple[PlacedShot, ...], time: int) -> int:
     return max(0, min(index, len(shots) - 1))
 
 
+def shot_here(state: EditorState, shots: tuple[PlacedShot, ...]) -> int:
+    """The shot at the playhead (the last one at the very end); a sentence when the
+    playhead is in a clip with no picture (sound only)."""
+    at = min(state.playhead, state.timeline.duration - 1)
+    index = shot_index_at(shots, at)
+    if not shots[index].shot.start <= at < shots[index].shot.end:
+        raise VoiceEditError(f"At {print_time(state.playhead)} there is no picture, only "
+                             "sound.")
+    return index
+
+
 def _faces(shot: Shot) -> str:
     """ "2 faces, left and right" """
     said = print_count(shot.faces, "face")
@@ -139,7 +150,7 @@ def _arrived(state: EditorState, shots: tuple[PlacedShot, ...], index: int,
 @action("describe_shot", keeps_question=True)
 def describe_shot(state: EditorState) -> Outcome:
     shots = timeline_shots(state)
-    index = shot_index_at(shots, min(state.playhead, state.timeline.duration - 1))
+    index = shot_here(state, shots)
     placed = shots[index]
     shot = placed.shot
     full = asked_twice(state, "describe_shot")
@@ -174,7 +185,7 @@ def on_screen(state: EditorState) -> Outcome:
     where each text was read."""
     shots = timeline_shots(state)
     at = min(state.playhead, state.timeline.duration - 1)
-    index = shot_index_at(shots, at)
+    index = shot_here(state, shots)
     shot = shots[index].shot
     text = shot.text
     if shot.seen:
