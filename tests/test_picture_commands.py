@@ -308,3 +308,11 @@ def test_a_clip_of_sound_only_has_no_picture(tmp_path, known_footage, known_pict
     assert not answer.applied and answer.message == "At 4.5 s there is no picture, only sound."
     assert said(editor, "next shot", "how many shots") == [
         f"Shot 3 of 3 at 6.0 s: text '{TITLE}'.", "3 shots, 8.0 s; none with problems."]
+
+
+def test_shots_lists_only_the_text_a_kept_piece_shows(interview, sample_picture, voiceedit_cli):
+    first = sample_picture.shots[0].seen[0].text
+    done = voiceedit_cli("do", str(interview), "keep from 1 second to 9 seconds")
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(voiceedit_cli("shots", str(interview), "--json").stdout)["shots"]
+    assert [(s["start"], s["end"], s["text"]) for s in listed] == [(0.0, 8.0, first)]
