@@ -35,6 +35,7 @@ FAMILIES: list[str] = [
     "voiceedit.actions.settings",
     "voiceedit.actions.cutaways",
     "voiceedit.actions.burned_captions",
+    "voiceedit.actions.picture",
 ]
 
 
