@@ -37,24 +37,30 @@ def default_output(project_path: Path) -> Path:
 def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart: bool = False,
                    force: bool = False, project_path: Path | None = None,
                    progress: Progress | None = None) -> Rendered:
-    """Render the project's timeline to `output` and say what was done in one sentence."""
+    """Render the project's timeline to `output` and say what was done in one sentence.
+    The project's chapters go into the file (media/chapters.py)."""
+    from voiceedit.media.chapters import chapters_note
     from voiceedit.media.render import rate_note, render_timeline
     from voiceedit.media.smart_render import smart_render
+    from voiceedit.project.marks import project_marks
+    from voiceedit.timeline.marks import chapter_spans
 
     check_sources(project, "rendering")
     sources = {source.path: source.media for source in project.sources}
     protected = tuple(Path(path) for path in sources) + ((project_path,) if project_path else ())
     if smart and engine != "ffmpeg":
         raise VoiceEditError("Smart render works through ffmpeg; leave out --engine moviepy.")
+    chapters = chapter_spans(project_marks(project, shots=False), project.timeline.duration)
     if not smart:
         media = render_timeline(project.timeline, sources, output, engine=engine,
-                                progress=progress, force=force, protected=protected)
-        rate = rate_note(project.timeline, sources, media)
+                                progress=progress, force=force, protected=protected,
+                                chapters=chapters)
+        rate = rate_note(project.timeline, sources, media) + chapters_note(chapters, output)
         return Rendered(media, f"Rendered {print_time(media.duration)} to "
                                f"{Path(media.path).name}{rate}.")
     result = smart_render(project.timeline, sources, output, progress=progress, force=force,
-                          protected=protected)
-    rate = rate_note(project.timeline, sources, result.media)
+                          protected=protected, chapters=chapters)
+    rate = rate_note(project.timeline, sources, result.media) + chapters_note(chapters, output)
     done = f"Rendered {print_time(result.media.duration)} to {Path(result.media.path).name}{rate}"
     if result.fallback:
         return Rendered(result.media, f"{result.fallback} {done}.")
@@ -98,15 +104,20 @@ def spoken_export_target(project_path: Path, format_name: str) -> Path:
 
 
 def export_project(project: Project, output: Path, format: str | None = None,
-                   force: bool = False, project_path: Path | None = None):  # -> ExportResult
-    """Export the project's edit for another editor, as captions, or as a transcript."""
+                   force: bool = False, project_path: Path | None = None,
+                   shots: bool = True):  # -> ExportResult
+    """Export the project's edit for another editor, as captions, or as a transcript.
+    Chapters and markers go with it, and the shots and picture problems unless `shots` is
+    False (`--no-shots`)."""
     from voiceedit.interchange.export import export_timeline
+    from voiceedit.project.marks import project_marks
 
     check_sources(project, "exporting")
     sources = project.sources
     transcripts = {s.path: project.transcript_of(s) for s in sources}  # as corrected
     return export_timeline(project.timeline, {s.path: s.media for s in sources}, transcripts,
-                           output, format=format, force=force, project_path=project_path)
+                           output, format=format, force=force, project_path=project_path,
+                           marks=project_marks(project, shots))
 
 
 @action("export")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -28,6 +28,7 @@ from opentimelineio.opentime import RationalTime, TimeRange
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.media.probe import MediaInfo
+from voiceedit.timeline.marks import Mark
 from voiceedit.timeline.model import Clip, Timeline
 
 STANDARD_RATES = tuple(
@@ -143,10 +144,13 @@ def source_info(sources: Mapping[str, MediaInfo], path: str) -> MediaInfo:
 
 
 def to_otio(
-    timeline: Timeline, sources: Mapping[str, MediaInfo], name: str = "", urls: bool = True
+    timeline: Timeline, sources: Mapping[str, MediaInfo], name: str = "", urls: bool = True,
+    marks: Sequence[Mark] = (),
 ) -> otio.schema.Timeline:
     """The timeline as OTIO: one video track and one audio track (either left out when no
-    source has that stream). `urls=False` keeps plain paths, for EDL comments."""
+    source has that stream). `urls=False` keeps plain paths, for EDL comments. `marks`
+    (chapters, markers, shots, problems) become markers on the timeline's stack, in frames
+    of the timeline's rate."""
     rate = timeline_rate(timeline, sources)
     ranges = frame_ranges(timeline, sources)
     infos = [source_info(sources, r.source) for r in ranges]
@@ -166,7 +170,44 @@ def to_otio(
             else:
                 track.append(otio.schema.Gap(source_range=frames.time_range()))
         result.tracks.append(track)
+    for mark in marks:
+        length = max(0, to_frames(mark.time + mark.duration, rate) - to_frames(mark.time, rate))
+        result.tracks.markers.append(
+            otio_marker(mark, time_range(to_frames(mark.time, rate), length, rate)))
     return result
+
+
+def otio_marker(mark: Mark, marked_range: TimeRange) -> otio.schema.Marker:
+    """An OTIO marker named as the mark, in its kind's colour, the kind and the note kept in
+    metadata (and the note as the marker's comment) for editors and scripts."""
+    marker = otio.schema.Marker(name=mark.name, marked_range=marked_range,
+                                color=mark.colour,
+                                metadata={"voiceedit": {"kind": mark.kind, "note": mark.note}})
+    marker.comment = mark.note
+    return marker
+
+
+def marks_in_clips(ranges: Sequence[FrameRange],
+                   marks: Sequence[Mark]) -> list[tuple[int, int, Mark]]:
+    """Where each mark falls: (index of the clip in `ranges`, the frame of that clip's source,
+    the mark). Clips sit end to end, each in its own rate; a mark at the very end goes on
+    the last frame of the last clip."""
+    ends: list[Fraction] = []
+    position = Fraction(0)
+    for frames in ranges:
+        position += Fraction(frames.duration) / frames.rate
+        ends.append(position)
+    placed = []
+    for mark in marks:
+        seconds = Fraction(mark.time, 1000)
+        index = next((i for i, end in enumerate(ends) if seconds < end), len(ranges) - 1)
+        if index < 0:
+            continue
+        frames = ranges[index]
+        start = ends[index] - Fraction(frames.duration) / frames.rate
+        frame = frames.start + math.floor((seconds - start) * frames.rate + Fraction(1, 2))
+        placed.append((index, min(max(frame, frames.start), frames.end - 1), mark))
+    return placed
 
 
 def otio_clip(frames: FrameRange, info: MediaInfo, urls: bool) -> otio.schema.Clip:

@@ -19,11 +19,13 @@ frame (media/probe.py), and `rate_note` says so.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
+from voiceedit.media.chapters import Chapter, add_chapters, chapter_inputs, chapter_map
 from voiceedit.media.ffmpeg import (
     Progress,
     ffmpeg_path,
@@ -83,12 +85,13 @@ def check_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
 
 def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: Path,
                     engine: str = "ffmpeg", progress: Progress | None = None,
-                    force: bool = False, protected: tuple[Path, ...] = ()) -> MediaInfo:
+                    force: bool = False, protected: tuple[Path, ...] = (),
+                    chapters: Sequence[Chapter] = ()) -> MediaInfo:
     """Render `timeline` to `output` and return the probed result.
 
     Nothing is written on error: the render goes to a temporary file of its own that
     replaces `output` only when it is checked complete. `force` allows replacing an
-    existing output.
+    existing output. `chapters` (start ms, end ms, title) go into the file (chapters.py).
     """
     if engine not in ENGINES:
         raise VoiceEditError(f"I don't know the render engine {engine}; use ffmpeg or moviepy.")
@@ -100,10 +103,12 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
     if not cuts:
         raise VoiceEditError("Every clip is shorter than a frame; there is nothing to render.")
     with temporary_beside(output, protected=[*media, *protected]) as partial:
+        total_ms = round(sum(cut.duration for cut in cuts) * 1000)
         if engine == "moviepy":
             render_with_moviepy(cuts, media, fmt, partial, progress)
+            add_chapters(partial, chapters, total_ms, output.name)
         else:
-            render_cuts(cuts, media, fmt, partial, output.name, progress)
+            render_cuts(cuts, media, fmt, partial, output.name, progress, chapters)
         return finish(partial, output, fmt, sum(cut.duration for cut in cuts), force)
 
 
@@ -152,8 +157,10 @@ def rate_note(timeline: Timeline, sources: dict[str, MediaInfo], rendered: Media
 
 
 def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
-                target: Path, name: str, progress: Progress | None = None) -> None:
-    """Render planned cuts to `target` with one ffmpeg filter graph (no checks, no rename)."""
+                target: Path, name: str, progress: Progress | None = None,
+                chapters: Sequence[Chapter] = ()) -> None:
+    """Render planned cuts to `target` with one ffmpeg filter graph (no checks, no rename),
+    with `chapters` when the format holds them."""
     inputs, readers = source_inputs(cuts, media, fmt)
     graph = filter_graph(cuts, media, fmt, inputs, readers)
     total_ms = round(sum(cut.duration for cut in cuts) * 1000)
@@ -165,5 +172,7 @@ def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
             if source_input.seek > 0:
                 args += ["-ss", seconds_text(source_input.seek)]
             args += ["-i", media_url(source_input.source)]
-        args += [*filter_script_args(script), *encoder_args(fmt, target), "-y", media_url(target)]
+        marked = chapter_inputs(chapters, total_ms, target, Path(work))
+        args += [*marked, *filter_script_args(script), *encoder_args(fmt, target),
+                 *chapter_map(marked, len(inputs)), "-y", media_url(target)]
         run_ffmpeg(args, total_ms, progress, name)

@@ -17,9 +17,10 @@ from voiceedit.timeline.layers import Marker, timeline_time
 from voiceedit.timeline.model import Timeline
 
 KINDS = ("chapter", "marker", "shot", "problem")
-# The colour each kind takes in editors that colour markers (OTIO's MarkerColor names;
-# FCPXML has only chapter and plain markers, EDLs write the colour in the locator line).
-COLOURS = {"chapter": "PURPLE", "marker": "BLUE", "shot": "GREEN", "problem": "RED"}
+# The colour each kind takes in editors that colour markers: OTIO's MarkerColor names that
+# are also Avid's locator colours, so an EDL's `* LOC` line carries the same one (FCPXML
+# has only chapter markers and plain markers).
+COLOURS = {"chapter": "MAGENTA", "marker": "BLUE", "shot": "GREEN", "problem": "RED"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,20 @@ class Mark:
     @property
     def colour(self) -> str:
         return COLOURS.get(self.kind, "BLUE")
+
+    @property
+    def label(self) -> str:
+        """One line naming the kind too, for formats with only a name: "Chapter: Intro",
+        "Shot 3: text 'CHAPTER TWO'", "Problem: black for 1.2 s, in shot 3"."""
+        if self.kind == "chapter":
+            text = f"Chapter: {self.name}"
+        elif self.kind == "problem":
+            text = f"{self.name} {self.note}"
+        elif self.note:
+            text = f"{self.name}: {self.note}"
+        else:
+            text = self.name
+        return " ".join(text.split())
 
 
 def layer_marks(markers: Iterable[Marker], timeline: Timeline) -> tuple[Mark, ...]:
