@@ -313,8 +313,11 @@ def _join(pieces: list[Piece], fmt: OutputFormat, work: Path, partial: Path, wha
     listing.write_text(concat_listing(names, [piece.frames for piece in pieces], fmt.frame_rate))
     args = ["-f", "concat", "-safe", "0", "-i", media_url(listing)]
     if fmt.audio:
-        args += ["-i", media_url(work / SOUND), "-map", "0:v:0", "-map", "1:a:0"]
+        args += ["-i", media_url(work / SOUND)]
     marked = chapter_inputs(chapters, total_ms, partial, work)
-    args += [*marked, "-c", "copy", *chapter_map(marked, 2 if fmt.audio else 1),
+    args += marked  # every input before the output's options
+    if fmt.audio:
+        args += ["-map", "0:v:0", "-map", "1:a:0"]
+    args += ["-c", "copy", *chapter_map(marked, 2 if fmt.audio else 1),
              "-movflags", "+faststart", "-y", media_url(partial)]
     run_ffmpeg(args, 0, None, what)
