@@ -35,6 +35,10 @@ def test_chapters_are_added_numbered_in_timeline_order_and_listed(project):
     assert editor.handle("go to the start").applied
     answer = editor.handle("add a chapter called intro here")
     assert answer.message == "Added chapter 1, 'Intro', at 0.0 s."  # before Lighting
+    assert editor.handle("go to 10 seconds").applied
+    assert editor.handle("add a chapter called middle").message == (
+        "Added chapter 2, 'Middle', at 10.0 s.")  # here, without saying so
+    assert editor.handle("undo that").applied
     answer = editor.handle("add a chapter at 40 seconds called The Outro")
     assert answer.message == "Added chapter 3, 'The Outro', at 40.0 s."
     assert chapters_on_disk(project) == [("Intro", 0), ("Lighting", 30000), ("The Outro", 40000)]
