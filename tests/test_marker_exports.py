@@ -132,3 +132,16 @@ def test_chapter_list_rules():
     assert chapter_list_note(three, 60000) == ""
     assert "at least 3 chapters" in chapter_list_note(three[:2], 60000)
     assert "chapter 3 is shorter" in chapter_list_note(three, 45000)
+
+
+def test_no_chapters_or_no_project_is_one_sentence(tmp_path, sample_video, sample_transcript,
+                                                   voiceedit_cli):
+    plain = sample_project(tmp_path, sample_video, sample_transcript)
+    before = plain.read_bytes()
+    done = voiceedit_cli("export", str(plain), "-o", str(tmp_path / "d.chapters.txt"))
+    assert (done.returncode, done.stderr.strip()) == (
+        1, "There are no chapters; say add a chapter called, then a name.")
+    assert not (tmp_path / "d.chapters.txt").exists() and plain.read_bytes() == before
+    done = voiceedit_cli("chapters", str(tmp_path / "missing.voiceedit"))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
