@@ -19,11 +19,13 @@ frame (media/probe.py), and `rate_note` says so.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
+from voiceedit.media.chapters import Chapter, add_chapters, chapter_inputs, chapter_map
 from voiceedit.media.ffmpeg import (
     Progress,
     ffmpeg_path,
@@ -85,13 +87,15 @@ def check_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
 def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: Path,
                     engine: str = "ffmpeg", progress: Progress | None = None,
                     force: bool = False, protected: tuple[Path, ...] = (),
-                    layers: PictureLayers | None = None) -> MediaInfo:
+                    layers: PictureLayers | None = None,
+                    chapters: Sequence[Chapter] = ()) -> MediaInfo:
     """Render `timeline` to `output` and return the probed result.
 
     Nothing is written on error: the render goes to a temporary file of its own that
     replaces `output` only when it is checked complete. `force` allows replacing an
     existing output. `layers` (cutaways, burned-in captions) go over the picture; moviepy
     can't lay them, so with layers the ffmpeg graph renders (the caller says so).
+    `chapters` (start ms, end ms, title) go into the file (chapters.py).
     """
     if engine not in ENGINES:
         raise VoiceEditError(f"I don't know the render engine {engine}; use ffmpeg or moviepy.")
@@ -105,10 +109,12 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
     if not cuts:
         raise VoiceEditError("Every clip is shorter than a frame; there is nothing to render.")
     with temporary_beside(output, protected=[*media, *protected]) as partial:
+        total_ms = round(sum(cut.duration for cut in cuts) * 1000)
         if engine == "moviepy" and not layers:
             render_with_moviepy(cuts, media, fmt, partial, progress)
+            add_chapters(partial, chapters, total_ms, output.name)
         else:
-            render_cuts(cuts, media, fmt, partial, output.name, progress, layers)
+            render_cuts(cuts, media, fmt, partial, output.name, progress, layers, chapters)
         return finish(partial, output, fmt, sum(cut.duration for cut in cuts), force)
 
 
@@ -158,9 +164,10 @@ def rate_note(timeline: Timeline, sources: dict[str, MediaInfo], rendered: Media
 
 def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
                 target: Path, name: str, progress: Progress | None = None,
-                layers: PictureLayers | None = None) -> None:
+                layers: PictureLayers | None = None,
+                chapters: Sequence[Chapter] = ()) -> None:
     """Render planned cuts to `target` with one ffmpeg filter graph (no checks, no rename),
-    with `layers` laid over the picture."""
+    with `layers` laid over the picture and `chapters` when the format holds them."""
     inputs, readers = source_inputs(cuts, media, fmt)
     total_ms = round(sum(cut.duration for cut in cuts) * 1000)
     with tempfile.TemporaryDirectory(prefix="voiceedit-render-") as work:
@@ -177,5 +184,7 @@ def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
             if source_input.seek > 0:
                 args += ["-ss", seconds_text(source_input.seek)]
             args += ["-i", media_url(source_input.source)]
-        args += [*filter_script_args(script), *encoder_args(fmt, target), "-y", media_url(target)]
+        marked = chapter_inputs(chapters, total_ms, target, Path(work))
+        args += [*marked, *filter_script_args(script), *encoder_args(fmt, target),
+                 *chapter_map(marked, len(inputs) + len(extra)), "-y", media_url(target)]
         run_ffmpeg(args, total_ms, progress, name)
