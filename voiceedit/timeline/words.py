@@ -78,6 +78,7 @@ class SourceWords:
         self.starts = [w.start for w in words]
         self.ends = [w.end for w in words]
         self.mids = [(w.start + w.end) // 2 for w in words]
+        self.speakers = [w.speaker for w in words]
 
 
 class TimelineWords:
@@ -91,6 +92,7 @@ class TimelineWords:
         self.clips: list[int] = []
         self.sources: list[str] = []  # each clip's source, by clip index
         self.source_index: list[int] = []  # each word's index among its source's words
+        self.speakers: list[int | None] = []  # each word's speaker within its source
         self._clip_starts = [timeline.clip_start(i) for i in range(len(timeline.clips) + 1)]
         for number, clip in enumerate(timeline.clips):
             self.sources.append(clip.source)
@@ -109,6 +111,7 @@ class TimelineWords:
             self.ends.extend(_clamped(words.ends[first:last], offset, low, high))
             self.clips.extend([number] * (last - first))
             self.source_index.extend(range(first, last))
+            self.speakers.extend(words.speakers[first:last])
 
     @classmethod
     def build(cls, timeline: Timeline, transcripts: Iterable[Transcript]) -> TimelineWords:
