@@ -84,11 +84,18 @@ VOCABULARY = {
     "speak_faster": set(),
     "speak_slower": set(),
     "set_speech_rate": {"rate"},
+    "who_is_speaking": set(),
+    "name_speaker": {"number", "name"},
+    "delete_speaker_words": {"who", "first", "last"},
+    "delete_numbered_speaker_words": {"number", "first", "last"},
+    "next_speaker": set(),
+    "previous_speaker": set(),
 }
 DESTRUCTIVE = {
     "delete_range", "delete_quote", "delete_between", "delete_sentence", "delete_selection",
     "delete_clip", "keep_range", "keep_quote", "keep_selection", "trim_start", "trim_end",
     "remove_fillers", "shorten_pauses", "remove_repeated_takes",
+    "delete_speaker_words", "delete_numbered_speaker_words",
 }  # fmt: skip
 OPTIONAL = {"help": {"topic"}, "go_to_sleep": {"after"}}
 
@@ -170,7 +177,7 @@ def test_fixed_arguments(grammar) -> None:
 def test_topics_come_from_the_headers(grammar) -> None:
     names = [topic.name for topic in grammar.topics]
     assert names == ["cleanup", "corrections", "editing", "navigation", "playback", "project",
-                     "session"]
+                     "session", "speakers"]
     entries = {entry.spoken: entry.value for entry in grammar.word_list("topics").entries}
     assert entries["cutting"] == "editing"
     assert entries["export"] == "project"

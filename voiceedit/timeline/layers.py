@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields
 from typing import get_args, get_type_hints
 
 from voiceedit.timeline.model import Timeline
+from voiceedit.timeline.speaker_names import SpeakerName
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Marker:
 @dataclass(frozen=True)
 class Layers:
     markers: tuple[Marker, ...] = ()
+    speakers: tuple[SpeakerName, ...] = ()  # names of the speakers hear/diarize.py found
 
     def to_json(self, sources: tuple[str, ...]) -> dict:
         return {f.name: [item.to_json(sources) for item in getattr(self, f.name)]
