@@ -106,7 +106,8 @@ def export_project(project: Project, output: Path, format: str | None = None,
     sources = project.sources
     transcripts = {s.path: project.transcript_of(s) for s in sources}  # as corrected
     return export_timeline(project.timeline, {s.path: s.media for s in sources}, transcripts,
-                           output, format=format, force=force, project_path=project_path)
+                           output, format=format, force=force, project_path=project_path,
+                           speakers=project.layers.speakers)
 
 
 @action("export")

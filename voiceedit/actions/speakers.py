@@ -10,7 +10,6 @@ from dataclasses import replace
 
 from voiceedit.actions import describe
 from voiceedit.actions.cleanup import map_time
-from voiceedit.actions.navigation import moved
 from voiceedit.actions.registry import action
 from voiceedit.actions.resolve import find_quote, need_timeline
 from voiceedit.actions.state import EditorState, Outcome
@@ -145,7 +144,8 @@ def delete_numbered_speaker_words(state: EditorState, number: int, first: Quote,
     voices = {v for v in voices_on(state.words) if v[1] == number}
     if not voices:
         raise VoiceEditError(f"There is no speaker {number} on the timeline.")
-    return _delete_speaker(state, voices, f"speaker {number}", first, last)
+    said = name_of(state.project.layers.speakers, sorted(voices)[0])
+    return _delete_speaker(state, voices, said, first, last)
 
 
 def _change_of_speaker(state: EditorState, forward: bool) -> Outcome:
@@ -167,8 +167,10 @@ def _change_of_speaker(state: EditorState, forward: bool) -> Outcome:
         if index < 0:
             raise VoiceEditError("Nobody else speaks before this.")
         time, voice = starts[index]
-    outcome = moved(state, time)
-    return Outcome(outcome.state, f"{speaker_name(state, voice)}: " + outcome.message)
+    new = state.with_project(playhead=time)
+    if state.verbosity == "brief":
+        return Outcome(new, f"{speaker_name(state, voice)}, {print_time(time)}.")
+    return Outcome(new, describe.position(new, speaker=True))
 
 
 @action("next_speaker")

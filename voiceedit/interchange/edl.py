@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -51,8 +51,9 @@ def channel(info: MediaInfo) -> str:
     return "V" if info.has_video else "A"
 
 
-def write_edl(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str) -> str:
-    ranges = frame_ranges(timeline, sources)
+def write_edl(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
+              clip_names: Sequence[str] = ()) -> str:
+    ranges = frame_ranges(timeline, sources, names=clip_names)
     if len(ranges) > MAX_EVENTS:
         raise VoiceEditError(
             f"An EDL holds at most {MAX_EVENTS} clips and this timeline has {len(ranges)}; "

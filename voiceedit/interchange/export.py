@@ -15,7 +15,7 @@ folder we may not write in is said in one sentence, like every other refusal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +33,7 @@ from voiceedit.media.outputs import cannot_write, check_output, write_text_atomi
 from voiceedit.media.probe import MediaInfo
 from voiceedit.spoken_time import print_count, print_time
 from voiceedit.timeline.model import Timeline
+from voiceedit.timeline.speaker_names import SpeakerName
 from voiceedit.timeline.transcript import Transcript
 from voiceedit.timeline.words import TimelineWord
 from voiceedit.understand.grammar import load_grammar
@@ -46,6 +47,8 @@ class Edit:
     sources: Mapping[str, MediaInfo]
     transcripts: Mapping[str, Transcript]
     title: str
+    speakers: tuple[SpeakerName, ...] | None = None  # the names; None: speakers not shown
+    clip_names: tuple[str, ...] = ()  # by clip: its one speaker's name, or "" (the file's)
 
 
 @dataclass(frozen=True)
@@ -79,18 +82,36 @@ class ExportResult:
         )
 
 
-def _timeline_writer(write: Callable[[Timeline, Mapping[str, MediaInfo], str], str]):
+def _timeline_writer(write: Callable[..., str]):
     def written(edit: Edit) -> Written:
         count = len(frame_ranges(edit.timeline, edit.sources))
         if count == 0:
             raise VoiceEditError("Every clip is shorter than a frame; there is nothing to export.")
-        return Written(write(edit.timeline, edit.sources, edit.title), count, "clip")
+        text = write(edit.timeline, edit.sources, edit.title, clip_names=edit.clip_names)
+        return Written(text, count, "clip")
 
     return written
 
 
-def _write_otio(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str) -> str:
-    return otio.adapters.write_to_string(to_otio(timeline, sources, title), "otio_json")
+def _write_otio(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
+                clip_names: Sequence[str] = ()) -> str:
+    return otio.adapters.write_to_string(to_otio(timeline, sources, title,
+                                                 clip_names=clip_names), "otio_json")
+
+
+def speaker_clip_names(timeline: Timeline, transcripts: Iterable[Transcript],
+                       names: tuple[SpeakerName, ...] | None) -> tuple[str, ...]:
+    """Each clip's name when all its words are one speaker's ("Anna"), else "" (the file's
+    name is used); all "" when the edit's speakers are not named in captions either."""
+    if names is None:
+        return ()
+    words = captions.kept_words(timeline, transcripts)
+    labels = captions.speaker_labels(words, names)
+    by_clip: dict[int, set[str]] = {}
+    for word, label in zip(words, labels, strict=True):
+        by_clip.setdefault(word.clip, set()).add(label)
+    return tuple(next(iter(found)) if len(found := by_clip.get(index, set())) == 1 else ""
+                 for index in range(len(timeline.clips)))
 
 
 def _words(edit: Edit) -> list[TimelineWord]:
@@ -104,7 +125,7 @@ def _words(edit: Edit) -> list[TimelineWord]:
 
 def _captions(write: Callable[[list[captions.Cue]], str]) -> Callable[[Edit], Written]:
     def written(edit: Edit) -> Written:
-        cues = captions.caption_cues(_words(edit))
+        cues = captions.caption_cues(_words(edit), edit.speakers)
         return Written(write(cues), len(cues), "caption")
 
     return written
@@ -196,10 +217,12 @@ def export_timeline(
     format: str | None = None,
     force: bool = False,
     project_path: Path | None = None,
+    speakers: tuple[SpeakerName, ...] | None = None,
 ) -> ExportResult:
     """Write the edit (`timeline` over `sources`, whose words are `transcripts`, both by
     source path) to `output` in the named format, or the one its suffix says.
-    `project_path` names the project file: never written over, and its name is the title."""
+    `project_path` names the project file: never written over, and its name is the title.
+    `speakers`: the project's speaker names, to name speakers in captions and clips by."""
     chosen = format_for(Path(output), format)
     path = output_path(Path(output), chosen)
     protected = [*sources, *(clip.source for clip in timeline.clips)]
@@ -208,8 +231,10 @@ def export_timeline(
     if not timeline.clips:
         raise VoiceEditError("The timeline is empty; there is nothing to export.")
     title = Path(project_path).stem if project_path else path.stem
-    edit = Edit(timeline, sources, {source: transcript for source, transcript
-                                    in transcripts.items() if transcript.words}, title)
+    heard = {source: transcript for source, transcript in transcripts.items()
+             if transcript.words}
+    edit = Edit(timeline, sources, heard, title, speakers,
+                speaker_clip_names(timeline, heard.values(), speakers))
     written = chosen.write(edit)
     try:
         write_text_atomically(path, written.text, protected=protected, replace=force)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 import opentimelineio as otio
@@ -38,8 +38,9 @@ def fcp7_rate(rate: Fraction) -> dict[str, str]:
     return {"timebase": str(timebase), "ntsc": "FALSE" if rate == timebase else "TRUE"}
 
 
-def write_fcp7_xml(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str) -> str:
-    document = to_otio(timeline, sources, title)
+def write_fcp7_xml(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
+                   clip_names: Sequence[str] = ()) -> str:
+    document = to_otio(timeline, sources, title, clip_names=clip_names)
     infos = [sources.get(c.source) for c in timeline.clips] + list(sources.values())
     video = next((i for i in infos if i is not None and i.has_video and i.width), None)
     width, height = (video.width, video.height) if video else AUDIO_ONLY_SIZE

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -75,9 +75,10 @@ def read_time(element: ET.Element, attribute: str, name: str, positive: bool = F
     return value
 
 
-def write_fcpxml(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str) -> str:
+def write_fcpxml(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
+                 clip_names: Sequence[str] = ()) -> str:
     rate = timeline_rate(timeline, sources)
-    ranges = frame_ranges(timeline, sources)
+    ranges = frame_ranges(timeline, sources, names=clip_names)
     root = ET.Element("fcpxml", version=VERSION)
     resources = ET.SubElement(root, "resources")
     video = next((i for i in sources.values() if i.has_video and i.width), None)
@@ -122,7 +123,8 @@ def _asset(resources: ET.Element, asset_id: str, info: MediaInfo, rate: Fraction
 def _asset_clip(spine: ET.Element, frames: FrameRange, asset_id: str, offset: Fraction) -> None:
     ET.SubElement(
         spine, "asset-clip", ref=asset_id, offset=seconds(offset),
-        name=Path(frames.source).name, start=seconds(Fraction(frames.start) / frames.rate),
+        name=frames.name or Path(frames.source).name,
+        start=seconds(Fraction(frames.start) / frames.rate),
         duration=seconds(Fraction(frames.duration) / frames.rate),
     )
 

@@ -14,7 +14,7 @@ colour space and scan. Positions are frames of that profile; MLT's `out` is incl
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -93,7 +93,9 @@ def _ratio(text: str) -> Fraction:
     return Fraction(1)
 
 
-def write_mlt(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str) -> str:
+def write_mlt(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
+              clip_names: Sequence[str] = ()) -> str:
+    """MLT XML; a playlist entry has no name of its own, so `clip_names` are not written."""
     profile = profile_for(timeline, sources)
     ranges = frame_ranges(timeline, sources, rate=profile.rate)
     root = ET.Element(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -110,6 +110,7 @@ class FrameRange:
     rate: Fraction
     start: int
     end: int
+    name: str = ""  # the clip's own name (its speaker's, see export.py); "" for the file's
 
     @property
     def duration(self) -> int:
@@ -120,18 +121,20 @@ class FrameRange:
 
 
 def frame_ranges(
-    timeline: Timeline, sources: Mapping[str, MediaInfo], rate: Fraction | None = None
+    timeline: Timeline, sources: Mapping[str, MediaInfo], rate: Fraction | None = None,
+    names: Sequence[str] = (),
 ) -> list[FrameRange]:
     """Each clip in frames: of `rate` when given (MLT counts in its profile's frames), else of
     its own source's rate. A clip that rounds to no frame at all vanishes, as it would on
     screen."""
     fallback = timeline_rate(timeline, sources)
     ranges = []
-    for clip in timeline.clips:
+    for index, clip in enumerate(timeline.clips):
         clip_rate = rate or source_rate(sources.get(clip.source), fallback)
         start, end = to_frames(clip.source_in, clip_rate), to_frames(clip.source_out, clip_rate)
         if end > start:
-            ranges.append(FrameRange(clip.source, clip_rate, start, end))
+            name = names[index] if index < len(names) else ""
+            ranges.append(FrameRange(clip.source, clip_rate, start, end, name))
     return ranges
 
 
@@ -143,12 +146,13 @@ def source_info(sources: Mapping[str, MediaInfo], path: str) -> MediaInfo:
 
 
 def to_otio(
-    timeline: Timeline, sources: Mapping[str, MediaInfo], name: str = "", urls: bool = True
+    timeline: Timeline, sources: Mapping[str, MediaInfo], name: str = "", urls: bool = True,
+    clip_names: Sequence[str] = (),
 ) -> otio.schema.Timeline:
     """The timeline as OTIO: one video track and one audio track (either left out when no
     source has that stream). `urls=False` keeps plain paths, for EDL comments."""
     rate = timeline_rate(timeline, sources)
-    ranges = frame_ranges(timeline, sources)
+    ranges = frame_ranges(timeline, sources, names=clip_names)
     infos = [source_info(sources, r.source) for r in ranges]
     result = otio.schema.Timeline(name=name)
     result.global_start_time = rational_time(0, rate)
@@ -177,7 +181,8 @@ def otio_clip(frames: FrameRange, info: MediaInfo, urls: bool) -> otio.schema.Cl
     )
     reference.name = path.name
     return otio.schema.Clip(
-        name=path.name, media_reference=reference, source_range=frames.time_range()
+        name=frames.name or path.name, media_reference=reference,
+        source_range=frames.time_range()
     )
 
 

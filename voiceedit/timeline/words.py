@@ -55,6 +55,7 @@ class TimelineWord:
     start: int  # timeline ms
     end: int  # timeline ms
     clip: int  # 0-based index of the clip it plays in
+    voice: tuple[str, int] | None = None  # (source, speaker number) who says it, if known
 
 
 def _clamped(times: list[int], offset: int, low: int, high: int) -> list[int]:
@@ -121,8 +122,10 @@ class TimelineWords:
         return len(self.texts)
 
     def __getitem__(self, index: int) -> TimelineWord:
+        speaker = self.speakers[index]
+        voice = (self.sources[self.clips[index]], speaker) if speaker is not None else None
         return TimelineWord(self.texts[index], self.starts[index], self.ends[index],
-                            self.clips[index])
+                            self.clips[index], voice)
 
     def index_at(self, time: int) -> int | None:
         """The word being said at `time`, else the next one after it, else None."""
