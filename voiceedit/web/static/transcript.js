@@ -10,10 +10,15 @@ export function render(doc) {
   page.current = null;
   const box = $("transcript");
   const fragment = document.createDocumentFragment();
-  for (const paragraph of doc.paragraphs) {
+  doc.paragraphs.forEach((paragraph, number) => {
     const group = document.createElement("div");
     group.className = "paragraph";
     group.setAttribute("role", "group");
+    const speaker = doc.speakers?.[number];
+    if (speaker) {  // its name is read on entering the group, and shown before it (CSS)
+      group.setAttribute("aria-label", speaker);
+      group.dataset.speaker = speaker;
+    }
     page.paragraphs.push(page.items.length);
     for (const sentence of paragraph) {
       page.sentences.push(page.items.length);
@@ -22,7 +27,7 @@ export function render(doc) {
       }
     }
     fragment.append(group);
-  }
+  });
   box.replaceChildren(fragment);
   page.anchor = null;
   page.selected = [0, -1];
