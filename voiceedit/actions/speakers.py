@@ -44,18 +44,15 @@ def speaker_name(state: EditorState, voice: Voice | None) -> str:
 def who_is_speaking(state: EditorState) -> Outcome:
     """ "Anna, since 1:05." for the turn at the playhead."""
     _need_speakers(state)
-    words = state.words
-    index = words.index_at(state.playhead)
-    if index is None:
-        return Outcome(state, "Nobody speaks after the playhead.")
+    words, playhead = state.words, state.playhead
     for run, voice in turns(words):
-        if index in run:
-            since = words.starts[run.start]
-            if state.playhead < words.starts[index]:
-                return Outcome(state, f"Nobody right here; next, {speaker_name(state, voice)} "
-                                      f"at {print_time(words.starts[index])}.")
+        since, until = words.starts[run.start], words.ends[run.stop - 1]
+        if since <= playhead < until:
             return Outcome(state, f"{speaker_name(state, voice)}, since {print_time(since)}.")
-    raise AssertionError("every word is in a turn")
+        if playhead < since:  # in the pause before this turn
+            return Outcome(state, f"Nobody right here; next, {speaker_name(state, voice)} "
+                                  f"at {print_time(since)}.")
+    return Outcome(state, "Nobody speaks after the playhead.")
 
 
 @action("name_speaker", new_words="name")

@@ -18,7 +18,7 @@ is clustered twice and may get two numbers.
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -65,9 +65,8 @@ def with_speakers(transcript: Transcript, audio: np.ndarray | None = None,
     if progress:
         progress(1.0)
     words = tuple(replace(w, speaker=n) for w, n in zip(transcript.words, numbers, strict=True))
-    starts = [w.start for w in words]
-    segments = tuple(replace(s, words=words[bisect_left(starts, s.start):
-                                            bisect_left(starts, s.end)])
+    position = {id(w): i for i, w in enumerate(transcript.words)}  # segments share the words
+    segments = tuple(replace(s, words=tuple(words[position[id(w)]] for w in s.words))
                      for s in transcript.segments)
     return replace(transcript, words=words, segments=segments)
 
@@ -154,7 +153,9 @@ def mel_frames(audio: np.ndarray) -> np.ndarray:
 @lru_cache(maxsize=1)
 def load_encoder():
     """Resemblyzer's encoder with the weights from its wheel, on the CPU, once a process."""
-    from resemblyzer import VoiceEncoder
+    with warnings.catch_warnings():  # its audio module imports a deprecated scipy name
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from resemblyzer import VoiceEncoder
 
     return VoiceEncoder(device="cpu", verbose=False)
 
