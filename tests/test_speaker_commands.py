@@ -164,3 +164,21 @@ def test_words_keep_their_speaker_in_json_and_old_project_files_still_open():
     assert Transcript.from_json(transcript.to_json()).words == transcript.words
     with pytest.raises(ValueError):
         transcript_from_json({**data, "words": [["Hello", 500, 800, 1.0, "Anna"]]})
+
+
+def test_a_changed_speaker_encoder_is_refused_with_one_sentence(tmp_path):
+    from importlib.util import find_spec
+
+    from voiceedit.errors import VoiceEditError
+    from voiceedit.hear.models import check_bundled
+
+    weights = Path(find_spec("resemblyzer").origin).parent / "pretrained.pt"
+    check_bundled("speaker encoder", weights.parent)  # the installed one is what was shipped
+    changed = bytearray(weights.read_bytes())
+    changed[1000] ^= 1
+    (tmp_path / "pretrained.pt").write_bytes(bytes(changed))
+    with pytest.raises(VoiceEditError) as refused:
+        check_bundled("speaker encoder", tmp_path)
+    assert str(refused.value) == (
+        "The speaker encoder (pretrained.pt) from resemblyzer does not match the checksum "
+        "voiceedit ships with; reinstall it with make setup. No speakers were found.")

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from voiceedit.errors import VoiceEditError
 from voiceedit.hear.audio import SAMPLE_RATE
 from voiceedit.timeline.transcript import Transcript, Word
 from voiceedit.user_config import cache_dir, read_cached, write_cached
@@ -152,7 +153,17 @@ def mel_frames(audio: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def load_encoder():
-    """Resemblyzer's encoder with the weights from its wheel, on the CPU, once a process."""
+    """Resemblyzer's encoder with the weights from its wheel (checked against the sum
+    voiceedit ships, like the Whisper models), on the CPU, once a process."""
+    from importlib.util import find_spec
+
+    from voiceedit.hear.models import check_bundled
+
+    spec = find_spec("resemblyzer")
+    if spec is None or spec.origin is None:
+        raise VoiceEditError("Speaker finding is not available (pip install --no-deps "
+                             "resemblyzer==0.1.4, as make setup does).")
+    check_bundled("speaker encoder", Path(spec.origin).parent)
     with warnings.catch_warnings():  # its audio module imports a deprecated scipy name
         warnings.simplefilter("ignore", DeprecationWarning)
         from resemblyzer import VoiceEncoder
