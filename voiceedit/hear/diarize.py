@@ -32,7 +32,7 @@ from voiceedit.timeline.transcript import Transcript, Word
 from voiceedit.user_config import cache_dir, read_cached, write_cached
 
 # Bump when a change alters the speakers found, so old cache entries are not used.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 HOP = 160  # samples per mel frame: 10 ms, the encoder's own
 N_FFT = 400  # 25 ms
 N_MELS = 40
@@ -41,7 +41,8 @@ STEP = 80  # frames between windows in a long stretch of speech (0.8 s)
 SHORTEST = 40  # frames: a stretch shorter than 0.4 s says too little about its voice
 DISTANCE = 0.35  # cosine distance at which two groups of windows are two voices
 BATCH = 1024  # windows run through the encoder at once (about 30 MB of input)
-SMALLEST_SHARE = 0.05  # a "voice" with fewer windows than this share joins its nearest
+SMALLEST_SHARE = 0.05
+SENTENCE_END = (".", "?", "!")  # a "voice" with fewer windows than this share joins its nearest
 
 ProgressCallback = Callable[[float], None]
 
@@ -236,26 +237,39 @@ def _centroids(embeddings: np.ndarray, labels: np.ndarray, which: np.ndarray) ->
 def assign_words(words: Sequence[Word], windows: list[tuple[int, int]],
                  embeddings: np.ndarray, labels: np.ndarray) -> list[int | None]:
     """Each word's speaker: the voice whose centre is nearest the overlap-weighted mean of
-    the windows under the word (or the nearest window within 0.5 s); numbered 1, 2, ... in
-    the order they first speak."""
+    the windows under the word; numbered 1, 2, ... in the order they first speak.
+
+    A word under no window (Whisper timed it into a pause: a sentence's last word often
+    is) takes the speaker of the word before it in its sentence, else the one after it,
+    else the nearest window within 0.5 s."""
     voices = np.unique(labels)
     centroids = _centroids(embeddings, labels, voices)
     starts = np.array([w[0] for w in windows]) * 10  # ms
     ends = np.array([w[1] for w in windows]) * 10
+
+    def voice_of(weights: np.ndarray) -> int:
+        return int(voices[np.argmax(centroids @ (weights @ embeddings))])
+
     found: list[int | None] = []
     for word in words:
         overlap = np.minimum(ends, word.end) - np.maximum(starts, word.start)
-        if overlap.max() > 0:
-            weights = np.maximum(overlap, 0).astype(np.float32)
+        found.append(voice_of(np.maximum(overlap, 0).astype(np.float32))
+                     if overlap.max() > 0 else None)
+    for index, word in enumerate(words):
+        if found[index] is not None:
+            continue
+        before = words[index - 1] if index else None
+        if before is not None and not before.text.endswith(SENTENCE_END) \
+                and found[index - 1] is not None:
+            found[index] = found[index - 1]
+        elif index + 1 < len(words) and not word.text.endswith(SENTENCE_END) \
+                and found[index + 1] is not None:
+            found[index] = found[index + 1]
         else:
             gap = np.maximum(starts - word.end, word.start - ends)
             nearest = int(np.argmin(gap))
-            if gap[nearest] > 500:
-                found.append(None)
-                continue
-            weights = (np.arange(len(windows)) == nearest).astype(np.float32)
-        mean = weights @ embeddings
-        found.append(int(voices[np.argmax(centroids @ mean)]))
+            if gap[nearest] <= 500:
+                found[index] = voice_of((np.arange(len(windows)) == nearest).astype(np.float32))
     order = list(dict.fromkeys(v for v in found if v is not None))
     return [None if v is None else order.index(v) + 1 for v in found]
 
