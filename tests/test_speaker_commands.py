@@ -182,3 +182,29 @@ def test_a_changed_speaker_encoder_is_refused_with_one_sentence(tmp_path):
     assert str(refused.value) == (
         "The speaker encoder (pretrained.pt) from resemblyzer does not match the checksum "
         "voiceedit ships with; reinstall it with make setup. No speakers were found.")
+
+
+def test_clustering_finds_the_number_of_voices_and_bounds_its_memory(monkeypatch):
+    import numpy as np
+
+    from voiceedit.hear import diarize
+
+    rng = np.random.default_rng(0)
+
+    def voice(centre: np.ndarray, count: int) -> np.ndarray:
+        # Embeddings of one voice: within 0.1 to 0.2 cosine distance of each other, as
+        # Resemblyzer's are for one speaker (bench/RESULTS.md, "Speakers").
+        points = np.abs(centre + rng.normal(scale=0.25, size=(count, 256)))
+        return points / np.linalg.norm(points, axis=1, keepdims=True)
+
+    anna, bob = np.abs(rng.normal(size=256)), np.abs(rng.normal(size=256))
+    assert set(diarize.cluster(voice(anna, 60))) == {0}
+    both = np.concatenate([voice(anna, 40), voice(bob, 30), voice(anna, 3)])
+    labels = diarize.cluster(both)
+    assert len(set(labels)) == 2 and len(set(labels[:40])) == 1 and len(set(labels[40:70])) == 1
+    assert labels[70] == labels[0]
+    monkeypatch.setattr(diarize, "MOST_CLUSTERED", 100)
+    many = np.concatenate([voice(anna, 300), voice(bob, 300)])  # sampled, then assigned
+    labels = diarize.cluster(many)
+    assert len(set(labels[:300])) == 1 and len(set(labels[300:])) == 1
+    assert labels[0] != labels[-1]

@@ -42,6 +42,7 @@ SHORTEST = 40  # frames: a stretch shorter than 0.4 s says too little about its 
 DISTANCE = 0.35  # cosine distance at which two groups of windows are two voices
 BATCH = 1024  # windows run through the encoder at once (about 30 MB of input)
 SMALLEST_SHARE = 0.05
+MOST_CLUSTERED = 2000  # windows clustered at once (a 2000 x 2000 distance matrix)
 SENTENCE_END = (".", "?", "!")  # a "voice" with fewer windows than this share joins its nearest
 
 ProgressCallback = Callable[[float], None]
@@ -214,18 +215,23 @@ def _embed_batch(encoder, mels: np.ndarray, windows: list[tuple[int, int]]) -> n
 
 def cluster(embeddings: np.ndarray) -> np.ndarray:
     """A voice label (0, 1, ...) per window: average-link clustering on cosine distance cut
-    at DISTANCE, then voices with under SMALLEST_SHARE of the windows join their nearest."""
+    at DISTANCE, then voices with under SMALLEST_SHARE of the windows join their nearest.
+    Past MOST_CLUSTERED windows (about 27 minutes of speech) an even sample is clustered
+    and every window goes to its nearest voice: the clustering's memory grows as the
+    square of the windows."""
     if len(embeddings) < 2:
         return np.zeros(len(embeddings), dtype=int)
     from sklearn.cluster import AgglomerativeClustering
 
+    sample = embeddings[np.linspace(0, len(embeddings) - 1,
+                                    min(len(embeddings), MOST_CLUSTERED)).astype(int)]
     labels = AgglomerativeClustering(n_clusters=None, distance_threshold=DISTANCE,
-                                     metric="cosine", linkage="average").fit_predict(embeddings)
+                                     metric="cosine", linkage="average").fit_predict(sample)
     counts = np.bincount(labels)
     big = np.flatnonzero(counts >= max(2, SMALLEST_SHARE * len(labels)))
     if len(big) == 0:
         return np.zeros(len(embeddings), dtype=int)
-    centroids = _centroids(embeddings, labels, big)
+    centroids = _centroids(sample, labels, big)
     return big[np.argmax(embeddings @ centroids.T, axis=1)]
 
 
