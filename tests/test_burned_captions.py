@@ -6,7 +6,6 @@ undone like any change, or asked for one render with `--captions`."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import numpy as np
 import pysubs2
@@ -22,9 +21,10 @@ from voiceedit.interchange.burned_captions import (
     captions_ass,
     edit_captions,
 )
-from voiceedit.interchange.captions import kept_words
+from voiceedit.interchange.captions import kept_words, speaker_labels
 from voiceedit.media.probe import probe
 from voiceedit.project import Source, create_project, load_project
+from voiceedit.timeline.speaker_names import SpeakerName
 from voiceedit.timeline.transcript import Transcript
 from voiceedit.timeline.words import TimelineWord
 
@@ -64,17 +64,14 @@ def test_the_style_is_big_bold_white_on_a_black_box_at_the_bottom_centre():
     assert [(e.start, e.end, e.plaintext) for e in subs] == [(0, 900, "Hello there.")]
 
 
-@dataclass(frozen=True)
-class SpokenWord(TimelineWord):
-    """A word that knows its speaker, as words will once speakers are found (issue 19)."""
-
-    speaker: str = ""
-
-
 def test_speaker_names_start_a_caption_at_each_change_of_speaker():
-    words = [SpokenWord("Hi.", 0, 300, 0, "Anna"), SpokenWord("So", 400, 600, 0, "Ben"),
-             SpokenWord("yes", 600, 800, 0, "Ben"), SpokenWord("right", 850, 900, 0, "Anna")]
-    assert [cue.text for cue in burned_cues(words, speaker_names=True)] == [
+    file = "/media/talk.mp4"
+    anna, ben = (file, 1), (file, 2)
+    words = [TimelineWord("Hi.", 0, 300, 0, anna), TimelineWord("So", 400, 600, 0, ben),
+             TimelineWord("yes", 600, 800, 0, None), TimelineWord("right", 850, 900, 0, anna)]
+    names = (SpeakerName(file, 1, "Anna"), SpeakerName(file, 2, "Ben"))
+    labels = speaker_labels(words, names)  # a word of unknown voice stays with the last
+    assert [cue.text for cue in burned_cues(words, labels)] == [
         "Anna: Hi.", "Ben: So yes", "Anna: right"]
     assert [cue.text for cue in burned_cues(words)] == ["Hi.", "So yes right"]
 

@@ -104,11 +104,18 @@ VOCABULARY = {
     "next_chapter": set(), "previous_chapter": set(), "next_marker": set(),
     "previous_marker": set(), "delete_chapter": {"chapter"}, "delete_marker": {"marker"},
     "rename_chapter": {"chapter", "name"},
+    "who_is_speaking": set(),
+    "name_speaker": {"number", "name"},
+    "delete_speaker_words": {"who", "first", "last"},
+    "delete_numbered_speaker_words": {"number", "first", "last"},
+    "next_speaker": set(),
+    "previous_speaker": set(),
 }
 DESTRUCTIVE = {
     "delete_range", "delete_quote", "delete_between", "delete_sentence", "delete_selection",
     "delete_clip", "keep_range", "keep_quote", "keep_selection", "trim_start", "trim_end",
     "remove_fillers", "shorten_pauses", "remove_repeated_takes",
+    "delete_speaker_words", "delete_numbered_speaker_words",
 }  # fmt: skip
 OPTIONAL = {"help": {"topic"}, "go_to_sleep": {"after"}, "cover_quote": {"offset"},
             "cover_clip": {"offset"}, "cover_range": {"offset"}, "remove_cutaway": {"number"},
@@ -192,7 +199,7 @@ def test_fixed_arguments(grammar) -> None:
 def test_topics_come_from_the_headers(grammar) -> None:
     names = [topic.name for topic in grammar.topics]
     assert names == ["cleanup", "corrections", "cutaways", "editing", "markers", "navigation",
-                     "picture", "playback", "project", "session"]
+                     "picture", "playback", "project", "session", "speakers"]
     entries = {entry.spoken: entry.value for entry in grammar.word_list("topics").entries}
     assert entries["cutting"] == "editing"
     assert entries["export"] == "project"

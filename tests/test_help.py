@@ -127,7 +127,7 @@ def test_spoken_help_says_examples_not_syntax() -> None:
     overview = spoken_help()
     assert overview.startswith(
         "You can say commands about cleanup, corrections, cutaways, editing, markers, navigation,"
-        " picture, playback, project and session."
+        " picture, playback, project, session and speakers."
     )
     assert "undo that" in overview
     editing = spoken_help("cutting")
@@ -164,8 +164,8 @@ def test_help_search_finds_commands_by_their_words_and_near_spellings() -> None:
     # A list's entry is said when it is what was searched for.
     assert search_answer(grammar, "srt") == "One command with srt: export as an srt."
     many = search_answer(grammar, "cutting", shown=3)
-    assert many.startswith("11 commands with cutting: delete the fillers; ")
-    assert many.endswith("And 8 more; add a word to narrow it.")
+    assert many.startswith("13 commands with cutting: delete the fillers; ")
+    assert many.endswith("And 10 more; add a word to narrow it.")
     assert search_answer(grammar, "xyzzy") == (
         "No command has the words xyzzy. Say what can I say, for the topics.")
     assert search_answer(grammar, "the") == (

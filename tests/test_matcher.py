@@ -285,8 +285,8 @@ def _example_args(rule, form: str) -> tuple[str, dict]:
     """A form of the rule with example values, and the arguments they must give."""
     grammar = load_grammar()
     values = {"time": ["ten seconds", "one minute thirty", "five seconds"],
-              "number": ["two", "four"],
-              "ordinal": ["second", "fourth"], "quote": ["ask not", "country"]}  # fmt: skip
+              "number": ["two", "four"], "ordinal": ["second", "fourth"],
+              "quote": ["ask not", "country", "for you"]}  # fmt: skip
     parse = {"time": parse_time, "number": parse_number, "ordinal": parse_ordinal, "quote": Quote}
     said, args, used = [], {}, {}
     params = iter(rule.params)
@@ -422,3 +422,11 @@ def test_the_top_is_the_start():
 def test_quotes_that_are_not_times_are_done_at_once(heard: str) -> None:
     command = understand(heard)
     assert command.destructive and command.confidence >= CONFIRM_BELOW
+
+
+def test_topics_marked_later_only_fill_the_prompts_room_left() -> None:
+    """Adding a family of commands (`prompt: later`) must not push the everyday ones out of
+    what Whisper is told to expect."""
+    assert "Describe shot" not in vocabulary_prompt() and "Export as an edl" in vocabulary_prompt()
+    long = vocabulary_prompt(1000)
+    assert long.index("Describe shot") > long.index("Set the speech rate to two")

@@ -188,8 +188,8 @@ def test_a_broken_file_is_reported_once_by_do_and_the_command_still_runs(config,
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines() == [
         "delete.list:2: an entry needs spoken words.",
-        "bad.grammar:2: a header line is 'about: ...' or 'say: ...', and a line with only '-' "
-        "ends the header. The file is skipped.",
+        "bad.grammar:2: a header line is 'about: ...', 'say: ...' or 'prompt: later', and a "
+        "line with only '-' ends the header. The file is skipped.",
         "my.grammar:4: there is no action 'delet_quote'; did you mean 'delete_quote'?",
     ]
     assert timeline_words(project) == ["ask", "country"]

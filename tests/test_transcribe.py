@@ -125,7 +125,8 @@ def test_cli_json_has_words_with_timings(voiceedit_cli, sample_video, sample_tru
     assert data["media"] == str(sample_video.resolve())
     assert data["duration"] == pytest.approx(sample_truth["duration"], abs=0.1)
     first = data["words"][0]
-    assert set(first) == {"text", "start", "end", "probability"}
+    assert set(first) == {"text", "start", "end", "probability", "speaker"}
+    assert {w["speaker"] for w in data["words"]} == {1}  # the interview has one voice
     assert normalise(first["text"]) == "hi"
     assert first["start"] == pytest.approx(sample_truth["words"][0]["start"], abs=0.3)
     assert data["segments"] and "text" in data["segments"][0]

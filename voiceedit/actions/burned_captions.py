@@ -35,7 +35,8 @@ def picture_layers(project: Project, captions: bool = False,
         return PictureLayers(cutaways=pieces)
     names = speaker_names or any(item.speaker_names for item in setting)
     transcripts = {s.path: project.transcript_of(s) for s in project.sources}
-    cues = edit_captions(project.timeline, transcripts, names)
+    cues = edit_captions(project.timeline, transcripts,
+                         project.layers.speakers if names else None)
     if not cues:
         raise VoiceEditError("There are no transcribed words in this edit to burn in as "
                              "captions.")
@@ -59,8 +60,8 @@ def layers_note(project: Project, layers: PictureLayers, speaker_names: bool = F
 
 
 def _speakers_known(project: Project) -> bool:
-    """Whether any word knows its speaker (words gain `speaker` as speakers are found)."""
-    return any(getattr(word, "speaker", "") for source in project.sources
+    """Whether any word knows its speaker (hear/diarize.py found them)."""
+    return any(word.speaker is not None for source in project.sources
                for word in source.transcript.words)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from voiceedit.actions.state import EditorState
 from voiceedit.spoken_time import print_count, print_time
 from voiceedit.timeline.quote_match import QuoteMatch
+from voiceedit.timeline.speaker_names import name_of, turns, voice_at, voices_on
 from voiceedit.understand.command import Command, Quote, SpokenTime
 
 QUOTE_WORDS = 8  # words of a quote said back before "…"
@@ -82,8 +83,9 @@ def undone(verb: str, description: str, state: EditorState) -> str:
 # --- readback ----------------------------------------------------------------------------
 
 
-def position(state: EditorState, full: bool = False) -> str:
-    """ "At 12.0 s of 41.0 s, clip 2 of 3: 'ask not what your'." """
+def position(state: EditorState, full: bool = False, speaker: bool | None = None) -> str:
+    """ "At 12.0 s of 41.0 s, clip 2 of 3: 'ask not what your'." With several speakers on
+    the timeline (or `speaker` True), who says the words: "..., Anna: 'ask not'"."""
     timeline = state.timeline
     if not timeline.clips:
         return "The timeline is empty."
@@ -103,11 +105,41 @@ def position(state: EditorState, full: bool = False) -> str:
             where += f", {_span(start, end)}"
             where += _source_name(state, index, always=True)
     words = _words_from(state, playhead, POSITION_WORDS_FULL if full else POSITION_WORDS)
+    if words and (speaker or speaker is None and several_speakers(state)):
+        who = speaker_at(state, playhead)
+        where += f", {who}" if who else ""
     sentence = f"{where}: {quoted(words, 99)}." if words else f"{where}."
     if state.selection:
         start, end = state.selection
         sentence += f" Selected from {print_time(start)} to {print_time(end)}."
     return sentence
+
+
+def several_speakers(state: EditorState) -> bool:
+    return len(voices_on(state.words)) > 1
+
+
+def speaker_at(state: EditorState, time: int) -> str:
+    """The name of whoever says the word at (or next after) `time`; "" when unknown."""
+    index = state.words.index_at(time)
+    voice = voice_at(state.words, index) if index is not None else None
+    return name_of(state.project.layers.speakers, voice) if voice else ""
+
+
+def labelled(state: EditorState, indices: range) -> str:
+    """The words, each turn led by its speaker's name: "Anna: Hello. Bob: Hi Anna." (just
+    the words when the timeline has one speaker)."""
+    words = state.words
+    if not several_speakers(state):
+        return words.text(indices)
+    names = state.project.layers.speakers
+    parts = []
+    for run, voice in turns(words):
+        inside = range(max(run.start, indices.start), min(run.stop, indices.stop))
+        if len(inside):
+            text = words.text(inside)
+            parts.append(f"{name_of(names, voice)}: {text}" if voice else text)
+    return " ".join(parts)
 
 
 def _words_from(state: EditorState, time: int, count: int) -> str:
@@ -171,9 +203,9 @@ def transcript(state: EditorState, full: bool = False) -> str:
     if len(words) == 0:
         return "There are no words on the timeline."
     if full or len(words) <= TRANSCRIPT_WORDS:
-        return words.text(range(len(words)))
+        return labelled(state, range(len(words)))
     rest = len(words) - TRANSCRIPT_WORDS
-    return (words.text(range(TRANSCRIPT_WORDS)) + f" … and {print_count(rest, 'more word')}; "
+    return (labelled(state, range(TRANSCRIPT_WORDS)) + f" … and {print_count(rest, 'more word')}; "
             "say read the transcript again to hear all of it.")
 
 

@@ -18,10 +18,12 @@ from voiceedit.understand.command import Quote, SpokenTime
 
 
 def moved(state: EditorState, playhead: int) -> Outcome:
+    """The playhead moved: where it is now, and who speaks there when that changed."""
     new = state.with_project(playhead=playhead)
     if state.verbosity == "brief":
         return Outcome(new, describe.capitalize(print_time(playhead)) + ".")
-    return Outcome(new, describe.position(new))
+    changed = describe.speaker_at(state, state.playhead) != describe.speaker_at(new, playhead)
+    return Outcome(new, describe.position(new, speaker=changed and describe.several_speakers(new)))
 
 
 @action("seek")

@@ -128,7 +128,8 @@ def export_project(project: Project, output: Path, format: str | None = None,
     return export_timeline(project.timeline, {s.path: s.media for s in sources}, transcripts,
                            output, format=format, force=force, project_path=project_path,
                            cutaways=project_cutaways(project, "exporting"),
-                           marks=project_marks(project, shots))
+                           marks=project_marks(project, shots),
+                           speakers=project.layers.speakers)
 
 
 @action("export")

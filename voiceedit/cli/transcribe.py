@@ -23,13 +23,21 @@ from voiceedit.timeline.transcript import Transcript
 @click.option("--json", "as_json", is_flag=True, help="Print the transcript as JSON.")
 @click.option("--words", is_flag=True, help="Print every word with its start and end.")
 @click.option("--no-cache", is_flag=True, help="Transcribe again even if cached.")
+@click.option("--speakers/--no-speakers", default=True, show_default=True,
+              help="Find who speaks each word (\"speaker\" in --json).")
 @plain_option
 def transcribe_command(media: Path, model: str, engine: str, language: str, as_json: bool,
-                       words: bool, no_cache: bool) -> None:
+                       words: bool, no_cache: bool, speakers: bool) -> None:
     """Transcribe MEDIA word by word (any audio or video file ffmpeg reads)."""
     with progress_reporter(f"Transcribing {media.name}") as progress:
         transcript = transcribe(media, model=model, engine=engine, language=language,
                                 progress=progress, use_cache=not no_cache)
+    if speakers and transcript.words:
+        from voiceedit.hear.diarize import with_speakers  # loads torch
+
+        with progress_reporter(f"Finding the speakers in {media.name}") as progress:
+            transcript = with_speakers(transcript, progress=progress,
+                                       use_cache=not no_cache)
     if as_json:
         click.echo(json.dumps(transcript.to_json(), indent=1, ensure_ascii=False))
         return

@@ -72,6 +72,14 @@ SHIPPED = {
         },
         consequence="",  # the speaker adds what happens instead (answers printed only)
     ),
+    "speaker encoder": Shipped(
+        what="speaker encoder (pretrained.pt)",
+        packages="resemblyzer",
+        sums={
+            "pretrained.pt": "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e",
+        },
+        consequence="No speakers were found.",
+    ),
 }
 
 

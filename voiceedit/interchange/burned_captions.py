@@ -14,12 +14,20 @@ bottom centre. media/overlay.py burns it in with ffmpeg's `subtitles` filter.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import pysubs2
 
-from voiceedit.interchange.captions import MAX_CUE, MAX_PAUSE, Cue, ends_sentence, kept_words
+from voiceedit.interchange.captions import (
+    MAX_CUE,
+    MAX_PAUSE,
+    Cue,
+    ends_sentence,
+    kept_words,
+    speaker_labels,
+)
 from voiceedit.timeline.model import Timeline
+from voiceedit.timeline.speaker_names import SpeakerName
 from voiceedit.timeline.transcript import Transcript
 from voiceedit.timeline.words import TimelineWord
 
@@ -28,41 +36,36 @@ MAX_LINES = 2
 FONT = "DejaVu Sans"  # fonts-dejavu-core: media/overlay.FONTS_DIR
 
 
-def speaker_of(word: TimelineWord) -> str:
-    """The word's speaker's name, or "". Words gain a `speaker` as speakers are found
-    (issue 19); until they do, captions carry no names."""
-    return getattr(word, "speaker", "") or ""
-
-
-def burned_cues(words: Iterable[TimelineWord], speaker_names: bool = False) -> list[Cue]:
+def burned_cues(words: list[TimelineWord], labels: list[str] | None = None) -> list[Cue]:
     """The words grouped into cues of at most two lines of MAX_LINE characters; with
-    `speaker_names`, a cue starts at each change of speaker and names them."""
+    `labels` (each word's speaker name: captions.speaker_labels), a cue starts at each
+    change of speaker and names them."""
+    named = labels or [""] * len(words)
     cues: list[Cue] = []
-    group: list[TimelineWord] = []
+    group: list[int] = []
 
     def close() -> None:
-        name = speaker_of(group[0]) if speaker_names else ""
-        texts = [word.text for word in group]
-        if name:
-            texts[0] = f"{name}: {texts[0]}"
-        start = group[0].start
-        cues.append(Cue(start, max(group[-1].end, start + 1), tuple(_lines(texts))))
+        texts = [words[i].text for i in group]
+        if named[group[0]]:
+            texts[0] = f"{named[group[0]]}: {texts[0]}"
+        start = words[group[0]].start
+        cues.append(Cue(start, max(words[group[-1]].end, start + 1), tuple(_lines(texts))))
 
-    for word in words:
-        if group and _starts_new_cue(group, word, speaker_names):
+    for index, word in enumerate(words):
+        if group and _starts_new_cue([words[i] for i in group], word,
+                                     named[index] != named[group[-1]]):
             close()
             group = []
-        group.append(word)
+        group.append(index)
     if group:
         close()
     return cues
 
 
-def _starts_new_cue(group: list[TimelineWord], word: TimelineWord, speakers: bool) -> bool:
+def _starts_new_cue(group: list[TimelineWord], word: TimelineWord, new_speaker: bool) -> bool:
     last = group[-1]
     return (ends_sentence(last) or word.start - last.end > MAX_PAUSE
-            or word.end - group[0].start > MAX_CUE
-            or (speakers and speaker_of(word) != speaker_of(last))
+            or word.end - group[0].start > MAX_CUE or new_speaker
             or len(_lines([w.text for w in group] + [word.text])) > MAX_LINES)
 
 
@@ -101,6 +104,8 @@ def _plain(text: str) -> str:
 
 
 def edit_captions(timeline: Timeline, transcripts: Mapping[str, Transcript],
-                  speaker_names: bool = False) -> list[Cue]:
-    """The burned-in cues of the edit; empty when no word is kept."""
-    return burned_cues(kept_words(timeline, transcripts.values()), speaker_names)
+                  names: tuple[SpeakerName, ...] | None = None) -> list[Cue]:
+    """The burned-in cues of the edit, naming speakers as the SRT export does when `names`
+    (the project's speaker names) is given; empty when no word is kept."""
+    words = kept_words(timeline, transcripts.values())
+    return burned_cues(words, speaker_labels(words, names) if names is not None else None)

@@ -11,6 +11,10 @@ outlives the picture it belongs to:
 Cues follow common subtitling practice: at most two lines of 42 characters, at most seven
 seconds, a new cue after a sentence ends or a pause of over a second. SRT and WebVTT are
 written directly (a timestamp format each); tests read them back with pysubs2 and webvtt-py.
+
+With more than one speaker (or a named one), a new cue starts where the speaker changes
+and carries the speaker's name: WebVTT's voice span on every cue (`<v Anna>`), and in SRT,
+which has none, "Anna: " before the first cue of each turn (its length counts in the line).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from voiceedit.timeline.model import Timeline
+from voiceedit.timeline.speaker_names import SpeakerName, name_of
 from voiceedit.timeline.transcript import Transcript
 from voiceedit.timeline.words import TimelineWord, TimelineWords
 
@@ -39,6 +44,8 @@ class Cue:
     start: int  # ms on the timeline
     end: int
     lines: tuple[str, ...]
+    speaker: str = ""  # the speaker's name when captions name speakers
+    new_speaker: bool = False  # the first cue of the speaker's turn
 
     @property
     def text(self) -> str:
@@ -51,27 +58,53 @@ def kept_words(timeline: Timeline, transcripts: Iterable[Transcript]) -> list[Ti
     return [words[index] for index in range(len(words))]
 
 
-def caption_cues(words: Iterable[TimelineWord]) -> list[Cue]:
+def caption_cues(words: Iterable[TimelineWord],
+                 names: tuple[SpeakerName, ...] | None = None) -> list[Cue]:
+    """The cues; with `names` given (the project's speaker names, maybe none yet), cues are
+    split and labelled by speaker when the words have more than one or a named one."""
+    words = list(words)
+    labels = speaker_labels(words, names)
     cues: list[Cue] = []
-    group: list[TimelineWord] = []
-    for word in words:
-        if group and _starts_new_cue(group, word):
-            cues.append(_cue(group))
-            group = []
-        group.append(word)
-    if group:
-        cues.append(_cue(group))
+    first = 0
+    for index in range(1, len(words) + 1):
+        if index == len(words) or _starts_new_cue(words[first:index], words[index],
+                                                  labels[first], labels[index]):
+            cues.append(_cue(words[first:index], labels[first], cues))
+            first = index
     return cues
 
 
-def _starts_new_cue(group: list[TimelineWord], word: TimelineWord) -> bool:
+def speaker_labels(words: list[TimelineWord],
+                   names: tuple[SpeakerName, ...] | None) -> list[str]:
+    """Each word's speaker name ("" for all when speakers are not to be named); a word of
+    unknown speaker stays with the speaker before it."""
+    voices = {w.voice for w in words if w.voice}
+    named = names and any((n.source, n.number) in voices for n in names)
+    if names is None or not (len(voices) > 1 or named):
+        return [""] * len(words)
+    labels, last = [], ""
+    for word in words:
+        last = name_of(names, word.voice) if word.voice else last
+        labels.append(last)
+    return labels
+
+
+def _starts_new_cue(group: list[TimelineWord], word: TimelineWord, lead: str,
+                    label: str) -> bool:
     last = group[-1]
     return (
         ends_sentence(last)
         or word.start - last.end > MAX_PAUSE
         or word.end - group[0].start > MAX_CUE
-        or len(_lines([w.text for w in group] + [word.text])) > MAX_LINES
+        or label != lead
+        or len(_lines(_texts(group + [word], lead))) > MAX_LINES
     )
+
+
+def _texts(group: list[TimelineWord], lead: str) -> list[str]:
+    """The words to fill into lines, the first led by "Anna: " when the cue is labelled."""
+    texts = [w.text for w in group]
+    return [f"{lead}: {texts[0]}", *texts[1:]] if lead else texts
 
 
 def _lines(texts: list[str]) -> list[str]:
@@ -85,9 +118,13 @@ def _lines(texts: list[str]) -> list[str]:
     return lines
 
 
-def _cue(group: list[TimelineWord]) -> Cue:
+def _cue(group: list[TimelineWord], speaker: str, before: list[Cue]) -> Cue:
     start = group[0].start
-    return Cue(start, max(group[-1].end, start + 1), tuple(_lines([w.text for w in group])))
+    lines = _lines(_texts(group, speaker))
+    if speaker:  # the label was only there to measure the lines; the writers add it
+        lines[0] = lines[0].removeprefix(f"{speaker}: ")
+    new = bool(speaker) and (not before or before[-1].speaker != speaker)
+    return Cue(start, max(group[-1].end, start + 1), tuple(lines), speaker, new)
 
 
 def timestamp(ms: int, separator: str) -> str:
@@ -99,7 +136,8 @@ def timestamp(ms: int, separator: str) -> str:
 
 def write_srt(cues: list[Cue]) -> str:
     blocks = [
-        f"{number}\n{timestamp(c.start, ',')} --> {timestamp(c.end, ',')}\n" + "\n".join(c.lines)
+        f"{number}\n{timestamp(c.start, ',')} --> {timestamp(c.end, ',')}\n"
+        + (f"{c.speaker}: " if c.new_speaker else "") + "\n".join(c.lines)
         for number, c in enumerate(cues, 1)
     ]
     return "\n\n".join(blocks) + "\n"
@@ -108,6 +146,7 @@ def write_srt(cues: list[Cue]) -> str:
 def write_vtt(cues: list[Cue]) -> str:
     blocks = [
         f"{timestamp(c.start, '.')} --> {timestamp(c.end, '.')}\n"
+        + (f"<v {html.escape(c.speaker)}>" if c.speaker else "")
         + "\n".join(html.escape(line, quote=False) for line in c.lines)  # WebVTT is HTML-like
         for c in cues
     ]

@@ -61,8 +61,8 @@ def channel(info: MediaInfo) -> str:
 
 
 def write_edl(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
-              marks: Sequence[Mark] = ()) -> str:
-    ranges = frame_ranges(timeline, sources)
+              marks: Sequence[Mark] = (), clip_names: Sequence[str] = ()) -> str:
+    ranges = frame_ranges(timeline, sources, names=clip_names)
     if len(ranges) > MAX_EVENTS:
         raise VoiceEditError(
             f"An EDL holds at most {MAX_EVENTS} clips and this timeline has {len(ranges)}; "

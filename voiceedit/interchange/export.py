@@ -19,7 +19,7 @@ folder we may not write in is said in one sentence, like every other refusal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +40,7 @@ from voiceedit.spoken_time import print_count, print_time
 from voiceedit.timeline.cutaways import CutawayPiece
 from voiceedit.timeline.marks import Mark, chapters_of
 from voiceedit.timeline.model import Timeline
+from voiceedit.timeline.speaker_names import SpeakerName
 from voiceedit.timeline.transcript import Transcript
 from voiceedit.timeline.words import TimelineWord
 from voiceedit.understand.grammar import load_grammar
@@ -55,6 +56,8 @@ class Edit:
     title: str
     cutaways: tuple[CutawayPiece, ...] = ()  # flattened: a second video track where it can
     marks: tuple[Mark, ...] = ()  # chapters, markers, shots, problems, in timeline ms
+    speakers: tuple[SpeakerName, ...] | None = None  # the names; None: speakers not shown
+    clip_names: tuple[str, ...] = ()  # by clip: its one speaker's name, or "" (the file's)
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,8 @@ class ExportResult:
 
 def _timeline_writer(write: Callable[..., str], tracks: bool = True, marks: bool = False):
     """`tracks`: the format takes a second video track, and the cutaways go on it.
-    `marks`: the writer takes the edit's marks (`marks=`) and writes them as markers."""
+    `marks`: the writer takes the edit's marks (`marks=`) and writes them as markers.
+    Every timeline writer takes the clips' names (`clip_names=`: their speakers)."""
 
     def written(edit: Edit) -> Written:
         count = len(frame_ranges(edit.timeline, edit.sources))
@@ -100,14 +104,18 @@ def _timeline_writer(write: Callable[..., str], tracks: bool = True, marks: bool
         more: dict[str, object] = {"cutaways": edit.cutaways} if tracks and edit.cutaways else {}
         if marks:
             more["marks"] = edit.marks
-        return Written(write(edit.timeline, edit.sources, edit.title, **more), count, "clip")
+        text = write(edit.timeline, edit.sources, edit.title, clip_names=edit.clip_names,
+                     **more)
+        return Written(text, count, "clip")
 
     return written
 
 
 def _write_otio(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
-                cutaways: tuple[CutawayPiece, ...] = (), marks: Sequence[Mark] = ()) -> str:
-    document = to_otio(timeline, sources, title, cutaways=cutaways, marks=marks)
+                cutaways: tuple[CutawayPiece, ...] = (), marks: Sequence[Mark] = (),
+                clip_names: Sequence[str] = ()) -> str:
+    document = to_otio(timeline, sources, title, cutaways=cutaways, marks=marks,
+                       clip_names=clip_names)
     return otio.adapters.write_to_string(document, "otio_json")
 
 
@@ -117,6 +125,21 @@ def _chapter_list(edit: Edit) -> Written:
     if not chapters:
         raise VoiceEditError(f"{note[:1].upper()}{note[1:]}")
     return Written(write_chapter_list(chapters), len(chapters), "chapter", note)
+
+
+def speaker_clip_names(timeline: Timeline, transcripts: Iterable[Transcript],
+                       names: tuple[SpeakerName, ...] | None) -> tuple[str, ...]:
+    """Each clip's name when all its words are one speaker's ("Anna"), else "" (the file's
+    name is used); all "" when the edit's speakers are not named in captions either."""
+    if names is None:
+        return ()
+    words = captions.kept_words(timeline, transcripts)
+    labels = captions.speaker_labels(words, names)
+    by_clip: dict[int, set[str]] = {}
+    for word, label in zip(words, labels, strict=True):
+        by_clip.setdefault(word.clip, set()).add(label)
+    return tuple(next(iter(found)) if len(found := by_clip.get(index, set())) == 1 else ""
+                 for index in range(len(timeline.clips)))
 
 
 def _words(edit: Edit) -> list[TimelineWord]:
@@ -130,7 +153,7 @@ def _words(edit: Edit) -> list[TimelineWord]:
 
 def _captions(write: Callable[[list[captions.Cue]], str]) -> Callable[[Edit], Written]:
     def written(edit: Edit) -> Written:
-        cues = captions.caption_cues(_words(edit))
+        cues = captions.caption_cues(_words(edit), edit.speakers)
         return Written(write(cues), len(cues), "caption")
 
     return written
@@ -230,13 +253,15 @@ def export_timeline(
     project_path: Path | None = None,
     cutaways: tuple[CutawayPiece, ...] = (),
     marks: Sequence[Mark] = (),
+    speakers: tuple[SpeakerName, ...] | None = None,
 ) -> ExportResult:
     """Write the edit (`timeline` over `sources`, whose words are `transcripts`, both by
     source path) to `output` in the named format, or the one its suffix says.
     `project_path` names the project file: never written over, and its name is the title.
     `cutaways` (timeline/cutaways.py, flattened) go on a second video track. `marks`:
     chapters, markers, shots and problems on the timeline, for the formats that hold
-    markers."""
+    markers. `speakers`: the project's speaker names, to name speakers in captions and
+    clips by."""
     chosen = format_for(Path(output), format)
     path = output_path(Path(output), chosen)
     protected = [*sources, *(clip.source for clip in timeline.clips)]
@@ -245,9 +270,11 @@ def export_timeline(
     if not timeline.clips:
         raise VoiceEditError("The timeline is empty; there is nothing to export.")
     title = Path(project_path).stem if project_path else path.stem
-    edit = Edit(timeline, sources, {source: transcript for source, transcript
-                                    in transcripts.items() if transcript.words}, title,
-                cutaways, tuple(marks))
+    heard = {source: transcript for source, transcript in transcripts.items()
+             if transcript.words}
+    edit = Edit(timeline, sources, heard, title, cutaways=cutaways, marks=tuple(marks),
+                speakers=speakers,
+                clip_names=speaker_clip_names(timeline, heard.values(), speakers))
     written = chosen.write(edit)
     try:
         write_text_atomically(path, written.text, protected=protected, replace=force)

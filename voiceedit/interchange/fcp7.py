@@ -40,8 +40,9 @@ def fcp7_rate(rate: Fraction) -> dict[str, str]:
 
 
 def write_fcp7_xml(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
-                   cutaways: Sequence[CutawayPiece] = ()) -> str:
-    document = to_otio(timeline, sources, title, cutaways=cutaways)  # cutaways: track V2
+                   cutaways: Sequence[CutawayPiece] = (), clip_names: Sequence[str] = ()) -> str:
+    document = to_otio(timeline, sources, title, cutaways=cutaways,  # cutaways: track V2
+                       clip_names=clip_names)
     infos = [sources.get(c.source) for c in timeline.clips] + list(sources.values())
     video = next((i for i in infos if i is not None and i.has_video and i.width), None)
     width, height = (video.width, video.height) if video else AUDIO_ONLY_SIZE

@@ -84,9 +84,10 @@ def read_time(element: ET.Element, attribute: str, name: str, positive: bool = F
 
 
 def write_fcpxml(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
-                 cutaways: Sequence[CutawayPiece] = (), marks: Sequence[Mark] = ()) -> str:
+                 cutaways: Sequence[CutawayPiece] = (), marks: Sequence[Mark] = (),
+                 clip_names: Sequence[str] = ()) -> str:
     rate = timeline_rate(timeline, sources)
-    ranges = frame_ranges(timeline, sources)
+    ranges = frame_ranges(timeline, sources, names=clip_names)
     root = ET.Element("fcpxml", version=VERSION)
     resources = ET.SubElement(root, "resources")
     video = next((i for i in sources.values() if i.has_video and i.width), None)
@@ -137,7 +138,8 @@ def _asset_clip(spine: ET.Element, frames: FrameRange, asset_id: str,
                 offset: Fraction) -> ET.Element:
     return ET.SubElement(
         spine, "asset-clip", ref=asset_id, offset=seconds(offset),
-        name=Path(frames.source).name, start=seconds(Fraction(frames.start) / frames.rate),
+        name=frames.name or Path(frames.source).name,
+        start=seconds(Fraction(frames.start) / frames.rate),
         duration=seconds(Fraction(frames.duration) / frames.rate),
     )
 

@@ -96,7 +96,8 @@ def _ratio(text: str) -> Fraction:
 
 
 def write_mlt(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
-              cutaways: Sequence[CutawayPiece] = ()) -> str:
+              cutaways: Sequence[CutawayPiece] = (), clip_names: Sequence[str] = ()) -> str:
+    """MLT XML; a playlist entry has no name of its own, so `clip_names` are not written."""
     profile = profile_for(timeline, sources)
     ranges = frame_ranges(timeline, sources, rate=profile.rate)
     root = ET.Element(

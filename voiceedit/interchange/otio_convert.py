@@ -112,6 +112,7 @@ class FrameRange:
     rate: Fraction
     start: int
     end: int
+    name: str = ""  # the clip's own name (its speaker's, see export.py); "" for the file's
 
     @property
     def duration(self) -> int:
@@ -122,18 +123,20 @@ class FrameRange:
 
 
 def frame_ranges(
-    timeline: Timeline, sources: Mapping[str, MediaInfo], rate: Fraction | None = None
+    timeline: Timeline, sources: Mapping[str, MediaInfo], rate: Fraction | None = None,
+    names: Sequence[str] = (),
 ) -> list[FrameRange]:
     """Each clip in frames: of `rate` when given (MLT counts in its profile's frames), else of
     its own source's rate. A clip that rounds to no frame at all vanishes, as it would on
     screen."""
     fallback = timeline_rate(timeline, sources)
     ranges = []
-    for clip in timeline.clips:
+    for index, clip in enumerate(timeline.clips):
         clip_rate = rate or source_rate(sources.get(clip.source), fallback)
         start, end = to_frames(clip.source_in, clip_rate), to_frames(clip.source_out, clip_rate)
         if end > start:
-            ranges.append(FrameRange(clip.source, clip_rate, start, end))
+            name = names[index] if index < len(names) else ""
+            ranges.append(FrameRange(clip.source, clip_rate, start, end, name))
     return ranges
 
 
@@ -147,6 +150,7 @@ def source_info(sources: Mapping[str, MediaInfo], path: str) -> MediaInfo:
 def to_otio(
     timeline: Timeline, sources: Mapping[str, MediaInfo], name: str = "", urls: bool = True,
     cutaways: Sequence[CutawayPiece] = (), marks: Sequence[Mark] = (),
+    clip_names: Sequence[str] = (),
 ) -> otio.schema.Timeline:
     """The timeline as OTIO: one video track and one audio track (either left out when no
     source has that stream), and the `cutaways` on a second video track V2
@@ -154,7 +158,7 @@ def to_otio(
     (chapters, markers, shots, problems) become markers on the timeline's stack, in frames
     of the timeline's rate."""
     rate = timeline_rate(timeline, sources)
-    ranges = frame_ranges(timeline, sources)
+    ranges = frame_ranges(timeline, sources, names=clip_names)
     infos = [source_info(sources, r.source) for r in ranges]
     result = otio.schema.Timeline(name=name)
     result.global_start_time = rational_time(0, rate)
@@ -224,7 +228,8 @@ def otio_clip(frames: FrameRange, info: MediaInfo, urls: bool) -> otio.schema.Cl
     )
     reference.name = path.name
     return otio.schema.Clip(
-        name=path.name, media_reference=reference, source_range=frames.time_range()
+        name=frames.name or path.name, media_reference=reference,
+        source_range=frames.time_range()
     )
 
 

@@ -115,21 +115,22 @@ def _whole(value: object) -> int:
 
 
 def transcript_to_json(transcript: Transcript) -> dict:
-    """Compact: a word is [text, start ms, end ms, probability]; 100,000 words is ~3 MB."""
+    """Compact: a word is [text, start ms, end ms, probability], and its speaker number
+    after these when it has one; 100,000 words is ~3 MB."""
     return {
         "media": transcript.media,
         "duration": transcript.duration,
         "model": transcript.model,
         "engine": transcript.engine,
         "language": transcript.language,
-        "words": [[w.text, w.start, w.end, round(w.probability, 3)] for w in transcript.words],
+        "words": [[w.text, w.start, w.end, round(w.probability, 3)]
+                  + ([w.speaker] if w.speaker is not None else []) for w in transcript.words],
         "segments": [[s.text, s.start, s.end] for s in transcript.segments],
     }
 
 
 def transcript_from_json(data: dict) -> Transcript:
-    words = tuple(Word(text, start, end, probability)
-                  for text, start, end, probability in data["words"])
+    words = tuple(_word_from_row(row) for row in data["words"])
     starts = [w.start for w in words]
     segments = tuple(
         Segment(text, start, end, words[bisect_left(starts, start) : bisect_left(starts, end)])
@@ -140,6 +141,15 @@ def transcript_from_json(data: dict) -> Transcript:
         model=data.get("model", ""), engine=data.get("engine", ""),
         language=data.get("language", "en"),
     )
+
+
+def _word_from_row(row: list) -> Word:
+    """[text, start, end, probability] or, with a speaker, [..., speaker] (older files have
+    no speakers)."""
+    text, start, end, probability, *speaker = row
+    if speaker and (len(speaker) > 1 or type(speaker[0]) is not int or speaker[0] < 1):
+        raise ValueError("a word's speaker is a whole number from 1")
+    return Word(text, start, end, probability, speaker[0] if speaker else None)
 
 
 def value_to_json(value: object) -> object:

@@ -95,17 +95,24 @@ def verbosity_levels() -> tuple[str, ...]:
 
 def make_source(path: str | Path, model: str = "tiny.en",
                 progress: Callable[[float], None] | None = None,
-                picture: bool = True) -> Source:
-    """Probe and transcribe one media file, then analyse its picture when it has video (both
-    cached by content). `progress` hears the two jobs as one, transcription first."""
+                picture: bool = True, speakers: bool = True) -> Source:
+    """Probe and transcribe one media file, find who speaks each word, then analyse its
+    picture when it has video (each cached by content). `progress` hears the jobs as one,
+    transcription first."""
     media = probe(path)
     both = media.has_audio and media.has_video and picture
-    hearing = _part(progress, 0.0, 0.5 if both else 1.0)
+    sound = 0.5 if both else 1.0  # the share of the whole that the sound's two jobs take
+    hearing = _part(progress, 0.0, sound * (0.8 if speakers else 1.0))
+    voices = _part(progress, sound * 0.8, sound * 0.2)
     looking = _part(progress, 0.5 if both else 0.0, 0.5 if both else 1.0)
     if media.has_audio:
         from voiceedit.hear.transcribe import transcribe  # heavy: loads Whisper only if needed
 
         transcript = transcribe(media.path, model=model, progress=hearing)
+        if speakers:
+            from voiceedit.hear.diarize import with_speakers  # loads torch
+
+            transcript = with_speakers(transcript, progress=voices)
     else:
         transcript = Transcript(media.path, media.duration, ())
     shots = None

@@ -57,7 +57,8 @@ def spread(text: str, old: list[Word]) -> list[Word]:
     """The new words over the time of the old ones (see the module's docstring)."""
     tokens = text.split()
     if len(tokens) == len(old):
-        return [Word(token, w.start, w.end, TYPED) for token, w in zip(tokens, old, strict=True)]
+        return [Word(token, w.start, w.end, TYPED, w.speaker)
+                for token, w in zip(tokens, old, strict=True)]
     start, end = old[0].start, max(w.end for w in old)
     weights = [len(token) + 1 for token in tokens]  # +1: even "a" takes a moment to say
     total = sum(weights)
@@ -65,7 +66,7 @@ def spread(text: str, old: list[Word]) -> list[Word]:
     for token, weight in zip(tokens, weights, strict=True):
         done += weight
         until = start + (end - start) * done // total
-        words.append(Word(token, at, until, TYPED))
+        words.append(Word(token, at, until, TYPED, old[0].speaker))  # one speaker's span
         at = until
     return words
 

@@ -19,6 +19,7 @@ from typing import get_args, get_type_hints
 from voiceedit.timeline.burned_captions import BurnedCaptions
 from voiceedit.timeline.cutaways import Cutaway
 from voiceedit.timeline.model import Timeline
+from voiceedit.timeline.speaker_names import SpeakerName
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Layers:
     markers: tuple[Marker, ...] = ()
     cutaways: tuple[Cutaway, ...] = ()  # timeline/cutaways.py
     burned_captions: tuple[BurnedCaptions, ...] = ()  # timeline/burned_captions.py
+    speakers: tuple[SpeakerName, ...] = ()  # names of the speakers hear/diarize.py found
 
     def to_json(self, sources: tuple[str, ...]) -> dict:
         return {f.name: [item.to_json(sources) for item in getattr(self, f.name)]

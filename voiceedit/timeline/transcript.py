@@ -15,6 +15,7 @@ class Word:
     start: int  # ms from the start of the source media
     end: int  # ms
     probability: float = 1.0
+    speaker: int | None = None  # who says it, 1, 2, ... within its source; None: unknown
 
     def to_json(self) -> dict:
         return {
@@ -22,6 +23,7 @@ class Word:
             "start": self.start / 1000,
             "end": self.end / 1000,
             "probability": round(self.probability, 4),
+            "speaker": self.speaker,
         }
 
     @classmethod
@@ -31,7 +33,14 @@ class Word:
             start=round(data["start"] * 1000),
             end=round(data["end"] * 1000),
             probability=data.get("probability", 1.0),
+            speaker=_speaker(data.get("speaker")),
         )
+
+
+def _speaker(value: object) -> int | None:
+    if value is not None and (type(value) is not int or value < 1):
+        raise ValueError(f"a speaker is a whole number from 1, not {value!r:.20}")
+    return value
 
 
 @dataclass(frozen=True)

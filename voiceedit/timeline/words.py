@@ -55,6 +55,7 @@ class TimelineWord:
     start: int  # timeline ms
     end: int  # timeline ms
     clip: int  # 0-based index of the clip it plays in
+    voice: tuple[str, int] | None = None  # (source, speaker number) who says it, if known
 
 
 def _clamped(times: list[int], offset: int, low: int, high: int) -> list[int]:
@@ -78,6 +79,7 @@ class SourceWords:
         self.starts = [w.start for w in words]
         self.ends = [w.end for w in words]
         self.mids = [(w.start + w.end) // 2 for w in words]
+        self.speakers = [w.speaker for w in words]
 
 
 class TimelineWords:
@@ -91,6 +93,7 @@ class TimelineWords:
         self.clips: list[int] = []
         self.sources: list[str] = []  # each clip's source, by clip index
         self.source_index: list[int] = []  # each word's index among its source's words
+        self.speakers: list[int | None] = []  # each word's speaker within its source
         self._clip_starts = [timeline.clip_start(i) for i in range(len(timeline.clips) + 1)]
         for number, clip in enumerate(timeline.clips):
             self.sources.append(clip.source)
@@ -109,6 +112,7 @@ class TimelineWords:
             self.ends.extend(_clamped(words.ends[first:last], offset, low, high))
             self.clips.extend([number] * (last - first))
             self.source_index.extend(range(first, last))
+            self.speakers.extend(words.speakers[first:last])
 
     @classmethod
     def build(cls, timeline: Timeline, transcripts: Iterable[Transcript]) -> TimelineWords:
@@ -118,8 +122,10 @@ class TimelineWords:
         return len(self.texts)
 
     def __getitem__(self, index: int) -> TimelineWord:
+        speaker = self.speakers[index]
+        voice = (self.sources[self.clips[index]], speaker) if speaker is not None else None
         return TimelineWord(self.texts[index], self.starts[index], self.ends[index],
-                            self.clips[index])
+                            self.clips[index], voice)
 
     def index_at(self, time: int) -> int | None:
         """The word being said at `time`, else the next one after it, else None."""

@@ -61,7 +61,8 @@ def _fail(error: GrammarError, problems: list[str] | None) -> None:
 
 
 def read_header(path: Path) -> tuple[Topic, int]:
-    """The topic from `about:` and `say:` lines, and the line number after the `-`."""
+    """The topic from `about:` and `say:` lines (and `prompt: later`), and the line number
+    after the `-`."""
     fields: dict[str, str] = {}
     for number, text in lines(path):
         if text == "-":
@@ -69,12 +70,14 @@ def read_header(path: Path) -> tuple[Topic, int]:
             if missing:
                 raise GrammarError(f"{path.name}:{number}: the header needs '{missing[0]}:'.")
             names = tuple(name.strip() for name in fields["say"].split("|") if name.strip())
-            return Topic(path.stem, fields["about"], names), number + 1
+            later = fields.get("prompt", "first") == "later"
+            return Topic(path.stem, fields["about"], names, later), number + 1
         key, colon, value = text.partition(":")
-        if not colon or key.strip() not in ("about", "say"):
+        if not colon or key.strip() not in ("about", "say", "prompt") or (
+                key.strip() == "prompt" and value.strip() not in ("first", "later")):
             raise GrammarError(
-                f"{path.name}:{number}: a header line is 'about: ...' or 'say: ...', "
-                "and a line with only '-' ends the header."
+                f"{path.name}:{number}: a header line is 'about: ...', 'say: ...' or "
+                "'prompt: later', and a line with only '-' ends the header."
             )
         fields[key.strip()] = value.strip()
     raise GrammarError(f"{path.name}:1: the header must end with a line holding only '-'.")

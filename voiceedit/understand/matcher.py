@@ -190,16 +190,21 @@ class _Language(MatchingGrammar):
 
     def prompt(self, max_words: int) -> str:
         """The first example of each action, shortest first so that as many actions as fit
-        in max_words are named. Rules with free words are left out: their example words
-        would leak into what Whisper hears."""
-        first: dict[str, str] = {}
+        in max_words are named; the topics marked `prompt: later` only fill the room the
+        others leave, so adding a family of commands does not push the everyday ones out of
+        what Whisper is told to expect. Rules with free words are left out: their example
+        words would leak into what Whisper hears."""
+        later = {topic.name for topic in self.grammar.topics if topic.prompt_later}
+        first: dict[str, tuple[bool, str]] = {}
         for rule, text in zip(self.rules, self.examples, strict=True):
             if "quote" not in rule.spoken:
-                first.setdefault(rule.action, text)
+                first.setdefault(rule.action, (rule.topic in later, text))
         # A person's own phrasings come first, quotes left out of the example ("snip").
         own = [_without_quotes(text) for rule, text in zip(self.rules, self.examples,
                                                             strict=True) if rule.own]
-        chosen = dict.fromkeys([*filter(None, own), *sorted(first.values(), key=_length)])
+        ranked = [text for _, text in sorted(first.values(),
+                                             key=lambda pair: (pair[0], _length(pair[1])))]
+        chosen = dict.fromkeys([*filter(None, own), *ranked])
         sentences, count = [], 0
         for text in chosen:
             count += len(text.split())

@@ -82,6 +82,7 @@ class Topic:
     name: str  # the file's stem
     about: str
     names: tuple[str, ...]  # what people call it, as written
+    prompt_later: bool = False  # `prompt: later`: its examples only fill the prompt's room left
 
 
 @dataclass(frozen=True)

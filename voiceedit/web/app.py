@@ -152,7 +152,8 @@ def make_app(session: Session, token: str, hosts: frozenset[str]) -> LocalOnly:
             return JSONResponse({"message": "The project has no such media."}, 404)
         source = sources[number]
         whole = Timeline((Clip(source.path, 0, source.media.duration),))
-        cues = caption_cues(kept_words(whole, [project.transcript_of(source)]))
+        cues = caption_cues(kept_words(whole, [project.transcript_of(source)]),
+                            project.layers.speakers)
         return Response(write_vtt(cues), media_type="text/vtt")
 
     @contextlib.asynccontextmanager

@@ -16,6 +16,10 @@ cut is, between the kept words around it. A break (a chapter's heading, a shot c
 before the word or pause playing at its moment; the page shows it between the words and
 gives its text to that word's option as its description (transcript.js), since a listbox
 may hold only options and groups.
+
+With more than one speaker (or a named one), a new paragraph starts where the speaker
+changes, even inside a sentence, and "speakers" names each paragraph's speaker ("" for one
+that is not labelled): the page gives it to the paragraph's group as its name.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ def document(state: EditorState, revision: int) -> dict:
     and the question waiting, if any."""
     project = state.project
     media = [source.path for source in project.sources]
+    found, speakers = speaker_paragraphs(state)
     return {
         "revision": revision,
         "duration": state.timeline.duration,
@@ -49,7 +54,8 @@ def document(state: EditorState, revision: int) -> dict:
         "media": [{"name": Path(path).name, "video": source.media.has_video}
                   for path, source in zip(media, project.sources, strict=True)],
         "clips": clips(state.timeline, media),
-        "paragraphs": paragraphs(state),
+        "paragraphs": found,
+        "speakers": speakers,
         "question": question(state),
         "canUndo": project.history.can_undo,
         "canRedo": project.history.can_redo,
@@ -85,11 +91,18 @@ def breaks(state: EditorState) -> list[tuple[int, dict]]:
 
 def paragraphs(state: EditorState) -> list[list[list[dict]]]:
     """Paragraphs, each a list of sentences, each a list of items."""
+    return speaker_paragraphs(state)[0]
+
+
+def speaker_paragraphs(state: EditorState) -> tuple[list[list[list[dict]]], list[str]]:
+    """The paragraphs, and the name of each one's speaker ("" when not labelled)."""
     words = state.words
     fillers = load_fillers()
     removed = removed_words(state)
     pending = breaks(state)
+    labels = _labels(state)
     found: list[list[list[dict]]] = []
+    speakers: list[str] = []
 
     def breaks_before(end: int) -> list[dict]:
         """The breaks whose moment comes before `end`: they go before the item ending there."""
@@ -98,7 +111,7 @@ def paragraphs(state: EditorState) -> list[list[list[dict]]]:
         del pending[:count]
         return taken
 
-    for sentence in words.sentences():
+    for sentence in _split_at_speakers(words.sentences(), labels):
         items: list[dict] = []
         for index in sentence:
             items += [{"k": "x", "t": text} for text in removed.get(index, ())]
@@ -114,16 +127,40 @@ def paragraphs(state: EditorState) -> list[list[list[dict]]]:
                 items.append({"k": "p", "i": index, "s": words.ends[index],
                               "e": following})
         first = sentence.start
-        if not found or (first and words.starts[first] - words.ends[first - 1] >= PARAGRAPH_PAUSE):
+        if not found or (first and words.starts[first] - words.ends[first - 1] >= PARAGRAPH_PAUSE) \
+                or labels[first] != speakers[-1]:
             found.append([])
+            speakers.append(labels[first])
         found[-1].append(items)
     tail = [{"k": "x", "t": text} for text in removed.get(len(words), ())]
     tail += [item for _, item in pending]  # after the last word: shown at the end
     if tail:
         if not found:
             found.append([])
+            speakers.append("")
         found[-1].append(tail)
-    return found
+    return found, speakers
+
+
+def _labels(state: EditorState) -> list[str]:
+    """Each word's speaker name, as the captions label them (all "" when not labelled)."""
+    from voiceedit.interchange.captions import speaker_labels
+
+    words = state.words
+    return speaker_labels([words[i] for i in range(len(words))], state.project.layers.speakers)
+
+
+def _split_at_speakers(sentences: list[range], labels: list[str]) -> list[range]:
+    """The sentences, each cut where the speaker changes inside it."""
+    pieces = []
+    for sentence in sentences:
+        first = sentence.start
+        for index in sentence[1:]:
+            if labels[index] != labels[index - 1]:
+                pieces.append(range(first, index))
+                first = index
+        pieces.append(range(first, sentence.stop))
+    return pieces
 
 
 def removed_words(state: EditorState) -> dict[int, tuple[str, ...]]:

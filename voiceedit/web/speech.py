@@ -68,6 +68,9 @@ class SpeechInput:
         return self._recognizer
 
 
+TAPPED_BYTES = 4096  # a recording stopped at once: MediaRecorder's header and a few ms
+
+
 def speech_in(path: Path) -> np.ndarray:
     """The speech in a recording, as `listen` hears it: decoded as `command_audio` reads
     a file (16 kHz mono, the same limits), then cut by listen's voice detector to the
@@ -88,6 +91,8 @@ def speech_in(path: Path) -> np.ndarray:
     try:
         samples = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
     except Exception:  # PyAV raises many kinds, IndexError for no sound track
+        if path.stat().st_size < TAPPED_BYTES:  # a key tapped: a header cut short
+            raise nothing from None
         raise VoiceEditError("That recording could not be read as sound; record the "
                              "command again, or type it.") from None
     if len(samples) < SAMPLE_RATE // 10:  # a key tapped: MediaRecorder's header alone

@@ -14,10 +14,15 @@ export function render(doc) {
   page.breaks = [];  // ids of the breaks waiting for the next option
   const box = $("transcript");
   const fragment = document.createDocumentFragment();
-  for (const paragraph of doc.paragraphs) {
+  doc.paragraphs.forEach((paragraph, number) => {
     const group = document.createElement("div");
     group.className = "paragraph";
     group.setAttribute("role", "group");
+    const speaker = doc.speakers?.[number];
+    if (speaker) {  // its name is read on entering the group, and shown before it (CSS)
+      group.setAttribute("aria-label", speaker);
+      group.dataset.speaker = speaker;
+    }
     page.paragraphs.push(page.items.length);
     for (const sentence of paragraph) {
       page.sentences.push(page.items.length);
@@ -26,7 +31,7 @@ export function render(doc) {
       }
     }
     fragment.append(group);
-  }
+  });
   const last = page.items[page.items.length - 1];
   if (last && page.breaks.length) describeBy(last.node, page.breaks);  // breaks at the end
   box.replaceChildren(fragment);
