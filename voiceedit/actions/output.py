@@ -36,30 +36,35 @@ def default_output(project_path: Path) -> Path:
 
 def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart: bool = False,
                    force: bool = False, project_path: Path | None = None,
-                   progress: Progress | None = None) -> Rendered:
-    """Render the project's timeline to `output` and say what was done in one sentence."""
+                   progress: Progress | None = None, described: bool = False) -> Rendered:
+    """Render the project's timeline to `output` and say what was done in one sentence.
+    Loudness and descriptions set in the project finish the sound (actions/finishing.py);
+    `described`: the described mix is the only sound track."""
+    from voiceedit.actions.finishing import audio_finish, finished_note
     from voiceedit.media.render import rate_note, render_timeline
     from voiceedit.media.smart_render import smart_render
 
     check_sources(project, "rendering")
+    sound, note = audio_finish(project, Path(output), described)
     sources = {source.path: source.media for source in project.sources}
     protected = tuple(Path(path) for path in sources) + ((project_path,) if project_path else ())
     if smart and engine != "ffmpeg":
         raise VoiceEditError("Smart render works through ffmpeg; leave out --engine moviepy.")
     if not smart:
         media = render_timeline(project.timeline, sources, output, engine=engine,
-                                progress=progress, force=force, protected=protected)
-        rate = rate_note(project.timeline, sources, media)
+                                progress=progress, force=force, protected=protected,
+                                sound=sound)
+        rate = rate_note(project.timeline, sources, media) + finished_note(sound)
         return Rendered(media, f"Rendered {print_time(media.duration)} to "
-                               f"{Path(media.path).name}{rate}.")
+                               f"{Path(media.path).name}{rate}.{note}")
     result = smart_render(project.timeline, sources, output, progress=progress, force=force,
-                          protected=protected)
-    rate = rate_note(project.timeline, sources, result.media)
+                          protected=protected, sound=sound)
+    rate = rate_note(project.timeline, sources, result.media) + finished_note(sound)
     done = f"Rendered {print_time(result.media.duration)} to {Path(result.media.path).name}{rate}"
     if result.fallback:
-        return Rendered(result.media, f"{result.fallback} {done}.")
+        return Rendered(result.media, f"{result.fallback} {done}.{note}")
     return Rendered(result.media, f"{done}, copying {print_time(result.copied_ms)} and "
-                                  f"re-encoding {print_time(result.encoded_ms)}.")
+                                  f"re-encoding {print_time(result.encoded_ms)}.{note}")
 
 
 def check_sources(project: Project, doing: str) -> None:
@@ -106,7 +111,8 @@ def export_project(project: Project, output: Path, format: str | None = None,
     sources = project.sources
     transcripts = {s.path: project.transcript_of(s) for s in sources}  # as corrected
     return export_timeline(project.timeline, {s.path: s.media for s in sources}, transcripts,
-                           output, format=format, force=force, project_path=project_path)
+                           output, format=format, force=force, project_path=project_path,
+                           layers=project.layers)
 
 
 @action("export")

@@ -16,7 +16,7 @@ folder we may not write in is said in one sentence, like every other refusal.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +24,7 @@ import opentimelineio as otio
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.interchange import captions, transcript_text
+from voiceedit.interchange.descriptions import description_cues, write_descriptions_vtt
 from voiceedit.interchange.edl import write_edl
 from voiceedit.interchange.fcp7 import write_fcp7_xml
 from voiceedit.interchange.fcpxml import write_fcpxml
@@ -32,6 +33,7 @@ from voiceedit.interchange.otio_convert import frame_ranges, to_otio
 from voiceedit.media.outputs import cannot_write, check_output, write_text_atomically
 from voiceedit.media.probe import MediaInfo
 from voiceedit.spoken_time import print_count, print_time
+from voiceedit.timeline.layers import Layers
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.transcript import Transcript
 from voiceedit.timeline.words import TimelineWord
@@ -46,6 +48,7 @@ class Edit:
     sources: Mapping[str, MediaInfo]
     transcripts: Mapping[str, Transcript]
     title: str
+    layers: Layers = field(default_factory=Layers)  # what lies over the clips
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,14 @@ def _transcript(markdown: bool) -> Callable[[Edit], Written]:
     return written
 
 
+def _descriptions(edit: Edit) -> Written:
+    cues = description_cues(edit.timeline, edit.layers.descriptions)
+    if not cues:
+        raise VoiceEditError("There are no audio descriptions in this edit; say describe "
+                             "here and the words first.")
+    return Written(write_descriptions_vtt(cues), len(cues), "description")
+
+
 FORMATS = {
     "otio": Format(".otio", "OpenTimelineIO", _timeline_writer(_write_otio)),
     "edl": Format(".edl", "CMX 3600 edit decision list", _timeline_writer(write_edl)),
@@ -132,6 +143,7 @@ FORMATS = {
     "vtt": Format(".vtt", "WebVTT captions", _captions(captions.write_vtt)),
     "txt": Format(".txt", "the transcript as plain text", _transcript(markdown=False)),
     "md": Format(".md", "the transcript as Markdown", _transcript(markdown=True)),
+    "descriptions": Format(".descriptions.vtt", "WebVTT audio descriptions", _descriptions),
 }
 # Short names people type but do not say; what they say is grammars/lists/formats.list.
 TYPED_ALIASES = {
@@ -173,6 +185,8 @@ def format_for(output: Path, name: str | None = None) -> Format:
             "name the format."
         )
     key = output.suffix.lower().lstrip(".")
+    if output.name.lower().endswith(FORMATS["descriptions"].suffix):
+        key = "descriptions"
     if key not in FORMATS:
         raise VoiceEditError(
             f"I can't export {output.suffix} files; I can export {format_names()}."
@@ -196,6 +210,7 @@ def export_timeline(
     format: str | None = None,
     force: bool = False,
     project_path: Path | None = None,
+    layers: Layers | None = None,
 ) -> ExportResult:
     """Write the edit (`timeline` over `sources`, whose words are `transcripts`, both by
     source path) to `output` in the named format, or the one its suffix says.
@@ -209,7 +224,8 @@ def export_timeline(
         raise VoiceEditError("The timeline is empty; there is nothing to export.")
     title = Path(project_path).stem if project_path else path.stem
     edit = Edit(timeline, sources, {source: transcript for source, transcript
-                                    in transcripts.items() if transcript.words}, title)
+                                    in transcripts.items() if transcript.words}, title,
+                layers or Layers())
     written = chosen.write(edit)
     try:
         write_text_atomically(path, written.text, protected=protected, replace=force)

@@ -34,8 +34,9 @@ AAC_BITRATE = "192k"
 
 
 def filter_graph(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
-                 inputs: list[SourceInput], readers: list[int]) -> str:
-    """The ffmpeg filter graph: one chain per cut, `concat` at the end -> [vout] and/or [aout]."""
+                 inputs: list[SourceInput], readers: list[int], audio_label: str = "aout") -> str:
+    """The ffmpeg filter graph: one chain per cut, `concat` at the end -> [vout] and/or
+    [aout] (or `[audio_label]`, when the sound is finished further: media/described_mix.py)."""
     uses = [readers.count(i) for i in range(len(inputs))]
     lines = []
     video_pads: dict[int, Iterator[str]] = {}
@@ -58,7 +59,7 @@ def filter_graph(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat
             pad = next(audio_pads[reader]) if reader in audio_pads else None
             lines.append(_audio_chain(pad, cut, seek, fmt) + f"[a{n}]")
             segments.append(f"[a{n}]")
-    outputs = ("[vcat]" if fmt.video else "") + ("[aout]" if fmt.audio else "")
+    outputs = ("[vcat]" if fmt.video else "") + (f"[{audio_label}]" if fmt.audio else "")
     lines.append(f"{''.join(segments)}concat=n={len(cuts)}:v={int(fmt.video)}:"
                  f"a={int(fmt.audio)}{outputs}")
     if fmt.video:

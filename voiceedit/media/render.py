@@ -24,6 +24,12 @@ from fractions import Fraction
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
+from voiceedit.media.described_mix import (
+    AudioFinish,
+    described_stream_args,
+    description_inputs,
+    finished_sound,
+)
 from voiceedit.media.ffmpeg import (
     Progress,
     ffmpeg_path,
@@ -32,6 +38,7 @@ from voiceedit.media.ffmpeg import (
     run_ffmpeg,
 )
 from voiceedit.media.filter_graph import encoder_args, filter_graph
+from voiceedit.media.loudness import loudnorm_filter, loudnorm_first_pass
 from voiceedit.media.moviepy_render import render_with_moviepy
 from voiceedit.media.outputs import check_output, publish, temporary_beside
 from voiceedit.media.plan import (
@@ -83,15 +90,19 @@ def check_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
 
 def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: Path,
                     engine: str = "ffmpeg", progress: Progress | None = None,
-                    force: bool = False, protected: tuple[Path, ...] = ()) -> MediaInfo:
+                    force: bool = False, protected: tuple[Path, ...] = (),
+                    sound: AudioFinish | None = None) -> MediaInfo:
     """Render `timeline` to `output` and return the probed result.
 
     Nothing is written on error: the render goes to a temporary file of its own that
     replaces `output` only when it is checked complete. `force` allows replacing an
-    existing output.
+    existing output. `sound`: loudness and descriptions (media/described_mix.py).
     """
     if engine not in ENGINES:
         raise VoiceEditError(f"I don't know the render engine {engine}; use ffmpeg or moviepy.")
+    if engine == "moviepy" and sound is not None and sound.active:
+        raise VoiceEditError("The moviepy engine can't normalize loudness or mix in "
+                             "descriptions; render with ffmpeg.")
     output = Path(output).expanduser().resolve()
     media = check_render(timeline, sources, output, force, protected)
     ffmpeg_path()  # both engines need it: say so before anything else
@@ -103,7 +114,7 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
         if engine == "moviepy":
             render_with_moviepy(cuts, media, fmt, partial, progress)
         else:
-            render_cuts(cuts, media, fmt, partial, output.name, progress)
+            render_cuts(cuts, media, fmt, partial, output.name, progress, sound)
         return finish(partial, output, fmt, sum(cut.duration for cut in cuts), force)
 
 
@@ -152,10 +163,19 @@ def rate_note(timeline: Timeline, sources: dict[str, MediaInfo], rendered: Media
 
 
 def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
-                target: Path, name: str, progress: Progress | None = None) -> None:
-    """Render planned cuts to `target` with one ffmpeg filter graph (no checks, no rename)."""
+                target: Path, name: str, progress: Progress | None = None,
+                sound: AudioFinish | None = None) -> None:
+    """Render planned cuts to `target` with one ffmpeg filter graph (no checks, no rename);
+    with `sound`, the sound normalized and the described mix added."""
     inputs, readers = source_inputs(cuts, media, fmt)
-    graph = filter_graph(cuts, media, fmt, inputs, readers)
+    finishing = sound is not None and sound.active and fmt.audio
+    graph = filter_graph(cuts, media, fmt, inputs, readers,
+                         audio_label="aprogramme" if finishing else "aout")
+    extra: list[str] = []
+    if finishing:
+        graph += ";\n" + finished_sound(sound, fmt, "aprogramme", len(inputs),
+                                        _loudnorm(cuts, media, fmt, sound))
+        extra = description_inputs(sound)
     total_ms = round(sum(cut.duration for cut in cuts) * 1000)
     with tempfile.TemporaryDirectory(prefix="voiceedit-render-") as work:
         script = Path(work) / "graph.txt"
@@ -165,5 +185,21 @@ def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
             if source_input.seek > 0:
                 args += ["-ss", seconds_text(source_input.seek)]
             args += ["-i", media_url(source_input.source)]
-        args += [*filter_script_args(script), *encoder_args(fmt, target), "-y", media_url(target)]
-        run_ffmpeg(args, total_ms, progress, name)
+        for path in extra:
+            args += ["-i", media_url(path)]
+        args += [*filter_script_args(script), *encoder_args(fmt, target)]
+        if finishing:
+            args += described_stream_args(sound, fmt, target)
+        run_ffmpeg([*args, "-y", media_url(target)], total_ms, progress, name)
+
+
+def _loudnorm(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
+              sound: AudioFinish) -> str | None:
+    """The second loudnorm pass, from a first pass over the same cuts; None when no target
+    is set or the edit is silent (there is nothing to bring up)."""
+    if sound.lufs is None:
+        return None
+    measured = loudnorm_first_pass(cuts, media, fmt.sample_rate, sound.lufs, sound.true_peak)
+    if measured.silent:
+        return None
+    return loudnorm_filter(measured, sound.lufs, sound.true_peak, fmt.sample_rate)

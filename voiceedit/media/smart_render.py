@@ -43,6 +43,7 @@ from pathlib import Path
 import av
 
 from voiceedit.errors import VoiceEditError
+from voiceedit.media.described_mix import AudioFinish
 from voiceedit.media.ffmpeg import Progress, ffmpeg_path, media_url, run_ffmpeg
 from voiceedit.media.filter_graph import X264_PRESET
 from voiceedit.media.outputs import temporary_beside
@@ -217,8 +218,11 @@ def encode_args(piece: Piece, index: VideoIndex, target: Path) -> list[str]:
 
 def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path,
                  progress: Progress | None = None, force: bool = False,
-                 protected: tuple[Path, ...] = ()) -> SmartRender:
-    """Render `timeline`, copying untouched GOPs; falls back to `render_timeline` if it must."""
+                 protected: tuple[Path, ...] = (), sound: AudioFinish | None = None,
+                 ) -> SmartRender:
+    """Render `timeline`, copying untouched GOPs; falls back to `render_timeline` if it must.
+    The sound is encoded apart in any case, so `sound` (loudness, the described mix) is
+    finished there and muxed as it comes."""
     output = Path(output).expanduser().resolve()
     media = check_render(timeline, sources, output, force, protected)
     ffmpeg_path()
@@ -227,7 +231,7 @@ def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
     reason = smart_blocker(indexes, media, fmt, output)
     if reason is not None:
         rendered = render_timeline(timeline, sources, output, progress=progress, force=force,
-                                   protected=protected)
+                                   protected=protected, sound=sound)
         return SmartRender(rendered, copied_ms=0, encoded_ms=rendered.duration, fallback=reason)
     cuts = plan_cuts(timeline, fmt.frame_rate)
     pieces = plan_pieces(cuts, indexes, fmt.frame_rate)
@@ -235,7 +239,7 @@ def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
     keep = [*media, *protected]
     with temporary_beside(output, protected=keep) as partial:
         with temporary_beside(output, directory=True, protected=keep) as work:
-            _make_pieces(pieces, cuts, media, indexes, fmt, work, output.name, progress)
+            _make_pieces(pieces, cuts, media, indexes, fmt, work, output.name, progress, sound)
             _join(pieces, fmt, work, partial, output.name)
         seconds = Fraction(total_frames) / fmt.frame_rate
         rendered = finish(partial, output, fmt, seconds, force)
@@ -256,7 +260,7 @@ def _piece_name(number: int) -> str:
 
 def _make_pieces(pieces: list[Piece], cuts: list[Cut], media: dict[str, MediaInfo],
                  indexes: dict[str, VideoIndex], fmt: OutputFormat, work: Path, what: str,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, sound: AudioFinish | None = None) -> None:
     """Copy and encode the pieces, and render the sound, side by side on every core."""
 
     def make(number: int, piece: Piece) -> None:
@@ -268,10 +272,11 @@ def _make_pieces(pieces: list[Piece], cuts: list[Cut], media: dict[str, MediaInf
 
     total = frames_ms(sum(piece.frames for piece in pieces), fmt.frame_rate)
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
-        sound = None
+        track = None
         if fmt.audio:
             sound_only = OutputFormat(video=False, audio=True, sample_rate=fmt.sample_rate)
-            sound = pool.submit(render_cuts, cuts, media, sound_only, work / SOUND, what)
+            track = pool.submit(render_cuts, cuts, media, sound_only, work / SOUND, what,
+                                None, sound)
         jobs = [pool.submit(make, number, piece) for number, piece in enumerate(pieces)]
         done = 0
         for piece, job in zip(pieces, jobs, strict=True):
@@ -279,8 +284,8 @@ def _make_pieces(pieces: list[Piece], cuts: list[Cut], media: dict[str, MediaInf
             done += piece.frames
             if progress:  # the join is left: stop short of the end
                 progress(frames_ms(done, fmt.frame_rate) * 99 // 100, total)
-        if sound is not None:
-            sound.result()
+        if track is not None:
+            track.result()
 
 
 def concat_listing(names: list[str], frames: list[int], frame_rate: Fraction) -> str:
@@ -306,6 +311,7 @@ def _join(pieces: list[Piece], fmt: OutputFormat, work: Path, partial: Path, wha
     listing.write_text(concat_listing(names, [piece.frames for piece in pieces], fmt.frame_rate))
     args = ["-f", "concat", "-safe", "0", "-i", media_url(listing)]
     if fmt.audio:
-        args += ["-i", media_url(work / SOUND), "-map", "0:v:0", "-map", "1:a:0"]
+        # every sound track: the described mix is the second when there is one
+        args += ["-i", media_url(work / SOUND), "-map", "0:v:0", "-map", "1:a"]
     args += ["-c", "copy", "-movflags", "+faststart", "-y", media_url(partial)]
     run_ffmpeg(args, 0, None, what)

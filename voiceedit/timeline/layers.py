@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import get_args, get_type_hints
 
+from voiceedit.timeline.finishing import Description, LoudnessTarget
 from voiceedit.timeline.model import Timeline
 
 
@@ -81,6 +82,8 @@ class Marker:
 @dataclass(frozen=True)
 class Layers:
     markers: tuple[Marker, ...] = ()
+    loudness: tuple[LoudnessTarget, ...] = ()  # none or one: the render's target
+    descriptions: tuple[Description, ...] = ()
 
     def to_json(self, sources: tuple[str, ...]) -> dict:
         return {f.name: [item.to_json(sources) for item in getattr(self, f.name)]
