@@ -290,3 +290,60 @@ def test_the_described_mix_lowers_the_programme_under_each_description(described
     calm_normal, _ = tone_and_rest(normal, 0.5, 2.5)
     calm_mix, calm_rest = tone_and_rest(mix, 0.5, 2.5)
     assert 0.97 < calm_mix / calm_normal < 1.03  # away from them, the programme as it was
+
+
+@pytest.mark.slow
+def test_whisper_hears_the_description_in_the_described_track(described, tmp_path):
+    """The described track, taken out on its own, is heard by the real tiny.en model: the
+    first description's words, where it was placed."""
+    from voiceedit.hear.transcribe import transcribe
+
+    path = described[0]
+    project = load_project(path)
+    project = replace(project, layers=replace(project.layers,
+                                              descriptions=project.layers.descriptions[:1]))
+    out = tmp_path / "heard.mp4"
+    render_project(project, out, project_path=path)
+    track = tmp_path / "described-track.wav"
+    ffmpeg("-i", str(out), "-map", "0:a:1", str(track))
+    words = transcribe(track, use_cache=False).words
+    heard = [w for w in words if "door" in w.text.lower()]
+    assert heard, [w.text for w in words]
+    assert 3200 <= heard[0].start <= 3200 + project.layers.descriptions[0].duration
+
+
+def audio_handlers(path: Path) -> list[str]:
+    streams = json.loads(subprocess.run(
+        ["ffprobe", "-v", "error", "-show_streams", "-of", "json", str(path)],
+        capture_output=True, text=True).stdout)["streams"]
+    return [s["tags"].get("handler_name", "") for s in streams if s["codec_type"] == "audio"]
+
+
+@pytest.mark.slow
+def test_smart_render_carries_both_tracks_and_the_described_option_one(described, tmp_path,
+                                                                       voiceedit_cli):
+    path = tmp_path / "both.voiceedit"
+    path.write_text(described[0].read_text())
+    assert do(path, "normalize loudness", voiceedit_cli).startswith("Renders will")
+    smart = voiceedit_cli("render", str(path), "--smart", "-o", str(tmp_path / "smart.mp4"))
+    assert smart.returncode == 0, smart.stderr
+    assert smart.stdout.startswith("Rendered 12.0 s to smart.mp4, normalized to -16 LUFS, "
+                                   "with an audio description track (2 descriptions), copying")
+    assert audio_handlers(tmp_path / "smart.mp4") == ["SoundHandler", "Audio description"]
+    assert abs(ebur128(tmp_path / "smart.mp4")[0] - -16) <= 1
+    only = voiceedit_cli("render", str(path), "--described", "-o", str(tmp_path / "only.m4a"))
+    assert only.stdout == ("Rendered 12.0 s to only.m4a, normalized to -16 LUFS, the "
+                           "described mix only (2 descriptions).\n"), only.stderr
+    assert audio_handlers(tmp_path / "only.m4a") == ["Audio description"]
+    mix = decoded(tmp_path / "only.m4a", 0)
+    assert tone_and_rest(mix, 3.5, 4.4)[0] < 0.3 * tone_and_rest(mix, 0.5, 1.4)[0]
+    wav = voiceedit_cli("render", str(path), "-o", str(tmp_path / "one.wav"))
+    assert wav.stdout == ("Rendered 12.0 s to one.wav, normalized to -16 LUFS. The "
+                          "descriptions are not in one.wav, which holds one sound track; "
+                          "render with --described for the described mix.\n"), wav.stderr
+    moviepy = voiceedit_cli("render", str(path), "--engine", "moviepy", "-o",
+                            str(tmp_path / "m.mp4"))
+    assert (moviepy.returncode, moviepy.stderr) == (
+        1, "The moviepy engine can't normalize loudness or mix in descriptions; render "
+           "with ffmpeg.\n")
+    assert not (tmp_path / "m.mp4").exists()
