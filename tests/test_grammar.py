@@ -84,13 +84,19 @@ VOCABULARY = {
     "speak_faster": set(),
     "speak_slower": set(),
     "set_speech_rate": {"rate"},
+    "loudness": set(),
+    "normalize_loudness": {"target"},  # optional: -16 LUFS
+    "loudness_off": set(),
+    "describe": {"text"},
+    "list_descriptions": set(),
+    "remove_description": {"number"},
 }
 DESTRUCTIVE = {
     "delete_range", "delete_quote", "delete_between", "delete_sentence", "delete_selection",
     "delete_clip", "keep_range", "keep_quote", "keep_selection", "trim_start", "trim_end",
     "remove_fillers", "shorten_pauses", "remove_repeated_takes",
 }  # fmt: skip
-OPTIONAL = {"help": {"topic"}, "go_to_sleep": {"after"}}
+OPTIONAL = {"help": {"topic"}, "go_to_sleep": {"after"}, "normalize_loudness": {"target"}}
 
 
 @pytest.fixture(scope="module")
@@ -169,8 +175,8 @@ def test_fixed_arguments(grammar) -> None:
 
 def test_topics_come_from_the_headers(grammar) -> None:
     names = [topic.name for topic in grammar.topics]
-    assert names == ["cleanup", "corrections", "editing", "navigation", "playback", "project",
-                     "session"]
+    assert names == ["cleanup", "corrections", "editing", "finishing", "navigation", "playback",
+                     "project", "session"]
     entries = {entry.spoken: entry.value for entry in grammar.word_list("topics").entries}
     assert entries["cutting"] == "editing"
     assert entries["export"] == "project"
