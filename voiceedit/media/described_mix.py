@@ -27,6 +27,9 @@ from voiceedit.media.plan import OutputFormat
 DUCK_GAIN = 0.25  # the programme under a description: -12 dB, still heard, clearly behind
 RAMP = Fraction(1, 4)  # s: the programme fades down before a description and up after it
 DESCRIPTION_TITLE = "Audio description"
+# dB under the true-peak ceiling for the described mix's limiter: alimiter limits sample
+# peaks, and true peaks between samples and the encoder's overshoot lie above them.
+CEILING_MARGIN = 1.0
 # Containers that hold a second sound track (a .wav, .mp3 or .flac holds one).
 TWO_TRACK_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".m4a"}
 
@@ -105,7 +108,11 @@ def finished_sound(finish: AudioFinish, fmt: OutputFormat, programme: str,
     else:
         lines.append(f"[{label}]asplit=2[aout][aprog]")
     lines.append(f"[aprog]volume='{duck_expression(finish.descriptions)}':eval=frame[aduck]")
-    lines.append(f"[aduck][dall]amix=inputs=2:duration=first:normalize=0[{described}]")
+    limiter = ""
+    if finish.lufs is not None:  # the voice over a normalized programme stays under the ceiling
+        ceiling = 10 ** ((finish.true_peak - CEILING_MARGIN) / 20)
+        limiter = f",alimiter=limit={ceiling:.4f}:level=false:latency=true"
+    lines.append(f"[aduck][dall]amix=inputs=2:duration=first:normalize=0{limiter}[{described}]")
     return ";\n".join(lines)
 
 

@@ -39,6 +39,9 @@ SILENT = -70.0  # LUFS: EBU R128's absolute gate; below it there is nothing to m
 # loudnorm's LRA target; a linear pass needs it at or above the edit's own range.
 LOUDNESS_RANGE = 11.0
 LOUDNESS_RANGE_MOST = 50.0  # loudnorm's largest
+# dB kept below the true-peak ceiling: AAC and MP3 overshoot the peaks they are given by a
+# few tenths (measured: -1.4 dBTP out of an AAC render normalized to -1.5).
+ENCODER_MARGIN = 0.5
 
 
 @dataclass(frozen=True)
@@ -66,17 +69,17 @@ def loudnorm_first_pass(cuts: list[Cut], media: dict[str, MediaInfo], sample_rat
                         lufs: float, true_peak: float) -> Loudness:
     """loudnorm's own measurement of the cuts' sound, for its second pass."""
     log = _metered(cuts, media, sample_rate,
-                   f"loudnorm=I={lufs:g}:TP={true_peak:g}:LRA={LOUDNESS_RANGE:g}:"
-                   "print_format=json")
+                   f"loudnorm=I={lufs:g}:TP={true_peak - ENCODER_MARGIN:g}:"
+                   f"LRA={LOUDNESS_RANGE:g}:print_format=json")
     return parse_loudnorm(log)
 
 
 def loudnorm_filter(measured: Loudness, lufs: float, true_peak: float,
                     sample_rate: int) -> str:
     """The second pass: one gain to `lufs`, true peak at most `true_peak`, back at the
-    output's sample rate (loudnorm works at 192 kHz)."""
+    output's sample rate (loudnorm works at 192 kHz). The ceiling keeps ENCODER_MARGIN."""
     lra = min(LOUDNESS_RANGE_MOST, max(LOUDNESS_RANGE, math.ceil(measured.loudness_range) + 1))
-    return (f"loudnorm=I={lufs:g}:TP={true_peak:g}:LRA={lra:g}:"
+    return (f"loudnorm=I={lufs:g}:TP={true_peak - ENCODER_MARGIN:g}:LRA={lra:g}:"
             f"measured_I={measured.integrated:.2f}:measured_TP={measured.true_peak:.2f}:"
             f"measured_LRA={measured.loudness_range:.2f}:"
             f"measured_thresh={measured.threshold:.2f}:offset={measured.offset:.2f}:"
