@@ -3,9 +3,11 @@
 The bundled sample (samples/interview.mp4, 45 s of 1280x720 with Piper speech) at -20 dB,
 cut to three clips keeping about 30 s, rendered by our filter graph:
 1. plain, 2. normalized to -16 LUFS (two-pass loudnorm), 3. normalized with two audio
-descriptions (the described mix as a second track); and "how loud is it" (ebur128 over the
-edit's sound) against ffmpeg's ebur128 run directly on the whole source file. Each rendered
-file is measured again with ebur128, so the figure printed beside the time is what came out.
+descriptions (the described mix as a second track), 4. and 5. the sound alone (.m4a),
+plain and normalized, where the second pass's cost is not hidden by the picture's
+encoding; and "how loud is it" (ebur128 over the edit's sound) beside ffmpeg's ebur128 run
+directly on the whole source file. Each rendered file is measured again with ebur128, so
+the figure printed beside the time is what came out.
 
     .venv/bin/python bench/loudness.py [--repeat 2]
 """
@@ -81,9 +83,13 @@ def main() -> None:
             seconds, _ = timed(lambda: ebur128(quiet))
             print(f"run {run}: ffmpeg ebur128 on the whole source {seconds:.2f} s: "
                   f"{ebur128(quiet)}")
-            for name, layers in (("plain", Layers()), ("-16 LUFS", target),
-                                 ("-16 LUFS + 2 descriptions", described)):
-                out = folder / f"out-{run}-{len(layers.descriptions)}-{bool(layers.loudness)}.mp4"
+            for name, layers, suffix in (
+                    ("plain", Layers(), ".mp4"), ("-16 LUFS", target, ".mp4"),
+                    ("-16 LUFS + 2 descriptions", described, ".mp4"),
+                    ("sound only, plain", Layers(), ".m4a"),
+                    ("sound only, -16 LUFS", target, ".m4a")):
+                out = folder / (f"out-{run}-{len(layers.descriptions)}-{bool(layers.loudness)}"
+                                + suffix)
                 seconds, _ = timed(lambda layers=layers, out=out: render_project(
                     replace(project, layers=layers), out))
                 print(f"run {run}: render {name}: {seconds:.2f} s -> {ebur128(out)}")

@@ -29,6 +29,7 @@ from voiceedit.project import Project, Source, load_project, save_project
 from voiceedit.spoken_time import speakable
 from voiceedit.timeline.finishing import LoudnessTarget, Pause, nearest_pause, pauses
 from voiceedit.timeline.layers import Layers
+from voiceedit.timeline.model import Clip, Timeline
 from voiceedit.timeline.transcript import Transcript, Word
 from voiceedit.understand.command import Command
 
@@ -154,6 +155,17 @@ def test_a_render_is_normalized_to_the_target(clips, tmp_path, smart):
     assert abs(lufs - -16) <= 1, lufs
     assert peak <= -1.5, peak  # after AAC's overshoot too
     assert abs(probe(out).duration - 12000) <= 40
+
+
+def test_a_normalized_sound_only_render_keeps_its_exact_length(clips, tmp_path):
+    """loudnorm's own timestamps once made an 8.56 s .m4a come out 8.60 s long."""
+    path = make_project(tmp_path, clips["quiet"], quiet_words(), "short")
+    project = load_project(path)
+    timeline = Timeline((Clip(project.sources[0].path, 0, 8560),))
+    project = replace(project, timeline=timeline, layers=Layers(loudness=(LoudnessTarget(),)))
+    result = render_project(project, tmp_path / "short.m4a", project_path=path)
+    assert result.message == "Rendered 8.6 s to short.m4a, normalized to -16 LUFS."
+    assert probe(tmp_path / "short.m4a").duration == 8560
 
 
 # ---------------------------------------------------------------- audio description

@@ -83,7 +83,7 @@ def loudnorm_filter(measured: Loudness, lufs: float, true_peak: float,
             f"measured_I={measured.integrated:.2f}:measured_TP={measured.true_peak:.2f}:"
             f"measured_LRA={measured.loudness_range:.2f}:"
             f"measured_thresh={measured.threshold:.2f}:offset={measured.offset:.2f}:"
-            f"linear=true:print_format=none,aresample={sample_rate}")
+            f"linear=true:print_format=none,aresample={sample_rate},asetpts=N/SR/TB")
 
 
 # ---------------------------------------------------------------- reading ffmpeg's reports
