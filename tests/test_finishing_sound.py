@@ -140,6 +140,18 @@ def test_normalize_loudness_is_a_setting_on_disk_undone_like_an_edit(clips, tmp_
     assert load_project(path).layers.loudness == ()
 
 
+def test_nothing_to_measure_is_one_sentence(clips, tmp_path, voiceedit_cli):
+    mute = tmp_path / "mute.mp4"
+    ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=160x90:r=30:d=2", "-c:v", "libx264",
+           "-preset", "ultrafast", str(mute))
+    path = make_project(tmp_path, mute, (), "mute")
+    before = path.read_text()
+    done = voiceedit_cli("do", str(path), "how loud is it")
+    assert (done.returncode, done.stdout + done.stderr) == (
+        1, "There is no sound in this edit to measure.\n")
+    assert json.loads(path.read_text())["layers"] == json.loads(before).get("layers", {})
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("smart", [False, True], ids=["filter-graph", "smart"])
 def test_a_render_is_normalized_to_the_target(clips, tmp_path, smart):
