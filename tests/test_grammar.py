@@ -90,13 +90,24 @@ VOCABULARY = {
     "describe": {"text"},
     "list_descriptions": set(),
     "remove_description": {"number"},
+    "cover_quote": {"quote", "media", "offset"},  # offset optional
+    "cover_clip": {"clip", "media", "offset"},
+    "cover_range": {"start", "end", "media", "offset"},
+    "list_cutaways": set(),
+    "remove_cutaway": {"number"},  # optional: the one at the playhead
+    "remove_cutaways": set(),
+    "burn_captions": {"speaker_names"},  # optional
+    "unburn_captions": set(),
+    "render_with_captions": set(),
 }
 DESTRUCTIVE = {
     "delete_range", "delete_quote", "delete_between", "delete_sentence", "delete_selection",
     "delete_clip", "keep_range", "keep_quote", "keep_selection", "trim_start", "trim_end",
     "remove_fillers", "shorten_pauses", "remove_repeated_takes",
 }  # fmt: skip
-OPTIONAL = {"help": {"topic"}, "go_to_sleep": {"after"}, "normalize_loudness": {"target"}}
+OPTIONAL = {"help": {"topic"}, "go_to_sleep": {"after"}, "cover_quote": {"offset"},
+            "cover_clip": {"offset"}, "cover_range": {"offset"}, "remove_cutaway": {"number"},
+            "burn_captions": {"speaker_names"}, "normalize_loudness": {"target"}}
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +186,8 @@ def test_fixed_arguments(grammar) -> None:
 
 def test_topics_come_from_the_headers(grammar) -> None:
     names = [topic.name for topic in grammar.topics]
-    assert names == ["cleanup", "corrections", "editing", "finishing", "navigation", "playback",
+    assert names == ["cleanup", "corrections", "cutaways", "editing", "finishing",
+                     "navigation", "playback",
                      "project", "session"]
     entries = {entry.spoken: entry.value for entry in grammar.word_list("topics").entries}
     assert entries["cutting"] == "editing"

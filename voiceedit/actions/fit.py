@@ -22,9 +22,9 @@ def no_time_at_all(command: Command) -> bool:
 def _quotes(command: Command) -> list[Quote]:
     """The quotes to find in the project (a correction's new words are not there yet)."""
     spec = find_action(command.action)
-    new = spec.new_words if spec is not None else ""
+    skipped = (spec.new_words, spec.media_quote) if spec is not None else ()
     return [value for name, value in command.args.items()
-            if isinstance(value, Quote) and name != new]
+            if isinstance(value, Quote) and name not in skipped]
 
 
 def _said_quotes(command: Command) -> int:
@@ -49,6 +49,9 @@ def fit(state: EditorState, command: Command) -> float:
         return 1.0  # any words will do: nothing to find in the project
     if _quotes_media(command):
         return float(all(media_path_named(state, quote.text) for quote in quotes))
+    media = command.args.get(spec.media_quote) if spec is not None and spec.media_quote else None
+    if isinstance(media, Quote) and media_path_named(state, media.text) is None:
+        return 0.0  # "cover <words> with <file>": the file must be at hand
     scores = [max((m.score for m in state.quotes.find(q.text)), default=0.0) for q in quotes]
     return min(scores, default=100.0) / 100
 

@@ -36,31 +36,47 @@ def default_output(project_path: Path) -> Path:
 
 def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart: bool = False,
                    force: bool = False, project_path: Path | None = None,
-                   progress: Progress | None = None, described: bool = False) -> Rendered:
+                   progress: Progress | None = None, captions: bool = False,
+                   speaker_names: bool = False, described: bool = False) -> Rendered:
     """Render the project's timeline to `output` and say what was done in one sentence.
-    Loudness and descriptions set in the project finish the sound (actions/finishing.py);
-    `described`: the described mix is the only sound track."""
+    Its cutaways, and the captions (`captions`, or the project's setting), go over the
+    picture (actions/burned_captions.py); loudness and descriptions set in the project
+    finish the sound (actions/finishing.py), `described`: the described mix is the only
+    sound track."""
+    from voiceedit.actions.burned_captions import layers_note, picture_layers
     from voiceedit.actions.finishing import audio_finish, finished_note
     from voiceedit.media.render import rate_note, render_timeline
     from voiceedit.media.smart_render import smart_render
 
     check_sources(project, "rendering")
+    layers = picture_layers(project, captions, speaker_names)
     sound, note = audio_finish(project, Path(output), described)
     sources = {source.path: source.media for source in project.sources}
     protected = tuple(Path(path) for path in sources) + ((project_path,) if project_path else ())
     if smart and engine != "ffmpeg":
         raise VoiceEditError("Smart render works through ffmpeg; leave out --engine moviepy.")
+    over = layers_note(project, layers, speaker_names)
     if not smart:
         media = render_timeline(project.timeline, sources, output, engine=engine,
                                 progress=progress, force=force, protected=protected,
-                                sound=sound)
-        rate = rate_note(project.timeline, sources, media) + finished_note(sound)
-        return Rendered(media, f"Rendered {print_time(media.duration)} to "
-                               f"{Path(media.path).name}{rate}.{note}")
+                                layers=layers, sound=sound)
+        rate = rate_note(project.timeline, sources, media)
+        over = over if media.has_video else ""  # a sound-only render has no picture to lay
+        aside = ""
+        if engine == "moviepy" and layers and media.has_video:
+            aside = ("moviepy can't lay cutaways or captions over the picture, so ffmpeg "
+                     "rendered it. ")
+        elif engine == "moviepy" and sound.active:
+            aside = ("moviepy can't normalize loudness or mix in descriptions, so ffmpeg "
+                     "rendered it. ")
+        return Rendered(media, f"{aside}Rendered {print_time(media.duration)} to "
+                               f"{Path(media.path).name}{rate}{over}{finished_note(sound)}."
+                               f"{note}")
     result = smart_render(project.timeline, sources, output, progress=progress, force=force,
-                          protected=protected, sound=sound)
-    rate = rate_note(project.timeline, sources, result.media) + finished_note(sound)
-    done = f"Rendered {print_time(result.media.duration)} to {Path(result.media.path).name}{rate}"
+                          protected=protected, layers=layers, sound=sound)
+    rate = rate_note(project.timeline, sources, result.media)
+    done = (f"Rendered {print_time(result.media.duration)} to "
+            f"{Path(result.media.path).name}{rate}{over}{finished_note(sound)}")
     if result.fallback:
         return Rendered(result.media, f"{result.fallback} {done}.{note}")
     return Rendered(result.media, f"{done}, copying {print_time(result.copied_ms)} and "
@@ -105,6 +121,7 @@ def spoken_export_target(project_path: Path, format_name: str) -> Path:
 def export_project(project: Project, output: Path, format: str | None = None,
                    force: bool = False, project_path: Path | None = None):  # -> ExportResult
     """Export the project's edit for another editor, as captions, or as a transcript."""
+    from voiceedit.actions.cutaways import project_cutaways
     from voiceedit.interchange.export import export_timeline
 
     check_sources(project, "exporting")
@@ -112,6 +129,7 @@ def export_project(project: Project, output: Path, format: str | None = None,
     transcripts = {s.path: project.transcript_of(s) for s in sources}  # as corrected
     return export_timeline(project.timeline, {s.path: s.media for s in sources}, transcripts,
                            output, format=format, force=force, project_path=project_path,
+                           cutaways=project_cutaways(project, "exporting"),
                            layers=project.layers)
 
 

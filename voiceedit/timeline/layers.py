@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import get_args, get_type_hints
 
+from voiceedit.timeline.burned_captions import BurnedCaptions
+from voiceedit.timeline.cutaways import Cutaway
 from voiceedit.timeline.finishing import Description, LoudnessTarget
 from voiceedit.timeline.model import Timeline
 
@@ -84,6 +86,8 @@ class Layers:
     markers: tuple[Marker, ...] = ()
     loudness: tuple[LoudnessTarget, ...] = ()  # none or one: the render's target
     descriptions: tuple[Description, ...] = ()
+    cutaways: tuple[Cutaway, ...] = ()  # timeline/cutaways.py
+    burned_captions: tuple[BurnedCaptions, ...] = ()  # timeline/burned_captions.py
 
     def to_json(self, sources: tuple[str, ...]) -> dict:
         return {f.name: [item.to_json(sources) for item in getattr(self, f.name)]
