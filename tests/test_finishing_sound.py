@@ -374,3 +374,27 @@ def test_smart_render_carries_both_tracks_and_the_described_option_one(described
         "Rendered 12.0 s to m.mp4, normalized to -16 LUFS, with an audio description track "
         "(2 descriptions).\n"), moviepy.stderr
     assert audio_handlers(tmp_path / "m.mp4") == ["SoundHandler", "Audio description"]
+
+
+@pytest.mark.slow
+def test_descriptions_and_a_cutaway_render_together(described, clips, tmp_path):
+    """The description WAVs come after the cutaway's input in the same ffmpeg run."""
+    from voiceedit.timeline.cutaways import Cutaway
+    from voiceedit.timeline.layers import Anchor
+
+    path = described[0]
+    project = load_project(path)
+    broll = probe(clips["quiet"])
+    project = project.with_source(Source(broll, Transcript(broll.path, broll.duration, ())))
+    project = replace(project, timeline=load_project(path).timeline, layers=replace(
+        project.layers, cutaways=(Cutaway(Anchor(str(clips["tone"]), 1000),
+                                          Anchor(str(clips["tone"]), 5000), broll.path),)))
+    out = tmp_path / "both.mp4"
+    result = render_project(project, out, project_path=path)
+    assert result.message == ("Rendered 12.0 s to both.mp4, with 1 cutaway, with an audio "
+                              "description track (2 descriptions).")
+    assert audio_handlers(out) == ["SoundHandler", "Audio description"]
+    normal, mix = decoded(out, 0), decoded(out, 1)
+    first = project.layers.descriptions[0]
+    start, end = 3.5, 3.2 + first.duration / 1000
+    assert 0.2 < tone_and_rest(mix, start, end)[0] / tone_and_rest(normal, start, end)[0] < 0.3
