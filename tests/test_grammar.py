@@ -99,6 +99,11 @@ VOCABULARY = {
     "burn_captions": {"speaker_names"},  # optional
     "unburn_captions": set(),
     "render_with_captions": set(),
+    # picture.grammar
+    "describe_shot": set(), "count_shots": set(), "next_shot": set(),
+    "previous_shot": set(), "seek_shot": {"shot"}, "find_on_screen": {"quote"},
+    "read_problems": set(), "next_problem": set(), "previous_problem": set(),
+    "on_screen": set(),
 }
 DESTRUCTIVE = {
     "delete_range", "delete_quote", "delete_between", "delete_sentence", "delete_selection",
@@ -187,8 +192,7 @@ def test_fixed_arguments(grammar) -> None:
 def test_topics_come_from_the_headers(grammar) -> None:
     names = [topic.name for topic in grammar.topics]
     assert names == ["cleanup", "corrections", "cutaways", "editing", "finishing",
-                     "navigation", "playback",
-                     "project", "session"]
+                     "navigation", "picture", "playback", "project", "session"]
     entries = {entry.spoken: entry.value for entry in grammar.word_list("topics").entries}
     assert entries["cutting"] == "editing"
     assert entries["export"] == "project"

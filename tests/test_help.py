@@ -127,7 +127,7 @@ def test_spoken_help_says_examples_not_syntax() -> None:
     overview = spoken_help()
     assert overview.startswith(
         "You can say commands about cleanup, corrections, cutaways, editing, finishing, "
-        "navigation, playback, project and session."
+        "navigation, picture, playback, project and session."
     )
     assert "undo that" in overview
     editing = spoken_help("cutting")

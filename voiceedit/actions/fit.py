@@ -68,8 +68,12 @@ def quote_ends_sentence(state: EditorState, command: Command) -> bool:
 
 def phrases(state: EditorState) -> tuple[tuple[str, ...], ...]:
     """What a quote can say, for the recogniser's search within the grammar: the timeline's
-    words in order, and the name of each media file at hand."""
+    words in order, the name of each media file at hand, and each line of text read on
+    screen ("find where the screen says chapter two")."""
+    from voiceedit.actions.picture import screen_lines
+
     timeline = tuple(word for text in state.quotes.words.texts for word in words(text))
     names = tuple(tuple(words(path.stem.replace("_", " ")))
                   for path in sorted(media_at_hand(state)))
-    return (timeline, *names)
+    screen = tuple(tuple(words(line)) for line in screen_lines(state))
+    return (timeline, *names, *screen)

@@ -36,6 +36,7 @@ FAMILIES: list[str] = [
     "voiceedit.actions.finishing",
     "voiceedit.actions.cutaways",
     "voiceedit.actions.burned_captions",
+    "voiceedit.actions.picture",
 ]
 
 
