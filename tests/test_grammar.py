@@ -104,6 +104,12 @@ VOCABULARY = {
     "previous_shot": set(), "seek_shot": {"shot"}, "find_on_screen": {"quote"},
     "read_problems": set(), "next_problem": set(), "previous_problem": set(),
     "on_screen": set(),
+    # chapters and markers (grammars/markers.grammar)
+    "add_chapter": {"name", "time"}, "add_marker": {"time", "name"},
+    "list_chapters": set(), "list_markers": set(), "seek_chapter": {"chapter"},
+    "next_chapter": set(), "previous_chapter": set(), "next_marker": set(),
+    "previous_marker": set(), "delete_chapter": {"chapter"}, "delete_marker": {"marker"},
+    "rename_chapter": {"chapter", "name"},
 }
 DESTRUCTIVE = {
     "delete_range", "delete_quote", "delete_between", "delete_sentence", "delete_selection",
@@ -191,7 +197,7 @@ def test_fixed_arguments(grammar) -> None:
 
 def test_topics_come_from_the_headers(grammar) -> None:
     names = [topic.name for topic in grammar.topics]
-    assert names == ["cleanup", "corrections", "cutaways", "editing", "finishing",
+    assert names == ["cleanup", "corrections", "cutaways", "editing", "finishing", "markers",
                      "navigation", "picture", "playback", "project", "session"]
     entries = {entry.spoken: entry.value for entry in grammar.word_list("topics").entries}
     assert entries["cutting"] == "editing"

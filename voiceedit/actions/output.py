@@ -40,13 +40,16 @@ def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart
                    speaker_names: bool = False, described: bool = False) -> Rendered:
     """Render the project's timeline to `output` and say what was done in one sentence.
     Its cutaways, and the captions (`captions`, or the project's setting), go over the
-    picture (actions/burned_captions.py); loudness and descriptions set in the project
-    finish the sound (actions/finishing.py), `described`: the described mix is the only
-    sound track."""
+    picture (actions/burned_captions.py); its chapters go into the file (media/chapters.py);
+    loudness and descriptions set in the project finish the sound (actions/finishing.py),
+    `described`: the described mix is the only sound track."""
     from voiceedit.actions.burned_captions import layers_note, picture_layers
     from voiceedit.actions.finishing import audio_finish, finished_note
+    from voiceedit.media.chapters import chapters_note
     from voiceedit.media.render import rate_note, render_timeline
     from voiceedit.media.smart_render import smart_render
+    from voiceedit.project.marks import project_marks
+    from voiceedit.timeline.marks import chapter_spans
 
     check_sources(project, "rendering")
     layers = picture_layers(project, captions, speaker_names)
@@ -56,11 +59,12 @@ def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart
     if smart and engine != "ffmpeg":
         raise VoiceEditError("Smart render works through ffmpeg; leave out --engine moviepy.")
     over = layers_note(project, layers, speaker_names)
+    chapters = chapter_spans(project_marks(project, shots=False), project.timeline.duration)
     if not smart:
         media = render_timeline(project.timeline, sources, output, engine=engine,
                                 progress=progress, force=force, protected=protected,
-                                layers=layers, sound=sound)
-        rate = rate_note(project.timeline, sources, media)
+                                layers=layers, sound=sound, chapters=chapters)
+        rate = rate_note(project.timeline, sources, media) + chapters_note(chapters, output)
         over = over if media.has_video else ""  # a sound-only render has no picture to lay
         aside = ""
         if engine == "moviepy" and layers and media.has_video:
@@ -73,8 +77,8 @@ def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart
                                f"{Path(media.path).name}{rate}{over}{finished_note(sound)}."
                                f"{note}")
     result = smart_render(project.timeline, sources, output, progress=progress, force=force,
-                          protected=protected, layers=layers, sound=sound)
-    rate = rate_note(project.timeline, sources, result.media)
+                          protected=protected, layers=layers, sound=sound, chapters=chapters)
+    rate = rate_note(project.timeline, sources, result.media) + chapters_note(chapters, output)
     done = (f"Rendered {print_time(result.media.duration)} to "
             f"{Path(result.media.path).name}{rate}{over}{finished_note(sound)}")
     if result.fallback:
@@ -119,10 +123,14 @@ def spoken_export_target(project_path: Path, format_name: str) -> Path:
 
 
 def export_project(project: Project, output: Path, format: str | None = None,
-                   force: bool = False, project_path: Path | None = None):  # -> ExportResult
-    """Export the project's edit for another editor, as captions, or as a transcript."""
+                   force: bool = False, project_path: Path | None = None,
+                   shots: bool = True):  # -> ExportResult
+    """Export the project's edit for another editor, as captions, or as a transcript.
+    Chapters and markers go with it, and the shots and picture problems unless `shots` is
+    False (`--no-shots`)."""
     from voiceedit.actions.cutaways import project_cutaways
     from voiceedit.interchange.export import export_timeline
+    from voiceedit.project.marks import project_marks
 
     check_sources(project, "exporting")
     sources = project.sources
@@ -130,7 +138,7 @@ def export_project(project: Project, output: Path, format: str | None = None,
     return export_timeline(project.timeline, {s.path: s.media for s in sources}, transcripts,
                            output, format=format, force=force, project_path=project_path,
                            cutaways=project_cutaways(project, "exporting"),
-                           layers=project.layers)
+                           marks=project_marks(project, shots), layers=project.layers)
 
 
 @action("export")

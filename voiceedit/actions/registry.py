@@ -37,6 +37,7 @@ FAMILIES: list[str] = [
     "voiceedit.actions.cutaways",
     "voiceedit.actions.burned_captions",
     "voiceedit.actions.picture",
+    "voiceedit.actions.markers",
 ]
 
 

@@ -25,8 +25,12 @@ FORMAT_HELP = "; ".join(f"{name}: {f.description}" for name, f in FORMATS.items(
 @click.option("--format", "format_name", metavar="FORMAT",
               help=f"The format, when the suffix doesn't say it. {FORMAT_HELP}.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-def export_command(project: Path, output: Path, format_name: str | None, force: bool) -> None:
+@click.option("--shots/--no-shots", default=True,
+              help="Mark each shot and picture problem in OTIO, EDL and FCPXML exports "
+                   "(on by default; chapters and markers always go).")
+def export_command(project: Path, output: Path, format_name: str | None, force: bool,
+                   shots: bool) -> None:
     """Export the edit of PROJECT for another editor, as captions, or as a transcript."""
     result = export_project(load_project(project), output, format=format_name, force=force,
-                            project_path=project)
+                            project_path=project, shots=shots)
     click.echo(result.message)

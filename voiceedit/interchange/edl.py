@@ -12,12 +12,17 @@
     001  interview B     C        00:00:00:10 00:00:03:20 00:00:00:00 00:00:03:10
     * FROM CLIP NAME:  interview.mp4
     * FROM CLIP: /footage/interview.mp4
+    * LOC: 00:00:01:05 MAGENTA CHAPTER: INTRO
+
+Chapters, markers, shots and picture problems are locators (`* LOC`) under the event they
+fall in, at the source timecode of that frame as the adapter reads them back, in their
+kind's colour (timeline/marks.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -26,12 +31,16 @@ import opentimelineio as otio
 from voiceedit.errors import VoiceEditError
 from voiceedit.interchange.otio_convert import (
     frame_ranges,
+    marks_in_clips,
     otio_clip,
+    otio_marker,
     source_info,
     standard_rate,
+    time_range,
     timeline_rate,
 )
 from voiceedit.media.probe import MediaInfo
+from voiceedit.timeline.marks import Mark
 from voiceedit.timeline.model import Timeline
 
 MAX_EVENTS = 999  # edit numbers have three digits
@@ -51,7 +60,8 @@ def channel(info: MediaInfo) -> str:
     return "V" if info.has_video else "A"
 
 
-def write_edl(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str) -> str:
+def write_edl(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
+              marks: Sequence[Mark] = ()) -> str:
     ranges = frame_ranges(timeline, sources)
     if len(ranges) > MAX_EVENTS:
         raise VoiceEditError(
@@ -64,6 +74,12 @@ def write_edl(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str) 
         clip = otio_clip(frames, info, urls=False)
         clip.metadata["cmx_3600"] = {"reel": reel_name(info.path)}
         track.append(clip)
+    clips = list(track)
+    for index, frame, mark in marks_in_clips(ranges, marks):
+        # The locator's words are the whole line's end: one line, no kind lost.
+        located = Mark(mark.time, mark.label, mark.kind)
+        clips[index].markers.append(otio_marker(
+            located, time_range(frame, 0, ranges[index].rate)))
     document = otio.schema.Timeline(name=title or "voiceedit")
     document.tracks.append(track)
     rate = timeline_rate(timeline, sources)

@@ -6,6 +6,10 @@ in its module);
 `.fcpxml` and `.mlt` are written by their own modules because the adapters get rates and
 profiles wrong; `.srt`, `.vtt`, `.txt` and `.md` come from the words the edit keeps.
 
+Chapters, markers, shots and picture problems (`Edit.marks`, timeline/marks.py) go into
+the OTIO, EDL and FCPXML exports as markers; `.chapters.txt` is the chapter list for a
+video description (chapter_list.py).
+
 An export follows the output policy of media/outputs.py: it never replaces a source file or
 the project file, never replaces any other existing file unless forced (`--force`, or a
 spoken yes), and a failed export leaves nothing half-written: the text is written under a
@@ -15,7 +19,7 @@ folder we may not write in is said in one sentence, like every other refusal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +28,7 @@ import opentimelineio as otio
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.interchange import captions, transcript_text
+from voiceedit.interchange.chapter_list import chapter_list_note, write_chapter_list
 from voiceedit.interchange.descriptions import description_cues, write_descriptions_vtt
 from voiceedit.interchange.edl import write_edl
 from voiceedit.interchange.fcp7 import write_fcp7_xml
@@ -35,6 +40,7 @@ from voiceedit.media.probe import MediaInfo
 from voiceedit.spoken_time import print_count, print_time
 from voiceedit.timeline.cutaways import CutawayPiece
 from voiceedit.timeline.layers import Layers
+from voiceedit.timeline.marks import Mark, chapters_of
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.transcript import Transcript
 from voiceedit.timeline.words import TimelineWord
@@ -50,6 +56,7 @@ class Edit:
     transcripts: Mapping[str, Transcript]
     title: str
     cutaways: tuple[CutawayPiece, ...] = ()  # flattened: a second video track where it can
+    marks: tuple[Mark, ...] = ()  # chapters, markers, shots, problems, in timeline ms
     layers: Layers = field(default_factory=Layers)  # what lies over the clips
 
 
@@ -58,6 +65,7 @@ class Written:
     text: str
     count: int  # of the format's items: clips, captions, paragraphs
     noun: str
+    note: str = ""  # one more sentence for the answer: what the reader of the file will miss
 
 
 @dataclass(frozen=True)
@@ -74,33 +82,44 @@ class ExportResult:
     count: int
     noun: str
     duration: int  # ms of the edited timeline
+    note: str = ""
 
     @property
     def message(self) -> str:
         """ "Exported five clips, forty-one seconds, to interview.edl." """
-        return (
-            f"Exported {print_count(self.count, self.noun)}, {print_time(self.duration)}, "
-            f"to {self.path.name}."
-        )
+        said = (f"Exported {print_count(self.count, self.noun)}, {print_time(self.duration)}, "
+                f"to {self.path.name}.")
+        return f"{said} {self.note}" if self.note else said
 
 
-def _timeline_writer(write: Callable[..., str], tracks: bool = True):
-    """`tracks`: the format takes a second video track, and the cutaways go on it."""
+def _timeline_writer(write: Callable[..., str], tracks: bool = True, marks: bool = False):
+    """`tracks`: the format takes a second video track, and the cutaways go on it.
+    `marks`: the writer takes the edit's marks (`marks=`) and writes them as markers."""
 
     def written(edit: Edit) -> Written:
         count = len(frame_ranges(edit.timeline, edit.sources))
         if count == 0:
             raise VoiceEditError("Every clip is shorter than a frame; there is nothing to export.")
-        more = {"cutaways": edit.cutaways} if tracks and edit.cutaways else {}
+        more: dict[str, object] = {"cutaways": edit.cutaways} if tracks and edit.cutaways else {}
+        if marks:
+            more["marks"] = edit.marks
         return Written(write(edit.timeline, edit.sources, edit.title, **more), count, "clip")
 
     return written
 
 
 def _write_otio(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
-                cutaways: tuple[CutawayPiece, ...] = ()) -> str:
-    document = to_otio(timeline, sources, title, cutaways=cutaways)
+                cutaways: tuple[CutawayPiece, ...] = (), marks: Sequence[Mark] = ()) -> str:
+    document = to_otio(timeline, sources, title, cutaways=cutaways, marks=marks)
     return otio.adapters.write_to_string(document, "otio_json")
+
+
+def _chapter_list(edit: Edit) -> Written:
+    chapters = chapters_of(edit.marks)
+    note = chapter_list_note(edit.marks, edit.timeline.duration)
+    if not chapters:
+        raise VoiceEditError(f"{note[:1].upper()}{note[1:]}")
+    return Written(write_chapter_list(chapters), len(chapters), "chapter", note)
 
 
 def _words(edit: Edit) -> list[TimelineWord]:
@@ -140,16 +159,20 @@ def _descriptions(edit: Edit) -> Written:
 
 
 FORMATS = {
-    "otio": Format(".otio", "OpenTimelineIO", _timeline_writer(_write_otio)),
-    "edl": Format(".edl", "CMX 3600 edit decision list", _timeline_writer(write_edl, False)),
+    "otio": Format(".otio", "OpenTimelineIO", _timeline_writer(_write_otio, marks=True)),
+    "edl": Format(".edl", "CMX 3600 edit decision list",
+                  _timeline_writer(write_edl, tracks=False, marks=True)),
     "xml": Format(".xml", "Final Cut Pro 7 XML, for Premiere and Resolve",
                   _timeline_writer(write_fcp7_xml)),
-    "fcpxml": Format(".fcpxml", "Final Cut Pro X XML", _timeline_writer(write_fcpxml)),
+    "fcpxml": Format(".fcpxml", "Final Cut Pro X XML",
+                     _timeline_writer(write_fcpxml, marks=True)),
     "mlt": Format(".mlt", "MLT XML, for Shotcut, Kdenlive and melt", _timeline_writer(write_mlt)),
     "srt": Format(".srt", "SubRip captions", _captions(captions.write_srt)),
     "vtt": Format(".vtt", "WebVTT captions", _captions(captions.write_vtt)),
     "txt": Format(".txt", "the transcript as plain text", _transcript(markdown=False)),
     "md": Format(".md", "the transcript as Markdown", _transcript(markdown=True)),
+    "chapters": Format(".chapters.txt", "the chapter list for a video description",
+                       _chapter_list),
     "descriptions": Format(".descriptions.vtt", "WebVTT audio descriptions", _descriptions),
 }
 # Short names people type but do not say; what they say is grammars/lists/formats.list.
@@ -192,6 +215,8 @@ def format_for(output: Path, name: str | None = None) -> Format:
             "name the format."
         )
     key = output.suffix.lower().lstrip(".")
+    if "".join(output.suffixes[-2:]).lower() == FORMATS["chapters"].suffix:
+        key = "chapters"  # two suffixes: the chapter list, not the transcript
     if output.name.lower().endswith(FORMATS["descriptions"].suffix):
         key = "descriptions"
     if key not in FORMATS:
@@ -218,12 +243,15 @@ def export_timeline(
     force: bool = False,
     project_path: Path | None = None,
     cutaways: tuple[CutawayPiece, ...] = (),
+    marks: Sequence[Mark] = (),
     layers: Layers | None = None,
 ) -> ExportResult:
     """Write the edit (`timeline` over `sources`, whose words are `transcripts`, both by
     source path) to `output` in the named format, or the one its suffix says.
     `project_path` names the project file: never written over, and its name is the title.
-    `cutaways` (timeline/cutaways.py, flattened) go on a second video track."""
+    `cutaways` (timeline/cutaways.py, flattened) go on a second video track. `marks`:
+    chapters, markers, shots and problems on the timeline, for the formats that hold
+    markers."""
     chosen = format_for(Path(output), format)
     path = output_path(Path(output), chosen)
     protected = [*sources, *(clip.source for clip in timeline.clips)]
@@ -234,10 +262,11 @@ def export_timeline(
     title = Path(project_path).stem if project_path else path.stem
     edit = Edit(timeline, sources, {source: transcript for source, transcript
                                     in transcripts.items() if transcript.words}, title,
-                cutaways, layers or Layers())
+                cutaways, tuple(marks), layers or Layers())
     written = chosen.write(edit)
     try:
         write_text_atomically(path, written.text, protected=protected, replace=force)
     except OSError as error:  # a read-only or full disk, a folder we may not write in
         raise cannot_write(path.parent, error) from None
-    return ExportResult(path, chosen, written.count, written.noun, timeline.duration)
+    return ExportResult(path, chosen, written.count, written.noun, timeline.duration,
+                        written.note)

@@ -10,6 +10,10 @@ as Final Cut itself writes them.
     <spine>
       <asset-clip ref="r2" offset="0s" start="2/5s" duration="17/5s" name="interview.mp4"/>
 
+Chapters become `chapter-marker`s and markers, shots and picture problems `marker`s inside
+the asset-clip they fall in, at that clip's own (source) time, one frame long, as Final Cut
+writes them; a problem's marker says "To Do" (completed="0").
+
 The adapter still reads our files back (tests check it at 25 and 30 fps), and `read_fcpxml`
 turns an FCPXML spine into an OTIO timeline with exact rates for import, refusing any time
 or rate it cannot use as it reads it.
@@ -30,6 +34,7 @@ from voiceedit.interchange.cutaway_tracks import connect_fcpxml_cutaways
 from voiceedit.interchange.otio_convert import (
     FrameRange,
     frame_ranges,
+    marks_in_clips,
     media_url,
     source_info,
     source_rate,
@@ -41,6 +46,7 @@ from voiceedit.interchange.otio_convert import (
 from voiceedit.interchange.untrusted import check_xml, shown
 from voiceedit.media.probe import MediaInfo
 from voiceedit.timeline.cutaways import CutawayPiece
+from voiceedit.timeline.marks import Mark
 from voiceedit.timeline.model import Timeline
 
 VERSION = "1.8"  # the last version whose assets carry `src`; Final Cut 10.4 and later read it
@@ -78,7 +84,7 @@ def read_time(element: ET.Element, attribute: str, name: str, positive: bool = F
 
 
 def write_fcpxml(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
-                 cutaways: Sequence[CutawayPiece] = ()) -> str:
+                 cutaways: Sequence[CutawayPiece] = (), marks: Sequence[Mark] = ()) -> str:
     rate = timeline_rate(timeline, sources)
     ranges = frame_ranges(timeline, sources)
     root = ET.Element("fcpxml", version=VERSION)
@@ -103,11 +109,14 @@ def write_fcpxml(timeline: Timeline, sources: Mapping[str, MediaInfo], title: st
     )
     spine = ET.SubElement(sequence, "spine")
     offset = Fraction(0)
+    clips = []
     for frames in ranges:
-        _asset_clip(spine, frames, asset_ids[frames.source], offset)
+        clips.append(_asset_clip(spine, frames, asset_ids[frames.source], offset))
         offset += Fraction(frames.duration) / frames.rate
     if cutaways:  # connected clips in lane 1 (cutaway_tracks.py)
         connect_fcpxml_cutaways(spine, cutaways, asset_ids, sources, rate, seconds)
+    for index, frame, mark in marks_in_clips(ranges, marks):
+        _marker(clips[index], mark, frame, ranges[index].rate)
     ET.indent(root, space="    ")
     body = ET.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n{body}\n'
@@ -124,12 +133,26 @@ def _asset(resources: ET.Element, asset_id: str, info: MediaInfo, rate: Fraction
     )
 
 
-def _asset_clip(spine: ET.Element, frames: FrameRange, asset_id: str, offset: Fraction) -> None:
-    ET.SubElement(
+def _asset_clip(spine: ET.Element, frames: FrameRange, asset_id: str,
+                offset: Fraction) -> ET.Element:
+    return ET.SubElement(
         spine, "asset-clip", ref=asset_id, offset=seconds(offset),
         name=Path(frames.source).name, start=seconds(Fraction(frames.start) / frames.rate),
         duration=seconds(Fraction(frames.duration) / frames.rate),
     )
+
+
+def _marker(clip: ET.Element, mark: Mark, frame: int, rate: Fraction) -> None:
+    """A chapter-marker or a marker at source frame `frame` of the clip, one frame long."""
+    attributes = {"start": seconds(Fraction(frame) / rate), "duration": seconds(1 / rate),
+                  "value": mark.label if mark.kind == "problem" else mark.name}
+    if mark.kind == "chapter":
+        attributes["posterOffset"] = "0s"
+    elif mark.kind == "problem":
+        attributes["completed"] = "0"  # a to-do marker: something to look at
+    if mark.note and mark.kind != "problem":
+        attributes["note"] = mark.note
+    ET.SubElement(clip, "chapter-marker" if mark.kind == "chapter" else "marker", attributes)
 
 
 def read_fcpxml(data: str | bytes, name: str = "That FCPXML") -> otio.schema.Timeline:

@@ -29,6 +29,7 @@ from opentimelineio.opentime import RationalTime, TimeRange
 from voiceedit.errors import VoiceEditError
 from voiceedit.media.probe import MediaInfo
 from voiceedit.timeline.cutaways import CutawayPiece
+from voiceedit.timeline.marks import Mark
 from voiceedit.timeline.model import Clip, Timeline
 
 STANDARD_RATES = tuple(
@@ -145,11 +146,13 @@ def source_info(sources: Mapping[str, MediaInfo], path: str) -> MediaInfo:
 
 def to_otio(
     timeline: Timeline, sources: Mapping[str, MediaInfo], name: str = "", urls: bool = True,
-    cutaways: Sequence[CutawayPiece] = (),
+    cutaways: Sequence[CutawayPiece] = (), marks: Sequence[Mark] = (),
 ) -> otio.schema.Timeline:
     """The timeline as OTIO: one video track and one audio track (either left out when no
     source has that stream), and the `cutaways` on a second video track V2
-    (cutaway_tracks.py). `urls=False` keeps plain paths, for EDL comments."""
+    (cutaway_tracks.py). `urls=False` keeps plain paths, for EDL comments. `marks`
+    (chapters, markers, shots, problems) become markers on the timeline's stack, in frames
+    of the timeline's rate."""
     rate = timeline_rate(timeline, sources)
     ranges = frame_ranges(timeline, sources)
     infos = [source_info(sources, r.source) for r in ranges]
@@ -173,7 +176,44 @@ def to_otio(
         from voiceedit.interchange.cutaway_tracks import add_otio_cutaways
 
         add_otio_cutaways(result, cutaways, sources, rate, urls)
+    for mark in marks:
+        length = max(0, to_frames(mark.time + mark.duration, rate) - to_frames(mark.time, rate))
+        result.tracks.markers.append(
+            otio_marker(mark, time_range(to_frames(mark.time, rate), length, rate)))
     return result
+
+
+def otio_marker(mark: Mark, marked_range: TimeRange) -> otio.schema.Marker:
+    """An OTIO marker named as the mark, in its kind's colour, the kind and the note kept in
+    metadata (and the note as the marker's comment) for editors and scripts."""
+    marker = otio.schema.Marker(name=mark.name, marked_range=marked_range,
+                                color=mark.colour,
+                                metadata={"voiceedit": {"kind": mark.kind, "note": mark.note}})
+    marker.comment = mark.note
+    return marker
+
+
+def marks_in_clips(ranges: Sequence[FrameRange],
+                   marks: Sequence[Mark]) -> list[tuple[int, int, Mark]]:
+    """Where each mark falls: (index of the clip in `ranges`, the frame of that clip's source,
+    the mark). Clips sit end to end, each in its own rate; a mark at the very end goes on
+    the last frame of the last clip."""
+    ends: list[Fraction] = []
+    position = Fraction(0)
+    for frames in ranges:
+        position += Fraction(frames.duration) / frames.rate
+        ends.append(position)
+    placed = []
+    for mark in marks:
+        seconds = Fraction(mark.time, 1000)
+        index = next((i for i, end in enumerate(ends) if seconds < end), len(ranges) - 1)
+        if index < 0:
+            continue
+        frames = ranges[index]
+        start = ends[index] - Fraction(frames.duration) / frames.rate
+        frame = frames.start + math.floor((seconds - start) * frames.rate + Fraction(1, 2))
+        placed.append((index, min(max(frame, frames.start), frames.end - 1), mark))
+    return placed
 
 
 def otio_clip(frames: FrameRange, info: MediaInfo, urls: bool) -> otio.schema.Clip:

@@ -19,11 +19,13 @@ frame (media/probe.py), and `rate_note` says so.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
+from voiceedit.media.chapters import Chapter, add_chapters, chapter_inputs, chapter_map
 from voiceedit.media.described_mix import (
     AudioFinish,
     described_stream_args,
@@ -93,7 +95,8 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
                     engine: str = "ffmpeg", progress: Progress | None = None,
                     force: bool = False, protected: tuple[Path, ...] = (),
                     layers: PictureLayers | None = None,
-                    sound: AudioFinish | None = None) -> MediaInfo:
+                    sound: AudioFinish | None = None,
+                    chapters: Sequence[Chapter] = ()) -> MediaInfo:
     """Render `timeline` to `output` and return the probed result.
 
     Nothing is written on error: the render goes to a temporary file of its own that
@@ -101,6 +104,7 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
     existing output. `layers` (cutaways, burned-in captions) go over the picture; moviepy
     can't lay them, so with layers the ffmpeg graph renders (the caller says so). `sound`
     (loudness, descriptions: media/described_mix.py) likewise.
+    `chapters` (start ms, end ms, title) go into the file (chapters.py).
     """
     if engine not in ENGINES:
         raise VoiceEditError(f"I don't know the render engine {engine}; use ffmpeg or moviepy.")
@@ -114,10 +118,13 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
     if not cuts:
         raise VoiceEditError("Every clip is shorter than a frame; there is nothing to render.")
     with temporary_beside(output, protected=[*media, *protected]) as partial:
+        total_ms = round(sum(cut.duration for cut in cuts) * 1000)
         if engine == "moviepy" and not layers and not (sound and sound.active):
             render_with_moviepy(cuts, media, fmt, partial, progress)
+            add_chapters(partial, chapters, total_ms, output.name)
         else:
-            render_cuts(cuts, media, fmt, partial, output.name, progress, layers, sound)
+            render_cuts(cuts, media, fmt, partial, output.name, progress, layers, sound,
+                        chapters)
         return finish(partial, output, fmt, sum(cut.duration for cut in cuts), force)
 
 
@@ -168,10 +175,11 @@ def rate_note(timeline: Timeline, sources: dict[str, MediaInfo], rendered: Media
 def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
                 target: Path, name: str, progress: Progress | None = None,
                 layers: PictureLayers | None = None,
-                sound: AudioFinish | None = None) -> None:
+                sound: AudioFinish | None = None,
+                chapters: Sequence[Chapter] = ()) -> None:
     """Render planned cuts to `target` with one ffmpeg filter graph (no checks, no rename),
-    with `layers` laid over the picture, and with `sound` the sound normalized and the
-    described mix added."""
+    with `layers` laid over the picture, with `sound` the sound normalized and the
+    described mix added, and `chapters` when the format holds them."""
     inputs, readers = source_inputs(cuts, media, fmt)
     finishing = sound is not None and sound.active and fmt.audio
     total_ms = round(sum(cut.duration for cut in cuts) * 1000)
@@ -193,12 +201,14 @@ def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
             if source_input.seek > 0:
                 args += ["-ss", seconds_text(source_input.seek)]
             args += ["-i", media_url(source_input.source)]
-        if finishing:
-            for path in description_inputs(sound):
-                args += ["-i", media_url(path)]
-        args += [*filter_script_args(script), *encoder_args(fmt, target)]
+        spoken = description_inputs(sound) if finishing else []
+        for path in spoken:  # after the sources and layers: finished_sound numbers them so
+            args += ["-i", media_url(path)]
+        marked = chapter_inputs(chapters, total_ms, target, Path(work))
+        args += [*marked, *filter_script_args(script), *encoder_args(fmt, target)]
         if finishing:
             args += described_stream_args(sound, fmt, target)
+        args += chapter_map(marked, len(inputs) + len(extra) + len(spoken))
         run_ffmpeg([*args, "-y", media_url(target)], total_ms, progress, name)
 
 

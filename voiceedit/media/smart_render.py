@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
@@ -43,6 +44,7 @@ from pathlib import Path
 import av
 
 from voiceedit.errors import VoiceEditError
+from voiceedit.media.chapters import Chapter, chapter_inputs, chapter_map
 from voiceedit.media.described_mix import AudioFinish
 from voiceedit.media.ffmpeg import Progress, ffmpeg_path, media_url, run_ffmpeg
 from voiceedit.media.filter_graph import X264_PRESET
@@ -221,11 +223,13 @@ def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
                  progress: Progress | None = None, force: bool = False,
                  protected: tuple[Path, ...] = (),
                  layers: PictureLayers | None = None,
-                 sound: AudioFinish | None = None) -> SmartRender:
+                 sound: AudioFinish | None = None,
+                 chapters: Sequence[Chapter] = ()) -> SmartRender:
     """Render `timeline`, copying untouched GOPs; falls back to `render_timeline` if it must
     (always with `layers`: cutaways and burned-in captions change the frames under them).
     The sound is encoded apart in any case, so `sound` (loudness, the described mix) is
-    finished there and muxed as it comes."""
+    finished there and muxed as it comes. `chapters` are written by the join
+    (media/chapters.py)."""
     output = Path(output).expanduser().resolve()
     media = check_render(timeline, sources, output, force, protected)
     ffmpeg_path()
@@ -238,7 +242,8 @@ def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
         reason = smart_blocker(indexes, media, fmt, output)
     if reason is not None:
         rendered = render_timeline(timeline, sources, output, progress=progress, force=force,
-                                   protected=protected, layers=layers, sound=sound)
+                                   protected=protected, layers=layers, sound=sound,
+                                   chapters=chapters)
         return SmartRender(rendered, copied_ms=0, encoded_ms=rendered.duration, fallback=reason)
     cuts = plan_cuts(timeline, fmt.frame_rate)
     pieces = plan_pieces(cuts, indexes, fmt.frame_rate)
@@ -247,7 +252,8 @@ def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
     with temporary_beside(output, protected=keep) as partial:
         with temporary_beside(output, directory=True, protected=keep) as work:
             _make_pieces(pieces, cuts, media, indexes, fmt, work, output.name, progress, sound)
-            _join(pieces, fmt, work, partial, output.name)
+            total_ms = frames_ms(total_frames, fmt.frame_rate)
+            _join(pieces, fmt, work, partial, output.name, chapters, total_ms)
         seconds = Fraction(total_frames) / fmt.frame_rate
         rendered = finish(partial, output, fmt, seconds, force)
     if progress:
@@ -311,14 +317,20 @@ def concat_listing(names: list[str], frames: list[int], frame_rate: Fraction) ->
     return "\n".join(lines) + "\n"
 
 
-def _join(pieces: list[Piece], fmt: OutputFormat, work: Path, partial: Path, what: str) -> None:
-    """Concatenate the video pieces and mux the sound beside them, copying both."""
+def _join(pieces: list[Piece], fmt: OutputFormat, work: Path, partial: Path, what: str,
+          chapters: Sequence[Chapter] = (), total_ms: int = 0) -> None:
+    """Concatenate the video pieces and mux the sound beside them, copying both; the
+    chapters come in as one more input."""
     listing = work / "pieces.ffconcat"
     names = [_piece_name(number) for number in range(len(pieces))]
     listing.write_text(concat_listing(names, [piece.frames for piece in pieces], fmt.frame_rate))
     args = ["-f", "concat", "-safe", "0", "-i", media_url(listing)]
     if fmt.audio:
-        # every sound track: the described mix is the second when there is one
-        args += ["-i", media_url(work / SOUND), "-map", "0:v:0", "-map", "1:a"]
-    args += ["-c", "copy", "-movflags", "+faststart", "-y", media_url(partial)]
+        args += ["-i", media_url(work / SOUND)]
+    marked = chapter_inputs(chapters, total_ms, partial, work)
+    args += marked  # every input before the output's options
+    if fmt.audio:  # every sound track: the described mix is the second when there is one
+        args += ["-map", "0:v:0", "-map", "1:a"]
+    args += ["-c", "copy", *chapter_map(marked, 2 if fmt.audio else 1),
+             "-movflags", "+faststart", "-y", media_url(partial)]
     run_ffmpeg(args, 0, None, what)

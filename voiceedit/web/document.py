@@ -8,9 +8,14 @@ Items are small dicts with one-letter keys (a 1-hour transcript is ~10,000 of th
     {"k": "w", ..., "f": 1}                                      ... that is a filler
     {"k": "p", "i": 12, "s": 3400, "e": 4900}                    the pause after word 12
     {"k": "x", "t": "um"}                                        a word the edit removed
+    {"k": "b", "c": "shot", "t": "Shot 3, 12.0 s, text 'CHAPTER TWO'"}   a break before
+                                                                 the next word or pause
 
 Times are timeline milliseconds. A removed word has no timeline time: it is shown where the
-cut is, between the kept words around it.
+cut is, between the kept words around it. A break (a chapter's heading, a shot change) comes
+before the word or pause playing at its moment; the page shows it between the words and
+gives its text to that word's option as its description (transcript.js), since a listbox
+may hold only options and groups.
 """
 
 from __future__ import annotations
@@ -20,7 +25,10 @@ from pathlib import Path
 
 from voiceedit.actions.state import EditorState
 from voiceedit.errors import VoiceEditError
+from voiceedit.picture.placed import place_shots
+from voiceedit.spoken_time import print_time
 from voiceedit.timeline.cleanup import load_fillers
+from voiceedit.timeline.marks import place
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.words import SourceWords, TimelineWords
 
@@ -56,12 +64,40 @@ def clips(timeline: Timeline, media: list[str]) -> list[dict]:
             for number, clip in enumerate(timeline.clips)]
 
 
+def breaks(state: EditorState) -> list[tuple[int, dict]]:
+    """(timeline ms, break item) in order: each chapter that plays, and each shot when the
+    timeline shows more than one (one shot is the norm, not worth a word)."""
+    project, timeline = state.project, state.timeline
+    found = [(p.time, {"k": "b", "c": "chapter",
+                       "t": f"Chapter {p.number}, {print_time(p.time)}"
+                            + (f", {p.marker.name}" if p.marker.name else "")})
+             for p in place(project.layers.markers, timeline, "chapter").shown]
+    pictures = {s.path: s.picture for s in project.sources if s.picture is not None}
+    shots = place_shots(timeline, pictures) if pictures else ()
+    if len(shots) > 1:
+        for number, placed in enumerate(shots, start=1):
+            shot = placed.shot
+            text = f"Shot {number}, {print_time(shot.start)}"
+            found.append((shot.start, {"k": "b", "c": "shot", "t": text + (
+                f", {shot.description}" if shot.description else "")}))
+    return sorted(found, key=lambda row: (row[0], row[1]["c"] != "chapter"))
+
+
 def paragraphs(state: EditorState) -> list[list[list[dict]]]:
     """Paragraphs, each a list of sentences, each a list of items."""
     words = state.words
     fillers = load_fillers()
     removed = removed_words(state)
+    pending = breaks(state)
     found: list[list[list[dict]]] = []
+
+    def breaks_before(end: int) -> list[dict]:
+        """The breaks whose moment comes before `end`: they go before the item ending there."""
+        count = next((n for n, (time, _) in enumerate(pending) if time >= end), len(pending))
+        taken = [item for _, item in pending[:count]]
+        del pending[:count]
+        return taken
+
     for sentence in words.sentences():
         items: list[dict] = []
         for index in sentence:
@@ -70,20 +106,23 @@ def paragraphs(state: EditorState) -> list[list[list[dict]]]:
                     "e": words.ends[index]}
             if words.norm[index] in fillers:
                 item["f"] = 1
+            items += breaks_before(item["e"])
             items.append(item)
             following = words.starts[index + 1] if index + 1 < len(words) else None
             if following is not None and following - words.ends[index] >= PAUSE_SHOWN:
+                items += breaks_before(following)
                 items.append({"k": "p", "i": index, "s": words.ends[index],
                               "e": following})
         first = sentence.start
         if not found or (first and words.starts[first] - words.ends[first - 1] >= PARAGRAPH_PAUSE):
             found.append([])
         found[-1].append(items)
-    tail = removed.get(len(words), ())
+    tail = [{"k": "x", "t": text} for text in removed.get(len(words), ())]
+    tail += [item for _, item in pending]  # after the last word: shown at the end
     if tail:
         if not found:
             found.append([])
-        found[-1].append([{"k": "x", "t": text} for text in tail])
+        found[-1].append(tail)
     return found
 
 

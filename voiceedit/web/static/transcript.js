@@ -1,4 +1,7 @@
 // The transcript as a listbox of words and pauses: drawing it, the cursor, the selection.
+// Chapter headings and shot changes ("b" items) are shown between the words, hidden from
+// the accessibility tree (a listbox holds only options and groups) and given instead as
+// the description of the option after them, which a screen reader says as it gets there.
 import { $, clock, itemAt, page } from "./page.js";
 import { showFrame, video } from "./player.js";
 
@@ -8,6 +11,7 @@ export function render(doc) {
   page.sentences = [];
   page.paragraphs = [];
   page.current = null;
+  page.breaks = [];  // ids of the breaks waiting for the next option
   const box = $("transcript");
   const fragment = document.createDocumentFragment();
   for (const paragraph of doc.paragraphs) {
@@ -23,6 +27,8 @@ export function render(doc) {
     }
     fragment.append(group);
   }
+  const last = page.items[page.items.length - 1];
+  if (last && page.breaks.length) describeBy(last.node, page.breaks);  // breaks at the end
   box.replaceChildren(fragment);
   page.anchor = null;
   page.selected = [0, -1];
@@ -34,7 +40,22 @@ export function render(doc) {
   moveTo(page.items.length ? itemAt(doc.playhead) : 0, false, doc.playhead);
 }
 
+function describeBy(node, ids) {
+  const known = node.getAttribute("aria-describedby");
+  node.setAttribute("aria-describedby", [known, ...ids].filter(Boolean).join(" "));
+  ids.length = 0;
+}
+
 export function itemNode(item) {
+  if (item.k === "b") {
+    const node = document.createElement("span");
+    node.className = `break ${item.c}`;
+    node.id = `b${page.items.length}-${(page.breaks ??= []).length}`;
+    node.setAttribute("aria-hidden", "true");
+    node.textContent = item.t;
+    page.breaks.push(node.id);
+    return node;
+  }
   if (item.k === "x") {
     const node = document.createElement("del");
     node.textContent = item.t;
@@ -58,6 +79,7 @@ export function itemNode(item) {
       node.append(note);
     }
   }
+  if (page.breaks?.length) describeBy(node, page.breaks);
   item.node = node;
   page.items.push(item);
   return node;
