@@ -398,3 +398,25 @@ def test_descriptions_and_a_cutaway_render_together(described, clips, tmp_path):
     first = project.layers.descriptions[0]
     start, end = 3.5, 3.2 + first.duration / 1000
     assert 0.2 < tone_and_rest(mix, start, end)[0] / tone_and_rest(normal, start, end)[0] < 0.3
+
+
+@pytest.mark.slow
+def test_descriptions_and_chapters_render_together(described, clips, tmp_path):
+    """The chapters' metadata input comes after the descriptions' WAVs in the same run."""
+    from voiceedit.timeline.layers import Anchor, Marker
+
+    path = described[0]
+    project = load_project(path)
+    source = project.timeline.clips[0].source
+    chapters = (Marker(Anchor(source, 0), "Start", "chapter"),
+                Marker(Anchor(source, 6000), "Second half", "chapter"))
+    project = replace(project, layers=replace(project.layers, markers=chapters))
+    out = tmp_path / "chaptered.mp4"
+    result = render_project(project, out, project_path=path)
+    assert "with an audio description track (2 descriptions)" in result.message
+    assert audio_handlers(out) == ["SoundHandler", "Audio description"]
+    found = json.loads(subprocess.run(
+        ["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(out)],
+        capture_output=True, text=True).stdout)["chapters"]
+    assert [(round(float(c["start_time"]), 1), c["tags"]["title"]) for c in found] == [
+        (0.0, "Start"), (6.0, "Second half")]
