@@ -84,6 +84,12 @@ VOCABULARY = {
     "speak_faster": set(),
     "speak_slower": set(),
     "set_speech_rate": {"rate"},
+    "loudness": set(),
+    "normalize_loudness": {"target"},  # optional: -16 LUFS
+    "loudness_off": set(),
+    "describe": {"text"},
+    "list_descriptions": set(),
+    "remove_description": {"number"},
     "cover_quote": {"quote", "media", "offset"},  # offset optional
     "cover_clip": {"clip", "media", "offset"},
     "cover_range": {"start", "end", "media", "offset"},
@@ -119,7 +125,7 @@ DESTRUCTIVE = {
 }  # fmt: skip
 OPTIONAL = {"help": {"topic"}, "go_to_sleep": {"after"}, "cover_quote": {"offset"},
             "cover_clip": {"offset"}, "cover_range": {"offset"}, "remove_cutaway": {"number"},
-            "burn_captions": {"speaker_names"}}
+            "burn_captions": {"speaker_names"}, "normalize_loudness": {"target"}}
 
 
 @pytest.fixture(scope="module")
@@ -198,8 +204,8 @@ def test_fixed_arguments(grammar) -> None:
 
 def test_topics_come_from_the_headers(grammar) -> None:
     names = [topic.name for topic in grammar.topics]
-    assert names == ["cleanup", "corrections", "cutaways", "editing", "markers", "navigation",
-                     "picture", "playback", "project", "session", "speakers"]
+    assert names == ["cleanup", "corrections", "cutaways", "editing", "finishing", "markers",
+                     "navigation", "picture", "playback", "project", "session", "speakers"]
     entries = {entry.spoken: entry.value for entry in grammar.word_list("topics").entries}
     assert entries["cutting"] == "editing"
     assert entries["export"] == "project"

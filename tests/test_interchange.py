@@ -513,7 +513,7 @@ def test_unknown_formats_get_a_sentence(footage, tmp_path):
         export(project, tmp_path / "cut.mov")
     assert str(suffix.value) == (
         "I can't export .mov files; I can export otio, edl, xml, fcpxml, mlt, srt, vtt, txt, md, "
-        "chapters."
+        "chapters, descriptions."
     )
     with pytest.raises(VoiceEditError, match="I can't export avid bin; I can export otio"):
         export(project, tmp_path / "cut", format="avid bin")

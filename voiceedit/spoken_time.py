@@ -97,6 +97,8 @@ _TIME = re.compile(
     r")" + _FRAMES + r"(?!\w|:\d)"  # a colon ending the time is punctuation ("3.0 s: 'um'")
 )
 _NUMBER = re.compile(r"(?<![\w.])(?P<whole>\d+)(?:\.(?P<fraction>\d+))?(?!\w|\.\w)")
+_MINUS = re.compile(r"(?<![\w.])-(?=\d)")  # "-23.4 LUFS": a negative number, not a dash
+UNITS = {"dBTP": "decibels"}  # "true peak -3.1 dBTP": the "true peak" is said before it
 
 
 def speakable(text: str) -> str:
@@ -105,6 +107,9 @@ def speakable(text: str) -> str:
     minute two point five seconds"; "17 s 8 f" -> "seventeen seconds and eight frames";
     "Removed 5 fillers" -> "Removed five fillers"."""
     text = _TIME.sub(_say_time_match, text)
+    text = _MINUS.sub("minus ", text)
+    for unit, said in UNITS.items():
+        text = re.sub(rf"\b{unit}\b", said, text)
     return _NUMBER.sub(lambda m: _say_decimal(m["whole"], m["fraction"]), text)
 
 

@@ -37,11 +37,14 @@ def default_output(project_path: Path) -> Path:
 def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart: bool = False,
                    force: bool = False, project_path: Path | None = None,
                    progress: Progress | None = None, captions: bool = False,
-                   speaker_names: bool = False) -> Rendered:
+                   speaker_names: bool = False, described: bool = False) -> Rendered:
     """Render the project's timeline to `output` and say what was done in one sentence.
     Its cutaways, and the captions (`captions`, or the project's setting), go over the
-    picture (actions/burned_captions.py); its chapters go into the file (media/chapters.py)."""
+    picture (actions/burned_captions.py); its chapters go into the file (media/chapters.py);
+    loudness and descriptions set in the project finish the sound (actions/finishing.py),
+    `described`: the described mix is the only sound track."""
     from voiceedit.actions.burned_captions import layers_note, picture_layers
+    from voiceedit.actions.finishing import audio_finish, finished_note
     from voiceedit.media.chapters import chapters_note
     from voiceedit.media.render import rate_note, render_timeline
     from voiceedit.media.smart_render import smart_render
@@ -50,6 +53,7 @@ def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart
 
     check_sources(project, "rendering")
     layers = picture_layers(project, captions, speaker_names)
+    sound, note = audio_finish(project, Path(output), described)
     sources = {source.path: source.media for source in project.sources}
     protected = tuple(Path(path) for path in sources) + ((project_path,) if project_path else ())
     if smart and engine != "ffmpeg":
@@ -59,22 +63,28 @@ def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart
     if not smart:
         media = render_timeline(project.timeline, sources, output, engine=engine,
                                 progress=progress, force=force, protected=protected,
-                                layers=layers, chapters=chapters)
+                                layers=layers, sound=sound, chapters=chapters)
         rate = rate_note(project.timeline, sources, media) + chapters_note(chapters, output)
         over = over if media.has_video else ""  # a sound-only render has no picture to lay
-        aside = ("moviepy can't lay cutaways or captions over the picture, so ffmpeg "
-                 "rendered it. " if engine == "moviepy" and layers and media.has_video else "")
+        aside = ""
+        if engine == "moviepy" and layers and media.has_video:
+            aside = ("moviepy can't lay cutaways or captions over the picture, so ffmpeg "
+                     "rendered it. ")
+        elif engine == "moviepy" and sound.active:
+            aside = ("moviepy can't normalize loudness or mix in descriptions, so ffmpeg "
+                     "rendered it. ")
         return Rendered(media, f"{aside}Rendered {print_time(media.duration)} to "
-                               f"{Path(media.path).name}{rate}{over}.")
+                               f"{Path(media.path).name}{rate}{over}{finished_note(sound)}."
+                               f"{note}")
     result = smart_render(project.timeline, sources, output, progress=progress, force=force,
-                          protected=protected, layers=layers, chapters=chapters)
+                          protected=protected, layers=layers, sound=sound, chapters=chapters)
     rate = rate_note(project.timeline, sources, result.media) + chapters_note(chapters, output)
     done = (f"Rendered {print_time(result.media.duration)} to "
-            f"{Path(result.media.path).name}{rate}{over}")
+            f"{Path(result.media.path).name}{rate}{over}{finished_note(sound)}")
     if result.fallback:
-        return Rendered(result.media, f"{result.fallback} {done}.")
+        return Rendered(result.media, f"{result.fallback} {done}.{note}")
     return Rendered(result.media, f"{done}, copying {print_time(result.copied_ms)} and "
-                                  f"re-encoding {print_time(result.encoded_ms)}.")
+                                  f"re-encoding {print_time(result.encoded_ms)}.{note}")
 
 
 def check_sources(project: Project, doing: str) -> None:
@@ -128,7 +138,7 @@ def export_project(project: Project, output: Path, format: str | None = None,
     return export_timeline(project.timeline, {s.path: s.media for s in sources}, transcripts,
                            output, format=format, force=force, project_path=project_path,
                            cutaways=project_cutaways(project, "exporting"),
-                           marks=project_marks(project, shots),
+                           marks=project_marks(project, shots), layers=project.layers,
                            speakers=project.layers.speakers)
 
 

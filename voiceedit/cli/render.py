@@ -30,9 +30,12 @@ from voiceedit.project import load_project
               help="Burn large captions of the edited transcript into the picture.")
 @click.option("--speaker-names", is_flag=True,
               help="With --captions: put the speaker's name before their words.")
+@click.option("--described", is_flag=True,
+              help="Make the described mix (the audio descriptions over the lowered "
+                   "programme) the only sound track, for players that play one.")
 @plain_option
 def render_command(project: Path, output: Path | None, engine: str, smart: bool,
-                   force: bool, captions: bool, speaker_names: bool) -> None:
+                   force: bool, captions: bool, speaker_names: bool, described: bool) -> None:
     """Render the edited timeline of PROJECT to a video (or sound) file."""
     loaded = load_project(project)
     target = output if output is not None else default_output(project)
@@ -40,7 +43,7 @@ def render_command(project: Path, output: Path | None, engine: str, smart: bool,
         result = render_project(loaded, target, engine=engine, smart=smart, force=force,
                                 project_path=project, progress=_fraction(report),
                                 captions=captions or speaker_names,
-                                speaker_names=speaker_names)
+                                speaker_names=speaker_names, described=described)
     click.echo(result.message)
 
 

@@ -20,7 +20,7 @@ folder we may not write in is said in one sentence, like every other refusal.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +29,7 @@ import opentimelineio as otio
 from voiceedit.errors import VoiceEditError
 from voiceedit.interchange import captions, transcript_text
 from voiceedit.interchange.chapter_list import chapter_list_note, write_chapter_list
+from voiceedit.interchange.descriptions import description_cues, write_descriptions_vtt
 from voiceedit.interchange.edl import write_edl
 from voiceedit.interchange.fcp7 import write_fcp7_xml
 from voiceedit.interchange.fcpxml import write_fcpxml
@@ -38,6 +39,7 @@ from voiceedit.media.outputs import cannot_write, check_output, write_text_atomi
 from voiceedit.media.probe import MediaInfo
 from voiceedit.spoken_time import print_count, print_time
 from voiceedit.timeline.cutaways import CutawayPiece
+from voiceedit.timeline.layers import Layers
 from voiceedit.timeline.marks import Mark, chapters_of
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.speaker_names import SpeakerName
@@ -58,6 +60,7 @@ class Edit:
     marks: tuple[Mark, ...] = ()  # chapters, markers, shots, problems, in timeline ms
     speakers: tuple[SpeakerName, ...] | None = None  # the names; None: speakers not shown
     clip_names: tuple[str, ...] = ()  # by clip: its one speaker's name, or "" (the file's)
+    layers: Layers = field(default_factory=Layers)  # what lies over the clips
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,14 @@ def _transcript(markdown: bool) -> Callable[[Edit], Written]:
     return written
 
 
+def _descriptions(edit: Edit) -> Written:
+    cues = description_cues(edit.timeline, edit.layers.descriptions)
+    if not cues:
+        raise VoiceEditError("There are no audio descriptions in this edit; say describe "
+                             "here and the words first.")
+    return Written(write_descriptions_vtt(cues), len(cues), "description")
+
+
 FORMATS = {
     "otio": Format(".otio", "OpenTimelineIO", _timeline_writer(_write_otio, marks=True)),
     "edl": Format(".edl", "CMX 3600 edit decision list",
@@ -185,6 +196,7 @@ FORMATS = {
     "md": Format(".md", "the transcript as Markdown", _transcript(markdown=True)),
     "chapters": Format(".chapters.txt", "the chapter list for a video description",
                        _chapter_list),
+    "descriptions": Format(".descriptions.vtt", "WebVTT audio descriptions", _descriptions),
 }
 # Short names people type but do not say; what they say is grammars/lists/formats.list.
 TYPED_ALIASES = {
@@ -228,6 +240,8 @@ def format_for(output: Path, name: str | None = None) -> Format:
     key = output.suffix.lower().lstrip(".")
     if "".join(output.suffixes[-2:]).lower() == FORMATS["chapters"].suffix:
         key = "chapters"  # two suffixes: the chapter list, not the transcript
+    if output.name.lower().endswith(FORMATS["descriptions"].suffix):
+        key = "descriptions"
     if key not in FORMATS:
         raise VoiceEditError(
             f"I can't export {output.suffix} files; I can export {format_names()}."
@@ -254,6 +268,7 @@ def export_timeline(
     cutaways: tuple[CutawayPiece, ...] = (),
     marks: Sequence[Mark] = (),
     speakers: tuple[SpeakerName, ...] | None = None,
+    layers: Layers | None = None,
 ) -> ExportResult:
     """Write the edit (`timeline` over `sources`, whose words are `transcripts`, both by
     source path) to `output` in the named format, or the one its suffix says.
@@ -261,7 +276,8 @@ def export_timeline(
     `cutaways` (timeline/cutaways.py, flattened) go on a second video track. `marks`:
     chapters, markers, shots and problems on the timeline, for the formats that hold
     markers. `speakers`: the project's speaker names, to name speakers in captions and
-    clips by."""
+    clips by. `layers`: the project's layers, for the formats written from them (the
+    audio descriptions' WebVTT)."""
     chosen = format_for(Path(output), format)
     path = output_path(Path(output), chosen)
     protected = [*sources, *(clip.source for clip in timeline.clips)]
@@ -274,7 +290,8 @@ def export_timeline(
              if transcript.words}
     edit = Edit(timeline, sources, heard, title, cutaways=cutaways, marks=tuple(marks),
                 speakers=speakers,
-                clip_names=speaker_clip_names(timeline, heard.values(), speakers))
+                clip_names=speaker_clip_names(timeline, heard.values(), speakers),
+                layers=layers or Layers())
     written = chosen.write(edit)
     try:
         write_text_atomically(path, written.text, protected=protected, replace=force)

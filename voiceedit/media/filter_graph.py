@@ -35,10 +35,12 @@ AAC_BITRATE = "192k"
 
 def filter_graph(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
                  inputs: list[SourceInput], readers: list[int],
-                 over: Callable[[str], tuple[list[str], str]] | None = None) -> str:
+                 over: Callable[[str], tuple[list[str], str]] | None = None,
+                 audio_label: str = "aout") -> str:
     """The ffmpeg filter graph: one chain per cut, `concat` at the end -> [vout] and/or [aout].
     `over(pad)` gives lines laying cutaways and captions over the joined picture
-    (media/overlay.py) and the pad they end in."""
+    (media/overlay.py) and the pad they end in. The sound ends in `[audio_label]` instead
+    when it is finished further (media/described_mix.py)."""
     uses = [readers.count(i) for i in range(len(inputs))]
     lines = []
     video_pads: dict[int, Iterator[str]] = {}
@@ -61,7 +63,7 @@ def filter_graph(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat
             pad = next(audio_pads[reader]) if reader in audio_pads else None
             lines.append(_audio_chain(pad, cut, seek, fmt) + f"[a{n}]")
             segments.append(f"[a{n}]")
-    outputs = ("[vcat]" if fmt.video else "") + ("[aout]" if fmt.audio else "")
+    outputs = ("[vcat]" if fmt.video else "") + (f"[{audio_label}]" if fmt.audio else "")
     lines.append(f"{''.join(segments)}concat=n={len(cuts)}:v={int(fmt.video)}:"
                  f"a={int(fmt.audio)}{outputs}")
     if fmt.video:

@@ -26,6 +26,12 @@ from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.media.chapters import Chapter, add_chapters, chapter_inputs, chapter_map
+from voiceedit.media.described_mix import (
+    AudioFinish,
+    described_stream_args,
+    description_inputs,
+    finished_sound,
+)
 from voiceedit.media.ffmpeg import (
     Progress,
     ffmpeg_path,
@@ -34,6 +40,7 @@ from voiceedit.media.ffmpeg import (
     run_ffmpeg,
 )
 from voiceedit.media.filter_graph import encoder_args, filter_graph
+from voiceedit.media.loudness import loudnorm_filter, loudnorm_first_pass
 from voiceedit.media.moviepy_render import render_with_moviepy
 from voiceedit.media.outputs import check_output, publish, temporary_beside
 from voiceedit.media.overlay import PictureLayers, layer_filters, layer_inputs
@@ -88,13 +95,15 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
                     engine: str = "ffmpeg", progress: Progress | None = None,
                     force: bool = False, protected: tuple[Path, ...] = (),
                     layers: PictureLayers | None = None,
+                    sound: AudioFinish | None = None,
                     chapters: Sequence[Chapter] = ()) -> MediaInfo:
     """Render `timeline` to `output` and return the probed result.
 
     Nothing is written on error: the render goes to a temporary file of its own that
     replaces `output` only when it is checked complete. `force` allows replacing an
     existing output. `layers` (cutaways, burned-in captions) go over the picture; moviepy
-    can't lay them, so with layers the ffmpeg graph renders (the caller says so).
+    can't lay them, so with layers the ffmpeg graph renders (the caller says so). `sound`
+    (loudness, descriptions: media/described_mix.py) likewise.
     `chapters` (start ms, end ms, title) go into the file (chapters.py).
     """
     if engine not in ENGINES:
@@ -110,11 +119,12 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
         raise VoiceEditError("Every clip is shorter than a frame; there is nothing to render.")
     with temporary_beside(output, protected=[*media, *protected]) as partial:
         total_ms = round(sum(cut.duration for cut in cuts) * 1000)
-        if engine == "moviepy" and not layers:
+        if engine == "moviepy" and not layers and not (sound and sound.active):
             render_with_moviepy(cuts, media, fmt, partial, progress)
             add_chapters(partial, chapters, total_ms, output.name)
         else:
-            render_cuts(cuts, media, fmt, partial, output.name, progress, layers, chapters)
+            render_cuts(cuts, media, fmt, partial, output.name, progress, layers, sound,
+                        chapters)
         return finish(partial, output, fmt, sum(cut.duration for cut in cuts), force)
 
 
@@ -165,10 +175,13 @@ def rate_note(timeline: Timeline, sources: dict[str, MediaInfo], rendered: Media
 def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
                 target: Path, name: str, progress: Progress | None = None,
                 layers: PictureLayers | None = None,
+                sound: AudioFinish | None = None,
                 chapters: Sequence[Chapter] = ()) -> None:
     """Render planned cuts to `target` with one ffmpeg filter graph (no checks, no rename),
-    with `layers` laid over the picture and `chapters` when the format holds them."""
+    with `layers` laid over the picture, with `sound` the sound normalized and the
+    described mix added, and `chapters` when the format holds them."""
     inputs, readers = source_inputs(cuts, media, fmt)
+    finishing = sound is not None and sound.active and fmt.audio
     total_ms = round(sum(cut.duration for cut in cuts) * 1000)
     with tempfile.TemporaryDirectory(prefix="voiceedit-render-") as work:
         extra = layer_inputs(layers, fmt) if layers else []
@@ -176,7 +189,11 @@ def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
         if layers:
             def over(pad: str) -> tuple[list[str], str]:
                 return layer_filters(layers, fmt, extra, len(inputs), Path(work), pad)
-        graph = filter_graph(cuts, media, fmt, inputs, readers, over)
+        graph = filter_graph(cuts, media, fmt, inputs, readers, over,
+                             audio_label="aprogramme" if finishing else "aout")
+        if finishing:  # the descriptions' WAVs are the inputs after the sources and layers
+            graph += ";\n" + finished_sound(sound, fmt, "aprogramme", len(inputs) + len(extra),
+                                            _loudnorm(cuts, media, fmt, sound))
         script = Path(work) / "graph.txt"
         script.write_text(graph)
         args = []
@@ -184,7 +201,24 @@ def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
             if source_input.seek > 0:
                 args += ["-ss", seconds_text(source_input.seek)]
             args += ["-i", media_url(source_input.source)]
+        spoken = description_inputs(sound) if finishing else []
+        for path in spoken:  # after the sources and layers: finished_sound numbers them so
+            args += ["-i", media_url(path)]
         marked = chapter_inputs(chapters, total_ms, target, Path(work))
-        args += [*marked, *filter_script_args(script), *encoder_args(fmt, target),
-                 *chapter_map(marked, len(inputs) + len(extra)), "-y", media_url(target)]
-        run_ffmpeg(args, total_ms, progress, name)
+        args += [*marked, *filter_script_args(script), *encoder_args(fmt, target)]
+        if finishing:
+            args += described_stream_args(sound, fmt, target)
+        args += chapter_map(marked, len(inputs) + len(extra) + len(spoken))
+        run_ffmpeg([*args, "-y", media_url(target)], total_ms, progress, name)
+
+
+def _loudnorm(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
+              sound: AudioFinish) -> str | None:
+    """The second loudnorm pass, from a first pass over the same cuts; None when no target
+    is set or the edit is silent (there is nothing to bring up)."""
+    if sound.lufs is None:
+        return None
+    measured = loudnorm_first_pass(cuts, media, fmt.sample_rate, sound.lufs, sound.true_peak)
+    if measured.silent:
+        return None
+    return loudnorm_filter(measured, sound.lufs, sound.true_peak, fmt.sample_rate)

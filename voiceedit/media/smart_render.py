@@ -45,6 +45,7 @@ import av
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.media.chapters import Chapter, chapter_inputs, chapter_map
+from voiceedit.media.described_mix import AudioFinish
 from voiceedit.media.ffmpeg import Progress, ffmpeg_path, media_url, run_ffmpeg
 from voiceedit.media.filter_graph import X264_PRESET
 from voiceedit.media.outputs import temporary_beside
@@ -222,10 +223,13 @@ def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
                  progress: Progress | None = None, force: bool = False,
                  protected: tuple[Path, ...] = (),
                  layers: PictureLayers | None = None,
+                 sound: AudioFinish | None = None,
                  chapters: Sequence[Chapter] = ()) -> SmartRender:
     """Render `timeline`, copying untouched GOPs; falls back to `render_timeline` if it must
     (always with `layers`: cutaways and burned-in captions change the frames under them).
-    `chapters` are written by the join (media/chapters.py)."""
+    The sound is encoded apart in any case, so `sound` (loudness, the described mix) is
+    finished there and muxed as it comes. `chapters` are written by the join
+    (media/chapters.py)."""
     output = Path(output).expanduser().resolve()
     media = check_render(timeline, sources, output, force, protected)
     ffmpeg_path()
@@ -238,7 +242,8 @@ def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
         reason = smart_blocker(indexes, media, fmt, output)
     if reason is not None:
         rendered = render_timeline(timeline, sources, output, progress=progress, force=force,
-                                   protected=protected, layers=layers, chapters=chapters)
+                                   protected=protected, layers=layers, sound=sound,
+                                   chapters=chapters)
         return SmartRender(rendered, copied_ms=0, encoded_ms=rendered.duration, fallback=reason)
     cuts = plan_cuts(timeline, fmt.frame_rate)
     pieces = plan_pieces(cuts, indexes, fmt.frame_rate)
@@ -246,7 +251,7 @@ def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
     keep = [*media, *protected]
     with temporary_beside(output, protected=keep) as partial:
         with temporary_beside(output, directory=True, protected=keep) as work:
-            _make_pieces(pieces, cuts, media, indexes, fmt, work, output.name, progress)
+            _make_pieces(pieces, cuts, media, indexes, fmt, work, output.name, progress, sound)
             total_ms = frames_ms(total_frames, fmt.frame_rate)
             _join(pieces, fmt, work, partial, output.name, chapters, total_ms)
         seconds = Fraction(total_frames) / fmt.frame_rate
@@ -268,7 +273,7 @@ def _piece_name(number: int) -> str:
 
 def _make_pieces(pieces: list[Piece], cuts: list[Cut], media: dict[str, MediaInfo],
                  indexes: dict[str, VideoIndex], fmt: OutputFormat, work: Path, what: str,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, sound: AudioFinish | None = None) -> None:
     """Copy and encode the pieces, and render the sound, side by side on every core."""
 
     def make(number: int, piece: Piece) -> None:
@@ -280,10 +285,11 @@ def _make_pieces(pieces: list[Piece], cuts: list[Cut], media: dict[str, MediaInf
 
     total = frames_ms(sum(piece.frames for piece in pieces), fmt.frame_rate)
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
-        sound = None
+        track = None
         if fmt.audio:
             sound_only = OutputFormat(video=False, audio=True, sample_rate=fmt.sample_rate)
-            sound = pool.submit(render_cuts, cuts, media, sound_only, work / SOUND, what)
+            track = pool.submit(render_cuts, cuts, media, sound_only, work / SOUND, what,
+                                sound=sound)
         jobs = [pool.submit(make, number, piece) for number, piece in enumerate(pieces)]
         done = 0
         for piece, job in zip(pieces, jobs, strict=True):
@@ -291,8 +297,8 @@ def _make_pieces(pieces: list[Piece], cuts: list[Cut], media: dict[str, MediaInf
             done += piece.frames
             if progress:  # the join is left: stop short of the end
                 progress(frames_ms(done, fmt.frame_rate) * 99 // 100, total)
-        if sound is not None:
-            sound.result()
+        if track is not None:
+            track.result()
 
 
 def concat_listing(names: list[str], frames: list[int], frame_rate: Fraction) -> str:
@@ -323,8 +329,8 @@ def _join(pieces: list[Piece], fmt: OutputFormat, work: Path, partial: Path, wha
         args += ["-i", media_url(work / SOUND)]
     marked = chapter_inputs(chapters, total_ms, partial, work)
     args += marked  # every input before the output's options
-    if fmt.audio:
-        args += ["-map", "0:v:0", "-map", "1:a:0"]
+    if fmt.audio:  # every sound track: the described mix is the second when there is one
+        args += ["-map", "0:v:0", "-map", "1:a"]
     args += ["-c", "copy", *chapter_map(marked, 2 if fmt.audio else 1),
              "-movflags", "+faststart", "-y", media_url(partial)]
     run_ffmpeg(args, 0, None, what)

@@ -18,6 +18,7 @@ from typing import get_args, get_type_hints
 
 from voiceedit.timeline.burned_captions import BurnedCaptions
 from voiceedit.timeline.cutaways import Cutaway
+from voiceedit.timeline.finishing import Description, LoudnessTarget
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.speaker_names import SpeakerName
 
@@ -84,6 +85,8 @@ class Marker:
 @dataclass(frozen=True)
 class Layers:
     markers: tuple[Marker, ...] = ()
+    loudness: tuple[LoudnessTarget, ...] = ()  # none or one: the render's target
+    descriptions: tuple[Description, ...] = ()
     cutaways: tuple[Cutaway, ...] = ()  # timeline/cutaways.py
     burned_captions: tuple[BurnedCaptions, ...] = ()  # timeline/burned_captions.py
     speakers: tuple[SpeakerName, ...] = ()  # names of the speakers hear/diarize.py found
