@@ -31,6 +31,7 @@ COMMAND_MODULES = {
     "demo": "voiceedit.cli.demo",
     "serve": "voiceedit.cli.serve",
     "shots": "voiceedit.cli.shots",
+    "library": "voiceedit.cli.library",
 }
 
 

@@ -1,0 +1,203 @@
+"""A quote -> the places in the whole library where it was said, best first.
+
+Two steps, so a million words answer in milliseconds:
+1. candidates from the FTS5 index over sentences: the quote as a phrase (exact), and the
+   sentences holding most of the quote's words or words that sound like them (misheard:
+   each quote word is widened to the library's words within rapidfuzz `ratio` of it, as the
+   single-project quote index does in voiceedit/timeline/quotes.py);
+2. ranking with rapidfuzz: every window of about the quote's length inside the candidates
+   is scored against the quote over its characters (normalised the same way on both sides),
+   never word by word, so a word heard as two ("a lot" / "allot") still matches.
+
+A hit's start and end are the matched words' own times; its text is the sentence around them.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from itertools import combinations
+
+from rapidfuzz import fuzz, process
+
+from voiceedit.library.store import Library
+from voiceedit.timeline.quotes import MATCH_THRESHOLD, WORD_CUTOFF
+from voiceedit.timeline.words import normalize
+
+CANDIDATE_LIMIT = 200  # sentences read from the index for each of the two queries
+ALIKE_LIMIT = 8  # library words a quote word is widened to at most
+GROUPS_AT_MOST = 4  # quote words used to find candidates (the rarest; all are scored)
+DEFAULT_HITS = 10
+
+
+@dataclass(frozen=True)
+class Hit:
+    file: str
+    start: int  # ms: the first matched word's start
+    end: int  # ms: the last matched word's end
+    text: str  # the sentence around the match
+    words: str  # the matched words as transcribed
+    score: float
+    file_id: int
+    first: int  # word positions in the file, inclusive
+    last: int
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "start": self.start / 1000, "end": self.end / 1000,
+                "text": self.text, "words": self.words, "score": self.score}
+
+
+def search(library: Library, quote: str, limit: int = DEFAULT_HITS) -> list[Hit]:
+    wanted = normalize(quote).split()
+    if not wanted:
+        return []
+    vocabulary = _vocabulary(library)
+    if not vocabulary:
+        return []
+    candidates = _candidates(library, wanted, vocabulary)
+    return _ranked(library, wanted, candidates, limit)
+
+
+def _vocabulary(library: Library) -> dict[str, int]:
+    """The library's words and counts, read once per open library."""
+    cached = getattr(library, "_vocabulary", None)
+    if cached is None:
+        cached = dict(library.db.execute("SELECT term, count FROM terms"))
+        library._vocabulary = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def alike_terms(wanted: list[str], vocabulary: dict[str, int]) -> list[list[str]]:
+    """For each quote word, the library words that sound like it (itself first if known)."""
+    terms = list(vocabulary)
+    scores = process.cdist(wanted, terms, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF,
+                           dtype="uint8")
+    groups = []
+    for word, row in zip(wanted, scores, strict=True):
+        if len(word) <= 2:  # "a", "in": near neighbours are other words, not mishearings
+            groups.append([word] if word in vocabulary else [])
+            continue
+        near = row.nonzero()[0]
+        best = heapq.nlargest(ALIKE_LIMIT, near, key=lambda i: row[i])
+        found = [terms[i] for i in best]
+        if word in vocabulary and word not in found:
+            found.insert(0, word)
+        groups.append(found)
+    return groups
+
+
+def fts_query(wanted: list[str], groups: list[list[str]], vocabulary: dict[str, int]) -> str:
+    """An FTS5 query for sentences holding all but one of the (rarest) quote words, each
+    word or one like it: `(a OR a2) AND (b) OR ...`."""
+    usable = [g for g in groups if g]
+    if not usable:
+        return ""
+    # The rarest words find the fewest, most telling sentences; "the" and "and" find all.
+    usable.sort(key=lambda g: sum(vocabulary.get(t, 0) for t in g))
+    usable = usable[:GROUPS_AT_MOST]
+    need = len(usable) if len(usable) <= 2 else len(usable) - 1
+    ors = [" OR ".join(_quoted(t) for t in group) for group in usable]
+    return " OR ".join("(" + " AND ".join(f"({ors[i]})" for i in combo) + ")"
+                       for combo in combinations(range(len(usable)), need))
+
+
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _candidates(library: Library, wanted: list[str],
+                vocabulary: dict[str, int]) -> list[int]:
+    db = library.db
+    found: dict[int, None] = {}
+    if all(word in vocabulary for word in wanted):
+        phrase = _quoted(" ".join(wanted))
+        found.update(dict.fromkeys(r for (r,) in db.execute(
+            "SELECT rowid FROM sentence_text WHERE sentence_text MATCH ? LIMIT ?",
+            (phrase, CANDIDATE_LIMIT))))
+    query = fts_query(wanted, alike_terms(wanted, vocabulary), vocabulary)
+    if query:
+        found.update(dict.fromkeys(r for (r,) in db.execute(
+            "SELECT rowid FROM sentence_text WHERE sentence_text MATCH ? ORDER BY rank "
+            "LIMIT ?", (query, CANDIDATE_LIMIT))))
+    return list(found)
+
+
+@dataclass(frozen=True)
+class _Window:
+    file_id: int
+    first: int
+    last: int
+
+
+def _ranked(library: Library, wanted: list[str], sentence_ids: list[int],
+            limit: int) -> list[Hit]:
+    """Every window of len(wanted) - 1 .. + 1 words in and just after the candidate
+    sentences, scored in one rapidfuzz call; the best, not overlapping, first."""
+    db, size = library.db, len(wanted)
+    windows: list[_Window] = []
+    texts: list[str] = []
+    sentences: dict[int, tuple[int, int, int, str]] = {}
+    for sentence in sentence_ids:
+        file_id, first, last, text = db.execute(
+            "SELECT file, first, last, text FROM sentences WHERE id = ?", (sentence,)).fetchone()
+        sentences[sentence] = (file_id, first, last, text)
+        rows = db.execute("SELECT position, norm FROM words WHERE file = ? AND position "
+                          "BETWEEN ? AND ? ORDER BY position",
+                          (file_id, first, last + size)).fetchall()
+        tokens = [(p, n) for p, n in rows if n]
+        inside = sum(1 for p, _ in tokens if p <= last)
+        for start in range(inside):
+            for length in (size - 1, size, size + 1):
+                if length < 1 or start + length > len(tokens):
+                    continue
+                span = tokens[start:start + length]
+                windows.append(_Window(file_id, span[0][0], span[-1][0]))
+                texts.append(" ".join(n for _, n in span))
+    if not windows:
+        return []
+    scores = process.cdist([" ".join(wanted)], texts, scorer=fuzz.ratio,
+                           score_cutoff=MATCH_THRESHOLD, dtype="float32")[0]
+    order = sorted((i for i in scores.nonzero()[0]),
+                   key=lambda i: (-scores[i], abs(windows[i].last - windows[i].first + 1 - size),
+                                  windows[i].file_id, windows[i].first))
+    taken: list[tuple[_Window, float]] = []
+    used: dict[int, list[tuple[int, int]]] = {}
+    for i in order:
+        window = windows[i]
+        spans = used.setdefault(window.file_id, [])
+        if any(window.first <= b and a <= window.last for a, b in spans):
+            continue
+        spans.append((window.first, window.last))
+        taken.append((window, float(scores[i])))
+        if len(taken) == limit:
+            break
+    return [_hit(library, window, score) for window, score in taken]
+
+
+def _hit(library: Library, window: _Window, score: float) -> Hit:
+    db = library.db
+    path = db.execute("SELECT path FROM files WHERE id = ?", (window.file_id,)).fetchone()[0]
+    rows = db.execute("SELECT text, start, end FROM words WHERE file = ? AND position BETWEEN "
+                      "? AND ? ORDER BY position",
+                      (window.file_id, window.first, window.last)).fetchall()
+    sentence = db.execute("SELECT text FROM sentences WHERE file = ? AND first <= ? "
+                          "ORDER BY first DESC LIMIT 1",
+                          (window.file_id, window.first)).fetchone()
+    return Hit(file=path, start=rows[0][1], end=rows[-1][2],
+               text=sentence[0] if sentence else " ".join(r[0] for r in rows),
+               words=" ".join(r[0] for r in rows), score=round(score, 1),
+               file_id=window.file_id, first=window.first, last=window.last)
+
+
+def sentence_range(library: Library, hit: Hit) -> tuple[int, int, str]:
+    """The sentence holding a hit's first word: (start ms, end ms, its text) in its file."""
+    row = library.db.execute(
+        "SELECT first, last, text FROM sentences WHERE file = ? AND first <= ? "
+        "ORDER BY first DESC LIMIT 1", (hit.file_id, hit.first)).fetchone()
+    first, last, text = row if row else (hit.first, hit.last, hit.words)
+    last = max(last, hit.last)
+    start = library.db.execute("SELECT start FROM words WHERE file = ? AND position = ?",
+                               (hit.file_id, first)).fetchone()[0]
+    end = library.db.execute("SELECT end FROM words WHERE file = ? AND position = ?",
+                             (hit.file_id, last)).fetchone()[0]
+    return start, end, text
