@@ -94,7 +94,7 @@ class PlainReporter:
         self.bars: dict[Path, PlainProgress] = {}
 
     def planned(self, todo: list[Path], done: int, workers: int) -> None:
-        on = f" on {print_count(workers, 'worker')}" if workers else " on the cluster"
+        on = f", on {print_count(workers, 'worker')}" if workers else ", on the cluster"
         already = f", {print_count(done, 'file')} already done" if done else ""
         click.echo(f"{print_count(len(todo), 'file')} to transcribe{already}"
                    f"{on if todo else ''}.", err=True)
