@@ -269,3 +269,55 @@ def test_misheard_quotes_across_the_library(added):
     assert lighting.start >= 400  # half a second of silence first
     assert Path(money.file).name == "money.wav"
     assert money.text.startswith("Our budget for the second season")
+
+
+# --- spoken and typed commands in a project ------------------------------------------------
+
+
+@pytest.fixture
+def project_and_library(tmp_path, monkeypatch, sample_video, sample_transcript):
+    """A project over the sample, and a library holding a copy of it under another name
+    (so inserting from it adds a second source), with the transcript Whisper made."""
+    from voiceedit.media.probe import probe
+    from voiceedit.project import Source, create_project
+
+    take = tmp_path / "take.mp4"
+    take.write_bytes(sample_video.read_bytes())
+    monkeypatch.setenv("VOICEEDIT_LIBRARY", str(tmp_path / "lib.sqlite"))
+    with Library(tmp_path / "lib.sqlite") as library:
+        library.store("take", take, sample_transcript)
+    project = tmp_path / "edit.voiceedit"
+    create_project(project, [Source(probe(sample_video), sample_transcript)])
+    return project, take
+
+
+def test_find_in_the_library_reads_back_the_places(project_and_library):
+    from voiceedit.core import Editor
+
+    editor = Editor(project_and_library[0])
+    answer = editor.handle_text("find in the library an expensive camera")
+    assert answer.message.startswith("2 places in the library lib.sqlite (from "
+                                     "VOICEEDIT_LIBRARY): take.mp4 at 1"), answer.message
+    assert "'an expensive camera'" in answer.message
+
+
+def test_a_library_sentence_goes_after_the_clip_at_the_playhead(project_and_library):
+    from voiceedit.core import Editor
+    from voiceedit.project import load_project
+
+    project, take = project_and_library
+    editor = Editor(project)
+    before = editor.timeline.duration
+    answer = editor.handle_text("add the library clip where a phone and good sound after "
+                                "this one")
+    assert answer.message.startswith("Inserted 2."), answer.message
+    assert "of take.mp4 after clip 1" in answer.message
+    saved = load_project(project)
+    [_, inserted] = saved.timeline.clips
+    assert inserted.source == str(take)
+    sentence = next(s for s in saved.source(str(take)).transcript.segments
+                    if "phone and good sound" in s.text)
+    assert (inserted.source_in, inserted.source_out) == (sentence.start, sentence.end)
+    assert saved.timeline.duration == before + sentence.end - sentence.start
+    assert editor.handle_text("undo that").message.startswith("Undid: inserted")
+    assert load_project(project).timeline.duration == before

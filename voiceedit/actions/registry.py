@@ -33,6 +33,7 @@ FAMILIES: list[str] = [
     "voiceedit.actions.output",
     "voiceedit.actions.corrections",
     "voiceedit.actions.settings",
+    "voiceedit.actions.library",
 ]
 
 
