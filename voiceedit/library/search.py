@@ -18,13 +18,16 @@ import heapq
 from dataclasses import dataclass
 from itertools import combinations
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from voiceedit.library.store import Library
-from voiceedit.timeline.quotes import MATCH_THRESHOLD, WORD_CUTOFF
+from voiceedit.timeline.quotes import MATCH_THRESHOLD, NEAR_THRESHOLD, WORD_CUTOFF
 from voiceedit.timeline.words import normalize
 
 CANDIDATE_LIMIT = 200  # sentences read from the index for each of the two queries
+SENTENCES_SCORED = 24  # the candidates most like the quote, whose windows are scored
+NEAR_SCORE = NEAR_THRESHOLD  # partial_ratio a candidate sentence needs to be looked into
 ALIKE_LIMIT = 8  # library words a quote word is widened to at most
 GROUPS_AT_MOST = 4  # quote words used to find candidates (the rarest; all are scored)
 DEFAULT_HITS = 10
@@ -106,87 +109,87 @@ def _quoted(term: str) -> str:
 
 
 def _candidates(library: Library, wanted: list[str],
-                vocabulary: dict[str, int]) -> list[int]:
+                vocabulary: dict[str, int]) -> dict[int, str]:
+    """Candidate sentences (id -> normalised words) from the full-text index."""
     db = library.db
-    found: dict[int, None] = {}
+    found: dict[int, str] = {}
     if all(word in vocabulary for word in wanted):
         phrase = _quoted(" ".join(wanted))
-        found.update(dict.fromkeys(r for (r,) in db.execute(
-            "SELECT rowid FROM sentence_text WHERE sentence_text MATCH ? LIMIT ?",
-            (phrase, CANDIDATE_LIMIT))))
+        found.update(db.execute(
+            "SELECT rowid, norm FROM sentence_text WHERE sentence_text MATCH ? LIMIT ?",
+            (phrase, CANDIDATE_LIMIT)))
     query = fts_query(wanted, alike_terms(wanted, vocabulary), vocabulary)
     if query:
-        found.update(dict.fromkeys(r for (r,) in db.execute(
-            "SELECT rowid FROM sentence_text WHERE sentence_text MATCH ? ORDER BY rank "
-            "LIMIT ?", (query, CANDIDATE_LIMIT))))
-    return list(found)
+        found.update(db.execute(
+            "SELECT rowid, norm FROM sentence_text WHERE sentence_text MATCH ? ORDER BY rank "
+            "LIMIT ?", (query, CANDIDATE_LIMIT)))
+    return found
 
 
-@dataclass(frozen=True)
-class _Window:
-    file_id: int
-    first: int
-    last: int
+Window = tuple[int, int, int]  # file id, first and last word position
 
 
-def _ranked(library: Library, wanted: list[str], sentence_ids: list[int],
+def _ranked(library: Library, wanted: list[str], candidates: dict[int, str],
             limit: int) -> list[Hit]:
-    """Every window of len(wanted) - 1 .. + 1 words in and just after the candidate
-    sentences, scored in one rapidfuzz call; the best, not overlapping, first."""
-    db, size = library.db, len(wanted)
-    windows: list[_Window] = []
+    """The candidate sentences most like the quote anywhere inside them (rapidfuzz
+    `partial_ratio`, one call for all); in those, every window of len(wanted) - 1 .. + 1
+    words (running on into the next sentence) scored in one `ratio` call; the best windows
+    that do not overlap a better one, first."""
+    if not candidates:
+        return []
+    db, size, quote = library.db, len(wanted), " ".join(wanted)
+    ids = list(candidates)
+    rough = process.cdist([quote], list(candidates.values()), scorer=fuzz.partial_ratio,
+                          score_cutoff=NEAR_SCORE, dtype="float32")[0]
+    keep = [ids[i] for i in np.argsort(-rough, kind="stable")[:SENTENCES_SCORED] if rough[i]]
+    windows: list[Window] = []
     texts: list[str] = []
-    sentences: dict[int, tuple[int, int, int, str]] = {}
-    for sentence in sentence_ids:
-        file_id, first, last, text = db.execute(
-            "SELECT file, first, last, text FROM sentences WHERE id = ?", (sentence,)).fetchone()
-        sentences[sentence] = (file_id, first, last, text)
-        rows = db.execute("SELECT position, norm FROM words WHERE file = ? AND position "
-                          "BETWEEN ? AND ? ORDER BY position",
-                          (file_id, first, last + size)).fetchall()
-        tokens = [(p, n) for p, n in rows if n]
+    for sentence in keep:
+        file_id, first, last = db.execute(
+            "SELECT file, first, last FROM sentences WHERE id = ?", (sentence,)).fetchone()
+        tokens = [(p, n) for p, n in db.execute(
+            "SELECT position, norm FROM words WHERE file = ? AND position BETWEEN ? AND ? "
+            "ORDER BY position", (file_id, first, last + size)) if n]
         inside = sum(1 for p, _ in tokens if p <= last)
+        norms = [n for _, n in tokens]
         for start in range(inside):
             for length in (size - 1, size, size + 1):
-                if length < 1 or start + length > len(tokens):
-                    continue
-                span = tokens[start:start + length]
-                windows.append(_Window(file_id, span[0][0], span[-1][0]))
-                texts.append(" ".join(n for _, n in span))
+                if length >= 1 and start + length <= len(tokens):
+                    windows.append((file_id, tokens[start][0], tokens[start + length - 1][0]))
+                    texts.append(" ".join(norms[start:start + length]))
     if not windows:
         return []
-    scores = process.cdist([" ".join(wanted)], texts, scorer=fuzz.ratio,
-                           score_cutoff=MATCH_THRESHOLD, dtype="float32")[0]
-    order = sorted((i for i in scores.nonzero()[0]),
-                   key=lambda i: (-scores[i], abs(windows[i].last - windows[i].first + 1 - size),
-                                  windows[i].file_id, windows[i].first))
-    taken: list[tuple[_Window, float]] = []
+    scores = process.cdist([quote], texts, scorer=fuzz.ratio, score_cutoff=MATCH_THRESHOLD,
+                           dtype="float32")[0]
+    order = sorted(scores.nonzero()[0].tolist(),
+                   key=lambda i: (-scores[i], abs(windows[i][2] - windows[i][1] + 1 - size),
+                                  windows[i][0], windows[i][1]))
+    taken: list[tuple[Window, float]] = []
     used: dict[int, list[tuple[int, int]]] = {}
     for i in order:
-        window = windows[i]
-        spans = used.setdefault(window.file_id, [])
-        if any(window.first <= b and a <= window.last for a, b in spans):
+        file_id, first, last = windows[i]
+        spans = used.setdefault(file_id, [])
+        if any(first <= b and a <= last for a, b in spans):
             continue
-        spans.append((window.first, window.last))
-        taken.append((window, float(scores[i])))
+        spans.append((first, last))
+        taken.append((windows[i], float(scores[i])))
         if len(taken) == limit:
             break
     return [_hit(library, window, score) for window, score in taken]
 
 
-def _hit(library: Library, window: _Window, score: float) -> Hit:
+def _hit(library: Library, window: Window, score: float) -> Hit:
     db = library.db
-    path = db.execute("SELECT path FROM files WHERE id = ?", (window.file_id,)).fetchone()[0]
+    file_id, first, last = window
+    path = db.execute("SELECT path FROM files WHERE id = ?", (file_id,)).fetchone()[0]
     rows = db.execute("SELECT text, start, end FROM words WHERE file = ? AND position BETWEEN "
-                      "? AND ? ORDER BY position",
-                      (window.file_id, window.first, window.last)).fetchall()
+                      "? AND ? ORDER BY position", (file_id, first, last)).fetchall()
     sentence = db.execute("SELECT text FROM sentences WHERE file = ? AND first <= ? "
-                          "ORDER BY first DESC LIMIT 1",
-                          (window.file_id, window.first)).fetchone()
+                          "ORDER BY first DESC LIMIT 1", (file_id, first)).fetchone()
     return Hit(file=path, start=rows[0][1], end=rows[-1][2],
                text=sentence[0] if sentence else " ".join(r[0] for r in rows),
                words=" ".join(r[0] for r in rows), score=round(score, 1),
-               file_id=window.file_id, first=window.first, last=window.last)
+               file_id=file_id, first=first, last=last)
 
 
 def sentence_range(library: Library, hit: Hit) -> tuple[int, int, str]:
