@@ -42,9 +42,10 @@ def open_library(path: Path | None, create: bool = True):
 @click.option("--engine", type=click.Choice(ENGINES), default="faster-whisper",
               show_default=True)
 @click.option("--language", default="en", show_default=True)
-@click.option("--device", type=click.Choice(("auto", "cpu", "cuda")), default="cpu",
+@click.option("--device", type=click.Choice(("auto", "cpu", "cuda")), default="auto",
               show_default=True, help="openai-whisper only: cuda decodes many files' speech "
-                                      "in one batch; auto takes cuda when PyTorch sees a GPU.")
+                                      "in one batch; auto takes cuda when PyTorch sees a GPU "
+                                      "(faster-whisper runs on the CPU).")
 @click.option("--batch", type=click.IntRange(1, 1024),
               help="Files decoded together in one batch (openai-whisper; default 32 on "
                    "cuda, else 1).")
@@ -56,9 +57,9 @@ def add_command(paths: tuple[Path, ...], library_path: Path | None, scheduler: s
     from voiceedit.hear.openai_engine import pick_device
     from voiceedit.library.jobs import GPU_BATCH_FILES, Options, add_files, media_files
 
-    picked = pick_device(device)
-    if picked == "cuda" and engine != "openai-whisper":
+    if engine != "openai-whisper" and device == "cuda":
         raise VoiceEditError("The GPU path needs --engine openai-whisper.")
+    picked = pick_device(device) if engine == "openai-whisper" else "cpu"
     files = media_files(paths)
     library, why = open_library(library_path)
     with library:
@@ -100,9 +101,11 @@ class PlainReporter:
                    f"{on if todo else ''}.", err=True)
 
     def progress(self, path: Path, fraction: float) -> None:
-        bar = self.bars.setdefault(path, PlainProgress(
-            f"Transcribing {path.name}", lambda line: click.echo(line, err=True)))
-        bar(fraction)
+        if path not in self.bars:
+            click.echo(f"Transcribing {path.name}.", err=True)
+            self.bars[path] = PlainProgress(f"Transcribing {path.name}",
+                                            lambda line: click.echo(line, err=True))
+        self.bars[path](fraction)
 
     def finished(self, path: Path, words: int, count: int, total: int) -> None:
         click.echo(f"{path.name}: {print_count(words, 'word')}. {count} of {total} files "

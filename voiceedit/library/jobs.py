@@ -133,6 +133,7 @@ def _transcribe_one(path: str, options: Options) -> dict:
 
             get_worker().log_event(PROGRESS_TOPIC, {"path": path, "fraction": fraction})
 
+    tell(0.0)  # the client says the file is under way
     try:
         transcript = transcribe(path, model=options.model, engine=options.engine,
                                 language=options.language, progress=tell,
