@@ -29,6 +29,7 @@ CANDIDATE_LIMIT = 200  # sentences read from the index for each of the two queri
 SENTENCES_SCORED = 24  # the candidates most like the quote, whose windows are scored
 NEAR_SCORE = NEAR_THRESHOLD  # partial_ratio a candidate sentence needs to be looked into
 ALIKE_LIMIT = 8  # library words a quote word is widened to at most
+ENOUGH_CANDIDATES = 24  # found by phrase: the costlier widened query is not needed
 GROUPS_AT_MOST = 4  # quote words used to find candidates (the rarest; all are scored)
 DEFAULT_HITS = 10
 
@@ -110,20 +111,44 @@ def _quoted(term: str) -> str:
 
 def _candidates(library: Library, wanted: list[str],
                 vocabulary: dict[str, int]) -> dict[int, str]:
-    """Candidate sentences (id -> normalised words) from the full-text index."""
+    """Candidate sentences (id -> normalised words) from the full-text index, cheapest
+    query first: the quote as a phrase; the quote with any one word left out (the one
+    misheard, in its place: NEAR allows the gap); and only when those find few, sentences
+    holding most of the quote's words or words like them (ranked by bm25, which costs
+    more: every sentence with a common word is ranked)."""
     db = library.db
     found: dict[int, str] = {}
-    if all(word in vocabulary for word in wanted):
-        phrase = _quoted(" ".join(wanted))
+    phrases = _phrase_queries(wanted, vocabulary)
+    if phrases:
         found.update(db.execute(
             "SELECT rowid, norm FROM sentence_text WHERE sentence_text MATCH ? LIMIT ?",
-            (phrase, CANDIDATE_LIMIT)))
+            (phrases, CANDIDATE_LIMIT)))
+    if len(found) >= ENOUGH_CANDIDATES:
+        return found
     query = fts_query(wanted, alike_terms(wanted, vocabulary), vocabulary)
     if query:
         found.update(db.execute(
             "SELECT rowid, norm FROM sentence_text WHERE sentence_text MATCH ? ORDER BY rank "
             "LIMIT ?", (query, CANDIDATE_LIMIT)))
     return found
+
+
+def _phrase_queries(wanted: list[str], vocabulary: dict[str, int]) -> str:
+    """The quote as a phrase, OR the quote less any one word, in order, with room for it:
+    `"a b c" OR "b c" OR NEAR("a" "c", 1) OR "a b"` (words the library lacks left out)."""
+    ors = []
+    if all(word in vocabulary for word in wanted):
+        ors.append(_quoted(" ".join(wanted)))
+    if len(wanted) >= 2:
+        for left_out in range(len(wanted)):
+            rest = wanted[:left_out] + wanted[left_out + 1:]
+            if not all(word in vocabulary for word in rest):
+                continue
+            if left_out in (0, len(wanted) - 1):
+                ors.append(_quoted(" ".join(rest)))
+            else:
+                ors.append(f"NEAR({' '.join(_quoted(w) for w in rest)}, 1)")
+    return " OR ".join(ors)
 
 
 Window = tuple[int, int, int]  # file id, first and last word position

@@ -36,6 +36,7 @@ from voiceedit.user_config import data_dir, read_settings
 LIBRARY_ENV = "VOICEEDIT_LIBRARY"
 LIBRARY_NAME = "library.sqlite"
 SCHEMA_VERSION = 1
+RUN_ON_WORDS = 4  # words of the next sentence indexed with a sentence
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files(
@@ -189,20 +190,24 @@ class Library:
     @staticmethod
     def _index_sentences(db: sqlite3.Connection, file_id: int, words: list[Word],
                          norms: list[str], segments: tuple[Segment, ...]) -> None:
+        """A row a sentence; its indexed words run on into the next sentence's first few,
+        so a quote across a full stop is found by its phrase as well."""
         starts = {w.start: i for i, w in reversed(list(enumerate(words)))}
+        spans = []
         for segment in segments or (Segment("", 0, 0, tuple(words)),):
-            if not segment.words:
-                continue
-            first = starts.get(segment.words[0].start)
-            if first is None:
-                continue
-            last = min(len(words) - 1, first + len(segment.words) - 1)
-            text = segment.text or " ".join(w.text for w in words[first:last + 1])
+            first = starts.get(segment.words[0].start) if segment.words else None
+            if first is not None:
+                last = min(len(words) - 1, first + len(segment.words) - 1)
+                text = segment.text or " ".join(w.text for w in words[first:last + 1])
+                spans.append((first, last, text))
+        for number, (first, last, text) in enumerate(spans):
             sentence = db.execute(
                 "INSERT INTO sentences(file, first, last, text) VALUES (?, ?, ?, ?)",
                 (file_id, first, last, text)).lastrowid
+            tail = (norms[last + 1:last + 1 + RUN_ON_WORDS] if number + 1 < len(spans)
+                    else [])
             db.execute("INSERT INTO sentence_text(rowid, norm) VALUES (?, ?)",
-                       (sentence, " ".join(filter(None, norms[first:last + 1]))))
+                       (sentence, " ".join(filter(None, norms[first:last + 1] + tail))))
 
     def failed(self, path: Path, message: str) -> None:
         with self.transaction() as db:
