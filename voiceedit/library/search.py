@@ -22,13 +22,16 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from voiceedit.library.store import Library
-from voiceedit.timeline.quotes import MATCH_THRESHOLD, NEAR_THRESHOLD, WORD_CUTOFF
+from voiceedit.timeline.quotes import MATCH_THRESHOLD, NEAR_THRESHOLD
 from voiceedit.timeline.words import normalize
 
 CANDIDATE_LIMIT = 200  # sentences read from the index for each of the two queries
 SENTENCES_SCORED = 24  # the candidates most like the quote, whose windows are scored
 NEAR_SCORE = NEAR_THRESHOLD  # partial_ratio a candidate sentence needs to be looked into
-ALIKE_LIMIT = 8  # library words a quote word is widened to at most
+ALIKE_LIMIT = 6  # library words a quote word is widened to at most
+# Stricter than the project index's WORD_CUTOFF (66): there "for" voting for "folder" costs
+# nothing; here it would rank every sentence with "for" in a million words.
+ALIKE_CUTOFF = 75
 ENOUGH_CANDIDATES = 24  # found by phrase: the costlier widened query is not needed
 GROUPS_AT_MOST = 4  # quote words used to find candidates (the rarest; all are scored)
 DEFAULT_HITS = 10
@@ -74,7 +77,7 @@ def _vocabulary(library: Library) -> dict[str, int]:
 def alike_terms(wanted: list[str], vocabulary: dict[str, int]) -> list[list[str]]:
     """For each quote word, the library words that sound like it (itself first if known)."""
     terms = list(vocabulary)
-    scores = process.cdist(wanted, terms, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF,
+    scores = process.cdist(wanted, terms, scorer=fuzz.ratio, score_cutoff=ALIKE_CUTOFF,
                            dtype="uint8")
     groups = []
     for word, row in zip(wanted, scores, strict=True):
@@ -118,13 +121,14 @@ def _candidates(library: Library, wanted: list[str],
     more: every sentence with a common word is ranked)."""
     db = library.db
     found: dict[int, str] = {}
-    phrases = _phrase_queries(wanted, vocabulary)
-    if phrases:
+    # One query at a time: in one OR, a common pair of words would crowd the whole phrase
+    # out of the rows the LIMIT lets through.
+    for phrases in _phrase_queries(wanted, vocabulary):
         found.update(db.execute(
             "SELECT rowid, norm FROM sentence_text WHERE sentence_text MATCH ? LIMIT ?",
             (phrases, CANDIDATE_LIMIT)))
-    if len(found) >= ENOUGH_CANDIDATES:
-        return found
+        if len(found) >= ENOUGH_CANDIDATES:
+            return found
     query = fts_query(wanted, alike_terms(wanted, vocabulary), vocabulary)
     if query:
         found.update(db.execute(
@@ -133,12 +137,14 @@ def _candidates(library: Library, wanted: list[str],
     return found
 
 
-def _phrase_queries(wanted: list[str], vocabulary: dict[str, int]) -> str:
-    """The quote as a phrase, OR the quote less any one word, in order, with room for it:
-    `"a b c" OR "b c" OR NEAR("a" "c", 1) OR "a b"` (words the library lacks left out)."""
-    ors = []
+def _phrase_queries(wanted: list[str], vocabulary: dict[str, int]) -> list[str]:
+    """The quote as a phrase, then the quote less any one word, in order, with room for it:
+    `"a b c"`, then `"b c" OR NEAR("a" "c", 1) OR "a b"` (words the library lacks left
+    out)."""
+    queries = []
     if all(word in vocabulary for word in wanted):
-        ors.append(_quoted(" ".join(wanted)))
+        queries.append(_quoted(" ".join(wanted)))
+    ors = []
     if len(wanted) >= 2:
         for left_out in range(len(wanted)):
             rest = wanted[:left_out] + wanted[left_out + 1:]
@@ -148,7 +154,7 @@ def _phrase_queries(wanted: list[str], vocabulary: dict[str, int]) -> str:
                 ors.append(_quoted(" ".join(rest)))
             else:
                 ors.append(f"NEAR({' '.join(_quoted(w) for w in rest)}, 1)")
-    return " OR ".join(ors)
+    return queries + [" OR ".join(ors)] if ors else queries
 
 
 Window = tuple[int, int, int]  # file id, first and last word position
