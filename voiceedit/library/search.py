@@ -32,6 +32,8 @@ ALIKE_LIMIT = 6  # library words a quote word is widened to at most
 # Stricter than the project index's WORD_CUTOFF (66): there "for" voting for "folder" costs
 # nothing; here it would rank every sentence with "for" in a million words.
 ALIKE_CUTOFF = 75
+WIDENED_LIMIT = 1000  # sentences read from the widened query (cheap: partial_ratio sorts them)
+COMMON_SHARE = 0.005  # a word (with those like it) this share of all words is common
 ENOUGH_CANDIDATES = 24  # found by phrase: the costlier widened query is not needed
 GROUPS_AT_MOST = 4  # quote words used to find candidates (the rarest; all are scored)
 DEFAULT_HITS = 10
@@ -104,8 +106,14 @@ def fts_query(wanted: list[str], groups: list[list[str]], vocabulary: dict[str, 
     usable = usable[:GROUPS_AT_MOST]
     need = len(usable) if len(usable) <= 2 else len(usable) - 1
     ors = [" OR ".join(_quoted(t) for t in group) for group in usable]
+    # A combination of common words only ("the ... and") finds every other sentence and
+    # ranks nothing: left out, unless there is nothing else.
+    total = sum(vocabulary.values()) or 1
+    common = [sum(vocabulary.get(t, 0) for t in g) > COMMON_SHARE * total for g in usable]
+    combos = list(combinations(range(len(usable)), need))
+    telling = [c for c in combos if not all(common[i] for i in c)] or combos
     return " OR ".join("(" + " AND ".join(f"({ors[i]})" for i in combo) + ")"
-                       for combo in combinations(range(len(usable)), need))
+                       for combo in telling)
 
 
 def _quoted(term: str) -> str:
@@ -123,17 +131,23 @@ def _candidates(library: Library, wanted: list[str],
     found: dict[int, str] = {}
     # One query at a time: in one OR, a common pair of words would crowd the whole phrase
     # out of the rows the LIMIT lets through.
+    whole = _quoted(" ".join(wanted))
     for phrases in _phrase_queries(wanted, vocabulary):
-        found.update(db.execute(
+        rows = db.execute(
             "SELECT rowid, norm FROM sentence_text WHERE sentence_text MATCH ? LIMIT ?",
-            (phrases, CANDIDATE_LIMIT)))
-        if len(found) >= ENOUGH_CANDIDATES:
+            (phrases, CANDIDATE_LIMIT)).fetchall()
+        found.update(rows)
+        # The whole phrase found: nothing can score above it. A part of it found in a few
+        # sentences: those are the places. A common part ("the seconds") fills the LIMIT
+        # with rows that may all be wrong, so the widened query runs as well.
+        if (phrases == whole and rows) or (len(found) >= ENOUGH_CANDIDATES
+                                      and len(rows) < CANDIDATE_LIMIT):
             return found
     query = fts_query(wanted, alike_terms(wanted, vocabulary), vocabulary)
     if query:
         found.update(db.execute(
             "SELECT rowid, norm FROM sentence_text WHERE sentence_text MATCH ? ORDER BY rank "
-            "LIMIT ?", (query, CANDIDATE_LIMIT)))
+            "LIMIT ?", (query, WIDENED_LIMIT)))
     return found
 
 
