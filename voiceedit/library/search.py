@@ -124,25 +124,26 @@ def _candidates(library: Library, wanted: list[str],
                 vocabulary: dict[str, int]) -> dict[int, str]:
     """Candidate sentences (id -> normalised words) from the full-text index, cheapest
     query first: the quote as a phrase; the quote with any one word left out (the one
-    misheard, in its place: NEAR allows the gap); and only when those find few, sentences
-    holding most of the quote's words or words like them (ranked by bm25, which costs
-    more: every sentence with a common word is ranked)."""
+    misheard, in its place: NEAR allows the gap); and only when those do not settle it,
+    sentences holding most of the quote's words or words like them (ranked by bm25, which
+    costs more: every sentence with a common word is ranked)."""
     db = library.db
-    found: dict[int, str] = {}
-    # One query at a time: in one OR, a common pair of words would crowd the whole phrase
-    # out of the rows the LIMIT lets through.
-    whole = _quoted(" ".join(wanted))
-    for phrases in _phrase_queries(wanted, vocabulary):
-        rows = db.execute(
-            "SELECT rowid, norm FROM sentence_text WHERE sentence_text MATCH ? LIMIT ?",
-            (phrases, CANDIDATE_LIMIT)).fetchall()
-        found.update(rows)
-        # The whole phrase found: nothing can score above it. A part of it found in a few
-        # sentences: those are the places. A common part ("the seconds") fills the LIMIT
-        # with rows that may all be wrong, so the widened query runs as well.
-        if (phrases == whole and rows) or (len(found) >= ENOUGH_CANDIDATES
-                                      and len(rows) < CANDIDATE_LIMIT):
-            return found
+
+    def matching(query: str) -> list[tuple[int, str]]:
+        return db.execute("SELECT rowid, norm FROM sentence_text WHERE sentence_text MATCH ? "
+                          "LIMIT ?", (query, CANDIDATE_LIMIT)).fetchall()
+
+    # Two queries, not one OR: a common pair of words would crowd the whole phrase out of
+    # the rows the LIMIT lets through.
+    exact = matching(_quoted(" ".join(wanted))) if all(w in vocabulary for w in wanted) else []
+    parts = _leave_one_out(wanted, vocabulary)
+    near = matching(parts) if parts else []
+    found = dict(exact + near)
+    # The whole phrase found: nothing can score above it (the parts add near places). A
+    # part found in a few sentences: those are the places. A common part ("the seconds")
+    # fills the LIMIT with rows that may all be wrong, so the widened query runs as well.
+    if exact or (len(found) >= ENOUGH_CANDIDATES and len(near) < CANDIDATE_LIMIT):
+        return found
     query = fts_query(wanted, alike_terms(wanted, vocabulary), vocabulary)
     if query:
         found.update(db.execute(
@@ -151,24 +152,19 @@ def _candidates(library: Library, wanted: list[str],
     return found
 
 
-def _phrase_queries(wanted: list[str], vocabulary: dict[str, int]) -> list[str]:
-    """The quote as a phrase, then the quote less any one word, in order, with room for it:
-    `"a b c"`, then `"b c" OR NEAR("a" "c", 1) OR "a b"` (words the library lacks left
-    out)."""
-    queries = []
-    if all(word in vocabulary for word in wanted):
-        queries.append(_quoted(" ".join(wanted)))
+def _leave_one_out(wanted: list[str], vocabulary: dict[str, int]) -> str:
+    """The quote less any one word, in order, with room for it: `"b c" OR NEAR("a" "c", 1)
+    OR "a b"` (parts with a word the library lacks left out)."""
     ors = []
-    if len(wanted) >= 2:
-        for left_out in range(len(wanted)):
-            rest = wanted[:left_out] + wanted[left_out + 1:]
-            if not all(word in vocabulary for word in rest):
-                continue
-            if left_out in (0, len(wanted) - 1):
-                ors.append(_quoted(" ".join(rest)))
-            else:
-                ors.append(f"NEAR({' '.join(_quoted(w) for w in rest)}, 1)")
-    return queries + [" OR ".join(ors)] if ors else queries
+    for left_out in range(len(wanted) if len(wanted) >= 2 else 0):
+        rest = wanted[:left_out] + wanted[left_out + 1:]
+        if not all(word in vocabulary for word in rest):
+            continue
+        if left_out in (0, len(wanted) - 1):
+            ors.append(_quoted(" ".join(rest)))
+        else:
+            ors.append(f"NEAR({' '.join(_quoted(w) for w in rest)}, 1)")
+    return " OR ".join(ors)
 
 
 Window = tuple[int, int, int]  # file id, first and last word position
