@@ -144,12 +144,35 @@ def _candidates(library: Library, wanted: list[str],
     # fills the LIMIT with rows that may all be wrong, so the widened query runs as well.
     if exact or (len(found) >= ENOUGH_CANDIDATES and len(near) < CANDIDATE_LIMIT):
         return found
-    query = fts_query(wanted, alike_terms(wanted, vocabulary), vocabulary)
+    # One word heard as another like it: the phrase with that word swapped for each library
+    # word like it. Phrases stream; no ranking is computed.
+    groups = alike_terms(wanted, vocabulary)
+    swapped = [row for query in _swapped(wanted, groups, vocabulary) for row in matching(query)]
+    found.update(swapped)
+    if swapped:
+        return found
+    query = fts_query(wanted, groups, vocabulary)
     if query:
         found.update(db.execute(
             "SELECT rowid, norm FROM sentence_text WHERE sentence_text MATCH ? ORDER BY rank "
             "LIMIT ?", (query, WIDENED_LIMIT)))
     return found
+
+
+def _swapped(wanted: list[str], groups: list[list[str]],
+             vocabulary: dict[str, int]) -> list[str]:
+    """For each quote word, the quote with that word swapped for each library word like it:
+    `"a x c" OR "a y c"` (one query a place, so a common phrase crowds out only its own)."""
+    queries = []
+    for place, group in enumerate(groups):
+        rest = wanted[:place] + wanted[place + 1:]
+        if not all(word in vocabulary for word in rest):
+            continue
+        ors = [_quoted(" ".join([*wanted[:place], term, *wanted[place + 1:]]))
+               for term in group if term != wanted[place]]
+        if ors:
+            queries.append(" OR ".join(ors))
+    return queries
 
 
 def _leave_one_out(wanted: list[str], vocabulary: dict[str, int]) -> str:
