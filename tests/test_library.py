@@ -321,3 +321,20 @@ def test_a_library_sentence_goes_after_the_clip_at_the_playhead(project_and_libr
     assert saved.timeline.duration == before + sentence.end - sentence.start
     assert editor.handle_text("undo that").message.startswith("Undid: inserted")
     assert load_project(project).timeline.duration == before
+
+
+@pytest.mark.slow
+def test_the_embedded_cluster_by_default(footage, tmp_path, voiceedit_cli):
+    """No --scheduler: a LocalCluster of worker processes started and stopped by `add`."""
+    library = tmp_path / "local.sqlite"
+    done = voiceedit_cli("library", "add", str(footage / "money.wav"), "--workers", "1",
+                         "--library", str(library))
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[1:3] == ["1 file to transcribe, on 1 worker.", "Transcribing money.wav."]
+    words = int(lines[3].split()[1])
+    assert 14 <= words <= 17  # 16 said; Whisper may join or split one
+    assert lines[3:] == [f"money.wav: {words} words. 1 of 1 files done."]
+    status = voiceedit_cli("library", "status", "--library", str(library))
+    assert status.stdout.startswith(f"The library {library} (as named) holds 1 file, ")
+    assert status.stdout.rstrip().endswith(f"{words} words.")
