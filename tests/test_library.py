@@ -227,7 +227,8 @@ def test_a_killed_worker_loses_nothing(added):
 def test_a_corrupt_file_is_named_in_one_sentence_and_the_rest_done(added):
     _library, _returncode, out, err, _killed = added
     said = [line for line in err.splitlines() if "broken.mp4" in line]
-    assert said == ["broken.mp4 is not a media file I can read; it may be corrupt."]
+    assert said == ["Transcribing broken.mp4.",
+                    "broken.mp4 is not a media file I can read; it may be corrupt."]
     assert "1 file failed: broken.mp4." in out
 
 

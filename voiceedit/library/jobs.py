@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,6 +201,9 @@ def _client(scheduler: str | None, workers: int, options: Options):
 
     for name in ("distributed", "tornado", "bokeh"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    # The scheduler's HTTP routes (health, metrics) ask for port 8787 even with the dashboard
+    # off, and warn when another program has it; any free port does.
+    warnings.filterwarnings("ignore", message="Port .* is already in use")
     try:
         if scheduler:
             cluster = contextlib.nullcontext()
