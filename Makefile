@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 STAMP := $(VENV)/.installed
-LOCKS := requirements-torch.lock requirements.lock requirements-whisper.lock
+LOCKS := requirements-torch.lock requirements.lock requirements-nodeps.lock
 
 .PHONY: setup demo test lint bench screenshot clean
 
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml $(LOCKS) scripts/setup_system.sh
 	# three). torch first, the CPU build on disk, so nothing pulls a CUDA build.
 	$(PIP) install --require-hashes --no-deps -r requirements-torch.lock
 	$(PIP) install --require-hashes -r requirements.lock
-	$(PIP) install --require-hashes --no-deps --no-build-isolation -r requirements-whisper.lock
+	$(PIP) install --require-hashes --no-deps --no-build-isolation -r requirements-nodeps.lock
 	# voiceedit itself cannot be hashed; it builds with the hashed setuptools, fetching nothing.
 	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $(STAMP)

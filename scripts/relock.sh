@@ -2,7 +2,7 @@
 # Regenerates requirements.lock's hashes after a pin changed: pip-compile (pip-tools) in a
 # scratch venv lists the sha256 of every file of each pinned release. The pins and the
 # comment header of requirements.lock are kept; torch and openai-whisper have their own
-# hand-kept files (requirements-torch.lock, requirements-whisper.lock; `pip hash FILE`).
+# hand-kept files (requirements-torch.lock, requirements-nodeps.lock; `pip hash FILE`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=$(mktemp -d)

@@ -85,3 +85,30 @@ def served(tmp_path, sample_video, sample_transcript):
 
     with serving(sample_project(tmp_path, sample_video, sample_transcript)) as served:
         yield served
+
+
+# --- pictures (tests/picture_media.py) ------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def known_footage(tmp_path_factory) -> Path:
+    """The generated footage whose every shot is known, made once a session."""
+    from picture_media import make_picture_test
+
+    return make_picture_test(tmp_path_factory.mktemp("picture") / "known.mp4")
+
+
+@pytest.fixture(scope="session")
+def known_picture(known_footage):
+    """Its analysis, made once (not from the cache: the analysis itself is under test)."""
+    from voiceedit.picture.analyse import analyse_picture
+
+    return analyse_picture(known_footage, use_cache=False)
+
+
+@pytest.fixture(scope="session")
+def sample_picture(sample_video):
+    """The bundled interview's picture: one shot whose burnt-in timecode keeps changing."""
+    from voiceedit.picture.analyse import analyse_picture
+
+    return analyse_picture(sample_video)

@@ -86,13 +86,29 @@ VOCABULARY = {
     "speak_faster": set(),
     "speak_slower": set(),
     "set_speech_rate": {"rate"},
+    "cover_quote": {"quote", "media", "offset"},  # offset optional
+    "cover_clip": {"clip", "media", "offset"},
+    "cover_range": {"start", "end", "media", "offset"},
+    "list_cutaways": set(),
+    "remove_cutaway": {"number"},  # optional: the one at the playhead
+    "remove_cutaways": set(),
+    "burn_captions": {"speaker_names"},  # optional
+    "unburn_captions": set(),
+    "render_with_captions": set(),
+    # picture.grammar
+    "describe_shot": set(), "count_shots": set(), "next_shot": set(),
+    "previous_shot": set(), "seek_shot": {"shot"}, "find_on_screen": {"quote"},
+    "read_problems": set(), "next_problem": set(), "previous_problem": set(),
+    "on_screen": set(),
 }
 DESTRUCTIVE = {
     "delete_range", "delete_quote", "delete_between", "delete_sentence", "delete_selection",
     "delete_clip", "keep_range", "keep_quote", "keep_selection", "trim_start", "trim_end",
     "remove_fillers", "shorten_pauses", "remove_repeated_takes",
 }  # fmt: skip
-OPTIONAL = {"help": {"topic"}, "go_to_sleep": {"after"}}
+OPTIONAL = {"help": {"topic"}, "go_to_sleep": {"after"}, "cover_quote": {"offset"},
+            "cover_clip": {"offset"}, "cover_range": {"offset"}, "remove_cutaway": {"number"},
+            "burn_captions": {"speaker_names"}}
 
 
 @pytest.fixture(scope="module")
@@ -171,8 +187,8 @@ def test_fixed_arguments(grammar) -> None:
 
 def test_topics_come_from_the_headers(grammar) -> None:
     names = [topic.name for topic in grammar.topics]
-    assert names == ["cleanup", "corrections", "editing", "library", "navigation", "playback",
-                     "project", "session"]
+    assert names == ["cleanup", "corrections", "cutaways", "editing", "library", "navigation",
+                     "picture", "playback", "project", "session"]
     entries = {entry.spoken: entry.value for entry in grammar.word_list("topics").entries}
     assert entries["cutting"] == "editing"
     assert entries["export"] == "project"

@@ -126,8 +126,8 @@ def test_every_sentence_help_says_is_understood_as_its_rule() -> None:
 def test_spoken_help_says_examples_not_syntax() -> None:
     overview = spoken_help()
     assert overview.startswith(
-        "You can say commands about cleanup, corrections, editing, library, navigation, "
-        "playback, project and session."
+        "You can say commands about cleanup, corrections, cutaways, editing, library, "
+        "navigation, picture, playback, project and session."
     )
     assert "undo that" in overview
     editing = spoken_help("cutting")

@@ -284,7 +284,8 @@ def test_destructive_marks_come_from_the_grammar() -> None:
 def _example_args(rule, form: str) -> tuple[str, dict]:
     """A form of the rule with example values, and the arguments they must give."""
     grammar = load_grammar()
-    values = {"time": ["ten seconds", "one minute thirty"], "number": ["two", "four"],
+    values = {"time": ["ten seconds", "one minute thirty", "five seconds"],
+              "number": ["two", "four"],
               "ordinal": ["second", "fourth"], "quote": ["ask not", "country"]}  # fmt: skip
     parse = {"time": parse_time, "number": parse_number, "ordinal": parse_ordinal, "quote": Quote}
     said, args, used = [], {}, {}

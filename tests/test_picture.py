@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from picture_media import RATE, SEGMENTS, TITLE, make_picture_test, starts_ms
+from picture_media import RATE, SEGMENTS, TITLE, starts_ms
 
 from voiceedit.picture.analyse import analyse_picture
 from voiceedit.picture.placed import place_shots
@@ -22,13 +22,13 @@ FRAME_MS = 1000 / RATE
 
 
 @pytest.fixture(scope="module")
-def footage(tmp_path_factory) -> Path:
-    return make_picture_test(tmp_path_factory.mktemp("picture") / "known.mp4")
+def footage(known_footage) -> Path:
+    return known_footage
 
 
 @pytest.fixture(scope="module")
-def picture(footage) -> Picture:
-    return analyse_picture(footage, use_cache=False)
+def picture(known_picture) -> Picture:
+    return known_picture
 
 
 def shot_of(picture: Picture, name: str) -> Shot:

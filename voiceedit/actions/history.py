@@ -16,6 +16,10 @@ def _after_history(state: EditorState, timeline: Timeline, history: History,
                    step: Step, undoing: bool) -> EditorState:
     if step.correction is not None:
         return _after_correction(state, history, step.correction, undoing)
+    if step.layers is not None:  # a chapter, a name...: the cuts, selection and playhead stay
+        before, after = step.layers
+        return state.with_project(history=history, layers=before if undoing else after,
+                                  pending=None)
     return state.with_project(timeline=timeline, history=history, selection=None, pending=None,
                               playhead=first_change(state.timeline, timeline, step.at))
 
@@ -40,8 +44,9 @@ def _after_correction(state: EditorState, history: History, correction: Correcti
 
 
 def _said(step: Step, verb: str, state: EditorState) -> str:
-    """ "Undid: corrected 'Sam' to 'Pam'." A correction changes no length, so none is said."""
-    if step.correction is not None:
+    """ "Undid: corrected 'Sam' to 'Pam'." A correction or a change of the layers changes no
+    length, so none is said."""
+    if step.correction is not None or step.layers is not None:
         return f"{verb}: {step.description}."
     return describe.undone(verb, step.description, state)
 

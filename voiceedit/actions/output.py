@@ -36,26 +36,37 @@ def default_output(project_path: Path) -> Path:
 
 def render_project(project: Project, output: Path, engine: str = "ffmpeg", smart: bool = False,
                    force: bool = False, project_path: Path | None = None,
-                   progress: Progress | None = None) -> Rendered:
-    """Render the project's timeline to `output` and say what was done in one sentence."""
+                   progress: Progress | None = None, captions: bool = False,
+                   speaker_names: bool = False) -> Rendered:
+    """Render the project's timeline to `output` and say what was done in one sentence.
+    Its cutaways, and the captions (`captions`, or the project's setting), go over the
+    picture (actions/burned_captions.py)."""
+    from voiceedit.actions.burned_captions import layers_note, picture_layers
     from voiceedit.media.render import rate_note, render_timeline
     from voiceedit.media.smart_render import smart_render
 
     check_sources(project, "rendering")
+    layers = picture_layers(project, captions, speaker_names)
     sources = {source.path: source.media for source in project.sources}
     protected = tuple(Path(path) for path in sources) + ((project_path,) if project_path else ())
     if smart and engine != "ffmpeg":
         raise VoiceEditError("Smart render works through ffmpeg; leave out --engine moviepy.")
+    over = layers_note(project, layers, speaker_names)
     if not smart:
         media = render_timeline(project.timeline, sources, output, engine=engine,
-                                progress=progress, force=force, protected=protected)
+                                progress=progress, force=force, protected=protected,
+                                layers=layers)
         rate = rate_note(project.timeline, sources, media)
-        return Rendered(media, f"Rendered {print_time(media.duration)} to "
-                               f"{Path(media.path).name}{rate}.")
+        over = over if media.has_video else ""  # a sound-only render has no picture to lay
+        aside = ("moviepy can't lay cutaways or captions over the picture, so ffmpeg "
+                 "rendered it. " if engine == "moviepy" and layers and media.has_video else "")
+        return Rendered(media, f"{aside}Rendered {print_time(media.duration)} to "
+                               f"{Path(media.path).name}{rate}{over}.")
     result = smart_render(project.timeline, sources, output, progress=progress, force=force,
-                          protected=protected)
+                          protected=protected, layers=layers)
     rate = rate_note(project.timeline, sources, result.media)
-    done = f"Rendered {print_time(result.media.duration)} to {Path(result.media.path).name}{rate}"
+    done = (f"Rendered {print_time(result.media.duration)} to "
+            f"{Path(result.media.path).name}{rate}{over}")
     if result.fallback:
         return Rendered(result.media, f"{result.fallback} {done}.")
     return Rendered(result.media, f"{done}, copying {print_time(result.copied_ms)} and "
@@ -100,13 +111,15 @@ def spoken_export_target(project_path: Path, format_name: str) -> Path:
 def export_project(project: Project, output: Path, format: str | None = None,
                    force: bool = False, project_path: Path | None = None):  # -> ExportResult
     """Export the project's edit for another editor, as captions, or as a transcript."""
+    from voiceedit.actions.cutaways import project_cutaways
     from voiceedit.interchange.export import export_timeline
 
     check_sources(project, "exporting")
     sources = project.sources
     transcripts = {s.path: project.transcript_of(s) for s in sources}  # as corrected
     return export_timeline(project.timeline, {s.path: s.media for s in sources}, transcripts,
-                           output, format=format, force=force, project_path=project_path)
+                           output, format=format, force=force, project_path=project_path,
+                           cutaways=project_cutaways(project, "exporting"))
 
 
 @action("export")

@@ -33,6 +33,9 @@ FAMILIES: list[str] = [
     "voiceedit.actions.output",
     "voiceedit.actions.corrections",
     "voiceedit.actions.settings",
+    "voiceedit.actions.cutaways",
+    "voiceedit.actions.burned_captions",
+    "voiceedit.actions.picture",
     "voiceedit.actions.library",
 ]
 
@@ -47,6 +50,7 @@ class ActionSpec:
     cancels_question: bool = False  # while a question waits, cancels it instead (undo)
     awake_while_asleep: bool = False  # heard while the session sleeps
     quotes_media: bool = False  # its quotes name media files, not words of the transcript
+    media_quote: str = ""  # the one parameter whose quote names a media file (the others don't)
     new_words: str = ""  # the parameter whose quote is new text, not words of the transcript
     free_quotes: bool = False  # its quotes are any words (help search, what sleep swallows)
     slow: bool = False  # long work (seconds to minutes): done without holding the project
@@ -59,7 +63,8 @@ ACTIONS: dict[str, ActionSpec] = {}
 def action(name: str, *, destructive: bool = False, keeps_question: bool = False,
            answers_question: bool = False, cancels_question: bool = False,
            awake_while_asleep: bool = False,
-           quotes_media: bool = False, enters: str = "", new_words: str = "",
+           quotes_media: bool = False, media_quote: str = "", enters: str = "",
+           new_words: str = "",
            slow: bool = False, free_quotes: bool = False) -> Callable[[Handler], Handler]:
     """Register the decorated function as the action called `name` in the grammar."""
 
@@ -70,7 +75,8 @@ def action(name: str, *, destructive: bool = False, keeps_question: bool = False
         ACTIONS[name] = ActionSpec(
             name, handler, destructive=destructive, keeps_question=keeps_question,
             answers_question=answers_question, cancels_question=cancels_question,
-            awake_while_asleep=awake_while_asleep, quotes_media=quotes_media, enters=enters,
+            awake_while_asleep=awake_while_asleep, quotes_media=quotes_media,
+            media_quote=media_quote, enters=enters,
             new_words=new_words, slow=slow, free_quotes=free_quotes)
         return handler
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voiceedit.project import Pending, Project
+from voiceedit.timeline.layers import Layers
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.quote_match import QuoteMatch
 from voiceedit.timeline.words import SourceWords, TimelineWords
@@ -112,6 +113,12 @@ class EditorState:
     def reloaded(self, project: Project) -> EditorState:
         """The same editor over the project as another process left it on disk."""
         return EditorState(project, self.path, self.source_words, self.services)
+
+    def layered(self, layers: Layers, description: str) -> EditorState:
+        """New layers (chapters, markers...: timeline/layers.py) as one undo step; the clips,
+        selection and playhead stay."""
+        history = self.project.history.record_layers(self.project.layers, layers, description)
+        return self.with_project(layers=layers, history=history, pending=None)
 
     def edited(self, timeline: Timeline, description: str,
                playhead: int | None = None) -> EditorState:

@@ -26,15 +26,21 @@ from voiceedit.project import load_project
 @click.option("--smart", is_flag=True,
               help="Copy untouched stretches of video and re-encode only around the cuts.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--captions", is_flag=True,
+              help="Burn large captions of the edited transcript into the picture.")
+@click.option("--speaker-names", is_flag=True,
+              help="With --captions: put the speaker's name before their words.")
 @plain_option
 def render_command(project: Path, output: Path | None, engine: str, smart: bool,
-                   force: bool) -> None:
+                   force: bool, captions: bool, speaker_names: bool) -> None:
     """Render the edited timeline of PROJECT to a video (or sound) file."""
     loaded = load_project(project)
     target = output if output is not None else default_output(project)
     with progress_reporter(f"Rendering {target.name}") as report:
         result = render_project(loaded, target, engine=engine, smart=smart, force=force,
-                                project_path=project, progress=_fraction(report))
+                                project_path=project, progress=_fraction(report),
+                                captions=captions or speaker_names,
+                                speaker_names=speaker_names)
     click.echo(result.message)
 
 

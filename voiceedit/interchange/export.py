@@ -32,6 +32,7 @@ from voiceedit.interchange.otio_convert import frame_ranges, to_otio
 from voiceedit.media.outputs import cannot_write, check_output, write_text_atomically
 from voiceedit.media.probe import MediaInfo
 from voiceedit.spoken_time import print_count, print_time
+from voiceedit.timeline.cutaways import CutawayPiece
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.transcript import Transcript
 from voiceedit.timeline.words import TimelineWord
@@ -46,6 +47,7 @@ class Edit:
     sources: Mapping[str, MediaInfo]
     transcripts: Mapping[str, Transcript]
     title: str
+    cutaways: tuple[CutawayPiece, ...] = ()  # flattened: a second video track where it can
 
 
 @dataclass(frozen=True)
@@ -79,18 +81,23 @@ class ExportResult:
         )
 
 
-def _timeline_writer(write: Callable[[Timeline, Mapping[str, MediaInfo], str], str]):
+def _timeline_writer(write: Callable[..., str], tracks: bool = True):
+    """`tracks`: the format takes a second video track, and the cutaways go on it."""
+
     def written(edit: Edit) -> Written:
         count = len(frame_ranges(edit.timeline, edit.sources))
         if count == 0:
             raise VoiceEditError("Every clip is shorter than a frame; there is nothing to export.")
-        return Written(write(edit.timeline, edit.sources, edit.title), count, "clip")
+        more = {"cutaways": edit.cutaways} if tracks and edit.cutaways else {}
+        return Written(write(edit.timeline, edit.sources, edit.title, **more), count, "clip")
 
     return written
 
 
-def _write_otio(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str) -> str:
-    return otio.adapters.write_to_string(to_otio(timeline, sources, title), "otio_json")
+def _write_otio(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
+                cutaways: tuple[CutawayPiece, ...] = ()) -> str:
+    document = to_otio(timeline, sources, title, cutaways=cutaways)
+    return otio.adapters.write_to_string(document, "otio_json")
 
 
 def _words(edit: Edit) -> list[TimelineWord]:
@@ -123,7 +130,7 @@ def _transcript(markdown: bool) -> Callable[[Edit], Written]:
 
 FORMATS = {
     "otio": Format(".otio", "OpenTimelineIO", _timeline_writer(_write_otio)),
-    "edl": Format(".edl", "CMX 3600 edit decision list", _timeline_writer(write_edl)),
+    "edl": Format(".edl", "CMX 3600 edit decision list", _timeline_writer(write_edl, False)),
     "xml": Format(".xml", "Final Cut Pro 7 XML, for Premiere and Resolve",
                   _timeline_writer(write_fcp7_xml)),
     "fcpxml": Format(".fcpxml", "Final Cut Pro X XML", _timeline_writer(write_fcpxml)),
@@ -196,10 +203,12 @@ def export_timeline(
     format: str | None = None,
     force: bool = False,
     project_path: Path | None = None,
+    cutaways: tuple[CutawayPiece, ...] = (),
 ) -> ExportResult:
     """Write the edit (`timeline` over `sources`, whose words are `transcripts`, both by
     source path) to `output` in the named format, or the one its suffix says.
-    `project_path` names the project file: never written over, and its name is the title."""
+    `project_path` names the project file: never written over, and its name is the title.
+    `cutaways` (timeline/cutaways.py, flattened) go on a second video track."""
     chosen = format_for(Path(output), format)
     path = output_path(Path(output), chosen)
     protected = [*sources, *(clip.source for clip in timeline.clips)]
@@ -209,7 +218,8 @@ def export_timeline(
         raise VoiceEditError("The timeline is empty; there is nothing to export.")
     title = Path(project_path).stem if project_path else path.stem
     edit = Edit(timeline, sources, {source: transcript for source, transcript
-                                    in transcripts.items() if transcript.words}, title)
+                                    in transcripts.items() if transcript.words}, title,
+                cutaways)
     written = chosen.write(edit)
     try:
         write_text_atomically(path, written.text, protected=protected, replace=force)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 import opentimelineio as otio
@@ -27,6 +27,7 @@ from voiceedit.errors import VoiceEditError
 from voiceedit.interchange.otio_convert import timeline_rate, to_otio
 from voiceedit.interchange.untrusted import check_xml, shown
 from voiceedit.media.probe import MediaInfo
+from voiceedit.timeline.cutaways import CutawayPiece
 from voiceedit.timeline.model import Timeline
 
 AUDIO_ONLY_SIZE = (1920, 1080)
@@ -38,8 +39,9 @@ def fcp7_rate(rate: Fraction) -> dict[str, str]:
     return {"timebase": str(timebase), "ntsc": "FALSE" if rate == timebase else "TRUE"}
 
 
-def write_fcp7_xml(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str) -> str:
-    document = to_otio(timeline, sources, title)
+def write_fcp7_xml(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
+                   cutaways: Sequence[CutawayPiece] = ()) -> str:
+    document = to_otio(timeline, sources, title, cutaways=cutaways)  # cutaways: track V2
     infos = [sources.get(c.source) for c in timeline.clips] + list(sources.values())
     video = next((i for i in infos if i is not None and i.has_video and i.width), None)
     width, height = (video.width, video.height) if video else AUDIO_ONLY_SIZE

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 
 import opentimelineio as otio
 
 from voiceedit.errors import VoiceEditError
+from voiceedit.interchange.cutaway_tracks import connect_fcpxml_cutaways
 from voiceedit.interchange.otio_convert import (
     FrameRange,
     frame_ranges,
@@ -39,6 +40,7 @@ from voiceedit.interchange.otio_convert import (
 )
 from voiceedit.interchange.untrusted import check_xml, shown
 from voiceedit.media.probe import MediaInfo
+from voiceedit.timeline.cutaways import CutawayPiece
 from voiceedit.timeline.model import Timeline
 
 VERSION = "1.8"  # the last version whose assets carry `src`; Final Cut 10.4 and later read it
@@ -75,7 +77,8 @@ def read_time(element: ET.Element, attribute: str, name: str, positive: bool = F
     return value
 
 
-def write_fcpxml(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str) -> str:
+def write_fcpxml(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
+                 cutaways: Sequence[CutawayPiece] = ()) -> str:
     rate = timeline_rate(timeline, sources)
     ranges = frame_ranges(timeline, sources)
     root = ET.Element("fcpxml", version=VERSION)
@@ -87,7 +90,7 @@ def write_fcpxml(timeline: Timeline, sources: Mapping[str, MediaInfo], title: st
         width=str(width), height=str(height),
     )
     asset_ids: dict[str, str] = {}
-    for path in dict.fromkeys(r.source for r in ranges):
+    for path in dict.fromkeys([*(r.source for r in ranges), *(p.media for p in cutaways)]):
         asset_ids[path] = f"r{len(asset_ids) + 2}"
         _asset(resources, asset_ids[path], source_info(sources, path), rate)
     event = ET.SubElement(ET.SubElement(root, "library"), "event", name=title)
@@ -103,6 +106,8 @@ def write_fcpxml(timeline: Timeline, sources: Mapping[str, MediaInfo], title: st
     for frames in ranges:
         _asset_clip(spine, frames, asset_ids[frames.source], offset)
         offset += Fraction(frames.duration) / frames.rate
+    if cutaways:  # connected clips in lane 1 (cutaway_tracks.py)
+        connect_fcpxml_cutaways(spine, cutaways, asset_ids, sources, rate, seconds)
     ET.indent(root, space="    ")
     body = ET.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n{body}\n'

@@ -14,10 +14,11 @@ colour space and scan. Positions are frames of that profile; MLT's `out` is incl
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from voiceedit.interchange.cutaway_tracks import mlt_cutaway_playlist, mlt_cutaway_track
 from voiceedit.interchange.otio_convert import (
     frame_ranges,
     source_info,
@@ -25,6 +26,7 @@ from voiceedit.interchange.otio_convert import (
     to_frames,
 )
 from voiceedit.media.probe import MediaInfo, video_stream_fields
+from voiceedit.timeline.cutaways import CutawayPiece
 from voiceedit.timeline.model import Timeline
 
 MLT_VERSION = "7.12.0"
@@ -93,7 +95,8 @@ def _ratio(text: str) -> Fraction:
     return Fraction(1)
 
 
-def write_mlt(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str) -> str:
+def write_mlt(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str,
+              cutaways: Sequence[CutawayPiece] = ()) -> str:
     profile = profile_for(timeline, sources)
     ranges = frame_ranges(timeline, sources, rate=profile.rate)
     root = ET.Element(
@@ -110,10 +113,16 @@ def write_mlt(timeline: Timeline, sources: Mapping[str, MediaInfo], title: str) 
             playlist, "entry", producer=producer_ids[frames.source],
             **{"in": str(frames.start), "out": str(frames.end - 1)},
         )
+    def add_producer(producer_id: str, path: str) -> None:
+        _producer(root, producer_id, source_info(sources, path), profile.rate)
+
+    broll = mlt_cutaway_playlist(root, cutaways, producer_ids, profile.rate, add_producer)
     total = sum(r.duration for r in ranges)
     tractor = ET.SubElement(root, "tractor", id="tractor0", title=title, **{
         "in": "0", "out": str(max(total - 1, 0))})
     ET.SubElement(tractor, "track", producer="playlist0")
+    if broll is not None:  # a second track, composited over the first (cutaway_tracks.py)
+        mlt_cutaway_track(tractor, broll, cutaways, profile.rate)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

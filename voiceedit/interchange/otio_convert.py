@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -28,6 +28,7 @@ from opentimelineio.opentime import RationalTime, TimeRange
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.media.probe import MediaInfo
+from voiceedit.timeline.cutaways import CutawayPiece
 from voiceedit.timeline.model import Clip, Timeline
 
 STANDARD_RATES = tuple(
@@ -143,10 +144,12 @@ def source_info(sources: Mapping[str, MediaInfo], path: str) -> MediaInfo:
 
 
 def to_otio(
-    timeline: Timeline, sources: Mapping[str, MediaInfo], name: str = "", urls: bool = True
+    timeline: Timeline, sources: Mapping[str, MediaInfo], name: str = "", urls: bool = True,
+    cutaways: Sequence[CutawayPiece] = (),
 ) -> otio.schema.Timeline:
     """The timeline as OTIO: one video track and one audio track (either left out when no
-    source has that stream). `urls=False` keeps plain paths, for EDL comments."""
+    source has that stream), and the `cutaways` on a second video track V2
+    (cutaway_tracks.py). `urls=False` keeps plain paths, for EDL comments."""
     rate = timeline_rate(timeline, sources)
     ranges = frame_ranges(timeline, sources)
     infos = [source_info(sources, r.source) for r in ranges]
@@ -166,6 +169,10 @@ def to_otio(
             else:
                 track.append(otio.schema.Gap(source_range=frames.time_range()))
         result.tracks.append(track)
+    if cutaways:
+        from voiceedit.interchange.cutaway_tracks import add_otio_cutaways
+
+        add_otio_cutaways(result, cutaways, sources, rate, urls)
     return result
 
 

@@ -12,7 +12,7 @@ by setting them here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -34,8 +34,11 @@ AAC_BITRATE = "192k"
 
 
 def filter_graph(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
-                 inputs: list[SourceInput], readers: list[int]) -> str:
-    """The ffmpeg filter graph: one chain per cut, `concat` at the end -> [vout] and/or [aout]."""
+                 inputs: list[SourceInput], readers: list[int],
+                 over: Callable[[str], tuple[list[str], str]] | None = None) -> str:
+    """The ffmpeg filter graph: one chain per cut, `concat` at the end -> [vout] and/or [aout].
+    `over(pad)` gives lines laying cutaways and captions over the joined picture
+    (media/overlay.py) and the pad they end in."""
     uses = [readers.count(i) for i in range(len(inputs))]
     lines = []
     video_pads: dict[int, Iterator[str]] = {}
@@ -62,7 +65,9 @@ def filter_graph(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat
     lines.append(f"{''.join(segments)}concat=n={len(cuts)}:v={int(fmt.video)}:"
                  f"a={int(fmt.audio)}{outputs}")
     if fmt.video:
-        lines.append("[vcat]format=yuv420p[vout]")
+        extra, picture = over("[vcat]") if over is not None else ([], "[vcat]")
+        lines += extra
+        lines.append(f"{picture}format=yuv420p[vout]")
     return ";\n".join(lines)
 
 

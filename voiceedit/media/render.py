@@ -34,6 +34,7 @@ from voiceedit.media.ffmpeg import (
 from voiceedit.media.filter_graph import encoder_args, filter_graph
 from voiceedit.media.moviepy_render import render_with_moviepy
 from voiceedit.media.outputs import check_output, publish, temporary_beside
+from voiceedit.media.overlay import PictureLayers, layer_filters, layer_inputs
 from voiceedit.media.plan import (
     AUDIO_CODECS,
     VIDEO_SUFFIXES,
@@ -83,16 +84,20 @@ def check_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path
 
 def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: Path,
                     engine: str = "ffmpeg", progress: Progress | None = None,
-                    force: bool = False, protected: tuple[Path, ...] = ()) -> MediaInfo:
+                    force: bool = False, protected: tuple[Path, ...] = (),
+                    layers: PictureLayers | None = None) -> MediaInfo:
     """Render `timeline` to `output` and return the probed result.
 
     Nothing is written on error: the render goes to a temporary file of its own that
     replaces `output` only when it is checked complete. `force` allows replacing an
-    existing output.
+    existing output. `layers` (cutaways, burned-in captions) go over the picture; moviepy
+    can't lay them, so with layers the ffmpeg graph renders (the caller says so).
     """
     if engine not in ENGINES:
         raise VoiceEditError(f"I don't know the render engine {engine}; use ffmpeg or moviepy.")
     output = Path(output).expanduser().resolve()
+    if layers:  # the cutaways' files are read too: never written over
+        protected = (*protected, *(check_readable(piece.media) for piece in layers.cutaways))
     media = check_render(timeline, sources, output, force, protected)
     ffmpeg_path()  # both engines need it: say so before anything else
     fmt = output_format(media, timeline, output)
@@ -100,10 +105,10 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
     if not cuts:
         raise VoiceEditError("Every clip is shorter than a frame; there is nothing to render.")
     with temporary_beside(output, protected=[*media, *protected]) as partial:
-        if engine == "moviepy":
+        if engine == "moviepy" and not layers:
             render_with_moviepy(cuts, media, fmt, partial, progress)
         else:
-            render_cuts(cuts, media, fmt, partial, output.name, progress)
+            render_cuts(cuts, media, fmt, partial, output.name, progress, layers)
         return finish(partial, output, fmt, sum(cut.duration for cut in cuts), force)
 
 
@@ -152,16 +157,23 @@ def rate_note(timeline: Timeline, sources: dict[str, MediaInfo], rendered: Media
 
 
 def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
-                target: Path, name: str, progress: Progress | None = None) -> None:
-    """Render planned cuts to `target` with one ffmpeg filter graph (no checks, no rename)."""
+                target: Path, name: str, progress: Progress | None = None,
+                layers: PictureLayers | None = None) -> None:
+    """Render planned cuts to `target` with one ffmpeg filter graph (no checks, no rename),
+    with `layers` laid over the picture."""
     inputs, readers = source_inputs(cuts, media, fmt)
-    graph = filter_graph(cuts, media, fmt, inputs, readers)
     total_ms = round(sum(cut.duration for cut in cuts) * 1000)
     with tempfile.TemporaryDirectory(prefix="voiceedit-render-") as work:
+        extra = layer_inputs(layers, fmt) if layers else []
+        over = None
+        if layers:
+            def over(pad: str) -> tuple[list[str], str]:
+                return layer_filters(layers, fmt, extra, len(inputs), Path(work), pad)
+        graph = filter_graph(cuts, media, fmt, inputs, readers, over)
         script = Path(work) / "graph.txt"
         script.write_text(graph)
         args = []
-        for source_input in inputs:
+        for source_input in inputs + extra:
             if source_input.seek > 0:
                 args += ["-ss", seconds_text(source_input.seek)]
             args += ["-i", media_url(source_input.source)]

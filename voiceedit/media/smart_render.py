@@ -46,6 +46,7 @@ from voiceedit.errors import VoiceEditError
 from voiceedit.media.ffmpeg import Progress, ffmpeg_path, media_url, run_ffmpeg
 from voiceedit.media.filter_graph import X264_PRESET
 from voiceedit.media.outputs import temporary_beside
+from voiceedit.media.overlay import PictureLayers
 from voiceedit.media.plan import (
     Cut,
     OutputFormat,
@@ -217,17 +218,23 @@ def encode_args(piece: Piece, index: VideoIndex, target: Path) -> list[str]:
 
 def smart_render(timeline: Timeline, sources: dict[str, MediaInfo], output: Path,
                  progress: Progress | None = None, force: bool = False,
-                 protected: tuple[Path, ...] = ()) -> SmartRender:
-    """Render `timeline`, copying untouched GOPs; falls back to `render_timeline` if it must."""
+                 protected: tuple[Path, ...] = (),
+                 layers: PictureLayers | None = None) -> SmartRender:
+    """Render `timeline`, copying untouched GOPs; falls back to `render_timeline` if it must
+    (always with `layers`: cutaways and burned-in captions change the frames under them)."""
     output = Path(output).expanduser().resolve()
     media = check_render(timeline, sources, output, force, protected)
     ffmpeg_path()
     fmt = output_format(media, timeline, output)
-    indexes = {path: index_video(path) for path, info in media.items() if info.has_video}
-    reason = smart_blocker(indexes, media, fmt, output)
+    if layers and fmt.video:
+        reason: str | None = ("Cutaways and burned-in captions change the picture, so I "
+                              "re-encoded everything.")
+    else:
+        indexes = {path: index_video(path) for path, info in media.items() if info.has_video}
+        reason = smart_blocker(indexes, media, fmt, output)
     if reason is not None:
         rendered = render_timeline(timeline, sources, output, progress=progress, force=force,
-                                   protected=protected)
+                                   protected=protected, layers=layers)
         return SmartRender(rendered, copied_ms=0, encoded_ms=rendered.duration, fallback=reason)
     cuts = plan_cuts(timeline, fmt.frame_rate)
     pieces = plan_pieces(cuts, indexes, fmt.frame_rate)

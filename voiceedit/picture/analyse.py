@@ -6,8 +6,10 @@ content against the frames around it, so a pan or a shaken camera is not cut up)
 cheap measures of measure.py. Twice a second a full-resolution grey frame is taken: a
 centre crop for blur, and a copy scaled for OCR and faces, kept for the shot in progress
 (at most MAX_KEPT, thinned evenly) and read when its shot ends, so memory stays small on a
-long take. Times are the frames' own timestamps, so boundaries are exact for variable rate
-footage too. Cached by content hash like transcripts; bench/RESULTS.md has the speed.
+long take. Each frame read keeps its time, so a piece of a shot kept on the timeline says
+only the text read inside it (shots.Seen). Times are the frames' own timestamps, so
+boundaries are exact for variable rate footage too. Cached by content hash like
+transcripts; bench/RESULTS.md has the speed.
 """
 
 from __future__ import annotations
@@ -26,11 +28,11 @@ from voiceedit.media.fingerprint import content_hash
 from voiceedit.media.probe import MediaInfo, probe
 from voiceedit.picture.measure import FrameMeter, shot_looks, shot_motion, shot_problems
 from voiceedit.picture.read import Reading, read_frames
-from voiceedit.picture.shots import Picture, Shot
+from voiceedit.picture.shots import Picture, Seen, Shot, joined_seen
 from voiceedit.user_config import cache_dir, read_cached, write_cached
 
 # Bump when a change alters what an analysis holds, so old cache entries are not used.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2  # 2: where in the shot each text was read (Shot.seen)
 SMALL_WIDTH = 256  # every frame, for cuts and measures (PySceneDetect's own default width)
 READ_WIDTH = 640  # the frames OCR and faces see
 CROP = 480  # side of the full-resolution centre crop blur is judged on
@@ -49,14 +51,13 @@ def analyse_picture(media: MediaInfo | str | Path, progress: ProgressCallback | 
     info = media if isinstance(media, MediaInfo) else probe(media)
     if not info.has_video:
         raise VoiceEditError(f"{Path(info.path).name} has no picture to look at.")
-    cached = cache_dir() / "pictures" / f"{content_hash(info.path)}-v{ANALYSIS_VERSION}.json"
+    cached = _cache_path(info)
     if use_cache:
-        picture = read_cached(cached, Picture.from_json)
+        picture = cached_picture(info)
         if picture is not None:
             if progress:
                 progress(1.0)
-            return Picture(info.path, info.duration, picture.shots, picture.version,
-                           meta={"cached": True})
+            return picture
     try:
         picture = _analyse(info, progress)
     except (av.error.FFmpegError, ValueError) as error:
@@ -65,6 +66,20 @@ def analyse_picture(media: MediaInfo | str | Path, progress: ProgressCallback | 
     if use_cache:
         write_cached(cached, picture.to_json())
     return picture
+
+
+def _cache_path(info: MediaInfo) -> Path:
+    return cache_dir() / "pictures" / f"{content_hash(info.path)}-v{ANALYSIS_VERSION}.json"
+
+
+def cached_picture(info: MediaInfo) -> Picture | None:
+    """The file's analysis if the cache has it (nothing is analysed): how a source added
+    before pictures were kept in the project finds the one `voiceedit shots` made."""
+    picture = read_cached(_cache_path(info), Picture.from_json)
+    if picture is None:
+        return None
+    return Picture(info.path, info.duration, picture.shots, picture.version,
+                   meta={"cached": True})
 
 
 class _Keeper:
@@ -82,14 +97,15 @@ class _Keeper:
                 self.frames, self.stride = self.frames[::2], self.stride * 2
         self.offered += 1
 
-    def take_before(self, ms: int) -> list[np.ndarray]:
-        taken = [gray for when, gray in self.frames if when < ms]
+    def take_before(self, ms: int) -> list[tuple[int, np.ndarray]]:
+        taken = [(when, gray) for when, gray in self.frames if when < ms]
         self.frames = [(when, gray) for when, gray in self.frames if when >= ms]
         self.stride, self.offered = 1, len(self.frames)
         return taken
 
 
-def _chosen(frames: list[np.ndarray], length: int) -> list[np.ndarray]:
+def _chosen(frames: list[tuple[int, np.ndarray]],
+            length: int) -> list[tuple[int, np.ndarray]]:
     """The few frames read for a shot of `length` ms: evenly spread, middle first."""
     count = min(len(frames), MAX_READ, max(1, length // READ_EVERY_MS))
     if count == 0:
@@ -195,5 +211,20 @@ def _shots(track, firsts: list[int], readings: list[Reading], end: int) -> tuple
         reading = readings[number]
         shots.append(Shot(start, stop, reading.text, reading.faces, reading.face_positions,
                           shot_looks(track, first, last), shot_motion(track, first, last),
-                          shot_problems(track, first, last, stop)))
+                          shot_problems(track, first, last, stop),
+                          seen_spans(reading.by_frame, start, stop)))
     return tuple(shots)
+
+
+def seen_spans(by_frame: tuple[tuple[int, str], ...], start: int,
+               end: int) -> tuple[Seen, ...]:
+    """Each frame's text standing for the part of [start, end) nearer it than any other
+    frame read (halfway to its neighbours); the same text on neighbours is one span, and a
+    frame with no text leaves its part without."""
+    times = [ms for ms, _ in by_frame]
+    bounds = [start, *((a + b) // 2 for a, b in zip(times, times[1:], strict=False)), end]
+    spans: tuple[Seen, ...] = ()
+    for (_, text), low, high in zip(by_frame, bounds, bounds[1:], strict=False):
+        if text and low < high:
+            spans = joined_seen(spans, (Seen(low, high, text),))
+    return spans

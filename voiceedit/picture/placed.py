@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from voiceedit.picture.shots import Picture, Problem, Shot
+from voiceedit.picture.shots import Picture, Problem, Shot, joined_seen, seen_text
 from voiceedit.timeline.model import Timeline
 
 
@@ -69,5 +69,8 @@ def _joined(before: PlacedShot, after: PlacedShot) -> PlacedShot:
                                             problem.end)
         else:
             problems.append(problem)
-    shot = replace(before.shot, end=after.shot.end, problems=tuple(problems))
+    seen = joined_seen(before.shot.seen, after.shot.seen)
+    text = seen_text(seen) if seen else before.shot.text
+    shot = replace(before.shot, end=after.shot.end, problems=tuple(problems), seen=seen,
+                   text=text)
     return replace(before, shot=shot)

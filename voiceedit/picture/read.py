@@ -26,6 +26,7 @@ class Reading:
     text: str
     faces: int
     face_positions: tuple[str, ...]
+    by_frame: tuple[tuple[int, str], ...] = ()  # (ms, that frame's lines joined) per frame
 
 
 @lru_cache(maxsize=1)
@@ -73,17 +74,20 @@ def position(box: tuple[int, int, int, int], width: int) -> str:
     return "left" if centre < 1 / 3 else "right" if centre > 2 / 3 else "centre"
 
 
-def read_frames(frames: list[np.ndarray]) -> Reading:
-    """What a shot shows, from a few of its frames: every line of text seen (each once, in
-    order), and the faces of the frame that shows the most."""
+def read_frames(frames: list[tuple[int, np.ndarray]]) -> Reading:
+    """What a shot shows, from a few of its (ms, frame): every line of text seen (each once,
+    in order), each frame's own text with its time, and the faces of the frame that shows
+    the most."""
     lines: list[str] = []
+    by_frame: list[tuple[int, str]] = []
     best: list[tuple[int, int, int, int]] = []
     width = 1
-    for gray in frames:
-        for line in read_text(gray):
-            if line not in lines:
-                lines.append(line)
+    for ms, gray in frames:
+        read = read_text(gray)
+        by_frame.append((ms, " / ".join(dict.fromkeys(read))))
+        lines += [line for line in read if line not in lines]
         boxes = find_faces(gray)
         if len(boxes) > len(best):
             best, width = boxes, gray.shape[1]
-    return Reading(" / ".join(lines), len(best), tuple(position(b, width) for b in best))
+    return Reading(" / ".join(lines), len(best), tuple(position(b, width) for b in best),
+                   tuple(by_frame))

@@ -3,7 +3,9 @@
 Plain frozen dataclasses, times in integer milliseconds of the source (like transcripts),
 so a shot maps through the timeline's clips exactly. Problems keep their own span inside
 the shot, not only a flag: a frozen second at a shot's end is gone once that end is cut,
-and "next problem" (spoken) needs a place to go to.
+and "next problem" (spoken) needs a place to go to. On-screen text does the same: each
+frame read leaves a `Seen` span (the time nearest that frame), so a piece of a shot kept on
+the timeline carries only the text read inside what it keeps.
 """
 
 from __future__ import annotations
@@ -28,6 +30,34 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Seen:
+    """Text read on one frame, standing for the span of the shot nearest that frame."""
+
+    start: int  # ms
+    end: int  # ms, exclusive
+    text: str  # lines joined by " / "
+
+
+def seen_text(seen: tuple[Seen, ...]) -> str:
+    """Every line of the spans, each once, in order: a shot's `text`."""
+    lines: list[str] = []
+    for span in seen:
+        lines += [line for line in span.text.split(" / ") if line and line not in lines]
+    return " / ".join(lines)
+
+
+def joined_seen(first: tuple[Seen, ...], then: tuple[Seen, ...]) -> tuple[Seen, ...]:
+    """Two runs of spans one after the other; the same text across the join is one span."""
+    spans = list(first)
+    for span in then:
+        if spans and spans[-1].text == span.text and spans[-1].end == span.start:
+            spans[-1] = Seen(spans[-1].start, span.end, span.text)
+        else:
+            spans.append(span)
+    return tuple(spans)
+
+
+@dataclass(frozen=True)
 class Shot:
     start: int  # ms, the time of the shot's first frame
     end: int  # ms, exclusive: the next shot's first frame, or the end of the media
@@ -37,6 +67,9 @@ class Shot:
     looks: tuple[str, ...] = ()  # brightness and colour in words: "dark", "mostly white"
     motion: str = ""  # "still", "pans left", "handheld", ...
     problems: tuple[Problem, ...] = ()
+    # Where each text was read; () for an analysis made before they were kept (version 1):
+    # then `text` stands for the whole shot.
+    seen: tuple[Seen, ...] = ()
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -69,15 +102,19 @@ class Shot:
             return None
         problems = tuple(Problem(p.flag, max(p.start, start), min(p.end, end))
                          for p in self.problems if p.start < end and p.end > start)
-        return Shot(start, end, self.text, self.faces, self.face_positions, self.looks,
-                    self.motion, problems)
+        seen = tuple(Seen(max(r.start, start), min(r.end, end), r.text)
+                     for r in self.seen if r.start < end and r.end > start)
+        text = seen_text(seen) if self.seen else self.text
+        return Shot(start, end, text, self.faces, self.face_positions, self.looks,
+                    self.motion, problems, seen)
 
     def moved(self, offset: int) -> Shot:
         """The same shot `offset` ms later (from source time to timeline time)."""
         return Shot(self.start + offset, self.end + offset, self.text, self.faces,
                     self.face_positions, self.looks, self.motion,
                     tuple(Problem(p.flag, p.start + offset, p.end + offset)
-                          for p in self.problems))
+                          for p in self.problems),
+                    tuple(Seen(r.start + offset, r.end + offset, r.text) for r in self.seen))
 
     def to_json(self) -> dict:
         """Seconds, as people and scripts read them (the issue's `--json` shape)."""
@@ -92,6 +129,8 @@ class Shot:
             "flags": list(self.flags),
             "problems": [{"flag": p.flag, "start": p.start / 1000, "end": p.end / 1000}
                          for p in self.problems],
+            "seen": [{"start": r.start / 1000, "end": r.end / 1000, "text": r.text}
+                     for r in self.seen],
             "description": self.description,
         }
 
@@ -107,17 +146,28 @@ class Shot:
             motion=data.get("motion", ""),
             problems=tuple(Problem(p["flag"], round(p["start"] * 1000), round(p["end"] * 1000))
                            for p in data.get("problems", ())),
+            seen=tuple(Seen(round(r["start"] * 1000), round(r["end"] * 1000), str(r["text"]))
+                       for r in data.get("seen", ())),
         )
 
     def to_compact(self) -> list:
         """For the project file: [start, end, text, faces, positions, looks, motion,
-        [[flag, start, end], ...]] in ms; a long film's shots stay a few kilobytes."""
-        return [self.start, self.end, self.text, self.faces, list(self.face_positions),
-                list(self.looks), self.motion, [[p.flag, p.start, p.end] for p in self.problems]]
+        [[flag, start, end], ...], [[start, end, text], ...]] in ms; a long film's shots
+        stay a few kilobytes. The last (where text was seen) is left out when there is none,
+        so a file written before it existed reads the same."""
+        compact = [self.start, self.end, self.text, self.faces, list(self.face_positions),
+                   list(self.looks), self.motion,
+                   [[p.flag, p.start, p.end] for p in self.problems]]
+        if self.seen:
+            compact.append([[r.start, r.end, r.text] for r in self.seen])
+        return compact
 
     @classmethod
     def from_compact(cls, data: list) -> Shot:
-        start, end, text, faces, positions, looks, motion, problems = data
+        start, end, text, faces, positions, looks, motion, problems, *rest = data
+        if len(rest) > 1:
+            raise ValueError("a shot has too many fields")
+        seen = tuple(Seen(int(s), int(e), str(t)) for s, e, t in (rest[0] if rest else ()))
         if type(start) is not int or type(end) is not int or not 0 <= start < end:
             raise ValueError("a shot is [start ms, end ms, ...], start before end")
         if not isinstance(text, str) or not isinstance(motion, str) or type(faces) is not int:
@@ -125,7 +175,7 @@ class Shot:
         if any(p not in POSITIONS for p in positions):
             raise ValueError("unknown face position")
         return cls(start, end, text, faces, tuple(positions), tuple(map(str, looks)), motion,
-                   tuple(Problem(flag, int(s), int(e)) for flag, s, e in problems))
+                   tuple(Problem(flag, int(s), int(e)) for flag, s, e in problems), seen)
 
 
 @dataclass(frozen=True)

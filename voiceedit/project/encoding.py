@@ -10,6 +10,7 @@ from voiceedit.media.probe import MediaInfo
 from voiceedit.picture.shots import Picture
 from voiceedit.project.model import Pending, Project, Source, verbosity_levels
 from voiceedit.timeline.history import ClipTable, history_from_json, history_to_json
+from voiceedit.timeline.layers import Layers
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.quote_match import QuoteMatch
 from voiceedit.timeline.transcript import Segment, Transcript, Word
@@ -75,6 +76,7 @@ def _state_to_json(project: Project) -> dict:
         "last_action": project.last_action,
         "pending": pending_to_json(project.pending),
         "corrections": [table.encode_correction(c) for c in project.corrections],
+        "layers": project.layers.to_json(table.sources),
     }
 
 
@@ -98,6 +100,7 @@ def project_from_json(data: dict) -> Project:
         last_action=_text(data.get("last_action", "")),
         pending=pending_from_json(data.get("pending")),
         corrections=corrections,
+        layers=Layers.from_json(data.get("layers", {}), table.sources),
     )
     for source in sources:  # every correction must fit the words it corrects
         project.transcript_of(source)

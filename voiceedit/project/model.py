@@ -16,6 +16,7 @@ from voiceedit.media.probe import MediaInfo, probe
 from voiceedit.picture.shots import Picture
 from voiceedit.timeline.corrections import Correction, corrected
 from voiceedit.timeline.history import History
+from voiceedit.timeline.layers import Layers
 from voiceedit.timeline.model import Clip, Timeline
 from voiceedit.timeline.quote_match import QuoteMatch
 from voiceedit.timeline.transcript import Transcript
@@ -59,6 +60,7 @@ class Project:
     last_action: str = ""  # for "asked twice -> full detail"
     pending: Pending | None = None
     corrections: tuple[Correction, ...] = ()  # in the order made (timeline/corrections.py)
+    layers: Layers = field(default_factory=Layers)  # chapters, markers... (timeline/layers.py)
 
     @classmethod
     def start(cls, sources: tuple[Source, ...]) -> Project:

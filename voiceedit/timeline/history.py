@@ -11,7 +11,9 @@ survives a restart. Undo applies a step backwards, redo forwards; the history is
 
 A correction of the transcript's words is a step too, one that splices no clips and
 carries the correction (timeline/corrections.py): one history, so "undo that" takes back
-the last thing done, whether it cut the media or put a misheard name right.
+the last thing done, whether it cut the media or put a misheard name right. A change of
+what lies over the clips (a chapter, a speaker's name: timeline/layers.py) is a step that
+splices no clips and holds the layers before and after it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from itertools import compress, count
 from operator import is_not
 
 from voiceedit.timeline.corrections import Correction
+from voiceedit.timeline.layers import Layers
 from voiceedit.timeline.model import Clip, Timeline
 
 
@@ -33,6 +36,7 @@ class Step:
     removed: tuple[Clip, ...]
     added: tuple[Clip, ...]
     correction: Correction | None = None  # a correction of the words; no clips change
+    layers: tuple[Layers, Layers] | None = None  # (before, after) a change of the layers
 
     @classmethod
     def between(cls, before: Timeline, after: Timeline, description: str) -> Step:
@@ -96,6 +100,11 @@ class History:
         step = Step(description, 0, (), (), correction)
         return History(self.steps[: self.position] + (step,), self.position + 1)
 
+    def record_layers(self, before: Layers, after: Layers, description: str) -> History:
+        """A change of the layers as the new step (see `record`)."""
+        step = Step(description, 0, (), (), layers=(before, after))
+        return History(self.steps[: self.position] + (step,), self.position + 1)
+
     def undo(self, timeline: Timeline) -> tuple[Timeline, History, Step]:
         step = self.steps[self.position - 1]
         return step.backward(timeline), History(self.steps, self.position - 1), step
@@ -153,19 +162,28 @@ def _step_to_json(step: Step, table: ClipTable) -> dict:
             "removed": table.encode(step.removed), "added": table.encode(step.added)}
     if step.correction is not None:
         data["correction"] = table.encode_correction(step.correction)
+    if step.layers is not None:
+        data["layers"] = [layers.to_json(table.sources) for layers in step.layers]
     return data
 
 
 def history_from_json(data: dict, table: ClipTable) -> History:
     steps = tuple(
         Step(s["description"], s["at"], table.decode(s["removed"]), table.decode(s["added"]),
-             table.decode_correction(s["correction"]) if "correction" in s else None)
+             table.decode_correction(s["correction"]) if "correction" in s else None,
+             _layers_from_json(s["layers"], table) if "layers" in s else None)
         for s in data["steps"]
     )
     position = data["position"]
     if type(position) is not int or not 0 <= position <= len(steps):
         raise ValueError("history position out of range")
     return History(steps, position)
+
+
+def _layers_from_json(data: object, table: ClipTable) -> tuple[Layers, Layers]:
+    if not isinstance(data, list) or len(data) != 2:
+        raise ValueError("a layers step must hold the layers before and after")
+    return Layers.from_json(data[0], table.sources), Layers.from_json(data[1], table.sources)
 
 
 def check_history(history: History, timeline: Timeline) -> None:

@@ -1,0 +1,106 @@
+"""Captions to burn into the picture: large, high-contrast, from the edited transcript.
+
+The words and their timeline times are those of the SRT export (captions.kept_words: the
+corrected words each clip keeps). Burned-in text must be read at a glance on a phone, so
+the cues are shorter than a subtitle file's: at most two lines of about 32 characters
+(the BBC's and Netflix's guidance for large type), a new cue after a sentence, a pause of
+over a second, or a change of speaker when names are shown.
+
+The style is an ASS file written with pysubs2 for the output's exact size (so libass does
+not stretch it): DejaVu Sans Bold at 1/14 of the picture's height (narrower for portrait
+video, so 32 characters still fit the width), white on an opaque black box (BorderStyle 3),
+bottom centre. media/overlay.py burns it in with ffmpeg's `subtitles` filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pysubs2
+
+from voiceedit.interchange.captions import MAX_CUE, MAX_PAUSE, Cue, ends_sentence, kept_words
+from voiceedit.timeline.model import Timeline
+from voiceedit.timeline.transcript import Transcript
+from voiceedit.timeline.words import TimelineWord
+
+MAX_LINE = 32  # characters
+MAX_LINES = 2
+FONT = "DejaVu Sans"  # fonts-dejavu-core: media/overlay.FONTS_DIR
+
+
+def speaker_of(word: TimelineWord) -> str:
+    """The word's speaker's name, or "". Words gain a `speaker` as speakers are found
+    (issue 19); until they do, captions carry no names."""
+    return getattr(word, "speaker", "") or ""
+
+
+def burned_cues(words: Iterable[TimelineWord], speaker_names: bool = False) -> list[Cue]:
+    """The words grouped into cues of at most two lines of MAX_LINE characters; with
+    `speaker_names`, a cue starts at each change of speaker and names them."""
+    cues: list[Cue] = []
+    group: list[TimelineWord] = []
+
+    def close() -> None:
+        name = speaker_of(group[0]) if speaker_names else ""
+        texts = [word.text for word in group]
+        if name:
+            texts[0] = f"{name}: {texts[0]}"
+        start = group[0].start
+        cues.append(Cue(start, max(group[-1].end, start + 1), tuple(_lines(texts))))
+
+    for word in words:
+        if group and _starts_new_cue(group, word, speaker_names):
+            close()
+            group = []
+        group.append(word)
+    if group:
+        close()
+    return cues
+
+
+def _starts_new_cue(group: list[TimelineWord], word: TimelineWord, speakers: bool) -> bool:
+    last = group[-1]
+    return (ends_sentence(last) or word.start - last.end > MAX_PAUSE
+            or word.end - group[0].start > MAX_CUE
+            or (speakers and speaker_of(word) != speaker_of(last))
+            or len(_lines([w.text for w in group] + [word.text])) > MAX_LINES)
+
+
+def _lines(texts: list[str]) -> list[str]:
+    lines: list[str] = []
+    for text in texts:
+        if lines and len(lines[-1]) + 1 + len(text) <= MAX_LINE:
+            lines[-1] += " " + text
+        else:
+            lines.append(text)
+    return lines
+
+
+def captions_ass(cues: list[Cue], width: int, height: int) -> str:
+    """The cues as an ASS document for a `width` x `height` picture."""
+    subs = pysubs2.SSAFile()
+    subs.info.update({"PlayResX": str(width), "PlayResY": str(height), "WrapStyle": "0",
+                      "ScaledBorderAndShadow": "yes"})
+    size = min(height / 14, width / 21)  # 32 bold characters take about 20 font sizes
+    black, white = pysubs2.Color(0, 0, 0, 0), pysubs2.Color(255, 255, 255, 0)
+    subs.styles["Default"] = pysubs2.SSAStyle(
+        fontname=FONT, fontsize=round(size), bold=True, primarycolor=white,
+        outlinecolor=black, backcolor=black, borderstyle=3, outline=round(size / 5),
+        shadow=0, alignment=pysubs2.Alignment.BOTTOM_CENTER,
+        marginl=round(width / 20), marginr=round(width / 20), marginv=round(height / 18))
+    for cue in cues:
+        event = pysubs2.SSAEvent(start=cue.start, end=cue.end)
+        event.plaintext = "\n".join(_plain(line) for line in cue.lines)
+        subs.append(event)
+    return subs.to_string("ass")
+
+
+def _plain(text: str) -> str:
+    """Text without what ASS reads as commands: {override blocks} and \\ escapes."""
+    return text.replace("{", "(").replace("}", ")").replace("\\", "/")
+
+
+def edit_captions(timeline: Timeline, transcripts: Mapping[str, Transcript],
+                  speaker_names: bool = False) -> list[Cue]:
+    """The burned-in cues of the edit; empty when no word is kept."""
+    return burned_cues(kept_words(timeline, transcripts.values()), speaker_names)
