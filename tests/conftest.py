@@ -25,6 +25,7 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["VOICEEDIT_CACHE"] = os.environ["VOICEEDIT_TEST_CACHE"]
     # Nobody's own settings or grammar files: a fresh config folder for the whole run.
     os.environ["VOICEEDIT_CONFIG"] = tempfile.mkdtemp(prefix="voiceedit-test-config-")
+    os.environ["VOICEEDIT_DATA"] = tempfile.mkdtemp(prefix="voiceedit-test-data-")
     os.environ["HF_HUB_OFFLINE"] = "1"  # a test must never reach for the network
 
 

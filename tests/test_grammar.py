@@ -65,6 +65,8 @@ VOCABULARY = {
     "cancel": set(),
     "help": {"topic"},  # optional
     "help_search": {"words"},
+    "library_find": {"words"},
+    "library_insert": {"words"},
     "set_verbosity": {"level"},
     "repeat_last_answer": set(),
     "play": set(),
@@ -204,8 +206,9 @@ def test_fixed_arguments(grammar) -> None:
 
 def test_topics_come_from_the_headers(grammar) -> None:
     names = [topic.name for topic in grammar.topics]
-    assert names == ["cleanup", "corrections", "cutaways", "editing", "finishing", "markers",
-                     "navigation", "picture", "playback", "project", "session", "speakers"]
+    assert names == ["cleanup", "corrections", "cutaways", "editing", "finishing", "library",
+                     "markers", "navigation", "picture", "playback", "project", "session",
+                     "speakers"]
     entries = {entry.spoken: entry.value for entry in grammar.word_list("topics").entries}
     assert entries["cutting"] == "editing"
     assert entries["export"] == "project"

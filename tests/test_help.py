@@ -126,8 +126,8 @@ def test_every_sentence_help_says_is_understood_as_its_rule() -> None:
 def test_spoken_help_says_examples_not_syntax() -> None:
     overview = spoken_help()
     assert overview.startswith(
-        "You can say commands about cleanup, corrections, cutaways, editing, finishing, markers,"
-        " navigation, picture, playback, project, session and speakers."
+        "You can say commands about cleanup, corrections, cutaways, editing, finishing, library,"
+        " markers, navigation, picture, playback, project, session and speakers."
     )
     assert "undo that" in overview
     editing = spoken_help("cutting")

@@ -21,6 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("voiceedit.answer",),
     ("voiceedit.interchange",),
     ("voiceedit.project",),
+    ("voiceedit.library",),
     ("voiceedit.actions", "voiceedit.dialogue"),
     ("voiceedit.core",),
     ("voiceedit.live", "voiceedit.cli", "voiceedit.web", "voiceedit.__main__"),

@@ -37,6 +37,15 @@ def cache_dir() -> Path:
     return Path(base) / "voiceedit"
 
 
+def data_dir() -> Path:
+    """What voiceedit keeps for a person that is neither a setting nor a cache (the footage
+    library): $VOICEEDIT_DATA, else $XDG_DATA_HOME/voiceedit, else ~/.local/share/voiceedit."""
+    if os.environ.get("VOICEEDIT_DATA"):
+        return Path(os.environ["VOICEEDIT_DATA"])
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "voiceedit"
+
+
 def read_settings() -> dict:
     """The person's remembered settings; {} when there are none or the file is damaged (a
     damaged file is not a reason to refuse to edit)."""

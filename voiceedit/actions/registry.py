@@ -39,6 +39,7 @@ FAMILIES: list[str] = [
     "voiceedit.actions.picture",
     "voiceedit.actions.markers",
     "voiceedit.actions.speakers",
+    "voiceedit.actions.library",
 ]
 
 

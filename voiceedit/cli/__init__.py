@@ -32,6 +32,7 @@ COMMAND_MODULES = {
     "serve": "voiceedit.cli.serve",
     "shots": "voiceedit.cli.shots",
     "chapters": "voiceedit.cli.chapters",
+    "library": "voiceedit.cli.library",
 }
 
 

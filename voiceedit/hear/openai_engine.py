@@ -39,9 +39,39 @@ if TYPE_CHECKING:
     import whisper.model
 
 
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def pick_device(wanted: str = "auto") -> str:
+    """ "cpu" or "cuda": "auto" takes CUDA only when PyTorch sees a GPU; "cuda" without one
+    is a plain sentence, not a CUDA traceback halfway through a job."""
+    if wanted not in DEVICES:
+        raise VoiceEditError(f"Unknown device {wanted}. Use {', '.join(DEVICES)}.")
+    if wanted == "cpu":
+        return "cpu"
+    try:
+        import torch
+    except ImportError:
+        available = False
+    else:
+        available = bool(torch.cuda.is_available())
+    if wanted == "cuda" and not available:
+        raise VoiceEditError("There is no CUDA GPU here that PyTorch can use; "
+                             "use --device cpu.")
+    return "cuda" if available else "cpu"
+
+
 @functools.lru_cache(maxsize=2)
-def load_openai_whisper(model: ModelInfo) -> whisper.model.Whisper:
-    """An openai-whisper model (float32, CPU) built from a CTranslate2 Whisper model folder."""
+def load_openai_whisper(model: ModelInfo, device: str = "cpu") -> whisper.model.Whisper:
+    """An openai-whisper model built from a CTranslate2 Whisper model folder, on `device`
+    (kept for the life of the process). The weights stay float32 as whisper.load_model keeps
+    them; fp16 decoding casts them per layer."""
+    network = _build(model)
+    # .to() moves the module itself: the GPU copy is built apart from the cached CPU one.
+    return network if device == "cpu" else network.to(device)
+
+
+def _build(model: ModelInfo) -> whisper.model.Whisper:
     try:
         import torch
         import whisper.model
@@ -57,7 +87,7 @@ def load_openai_whisper(model: ModelInfo) -> whisper.model.Whisper:
             network = whisper.load_model(str(checkpoint), device="cpu")
         except Exception:  # a damaged cache file is simply converted again
             checkpoint.unlink(missing_ok=True)
-            return load_openai_whisper.__wrapped__(model)
+            return _build(model)
     else:
         variables = read_ct2_variables(model.path / "model.bin")
         state = {name: torch.from_numpy(value) for name, value in
@@ -120,6 +150,7 @@ def transcribe_openai(
     initial_prompt: str | None = None,
     language: str | None = "en",
     progress: bool = False,
+    device: str = "cpu",
 ) -> list[Segment]:
     """Segments with word timings (ms) for 16 kHz mono float32 audio, decoded by openai-whisper.
 
@@ -127,7 +158,7 @@ def transcribe_openai(
     """
     import whisper
 
-    model = load_openai_whisper(model_info)
+    model = load_openai_whisper(model_info, device)
     # verbose=None prints nothing; False shows the bar (and a detected language, kept off stdout).
     with contextlib.redirect_stdout(sys.stderr):
         result = whisper.transcribe(
@@ -141,7 +172,7 @@ def transcribe_openai(
             initial_prompt=initial_prompt,
             condition_on_previous_text=False,
             word_timestamps=True,
-            fp16=False,
+            fp16=device == "cuda",
         )
     return [_segment(segment) for segment in result["segments"]]
 

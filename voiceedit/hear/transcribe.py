@@ -28,6 +28,7 @@ from voiceedit.user_config import read_cached, write_cached
 ENGINES = ("faster-whisper", "openai-whisper")
 # Bump when the options below change what a transcript holds, so old cache entries are not used.
 CACHE_VERSION = 3
+CPU_THREADS_ENV = "VOICEEDIT_CPU_THREADS"
 FILLER_PROMPT = "Um, uh, so, um, I mean, like, uh, you know, er, hmm."
 
 ProgressCallback = Callable[[float], None]  # fraction done, 0..1
@@ -40,8 +41,10 @@ def transcribe(
     language: str = "en",
     progress: ProgressCallback | None = None,
     use_cache: bool = True,
+    device: str = "cpu",
 ) -> Transcript:
-    """Word-level transcript of any audio or video file ffmpeg reads."""
+    """Word-level transcript of any audio or video file ffmpeg reads. `device` ("cpu" or
+    "cuda", see openai_engine.pick_device) is the openai-whisper engine's."""
     if engine not in ENGINES:
         raise VoiceEditError(f"Unknown engine {engine}. Use {' or '.join(ENGINES)}.")
     info = probe(media)
@@ -64,26 +67,33 @@ def transcribe(
         from voiceedit.hear.openai_engine import transcribe_openai
 
         raw = transcribe_openai(model_info, audio, initial_prompt=FILLER_PROMPT,
-                                language=language)
+                                language=language, device=device)
         words = [word for segment in raw for word in segment.words]
     if progress:
         progress(1.0)
-    # Both engines get the same clean-up, so their transcripts compare word for word.
+    transcript = finished(info.path, info.duration, words, audio, model_info.name, engine,
+                          language)
+    if use_cache:
+        write_cached(cached, transcript.to_json())
+    return transcript
+
+
+def finished(media: str, duration: int, words: list[Word], audio: np.ndarray, model: str,
+             engine: str, language: str) -> Transcript:
+    """The words any engine heard, cleaned up the same way (so transcripts compare word for
+    word): probabilities rounded, times refined against the sound, grouped in sentences."""
     words = [replace(w, probability=round(w.probability, 4)) for w in words]
     segments = sentences(refine_word_times(words, audio, SAMPLE_RATE))
-    transcript = Transcript(
-        media=info.path,
-        duration=info.duration,
+    return Transcript(
+        media=media,
+        duration=duration,
         words=tuple(word for segment in segments for word in segment.words),
         segments=tuple(segments),
-        model=model_info.name,
+        model=model,
         engine=engine,
         language=language,
         meta={"cached": False},
     )
-    if use_cache:
-        write_cached(cached, transcript.to_json())
-    return transcript
 
 
 def load_audio(path: str | Path) -> np.ndarray:
@@ -103,8 +113,10 @@ def load_faster_whisper(model_path: str):
     """One warm model per process: loading costs 0.2 to 1 s, more than a short file takes."""
     from faster_whisper import BatchedInferencePipeline, WhisperModel
 
-    model = WhisperModel(model_path, device="cpu", compute_type="int8",
-                         cpu_threads=os.cpu_count() or 2)
+    # A Dask worker with one thread sets VOICEEDIT_CPU_THREADS=1 (voiceedit/library/jobs.py):
+    # two workers on two cores, each using both, would only fight over them.
+    threads = int(os.environ.get(CPU_THREADS_ENV) or 0) or os.cpu_count() or 2
+    model = WhisperModel(model_path, device="cpu", compute_type="int8", cpu_threads=threads)
     return BatchedInferencePipeline(model)
 
 
