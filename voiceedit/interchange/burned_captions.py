@@ -23,6 +23,7 @@ from voiceedit.interchange.captions import (
     MAX_PAUSE,
     Cue,
     ends_sentence,
+    fill_lines,
     kept_words,
     speaker_labels,
 )
@@ -70,13 +71,7 @@ def _starts_new_cue(group: list[TimelineWord], word: TimelineWord, new_speaker: 
 
 
 def _lines(texts: list[str]) -> list[str]:
-    lines: list[str] = []
-    for text in texts:
-        if lines and len(lines[-1]) + 1 + len(text) <= MAX_LINE:
-            lines[-1] += " " + text
-        else:
-            lines.append(text)
-    return lines
+    return fill_lines(texts, MAX_LINE)
 
 
 def captions_ass(cues: list[Cue], width: int, height: int) -> str:

@@ -97,7 +97,7 @@ def _starts_new_cue(group: list[TimelineWord], word: TimelineWord, lead: str,
         or word.start - last.end > MAX_PAUSE
         or word.end - group[0].start > MAX_CUE
         or label != lead
-        or len(_lines(_texts(group + [word], lead))) > MAX_LINES
+        or len(fill_lines(_texts(group + [word], lead))) > MAX_LINES
     )
 
 
@@ -107,11 +107,11 @@ def _texts(group: list[TimelineWord], lead: str) -> list[str]:
     return [f"{lead}: {texts[0]}", *texts[1:]] if lead else texts
 
 
-def _lines(texts: list[str]) -> list[str]:
-    """Words filled into lines of at most MAX_LINE characters (a longer word stands alone)."""
+def fill_lines(texts: list[str], width: int = MAX_LINE) -> list[str]:
+    """Words filled into lines of at most `width` characters (a longer word stands alone)."""
     lines: list[str] = []
     for text in texts:
-        if lines and len(lines[-1]) + 1 + len(text) <= MAX_LINE:
+        if lines and len(lines[-1]) + 1 + len(text) <= width:
             lines[-1] += " " + text
         else:
             lines.append(text)
@@ -120,7 +120,7 @@ def _lines(texts: list[str]) -> list[str]:
 
 def _cue(group: list[TimelineWord], speaker: str, before: list[Cue]) -> Cue:
     start = group[0].start
-    lines = _lines(_texts(group, speaker))
+    lines = fill_lines(_texts(group, speaker))
     if speaker:  # the label was only there to measure the lines; the writers add it
         lines[0] = lines[0].removeprefix(f"{speaker}: ")
     new = bool(speaker) and (not before or before[-1].speaker != speaker)
