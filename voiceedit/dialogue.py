@@ -2,7 +2,8 @@
 
 Everything about the conversation that is not an edit lives here, and it reads what each
 action declares (`actions.registry.ActionSpec`) instead of keeping its own lists:
-- A destructive command understood with low confidence is read back and waits for yes/no,
+- A destructive command understood with low confidence is read back and waits for yes/no
+  (and so is ending the session, an action declared `certain`),
   and so is a typed one whose quote is found only approximately, or a range said later time
   first. (A recogniser weighs quotes against the project itself, and lowers its confidence
   for what it doubts.)
@@ -55,6 +56,7 @@ def run_action(state: EditorState, command: Command) -> Outcome:
 class Dialogue:
     def __init__(self) -> None:
         self.mode = AWAKE
+        self.ran = ""  # the action the last response ran: the command's, or the one a yes ran
 
     @property
     def asleep(self) -> bool:
@@ -76,11 +78,12 @@ class Dialogue:
     def _respond(self, state: EditorState, command: Command, typed: bool = False) -> Outcome:
         spec = spec_of(command.action)
         pending = state.project.pending
+        self.ran = command.action
         if pending is not None and (spec.answers_question or spec.cancels_question):
             return self._answer(state, pending, command)
         if pending is not None and not spec.keeps_question:
             state = state.with_project(pending=None)  # the user moved on
-        if spec.destructive and command.confidence < CONFIRM_BELOW:
+        if (spec.destructive or spec.certain) and command.confidence < CONFIRM_BELOW:
             return _read_back(state, command)
         if spec.destructive:
             swapped = _later_time_first(state, command)
@@ -106,6 +109,7 @@ class Dialogue:
                 return Outcome(unasked, "Not done; nothing changed.")
             if command.action == "choose":
                 raise VoiceEditError("Say yes or no.")
+            self.ran = pending.command.action
             return _saved_question(unasked, replace(pending.command, confidence=1.0))
         count = len(pending.choices)
         if command.action == "deny":
@@ -114,6 +118,7 @@ class Dialogue:
         if not isinstance(choice, int) or not 1 <= choice <= count:
             raise VoiceEditError(f"Say a number from 1 to {count}, or cancel.")
         args = {**pending.command.args, pending.slot: pending.choices[choice - 1]}
+        self.ran = pending.command.action
         return _saved_question(unasked, replace(pending.command, args=args))
 
 

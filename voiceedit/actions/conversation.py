@@ -47,6 +47,6 @@ def wake_up(state: EditorState) -> Outcome:
 # Heard asleep too (exactly, as the wake phrase is): a person who put the session to sleep
 # may end it without waking it first. Beside Dragon, whose own phrase this is, a wake prefix
 # ("editor, stop listening") keeps Dragon's from ending it (README, "Beside Talon or Dragon").
-@action("stop_listening", awake_while_asleep=True, enters="stopped")
+@action("stop_listening", awake_while_asleep=True, enters="stopped", certain=True)
 def stop_listening(state: EditorState) -> Outcome:
     return Outcome(state, "Stopped listening. Everything is saved.")

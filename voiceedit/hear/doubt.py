@@ -28,6 +28,13 @@ EXACT = 1.0  # a command's confidence with nothing repaired; a fit with every qu
 # Why a cut is read back (doubt_reason), for the benchmark's log and `do --audio --json`.
 UNSURE_WORDS, LIKELIER_READING = "unsure words", "another reading likelier"
 APPROXIMATE_QUOTE, RIVAL_MEANING = "quote found only approximately", "a rival reading"
+REPAIRED = "repaired"
+
+
+def needs_certainty(command: Command, options: RecognizerOptions = DEFAULT_OPTIONS) -> bool:
+    """Whether a command is read back when in doubt: a cut, or an action as final
+    (`options.certain`: ending the session)."""
+    return command.destructive or command.action in options.certain
 
 
 def is_sure(
@@ -49,6 +56,8 @@ def is_sure(
         return False
     if greedy and best.command.destructive and best.command.confidence < CONFIRM_BELOW:
         return False  # a cut it would read back: the beam may hear it as said
+    if greedy and needs_certainty(best.command, options) and best.command.confidence < EXACT:
+        return False
     if greedy and fit is not None and fit(best.command) < options.exact_fit:
         return False
     return best.avg_logprob >= options.sure_from and not in_doubt(
@@ -78,8 +87,10 @@ def doubt_reason(
     likelier, its quote is found only approximately, or another hypothesis the project could
     act on means something else ("keep from sixty seconds" / "keep from fifteen seconds")."""
     command = hypotheses[chosen].command
-    if command is None or not command.destructive:
+    if command is None or not needs_certainty(command, options):
         return None
+    if not command.destructive and command.confidence < EXACT:
+        return REPAIRED  # the grammar caps a repaired cut itself, not other actions
     likeliest = max(h.avg_logprob for h in hypotheses)
     if hypotheses[chosen].avg_logprob < options.unsure_logprob:
         return UNSURE_WORDS
