@@ -24,7 +24,7 @@ import inspect
 from dataclasses import replace
 
 from voiceedit.actions import describe
-from voiceedit.actions.registry import ActionSpec, spec_of
+from voiceedit.actions.registry import spec_of
 from voiceedit.actions.resolve import resolve_time
 from voiceedit.actions.settings import precision_of
 from voiceedit.actions.state import Ambiguous, ConfirmFirst, EditorState, Outcome
@@ -56,7 +56,7 @@ def run_action(state: EditorState, command: Command) -> Outcome:
 class Dialogue:
     def __init__(self) -> None:
         self.mode = AWAKE
-        self.ran = ""  # the action the last response ran: the command's, or the one a yes ran
+        self.ran = ""  # the action the last response ran (the one a yes ran); "": none
 
     @property
     def asleep(self) -> bool:
@@ -78,7 +78,7 @@ class Dialogue:
     def _respond(self, state: EditorState, command: Command, typed: bool = False) -> Outcome:
         spec = spec_of(command.action)
         pending = state.project.pending
-        self.ran = command.action
+        self.ran = ""
         if pending is not None and (spec.answers_question or spec.cancels_question):
             return self._answer(state, pending, command)
         if pending is not None and not spec.keeps_question:
@@ -93,11 +93,14 @@ class Dialogue:
             found = _approximate_quote(state, command)
             if found is not None:
                 return _read_back(state, found, "Not found word for word. ")
+        self.ran = command.action
         return run_action(state, command)
 
-    def done(self, spec: ActionSpec) -> None:
-        """After an action was done and saved: the mode it leads to."""
-        if spec.enters:
+    def done(self) -> None:
+        """After a response was saved: the mode the action it ran leads to (none for a
+        question asked: "End the session?" ends it only after the yes)."""
+        spec = spec_of(self.ran) if self.ran else None
+        if spec is not None and spec.enters:
             self.mode = spec.enters
 
     def _answer(self, state: EditorState, pending: Pending, command: Command) -> Outcome:

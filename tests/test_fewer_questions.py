@@ -1,0 +1,83 @@
+"""Fewer questions (issue 17): a cut the greedy pass and the beam both heard word for word is
+done at once; one heard inexactly is still read back; ending the session needs certainty.
+
+The rule's figures, old against new on the seeded command set, are bench/questions.py's."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from test_command_recognizer import hypotheses, in_interview
+from test_core import make_project
+
+from voiceedit.actions.registry import ACTIONS, load_actions
+from voiceedit.core import Editor
+from voiceedit.hear.doubt import (
+    REPAIRED,
+    RIVAL_MEANING,
+    UNSURE_WORDS,
+    agreed,
+    doubt_reason,
+)
+from voiceedit.hear.readings import Heard, Timings
+from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
+from voiceedit.understand.matcher import CONFIRM_BELOW
+
+OLD_RULE = RecognizerOptions(agreement=False)
+
+
+def test_greedy_and_beam_agreeing_word_for_word_is_no_doubt() -> None:
+    # A beam whose second reading means another cut: the old rule's "rival reading".
+    beam = hypotheses(("Cut from two seconds to four seconds.", -0.21),
+                      ("Cut from two seconds to five seconds.", -0.3))
+    greedy = replace(beam[0], numbers_sure=0.95)
+    assert doubt_reason(beam, 0) == RIVAL_MEANING
+    assert agreed(greedy, beam)
+    assert not agreed(greedy, beam, options=OLD_RULE)  # the old rule, for the benchmark
+
+
+def test_what_agreement_does_not_cover_is_still_read_back() -> None:
+    beam = hypotheses(("Cut from two seconds to four seconds.", -0.21),
+                      ("Cut from two seconds to five seconds.", -0.3))
+    greedy = replace(beam[0], numbers_sure=0.95)
+    # the greedy pass unsure of a number ("nine" / "ninety" had at most 0.57)
+    assert not agreed(replace(greedy, numbers_sure=0.5), beam)
+    # the two passes heard different cuts
+    assert not agreed(replace(greedy, **vars(beam[1]) | {"numbers_sure": 0.95}), beam)
+    # a repaired word ("Cat from ...") in the greedy reading
+    repaired = hypotheses(("Cat from two seconds to four seconds.", -0.21))[0]
+    assert repaired.command.confidence < 1.0 and not agreed(repaired, beam)
+    # a quote found only approximately, or words the model was unsure of
+    near = hypotheses(("Delete the words ask not what your county.", -0.2))
+    assert not agreed(near[0], near, in_interview)
+    exact = hypotheses(("Delete the words ask not what your country.", -0.2))
+    assert agreed(exact[0], exact, in_interview)
+    mumbled = hypotheses(("Delete the words ask not what your country.", -0.7))
+    assert not agreed(mumbled[0], mumbled, in_interview)
+
+
+def test_a_guessed_end_of_the_session_is_read_back(tmp_path: Path) -> None:
+    """"Go to Saoirse." in the Piper voice: every free reading quotes words the project
+    lacks ("Go to session."), so the only reading it could act on was the grammar search's
+    "End the session." at -1.88, which was done at whole confidence (bench/RESULTS.md,
+    "Personal words")."""
+    heard = hypotheses(("Go to session.", -0.82), ("End the session.", -1.88))
+    nowhere = lambda command: 0.0 if command.action == "seek_quote" else 1.0  # noqa: E731
+    assert doubt_reason(heard, 1, nowhere) == UNSURE_WORDS
+    assert doubt_reason(hypotheses(("Stop listing.", -0.1)), 0) == REPAIRED
+    assert doubt_reason(hypotheses(("Stop listening.", -0.1)), 0) is None
+
+    editor = Editor.open(make_project(tmp_path / "p.voiceedit"))
+    doubted = replace(heard[1].command, confidence=CONFIRM_BELOW - 0.05)
+    answer = editor.handle(Heard(heard[1].text, -1.88, heard, Timings(0, 0, 0), 1000, doubted))
+    assert answer.message == "End the session? Say yes or no." and not editor.stopped
+    assert editor.handle("no").message == "Not done; nothing changed." and not editor.stopped
+    editor.handle(Heard(heard[1].text, -1.88, heard, Timings(0, 0, 0), 1000, doubted))
+    assert editor.handle("yes").message == "Stopped listening. Everything is saved."
+    assert editor.stopped
+
+
+def test_the_actions_that_need_certainty_are_the_recognisers() -> None:
+    load_actions()
+    assert {name for name, spec in ACTIONS.items() if spec.certain} == DEFAULT_OPTIONS.certain
