@@ -3,8 +3,9 @@
     .venv/bin/python bench/make_command_set.py        # once: the seeded set, into the cache
     .venv/bin/python bench/questions.py [--split dev|held|all] [--every N] [--log FILE] [--write]
 
-Every clip is heard twice, by the recogniser with the old rule (`agreement=False`: a cut is
-read back whenever a rival reading, the model's doubt or an approximate quote gives a reason)
+Every clip is heard twice (or once, `--once`: see below), by the recogniser with the old rule
+(`agreement=False`: a cut is read back whenever a rival reading, the model's doubt or an
+approximate quote gives a reason)
 and with the new one (a cut the greedy pass and the beam both heard word for word, quotes found
 exactly, numbers sure, is done at once: hear/doubt.py `agreed`). The two alternate clip by
 clip, and which goes first alternates too, so the shared machine's load falls on both alike.
@@ -13,6 +14,11 @@ What a clip counts as (right, asked, wrong destructive done unasked) is bench/co
 measure. "Done at once and right": a destructive command said, not read back, and right.
 "Right in the end": right, whether done at once or after a yes. Latency: end of audio to the
 Command ready, over every clip (and over clips up to 3 s, as bench/commands.py reports it).
+
+`--once` hears each clip once, with the old rule, and reads the new rule's outcome off that
+hearing: the new rule runs the same code up to the end of the first beam and decides there
+(agreed: done, at that moment), else goes on exactly as the old one. Half the time on a shared
+machine; a run without it checks the two agree.
 
 `--split`: the phrasings are split by a hash into a development part (three quarters) and a
 held-out quarter, so a rule fitted on one can be checked on the other. `--log` writes one JSON
@@ -32,6 +38,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -56,11 +63,13 @@ from commands import (  # noqa: E402
 from make_command_set import default_dir, set_digest  # noqa: E402
 
 from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions  # noqa: E402
-from voiceedit.hear.readings import Heard, Hypothesis  # noqa: E402
+from voiceedit.hear.doubt import agreed  # noqa: E402
+from voiceedit.hear.readings import Heard, Hypothesis, choose  # noqa: E402
 from voiceedit.understand.matcher import CONFIRM_BELOW, vocabulary_prompt  # noqa: E402
 
 SECTION = "## Spoken commands, fewer questions (issue 17)"
 RULES = ("old", "new")
+NEW = RecognizerOptions()  # the new rule's settings (agreement on)
 LEVELS = {"clean": "clean", "snr20": "20 dB", "snr10": "10 dB"}
 
 
@@ -114,6 +123,18 @@ def log_line(clip: Clip, results: dict[str, tuple[Trial, Heard]]) -> dict:
     return line
 
 
+class BeamTimed(CommandRecognizer):
+    """The recogniser with the old rule, noting when its first beam ended: the moment the new
+    rule decides (doubt.agreed), so one hearing gives both rules' outcomes (`--once`)."""
+
+    beam_ended = 0.0
+
+    def _generate(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        found = super()._generate(*args, **kwargs)
+        self.beam_ended = self.beam_ended or time.perf_counter()
+        return found
+
+
 def hear(recognizer: CommandRecognizer, clip: Clip, audio: np.ndarray) -> tuple[Trial, Heard]:
     started = time.perf_counter()
     heard = recognizer.recognise(audio)
@@ -121,36 +142,57 @@ def hear(recognizer: CommandRecognizer, clip: Clip, audio: np.ndarray) -> tuple[
     return Trial(clip, heard.text, heard.command, spent, undoubted(heard)), heard
 
 
-def run(clips: Sequence[Clip], log: Path | None) -> dict[str, list[Trial]]:
+def hear_once(recognizer: BeamTimed, clip: Clip, audio: np.ndarray) -> dict[str, tuple]:
+    """Both rules' outcomes from one hearing with the old rule: the new rule's code runs the
+    same steps up to the first beam, then stops where greedy and beam agree (else it goes on
+    exactly as the old one), so its command and latency are read off at that point."""
+    recognizer.beam_ended = 0.0
+    started = time.perf_counter()
+    old = hear(recognizer, clip, audio)
+    heard = old[1]
+    if not agreed(heard.greedy, heard.beam, fit, NEW):
+        return {"old": old, "new": old}
+    command = heard.beam[choose(heard.beam, fit, NEW)].command
+    spent = 1000 * (recognizer.beam_ended - started)
+    new = replace(heard, command=command, doubt="", agreed=True)
+    return {"old": old, "new": (Trial(clip, heard.text, command, spent, command), new)}
+
+
+def run(clips: Sequence[Clip], log: Path | None, once: bool) -> dict[str, list[Trial]]:
     prompt = vocabulary_prompt()
     recognizers = {
-        rule: CommandRecognizer(
-            options=RecognizerOptions(prompt=prompt, agreement=rule == "new"),
+        rule: (BeamTimed if once else CommandRecognizer)(
+            options=RecognizerOptions(prompt=prompt, agreement=rule == "new" and not once),
             fit=fit, phrases=phrases,
         )
-        for rule in RULES
+        for rule in (RULES[:1] if once else RULES)
     }
     for recognizer in recognizers.values():
         recognizer.warm_up()
     trials: dict[str, list[Trial]] = {rule: [] for rule in RULES}
     why: dict[str, Counter] = {rule: Counter() for rule in RULES}
-    lines = []
+    written = log.open("w") if log is not None else None
     started = time.perf_counter()
     for index, clip in enumerate(clips):
         audio = read(clip)
         order = RULES if index % 2 == 0 else RULES[::-1]
-        results = {rule: hear(recognizers[rule], clip, audio) for rule in order}
+        if once:
+            results = hear_once(recognizers["old"], clip, audio)
+        else:
+            results = {rule: hear(recognizers[rule], clip, audio) for rule in order}
         for rule in RULES:
             trial, heard = results[rule]
             trials[rule].append(trial)
             if trial.asked and trial.right:
                 why[rule][reason(trial, heard)] += 1
-        lines.append(json.dumps(log_line(clip, results)))
-        if index % 100 == 99:
+        if written is not None:
+            written.write(json.dumps(log_line(clip, results)) + "\n")
+            written.flush()  # a long run can be read while it goes
+        if index % 50 == 49:
             print(f"{index + 1} of {len(clips)} clips, {time.perf_counter() - started:.0f} s",
                   file=sys.stderr)
-    if log is not None:
-        log.write_text("\n".join(lines) + "\n")
+    if written is not None:
+        written.close()
     for rule in RULES:
         print(f"{rule}: needless questions by reason: {dict(why[rule])}", file=sys.stderr)
     return trials
@@ -187,8 +229,8 @@ def percentiles(trials: Sequence[Trial], longest: float | None = None) -> str:
     return f"{p50:.0f} / {p95:.0f} ms"
 
 
-def report(trials: dict[str, list[Trial]], clips: Sequence[Clip], split: str, load: str,
-           seconds: float, digest: str) -> list[str]:
+def report(trials: dict[str, list[Trial]], clips: Sequence[Clip], how: str, load: str,
+           seconds: float, digest: str, once: bool) -> list[str]:
     def at_once(group: list[Trial]) -> str:
         return cell(*at_once_right(group))
 
@@ -205,11 +247,15 @@ def report(trials: dict[str, list[Trial]], clips: Sequence[Clip], split: str, lo
     return [
         SECTION,
         "",
-        f"`bench/questions.py --split {split}` on {len(clips)} clips of the seeded command set "
+        f"`bench/questions.py {how}` on {len(clips)} clips of the seeded command set "
         f"(digest {digest[:16]}; {len({c.voice for c in clips})} voices, clean / 20 / 10 dB), "
         f"{now}, {platform.machine()} with {os.cpu_count()} cores shared with other work: "
-        f"{load}; {seconds / 60:.0f} min for both rules. Each clip is heard by the old rule "
-        "and the new one in turn (tiny.en int8, the recogniser's defaults otherwise).",
+        f"{load}; {seconds / 60:.0f} min for both rules. "
+        + ("Each clip is heard once, with the old rule; the new rule's outcome and latency are "
+           "read off the same hearing where it decides, at the end of the first beam (its "
+           "code runs the same steps up to there, and the old rule's after)."
+           if once else "Each clip is heard by the old rule and the new one in turn.")
+        + " tiny.en int8, the recogniser's defaults otherwise.",
         "",
         "| | old rule | new rule |",
         "|---|---|---|",
@@ -260,6 +306,9 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=1, help="one clip in N, drawn by hash")
     parser.add_argument("--destructive", action="store_true", help="destructive rows only")
     parser.add_argument("--log", type=Path, help="one JSON line per clip")
+    parser.add_argument("--once", action="store_true",
+                        help="hear each clip once (old rule) and read the new rule's outcome "
+                        "off it at the first beam: half the time")
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
     options = parser.parse_args()
     clips = load_clips(options.set)
@@ -270,10 +319,11 @@ def main() -> None:
     clips = [c for c in clips if sampled(c, options.every)]
     load_before = loads()
     started = time.perf_counter()
-    trials = run(clips, options.log)
+    trials = run(clips, options.log, options.once)
     load = f"{load_before} before, {loads()} after"
-    lines = report(trials, clips, options.split, load, time.perf_counter() - started,
-                   set_digest(options.set))
+    how = " ".join(sys.argv[1:])
+    lines = report(trials, clips, how, load, time.perf_counter() - started,
+                   set_digest(options.set), options.once)
     print("\n".join(lines))
     if options.write:
         write_section(lines)

@@ -5,24 +5,33 @@ The rule's figures, old against new on the seeded command set, are bench/questio
 
 from __future__ import annotations
 
+import io
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+import pytest
+from faster_whisper.audio import decode_audio
+from spoken import spoken
 from test_command_recognizer import hypotheses, in_interview
 from test_core import make_project
 
 from voiceedit.actions.registry import ACTIONS, load_actions
 from voiceedit.core import Editor
+from voiceedit.hear.audio import SAMPLE_RATE
+from voiceedit.hear.command_recognizer import CommandRecognizer
 from voiceedit.hear.doubt import (
     REPAIRED,
     RIVAL_MEANING,
     UNSURE_WORDS,
     agreed,
     doubt_reason,
+    same_words,
 )
 from voiceedit.hear.readings import Heard, Timings
 from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
-from voiceedit.understand.matcher import CONFIRM_BELOW
+from voiceedit.understand.matcher import CONFIRM_BELOW, vocabulary_prompt
 
 OLD_RULE = RecognizerOptions(agreement=False)
 
@@ -81,3 +90,48 @@ def test_a_guessed_end_of_the_session_is_read_back(tmp_path: Path) -> None:
 def test_the_actions_that_need_certainty_are_the_recognisers() -> None:
     load_actions()
     assert {name for name, spec in ACTIONS.items() if spec.certain} == DEFAULT_OPTIONS.certain
+
+
+@pytest.fixture(scope="module")
+def both_passes() -> dict[str, CommandRecognizer]:
+    """The recogniser with the new rule and the old one; the greedy reading never taken on
+    its own (sure_from 0), so every command is heard by the greedy pass and the beam."""
+    prompt = vocabulary_prompt()
+    return {rule: CommandRecognizer(options=RecognizerOptions(
+        prompt=prompt, sure_from=0.0, agreement=rule == "new")) for rule in ("new", "old")}
+
+
+def espeak(voice: str, text: str) -> np.ndarray:
+    wav = subprocess.run(["espeak-ng", "-v", voice, "--stdout", text],
+                         capture_output=True, check=True).stdout
+    return decode_audio(io.BytesIO(wav), sampling_rate=SAMPLE_RATE)
+
+
+def with_white_noise(speech: np.ndarray, snr_db: float, seed: int) -> np.ndarray:
+    noise = np.random.default_rng(seed).standard_normal(len(speech)).astype(np.float32)
+    level = np.sqrt(np.mean(speech**2)) / (np.sqrt(np.mean(noise**2)) * 10 ** (snr_db / 20))
+    return (speech + noise * level).astype(np.float32)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("said", ["Cut from two seconds to four seconds.",
+                                  "Delete from one second to two seconds."])
+def test_a_cut_heard_exactly_by_both_passes_is_done_at_once(both_passes, said):
+    heard = both_passes["new"].recognise(spoken(said))
+    assert heard.agreed and heard.greedy is not None and heard.beam
+    command = heard.command
+    assert same_words(heard.greedy.command, command)  # "2" or "two", the same cut
+    assert command.action == "delete_range" and command.confidence >= CONFIRM_BELOW
+    length = command.args["end"].ms - command.args["start"].ms
+    assert length == (2000 if "four" in said else 1000)
+
+
+@pytest.mark.slow
+def test_a_cut_heard_inexactly_is_still_read_back(both_passes):
+    # espeak's British voice at 10 dB: "Cut one two seconds to four seconds." (a repair)
+    audio = with_white_noise(espeak("en-gb", "cut from two seconds to four seconds"), 10.0, 5)
+    for rule, recognizer in both_passes.items():
+        heard = recognizer.recognise(audio)
+        assert not heard.agreed, rule
+        assert heard.command is not None and heard.command.destructive
+        assert heard.command.confidence < CONFIRM_BELOW, (rule, heard.text)
