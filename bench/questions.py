@@ -33,6 +33,7 @@ import argparse
 import hashlib
 import json
 import os
+import pickle
 import platform
 import sys
 import time
@@ -70,6 +71,7 @@ from voiceedit.understand.matcher import CONFIRM_BELOW, vocabulary_prompt  # noq
 SECTION = "## Spoken commands, fewer questions (issue 17)"
 RULES = ("old", "new")
 NEW = RecognizerOptions()  # the new rule's settings (agreement on)
+HEARD: dict = {}  # with --replay: when and under what load the kept hearings were made
 LEVELS = {"clean": "clean", "snr20": "20 dB", "snr10": "10 dB"}
 
 
@@ -77,6 +79,10 @@ def held_out(clip: Clip) -> bool:
     """A quarter of the phrasings, by a hash of their words: never looked at while fitting."""
     digest = hashlib.sha256(f"{clip.row.name}|{clip.text}".encode()).digest()
     return digest[0] % 4 == 0
+
+
+def drawn(clip: Clip) -> bytes:
+    return hashlib.sha256(b"order|" + clip.file.name.encode()).digest()
 
 
 def sampled(clip: Clip, every: int) -> bool:
@@ -142,23 +148,30 @@ def hear(recognizer: CommandRecognizer, clip: Clip, audio: np.ndarray) -> tuple[
     return Trial(clip, heard.text, heard.command, spent, undoubted(heard)), heard
 
 
-def hear_once(recognizer: BeamTimed, clip: Clip, audio: np.ndarray) -> dict[str, tuple]:
+def hear_once(recognizer: BeamTimed, clip: Clip, audio: np.ndarray) -> tuple[Trial, Heard, float]:
+    """One hearing with the old rule, and when its first beam ended (ms from the start)."""
+    recognizer.beam_ended = 0.0
+    started = time.perf_counter()
+    trial, heard = hear(recognizer, clip, audio)
+    beam_ms = 1000 * (recognizer.beam_ended - started) if recognizer.beam_ended else 0.0
+    return trial, heard, beam_ms
+
+
+def both_rules(trial: Trial, heard: Heard, beam_ms: float) -> dict[str, tuple[Trial, Heard]]:
     """Both rules' outcomes from one hearing with the old rule: the new rule's code runs the
     same steps up to the first beam, then stops where greedy and beam agree (else it goes on
     exactly as the old one), so its command and latency are read off at that point."""
-    recognizer.beam_ended = 0.0
-    started = time.perf_counter()
-    old = hear(recognizer, clip, audio)
-    heard = old[1]
+    old = (trial, heard)
     if not agreed(heard.greedy, heard.beam, fit, NEW):
         return {"old": old, "new": old}
     command = heard.beam[choose(heard.beam, fit, NEW)].command
-    spent = 1000 * (recognizer.beam_ended - started)
     new = replace(heard, command=command, doubt="", agreed=True)
-    return {"old": old, "new": (Trial(clip, heard.text, command, spent, command), new)}
+    return {"old": old, "new": (replace(trial, command=command, latency_ms=beam_ms,
+                                        undoubted=command), new)}
 
 
-def run(clips: Sequence[Clip], log: Path | None, once: bool) -> dict[str, list[Trial]]:
+def run(clips: Sequence[Clip], log: Path | None, once: bool,
+        keep: Path | None = None) -> dict[str, list[Trial]]:
     prompt = vocabulary_prompt()
     recognizers = {
         rule: (BeamTimed if once else CommandRecognizer)(
@@ -172,12 +185,18 @@ def run(clips: Sequence[Clip], log: Path | None, once: bool) -> dict[str, list[T
     trials: dict[str, list[Trial]] = {rule: [] for rule in RULES}
     why: dict[str, Counter] = {rule: Counter() for rule in RULES}
     written = log.open("w") if log is not None else None
+    saved = keep.open("wb") if keep is not None else None
+    heard_from = (loads(), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
     started = time.perf_counter()
     for index, clip in enumerate(clips):
         audio = read(clip)
         order = RULES if index % 2 == 0 else RULES[::-1]
         if once:
-            results = hear_once(recognizers["old"], clip, audio)
+            hearing = hear_once(recognizers["old"], clip, audio)
+            results = both_rules(*hearing)
+            if saved is not None:
+                pickle.dump(hearing, saved)
+                saved.flush()
         else:
             results = {rule: hear(recognizers[rule], clip, audio) for rule in order}
         for rule in RULES:
@@ -193,9 +212,41 @@ def run(clips: Sequence[Clip], log: Path | None, once: bool) -> dict[str, list[T
                   file=sys.stderr)
     if written is not None:
         written.close()
+    if saved is not None:  # when and under what load the clips were heard
+        pickle.dump({"load": f"{heard_from[0]} before, {loads()} after", "at": heard_from[1],
+                     "seconds": time.perf_counter() - started}, saved)
+        saved.close()
     for rule in RULES:
         print(f"{rule}: needless questions by reason: {dict(why[rule])}", file=sys.stderr)
     return trials
+
+
+def replay(kept: Path, log: Path | None) -> tuple[dict[str, list[Trial]], list[Clip]]:
+    """Both rules' outcomes judged anew, by the code as it is now, from kept hearings (the
+    Trial's clip, the Heard with every pass's readings, when the first beam ended)."""
+    trials: dict[str, list[Trial]] = {rule: [] for rule in RULES}
+    clips = []
+    written = log.open("w") if log is not None else None
+    with kept.open("rb") as stream:
+        while True:
+            try:
+                record = pickle.load(stream)
+            except (EOFError, pickle.UnpicklingError):
+                break  # the end, or a run stopped while writing its last clip
+            if isinstance(record, dict):
+                HEARD.update(record)
+                continue
+            trial, heard, beam_ms = record
+            trial = replace(trial, command=heard.command)
+            results = both_rules(trial, heard, beam_ms)
+            for rule in RULES:
+                trials[rule].append(results[rule][0])
+            clips.append(trial.clip)
+            if written is not None:
+                written.write(json.dumps(log_line(trial.clip, results)) + "\n")
+    if written is not None:
+        written.close()
+    return trials, clips
 
 
 def at_once_right(trials: Sequence[Trial]) -> tuple[int, int]:
@@ -306,6 +357,9 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=1, help="one clip in N, drawn by hash")
     parser.add_argument("--destructive", action="store_true", help="destructive rows only")
     parser.add_argument("--log", type=Path, help="one JSON line per clip")
+    parser.add_argument("--keep", type=Path, help="with --once: the hearings, for --replay")
+    parser.add_argument("--replay", type=Path,
+                        help="both rules judged anew from hearings kept with --keep")
     parser.add_argument("--once", action="store_true",
                         help="hear each clip once (old rule) and read the new rule's outcome "
                         "off it at the first beam: half the time")
@@ -316,14 +370,22 @@ def main() -> None:
         clips = [c for c in clips if held_out(c) == (options.split == "held")]
     if options.destructive:
         clips = [c for c in clips if c.row.destructive]
-    clips = [c for c in clips if sampled(c, options.every)]
+    # In an order drawn by hash, so the clips heard before a long run is stopped are a fair
+    # sample of voices, levels and commands (--replay reads what was kept).
+    clips = sorted((c for c in clips if sampled(c, options.every)), key=drawn)
     load_before = loads()
     started = time.perf_counter()
-    trials = run(clips, options.log, options.once)
+    if options.replay is not None:
+        trials, clips = replay(options.replay, options.log)
+    else:
+        trials = run(clips, options.log, options.once, options.keep)
     load = f"{load_before} before, {loads()} after"
+    if HEARD:
+        load = f"heard {HEARD['at']} under {HEARD['load']}, in {HEARD['seconds'] / 60:.0f} min"
     how = " ".join(sys.argv[1:])
-    lines = report(trials, clips, how, load, time.perf_counter() - started,
-                   set_digest(options.set), options.once)
+    seconds = HEARD.get("seconds", time.perf_counter() - started)
+    lines = report(trials, clips, how, load, seconds,
+                   set_digest(options.set), options.once or options.replay is not None)
     print("\n".join(lines))
     if options.write:
         write_section(lines)
