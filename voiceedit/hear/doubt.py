@@ -129,6 +129,8 @@ def agreed(
         return False  # a repaired word, or a quote that sounds like a command
     if fit is not None and min(fit(command) for command in heard) < EXACT:
         return False  # a quote found only approximately, or nowhere
+    if fit is None and any(isinstance(v, Quote) for v in heard[1].args.values()):
+        return False  # no project to find the quote in: any words fit "cut <quote>"
     if first.numbers_sure < options.agreed_number_sure:
         return False
     return min(first.avg_logprob, best.avg_logprob) >= options.agreed_from
