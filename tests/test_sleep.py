@@ -56,11 +56,11 @@ def test_asleep_only_an_exact_waking_phrase_is_acted_on(tmp_path: Path) -> None:
     editor = Editor.open(path, speaker=voice)
     editor.handle("go to sleep")
     before = path.read_bytes()
-    # Dragon's own "stop listening" and "go to sleep", a near "woke up" (heard as wake up
-    # with a repair), a recogniser's wake_up it was unsure of: all ignored, silently.
+    # "go to sleep" again, a near "woke up" (heard as wake up with a repair), a recogniser's
+    # wake_up it was unsure of, a near "stop listing": all ignored, silently.
     doubted = replace(understand("wake up"), confidence=0.75)
-    for said in ("stop listening", "go to sleep", "woke up", "delete three four",
-                 "goodbye voiceedit", Heard("wake up", doubted)):
+    for said in ("go to sleep", "woke up", "delete three four", "stop listing",
+                 Heard("wake up", doubted)):
         answer = editor.handle(said)
         assert answer.ignored and answer.message == ASLEEP_NOTE, said
     assert editor.asleep and not editor.stopped
@@ -68,6 +68,17 @@ def test_asleep_only_an_exact_waking_phrase_is_acted_on(tmp_path: Path) -> None:
     assert voice.said == ["Going to sleep. Say wake up when you need me."]
     assert editor.handle("Wake up.").message == "I'm listening."
     assert editor.handle("delete three four").changed
+
+
+@pytest.mark.parametrize("said", ["stop listening", "goodbye voiceedit", "end the session"])
+def test_asleep_stop_listening_ends_the_session(tmp_path: Path, said: str) -> None:
+    path = make_project(tmp_path / "p.voiceedit")
+    editor = Editor.open(path)
+    editor.handle("go to sleep")
+    answer = editor.handle(said)
+    assert not answer.ignored
+    assert answer.message == "Stopped listening. Everything is saved."
+    assert editor.stopped and not editor.asleep
 
 
 @pytest.mark.parametrize(

@@ -177,7 +177,7 @@ class Editor:
             self._remember(str(error))
             return Answer(str(error), applied=False, action=command.action)
         self.state = state
-        self.dialogue.done(spec_of(command.action))
+        self.dialogue.done()
         return Answer(outcome.message, applied=True, changed=outcome.changed,
                       action=command.action, question=outcome.question is not None)
 

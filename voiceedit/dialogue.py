@@ -2,7 +2,8 @@
 
 Everything about the conversation that is not an edit lives here, and it reads what each
 action declares (`actions.registry.ActionSpec`) instead of keeping its own lists:
-- A destructive command understood with low confidence is read back and waits for yes/no,
+- A destructive command understood with low confidence is read back and waits for yes/no
+  (and so is ending the session, an action declared `certain`),
   and so is a typed one whose quote is found only approximately, or a range said later time
   first. (A recogniser weighs quotes against the project itself, and lowers its confidence
   for what it doubts.)
@@ -24,7 +25,7 @@ from dataclasses import replace
 
 from voiceedit.actions import describe
 from voiceedit.actions.joins import with_join_notes
-from voiceedit.actions.registry import ActionSpec, spec_of
+from voiceedit.actions.registry import spec_of
 from voiceedit.actions.resolve import resolve_time
 from voiceedit.actions.settings import precision_of
 from voiceedit.actions.state import Ambiguous, ConfirmFirst, EditorState, Outcome
@@ -58,6 +59,7 @@ def run_action(state: EditorState, command: Command) -> Outcome:
 class Dialogue:
     def __init__(self) -> None:
         self.mode = AWAKE
+        self.ran = ""  # the action the last response ran (the one a yes ran); "": none
 
     @property
     def asleep(self) -> bool:
@@ -79,11 +81,12 @@ class Dialogue:
     def _respond(self, state: EditorState, command: Command, typed: bool = False) -> Outcome:
         spec = spec_of(command.action)
         pending = state.project.pending
+        self.ran = ""
         if pending is not None and (spec.answers_question or spec.cancels_question):
             return self._answer(state, pending, command)
         if pending is not None and not spec.keeps_question:
             state = state.with_project(pending=None)  # the user moved on
-        if spec.destructive and command.confidence < CONFIRM_BELOW:
+        if (spec.destructive or spec.certain) and command.confidence < CONFIRM_BELOW:
             return _read_back(state, command)
         if spec.destructive:
             swapped = _later_time_first(state, command)
@@ -93,11 +96,14 @@ class Dialogue:
             found = _approximate_quote(state, command)
             if found is not None:
                 return _read_back(state, found, "Not found word for word. ")
+        self.ran = command.action
         return run_action(state, command)
 
-    def done(self, spec: ActionSpec) -> None:
-        """After an action was done and saved: the mode it leads to."""
-        if spec.enters:
+    def done(self) -> None:
+        """After a response was saved: the mode the action it ran leads to (none for a
+        question asked: "End the session?" ends it only after the yes)."""
+        spec = spec_of(self.ran) if self.ran else None
+        if spec is not None and spec.enters:
             self.mode = spec.enters
 
     def _answer(self, state: EditorState, pending: Pending, command: Command) -> Outcome:
@@ -109,6 +115,7 @@ class Dialogue:
                 return Outcome(unasked, "Not done; nothing changed.")
             if command.action == "choose":
                 raise VoiceEditError("Say yes or no.")
+            self.ran = pending.command.action
             return _saved_question(unasked, replace(pending.command, confidence=1.0))
         count = len(pending.choices)
         if command.action == "deny":
@@ -117,6 +124,7 @@ class Dialogue:
         if not isinstance(choice, int) or not 1 <= choice <= count:
             raise VoiceEditError(f"Say a number from 1 to {count}, or cancel.")
         args = {**pending.command.args, pending.slot: pending.choices[choice - 1]}
+        self.ran = pending.command.action
         return _saved_question(unasked, replace(pending.command, args=args))
 
 

@@ -44,7 +44,9 @@ def wake_up(state: EditorState) -> Outcome:
     return Outcome(state, "I'm listening.")
 
 
-# Not heard asleep: Dragon's own "stop listening" must not end a sleeping session.
-@action("stop_listening", enters="stopped")
+# Heard asleep too (exactly, as the wake phrase is): a person who put the session to sleep
+# may end it without waking it first. Beside Dragon, whose own phrase this is, a wake prefix
+# ("editor, stop listening") keeps Dragon's from ending it (README, "Beside Talon or Dragon").
+@action("stop_listening", awake_while_asleep=True, enters="stopped", certain=True)
 def stop_listening(state: EditorState) -> Outcome:
     return Outcome(state, "Stopped listening. Everything is saved.")

@@ -265,6 +265,7 @@ _READBACK = {
     "shorten_pauses": "shorten pauses longer than {longer} to {to}",
     "remove_repeated_takes": "remove repeated takes",
     "select_range": "select from {start} to {end}",
+    "stop_listening": "end the session",
 }
 
 

@@ -58,6 +58,9 @@ class ActionSpec:
     free_quotes: bool = False  # its quotes are any words (help search, what sleep swallows)
     slow: bool = False  # long work (seconds to minutes): done without holding the project
     enters: str = ""  # the session mode it leads to: "asleep", "awake" or "stopped"
+    # Read back, as a cut is, when not heard with certainty: it removes nothing but stops the
+    # person's work (ending the session). hear/recognizer_options.py lists the same actions.
+    certain: bool = False
 
 
 ACTIONS: dict[str, ActionSpec] = {}
@@ -67,8 +70,8 @@ def action(name: str, *, destructive: bool = False, keeps_question: bool = False
            answers_question: bool = False, cancels_question: bool = False,
            awake_while_asleep: bool = False,
            quotes_media: bool = False, media_quote: str = "", enters: str = "",
-           new_words: str = "",
-           slow: bool = False, free_quotes: bool = False) -> Callable[[Handler], Handler]:
+           new_words: str = "", slow: bool = False, free_quotes: bool = False,
+           certain: bool = False) -> Callable[[Handler], Handler]:
     """Register the decorated function as the action called `name` in the grammar."""
 
     def register(handler: Handler) -> Handler:
@@ -79,8 +82,8 @@ def action(name: str, *, destructive: bool = False, keeps_question: bool = False
             name, handler, destructive=destructive, keeps_question=keeps_question,
             answers_question=answers_question, cancels_question=cancels_question,
             awake_while_asleep=awake_while_asleep, quotes_media=quotes_media,
-            media_quote=media_quote, enters=enters,
-            new_words=new_words, slow=slow, free_quotes=free_quotes)
+            media_quote=media_quote, enters=enters, new_words=new_words, slow=slow,
+            free_quotes=free_quotes, certain=certain)
         return handler
 
     return register

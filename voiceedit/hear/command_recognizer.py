@@ -27,7 +27,14 @@ from faster_whisper.tokenizer import Tokenizer
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.audio import HOP, MAX_FRAMES, SAMPLE_RATE, command_audio
-from voiceedit.hear.doubt import DOUBT_CONFIDENCE, in_doubt, is_sure, number_certainty, says_number
+from voiceedit.hear.doubt import (
+    DOUBT_CONFIDENCE,
+    agreed,
+    doubt_reason,
+    is_sure,
+    number_certainty,
+    says_number,
+)
 from voiceedit.hear.models import one_blas_thread, resolve_model
 from voiceedit.hear.readings import (
     Fit,
@@ -172,14 +179,21 @@ class CommandRecognizer:
         timings = Timings(features=1000 * (time.perf_counter() - started), encode=0, decode=0)
         seconds = len(audio) / SAMPLE_RATE
         encoded, timings = self._encode(padded(mel, frames, options.pad), timings)
+        first: tuple[Hypothesis, ...] = ()
         if self.greedy_first:
             # Most commands are clear: the model's one best reading, if sure, is the answer.
             first, timings = self._greedy(encoded, seconds, timings)
             if first and is_sure(first, self.fit, options, greedy=True):
-                return self._heard(first, timings, frames)
+                return self._heard(first, timings, frames, first)
+        greedy = first[0] if first else None
         narrow = options.beam
         wide = (options.wide_beam, options.wide_beam) if options.wide_beam else narrow
         hypotheses, timings = self._generate(encoded, narrow, seconds, timings)
+        beam = hypotheses
+        if agreed(greedy, beam, self.fit, options):
+            # Two searches heard one exact sentence: no rival reading doubts it, and no
+            # wider search is needed.
+            return self._heard(beam, timings, frames, first, beam, agreement=True)
         if self.grammar is not None and not is_sure(hypotheses, self.fit, options):
             # Unsure: a wider free beam and a search within the grammar over the same
             # encoding, at a cost only unclear speech pays.
@@ -195,16 +209,29 @@ class CommandRecognizer:
             retry, timings = self._generate(encoded, wide, seconds, timings)
             if self._usable(retry) or not any(h.command is not None for h in hypotheses):
                 hypotheses = retry
-        return self._heard(hypotheses, timings, frames)
+        return self._heard(hypotheses, timings, frames, first, beam)
 
-    def _heard(self, hypotheses: tuple[Hypothesis, ...], timings: Timings, frames: int) -> Heard:
-        """The chosen reading, its command's confidence lowered when it is in doubt."""
+    def _heard(
+        self,
+        hypotheses: tuple[Hypothesis, ...],
+        timings: Timings,
+        frames: int,
+        first: tuple[Hypothesis, ...] = (),
+        beam: tuple[Hypothesis, ...] = (),
+        agreement: bool = False,
+    ) -> Heard:
+        """The chosen reading, its command's confidence lowered when it is in doubt (unless
+        the greedy pass and the beam agreed on it word for word)."""
         chosen = choose(hypotheses, self.fit, self.options)
         command = hypotheses[chosen].command
-        if command is not None and in_doubt(hypotheses, chosen, self.fit, self.options):
+        why = None if agreement else doubt_reason(hypotheses, chosen, self.fit, self.options)
+        if command is not None and why is not None:
             command = replace(command, confidence=min(command.confidence, DOUBT_CONFIDENCE))
         best = hypotheses[chosen]
-        return Heard(best.text, best.avg_logprob, hypotheses, timings, frames, command)
+        return Heard(
+            best.text, best.avg_logprob, hypotheses, timings, frames, command,
+            greedy=first[0] if first else None, beam=beam, doubt=why or "", agreed=agreement,
+        )  # fmt: skip
 
     def _usable(self, hypotheses: tuple[Hypothesis, ...]) -> bool:
         """Whether some hypothesis is a command the project can act on."""

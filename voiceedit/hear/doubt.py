@@ -24,6 +24,17 @@ from voiceedit.understand.numbers import number_value
 DOUBT_CONFIDENCE = REPAIRED_DESTRUCTIVE  # below the matcher's CONFIRM_BELOW: read back
 QUOTE_ALIKE = 80  # rapidfuzz ratio from which two quotes find the same words
 RIVALS = 5  # the likeliest tokens of each greedy step looked at for other numbers
+EXACT = 1.0  # a command's confidence with nothing repaired; a fit with every quote found as said
+# Why a cut is read back (doubt_reason), for the benchmark's log and `do --audio --json`.
+UNSURE_WORDS, LIKELIER_READING = "unsure words", "another reading likelier"
+APPROXIMATE_QUOTE, RIVAL_MEANING = "quote found only approximately", "a rival reading"
+REPAIRED = "repaired"
+
+
+def needs_certainty(command: Command, options: RecognizerOptions = DEFAULT_OPTIONS) -> bool:
+    """Whether a command is read back when in doubt: a cut, or an action as final
+    (`options.certain`: ending the session)."""
+    return command.destructive or command.action in options.certain
 
 
 def is_sure(
@@ -45,6 +56,8 @@ def is_sure(
         return False
     if greedy and best.command.destructive and best.command.confidence < CONFIRM_BELOW:
         return False  # a cut it would read back: the beam may hear it as said
+    if greedy and needs_certainty(best.command, options) and best.command.confidence < EXACT:
+        return False
     if greedy and fit is not None and fit(best.command) < options.exact_fit:
         return False
     return best.avg_logprob >= options.sure_from and not in_doubt(
@@ -58,27 +71,83 @@ def in_doubt(
     fit: Fit | None = None,
     options: RecognizerOptions = DEFAULT_OPTIONS,
 ) -> bool:
-    """Whether a destructive command should be read back although its words fit the grammar:
-    the model was unsure of the words, its quote is found only approximately, or another
-    hypothesis the project could act on means something else ("keep from sixty seconds" /
-    "keep from fifteen seconds")."""
+    """Whether a destructive command should be read back although its words fit the grammar
+    (doubt_reason says why)."""
+    return doubt_reason(hypotheses, chosen, fit, options) is not None
+
+
+def doubt_reason(
+    hypotheses: tuple[Hypothesis, ...],
+    chosen: int,
+    fit: Fit | None = None,
+    options: RecognizerOptions = DEFAULT_OPTIONS,
+) -> str | None:
+    """Why a destructive command should be read back although its words fit the grammar,
+    None when there is no reason: the model was unsure of the words, another reading was
+    likelier, its quote is found only approximately, or another hypothesis the project could
+    act on means something else ("keep from sixty seconds" / "keep from fifteen seconds")."""
     command = hypotheses[chosen].command
-    if command is None or not command.destructive:
-        return False
+    if command is None or not needs_certainty(command, options):
+        return None
+    if not command.destructive and command.confidence < EXACT:
+        return REPAIRED  # the grammar caps a repaired cut itself, not other actions
     likeliest = max(h.avg_logprob for h in hypotheses)
     if hypotheses[chosen].avg_logprob < options.unsure_logprob:
-        return True
+        return UNSURE_WORDS
     if likeliest - hypotheses[chosen].avg_logprob >= options.likelier_by:
-        return True  # the model heard another reading likelier: the grammar chose this one
+        return LIKELIER_READING  # the model heard another reading likelier than this one
     if fit is not None and fit(command) < options.exact_fit:
-        return True
-    return any(
+        return APPROXIMATE_QUOTE
+    rival = any(
         other.command is not None
         and other.command.confidence >= command.confidence - options.doubt_margin
         and acts(other, fit)
         and not same_meaning(other.command, command)
         for other in hypotheses
     )
+    return RIVAL_MEANING if rival else None
+
+
+def agreed(
+    first: Hypothesis | None,
+    beam: tuple[Hypothesis, ...],
+    fit: Fit | None = None,
+    options: RecognizerOptions = DEFAULT_OPTIONS,
+) -> bool:
+    """Whether the greedy reading and the beam's choice are the same command, each heard
+    word for word as the grammar has it: nothing repaired in either, the same quote words
+    found exactly in the project, the greedy pass sure of its numbers. Two searches hearing
+    one exact sentence is what a rival reading's doubt is for: such a command is done at
+    once, whatever else the beam offered (bench/RESULTS.md, "fewer questions")."""
+    if first is None or first.command is None or not beam or not options.agreement:
+        return False
+    best = beam[choose(beam, fit, options)]
+    heard = (first.command, best.command)
+    if heard[1] is None or not same_words(*heard):
+        return False
+    if min(command.confidence for command in heard) < EXACT:
+        return False  # a repaired word, or a quote that sounds like a command
+    if fit is not None and min(fit(command) for command in heard) < EXACT:
+        return False  # a quote found only approximately, or nowhere
+    if fit is None and any(isinstance(v, Quote) for v in heard[1].args.values()):
+        return False  # no project to find the quote in: any words fit "cut <quote>"
+    if first.numbers_sure < options.agreed_number_sure:
+        return False
+    return min(first.avg_logprob, best.avg_logprob) >= options.agreed_from
+
+
+def same_words(first: Command, second: Command) -> bool:
+    """Same action and arguments, quotes the same words (letter case and punctuation aside)."""
+    if first.action != second.action or first.args.keys() != second.args.keys():
+        return False
+    for name, value in first.args.items():
+        other = second.args[name]
+        if isinstance(value, Quote) and isinstance(other, Quote):
+            if bare(value.text) != bare(other.text):
+                return False
+        elif value != other:
+            return False
+    return True
 
 
 def says_number(command: Command) -> bool:

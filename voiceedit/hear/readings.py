@@ -59,6 +59,10 @@ class Heard:
     # The chosen hypothesis's command, its confidence lowered below the matcher's
     # CONFIRM_BELOW when a destructive command is in doubt; None: no hypothesis understood.
     command: Command | None = None
+    greedy: Hypothesis | None = None  # the greedy pass's reading, when it ran and was whole
+    beam: tuple[Hypothesis, ...] = ()  # the first beam's readings, when it ran
+    doubt: str = ""  # why the chosen cut is read back (doubt.doubt_reason); "": not doubted
+    agreed: bool = False  # greedy and beam heard it word for word alike: done at once
 
     @property
     def search(self) -> str:

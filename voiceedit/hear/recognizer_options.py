@@ -53,6 +53,15 @@ class RecognizerOptions:
     likelier_by: float = 0.15  # a reading this much likelier than the chosen cut doubts it
     doubt_margin: float = 0.2  # another meaning within this of the chosen confidence competes
     exact_fit: float = 0.95  # a cut whose quote is found less well than this is read back
+    # Actions doubted as cuts are, though they remove nothing: ending the session stops the
+    # person's work, so a guess ("Go to Saoirse." forced into "End the session.") is read
+    # back. The actions declare it too (ActionSpec.certain), for the dialogue.
+    certain: frozenset[str] = frozenset({"stop_listening"})
+    # A command the greedy pass and the beam both heard word for word is done at once
+    # (doubt.agreed); False restores the rule before it, for the benchmark's comparison.
+    agreement: bool = True
+    agreed_number_sure: float = 0.8  # the greedy pass's certainty of its numbers, at least
+    agreed_from: float = -0.5  # the mean log probability both readings need, at least
 
     @property
     def beam(self) -> tuple[int, int]:

@@ -42,6 +42,7 @@ from voiceedit.understand.matching import (
     Parse,
     at_edge,
 )
+from voiceedit.understand.negative import NEGATIVE_TIME, says_negative_time
 from voiceedit.understand.own_words import own_names, with_names
 from voiceedit.understand.rules import Grammar, words
 from voiceedit.understand.user_grammar import VOCABULARY_LIST
@@ -68,8 +69,12 @@ class NotUnderstood(VoiceEditError):
 
 
 def understand(text: str) -> Command:
-    """The command the text says, with a confidence in 0..1; NotUnderstood if none fits."""
-    return _language().understand(text)
+    """The command the text says, with a confidence in 0..1; NotUnderstood if none fits,
+    or if it says a time below zero (one sentence, rather than a search for "minus five")."""
+    language = _language()
+    if says_negative_time(text, language.understand):
+        raise NotUnderstood(NEGATIVE_TIME, [])
+    return language.understand(text)
 
 
 def vocabulary_prompt(max_words: int = 150, names: Sequence[str] = ()) -> str:
