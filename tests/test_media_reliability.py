@@ -110,10 +110,10 @@ def test_a_failed_render_leaves_the_earlier_file_byte_identical(pattern, tmp_pat
     timeline = Timeline((Clip(pattern.path, 0, 1000), Clip(pattern.path, 3000, 4000)))
     real_render = render_module.render_cuts
 
-    def broken(cuts, media, fmt, target, name, progress=None):  # what ffmpeg once left
+    def broken(cuts, media, fmt, target, name, *rest):  # what ffmpeg once left
         Path(target).write_bytes(b"\0" * 261)
 
-    def first_clip_only(cuts, media, fmt, target, name, progress=None):  # cut short
+    def first_clip_only(cuts, media, fmt, target, name, *rest):  # cut short
         real_render(cuts[:1], media, fmt, target, name)
 
     cases = [

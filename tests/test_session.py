@@ -97,11 +97,11 @@ def test_scripted_session_from_standard_input(project, sample_truth, sample_vide
     answers = result.stdout.splitlines()
     assert len(answers) == 4
     assert answers[0].startswith("Removed 3 fillers, ")
-    assert answers[0].endswith(". Now 42.6 s.")
+    assert answers[0].endswith(". Now 42.6 s. 3 jump cuts.")  # one shot: every cut jumps
     assert answers[1].startswith("Removed 1 repeated take, 4.")
     assert "'You don't need an expensive camera to start'" in answers[1]
     assert answers[2].startswith("Deleted 4.")
-    assert answers[2].endswith(": 'Ask not what your camera can do for …'. Now 34.2 s.")
+    assert answers[2].endswith(": 'Ask not what your camera can do for …'. Now 34.2 s. Jump cut.")
     assert answers[3].startswith("5 clips, 34.2 s. Clip 1, 0.0 s to ")
 
     printed = voiceedit("timeline", str(project), "--json")
@@ -131,7 +131,7 @@ def test_one_command_per_process_and_timeline_readback(project):
     first = do(project, "delete a phone and good sound")
     assert first.returncode == 0 and first.stderr == ""
     assert first.stdout.startswith("Deleted 1.")
-    assert first.stdout.endswith(": 'a phone and good sound'. Now 43.9 s.\n")
+    assert first.stdout.endswith(": 'a phone and good sound'. Now 43.9 s. Jump cut.\n")
     spoken = voiceedit("timeline", str(project))
     assert spoken.stdout == ("2 clips, 43.9 s. Clip 1, 0.0 s to 18.3 s: 'Hi, I'm Sam, and "
                              "today'. Clip 2, 18.3 s to 43.9 s: 'will take you a long'.\n")
