@@ -16,12 +16,13 @@ from voiceedit.answer.speakers import SpeechSettings, open_speaker
 from voiceedit.cli import main
 from voiceedit.core import Editor
 from voiceedit.media.ffmpeg import media_url, run_ffmpeg
+from voiceedit.media.overlay import FONTS_DIR
 from voiceedit.media.probe import probe
 
 BROLL = "broll.mp4"
 BROLL_SECONDS = 4
 BROLL_COLOUR = "blue"  # the sample is dark slate: a render's pixels say whose picture shows
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"  # apt fonts-dejavu-core
+FONT = FONTS_DIR / "DejaVuSans-Bold.ttf"  # the burned captions' font, always installed
 COVERED = "A phone and good sound will take you a long way."
 DESCRIPTION = "Sam waves goodbye."  # short enough for the pause after the last words
 # The finishing part, typed as a voice would say it.
