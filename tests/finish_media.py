@@ -71,6 +71,15 @@ def frames(path: Path) -> list[np.ndarray]:
         return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
+def frame_at(path: Path, number: int) -> np.ndarray:
+    """Frame `number` (from 0) alone, for files too long to hold every frame of."""
+    with av.open(str(path)) as container:
+        for n, frame in enumerate(container.decode(video=0)):
+            if n == number:
+                return frame.to_ndarray(format="rgb24")
+    raise IndexError(f"{path.name} has {number} frames or fewer")
+
+
 def dominant_tone(path: Path, start: float, end: float) -> float:
     """The loudest frequency (Hz) of the file's sound between `start` and `end` seconds."""
     raw = subprocess.run(["ffmpeg", "-v", "error", "-ss", str(start), "-t", str(end - start),

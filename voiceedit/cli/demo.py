@@ -3,8 +3,10 @@
 What `make demo` runs, end to end, the way a user would: transcribe the sample interview,
 open it as a project, edit it with typed commands (the same language a voice uses), speak
 every answer into a WAV, render the edit, export it for other editors, then edit hands-free:
-the sample's spoken command WAVs go through the live session in real time. Everything it
-writes lands in out/demo/; the sample itself is only read.
+the sample's spoken command WAVs go through the live session in real time; then finish the
+piece (speakers, chapters, loudness, a cutaway, an audio description, burned-in captions;
+cli/demo_finish.py) and render and export it again. Everything it writes lands in
+out/demo/; the sample itself is only read.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import click
 
 from voiceedit.answer.speakers import SpeechSettings, open_speaker
 from voiceedit.cli import cli, main
+from voiceedit.cli.demo_finish import FINISHED, finish
 from voiceedit.cli.progress import plain_option, progress_reporter
 from voiceedit.cli.transcribe import transcript_lines
 from voiceedit.core import Editor
@@ -92,8 +95,9 @@ def demo_command(output: Path, fast: bool) -> int:
         "--fast" if fast else "--realtime",
         *[arg for name in SPOKEN for arg in ("--input", str(SPOKEN_COMMANDS / name))],
     ])
+    status = status or finish(project, SAMPLE, output)
     step("Done")
     click.echo(f"Everything is in {output}: the project, the rendered edit, the exports, "
-               "and the spoken answers.")
+               f"the spoken answers, and the finished piece ({FINISHED}.mp4 and its exports).")
     click.echo(f"To go on editing in the browser: .venv/bin/voiceedit serve {project}")
     return status
