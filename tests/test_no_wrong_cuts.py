@@ -18,9 +18,12 @@ import numpy as np
 import pytest
 import soundfile as sf
 from test_command_recognizer import hypotheses
+from test_core import make_project
 
+from voiceedit.core import Editor
 from voiceedit.hear.command_recognizer import CommandRecognizer
 from voiceedit.hear.doubt import APPROXIMATE_QUOTE, agreed, doubt_reason, is_sure
+from voiceedit.hear.readings import Heard, Timings
 from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
 from voiceedit.timeline.sentence_quote import STRAY_SCORE, found_score, stray_word
 from voiceedit.understand.command import SpokenTime
@@ -67,6 +70,27 @@ def test_the_doubt_rules_read_the_stray_word_back() -> None:
     assert not agreed(heard[0], heard, fit)
     said = hypotheses((SAID_A, -0.2))
     assert doubt_reason(said, 0, fit) is None and agreed(said[0], said, fit)
+
+
+def test_the_editor_reads_the_stray_word_back(tmp_path: Path) -> None:
+    """The live loop's own fit (Editor.fit, over the project's transcript) and the dialogue:
+    the cut "worth telling you" is read back, the words as said are cut at once."""
+    text = "a story worth telling. You need a phone and good sound"
+    editor = Editor.open(make_project(tmp_path / "p.voiceedit", text))
+    stray = hypotheses(("Delete the words worth telling you.", -0.2))
+    assert editor.fit(stray[0].command) == STRAY_SCORE / 100
+    assert editor.fit(hypotheses(("Delete worth telling. You need.", -0.2))[0].command) == 1.0
+    why = doubt_reason(stray, 0, editor.fit)
+    assert why == APPROXIMATE_QUOTE
+    doubted = replace(stray[0].command, confidence=CONFIRM_BELOW - 0.05)
+    answer = editor.handle(Heard(stray[0].text, -0.2, stray, Timings(0, 0, 0), 1000, doubted))
+    assert answer.message.endswith("Say yes or no.") and not answer.changed
+    assert len(editor.state.words) == 11  # nothing cut
+    said = hypotheses(("Delete the words worth telling.", -0.2))
+    assert doubt_reason(said, 0, editor.fit) is None
+    answer = editor.handle(said[0].text)
+    assert answer.changed and len(editor.state.words) == 9
+    assert list(editor.state.words.texts[:3]) == ["a", "story", "You"]
 
 
 def test_a_number_written_with_0_803_is_not_sure() -> None:
