@@ -59,6 +59,7 @@ from voiceedit.hear.readings import Heard  # noqa: E402
 from voiceedit.timeline.model import Clip as TimelineClip  # noqa: E402
 from voiceedit.timeline.model import Timeline  # noqa: E402
 from voiceedit.timeline.quotes import QuoteIndex  # noqa: E402
+from voiceedit.timeline.sentence_quote import found_score  # noqa: E402
 from voiceedit.timeline.transcript import Transcript, Word  # noqa: E402
 from voiceedit.timeline.words import TimelineWords  # noqa: E402
 from voiceedit.understand.command import Command, Quote  # noqa: E402
@@ -150,7 +151,7 @@ def fit(command: Command) -> float:
     quotes = [value for value in command.args.values() if isinstance(value, Quote)]
     if command.action == "insert_media":
         return float(all(name_like(quote.text, MEDIA_BESIDE) for quote in quotes))
-    scores = [max((m.score for m in sample_quotes().find(q.text)), default=0.0) for q in quotes]
+    scores = [found_score(sample_quotes(), q.text, q.said) for q in quotes]
     return min(scores, default=100.0) / 100
 
 

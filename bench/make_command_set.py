@@ -166,6 +166,23 @@ def noise_for(kind: str, length: int, babble: np.ndarray, rng: np.random.Generat
     return np.resize(np.roll(babble, -start), length)
 
 
+def phrase_clips(
+    speakers: Voices, babble: np.ndarray, voice: str, row: str, index: int, text: str
+) -> list[tuple[str, str, np.ndarray]]:
+    """One phrasing in one voice, at every noise level: (condition, noise kind, audio), the
+    same samples on every run (tests make single clips of the set with it)."""
+    seed = seed_of(voice, row, str(index))
+    rng = np.random.default_rng(seed)
+    speech = padded(speakers.say(voice, text, seed), rng)
+    made = []
+    for condition, snr in CONDITIONS.items():
+        kind = "none" if snr is None else ("white", "babble")[int(rng.integers(2))]
+        noise = None if snr is None else noise_for(kind, len(speech), babble, rng)
+        audio = speech if noise is None else mix(speech, noise, snr)
+        made.append((condition, kind, audio))
+    return made
+
+
 def generate(
     out: Path, voices: list[str] | None = None, rows: int | None = None
 ) -> list[Clip]:
@@ -178,16 +195,8 @@ def generate(
     for voice in voices or speakers.names():
         for row in TABLE[:rows]:
             for index, text in enumerate(row.phrasings):
-                seed = seed_of(voice, row.name, str(index))
-                rng = np.random.default_rng(seed)
-                speech = padded(speakers.say(voice, text, seed), rng)
-                for condition, snr in CONDITIONS.items():
-                    kind = "none" if snr is None else ("white", "babble")[int(rng.integers(2))]
-                    audio = (
-                        speech
-                        if snr is None
-                        else mix(speech, noise_for(kind, len(speech), babble, rng), snr)
-                    )
+                for condition, kind, audio in phrase_clips(speakers, babble, voice, row.name,
+                                                           index, text):
                     name = f"{row.name}.{index}.{voice}.{condition}.flac"
                     sf.write(out / name, audio, SAMPLE_RATE, subtype="PCM_16")
                     seconds = len(audio) / SAMPLE_RATE

@@ -9,6 +9,7 @@ from __future__ import annotations
 from voiceedit.actions.media import media_at_hand, media_path_named
 from voiceedit.actions.registry import find_action
 from voiceedit.actions.state import EditorState
+from voiceedit.timeline.sentence_quote import found_score
 from voiceedit.understand.command import Command, Quote
 from voiceedit.understand.grammar import words
 
@@ -52,7 +53,8 @@ def fit(state: EditorState, command: Command) -> float:
     media = command.args.get(spec.media_quote) if spec is not None and spec.media_quote else None
     if isinstance(media, Quote) and media_path_named(state, media.text) is None:
         return 0.0  # "cover <words> with <file>": the file must be at hand
-    scores = [max((m.score for m in state.quotes.find(q.text)), default=0.0) for q in quotes]
+    # A quote found exactly only by taking one word of another sentence is not exact.
+    scores = [found_score(state.quotes, q.text, q.said) for q in quotes]
     return min(scores, default=100.0) / 100
 
 
