@@ -74,6 +74,12 @@ def test_who_is_speaking_and_naming_a_speaker_is_one_undo_step(editor):
     assert said(editor, "who is speaking") == "Speaker 2, since 3.0 s."
 
 
+def test_past_the_last_words_who_spoke_last_is_said(editor):
+    said(editor, "go to the end")
+    assert said(editor, "who is speaking") == (
+        "Nobody after the playhead; last, Speaker 1 until 11.3 s.")
+
+
 def test_the_next_and_previous_speaker_are_the_changes_of_speaker(editor):
     said(editor, "call speaker one Anna")
     assert said(editor, "go to the next speaker") == (

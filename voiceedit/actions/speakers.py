@@ -42,17 +42,24 @@ def speaker_name(state: EditorState, voice: Voice | None) -> str:
 
 @action("who_is_speaking", keeps_question=True)
 def who_is_speaking(state: EditorState) -> Outcome:
-    """ "Anna, since 1:05." for the turn at the playhead."""
+    """ "Anna, since 1:05." for the turn at the playhead; past the last words, who spoke
+    last (a person at the end of the edit still wants to know whose voice it ends on)."""
     _need_speakers(state)
     words, playhead = state.words, state.playhead
+    last = None
     for run, voice in turns(words):
+        last = (voice, words.ends[run.stop - 1])
         since, until = words.starts[run.start], words.ends[run.stop - 1]
         if since <= playhead < until:
             return Outcome(state, f"{speaker_name(state, voice)}, since {print_time(since)}.")
         if playhead < since:  # in the pause before this turn
             return Outcome(state, f"Nobody right here; next, {speaker_name(state, voice)} "
                                   f"at {print_time(since)}.")
-    return Outcome(state, "Nobody speaks after the playhead.")
+    if last is None:
+        return Outcome(state, "Nobody speaks after the playhead.")
+    voice, until = last
+    return Outcome(state, f"Nobody after the playhead; last, {speaker_name(state, voice)} "
+                          f"until {print_time(until)}.")
 
 
 @action("name_speaker", new_words="name")
