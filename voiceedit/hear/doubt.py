@@ -138,12 +138,17 @@ def agreed(
 
 def same_words(first: Command, second: Command) -> bool:
     """Same action and arguments, quotes the same words (letter case and punctuation aside)."""
+    return _same_command(first, second, lambda one, other: one == other)
+
+
+def _same_command(first: Command, second: Command, alike: Callable[[str, str], bool]) -> bool:
+    """Same action and arguments, each pair of quotes `alike` (as bare words)."""
     if first.action != second.action or first.args.keys() != second.args.keys():
         return False
     for name, value in first.args.items():
         other = second.args[name]
         if isinstance(value, Quote) and isinstance(other, Quote):
-            if bare(value.text) != bare(other.text):
+            if not alike(bare(value.text), bare(other.text)):
                 return False
         elif value != other:
             return False
@@ -194,13 +199,5 @@ def number_certainty(
 
 def same_meaning(first: Command, second: Command) -> bool:
     """Same action and arguments; quotes alike enough to find the same words."""
-    if first.action != second.action or first.args.keys() != second.args.keys():
-        return False
-    for name, value in first.args.items():
-        other = second.args[name]
-        if isinstance(value, Quote) and isinstance(other, Quote):
-            if fuzz.ratio(bare(value.text), bare(other.text)) < QUOTE_ALIKE:
-                return False
-        elif value != other:
-            return False
-    return True
+    return _same_command(first, second,
+                         lambda one, other: fuzz.ratio(one, other) >= QUOTE_ALIKE)
