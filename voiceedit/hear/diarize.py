@@ -29,6 +29,7 @@ import numpy as np
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.audio import SAMPLE_RATE
 from voiceedit.timeline.transcript import Transcript, Word
+from voiceedit.timeline.words import SENTENCE_END
 from voiceedit.user_config import cache_dir, read_cached, write_cached
 
 # Bump when a change alters the speakers found, so old cache entries are not used.
@@ -41,9 +42,8 @@ STEP = 80  # frames between windows in a long stretch of speech (0.8 s)
 SHORTEST = 40  # frames: a stretch shorter than 0.4 s says too little about its voice
 DISTANCE = 0.35  # cosine distance at which two groups of windows are two voices
 BATCH = 1024  # windows run through the encoder at once (about 30 MB of input)
-SMALLEST_SHARE = 0.05
+SMALLEST_SHARE = 0.05  # a "voice" with fewer windows than this share joins its nearest
 MOST_CLUSTERED = 2000  # windows clustered at once (a 2000 x 2000 distance matrix)
-SENTENCE_END = (".", "?", "!")  # a "voice" with fewer windows than this share joins its nearest
 
 ProgressCallback = Callable[[float], None]
 
