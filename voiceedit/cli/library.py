@@ -10,6 +10,7 @@ import click
 from voiceedit.cli import cli
 from voiceedit.cli.progress import PlainProgress, plain_option, plain_wanted
 from voiceedit.errors import VoiceEditError
+from voiceedit.hear.openai_engine import DEVICES
 from voiceedit.hear.transcribe import ENGINES
 from voiceedit.spoken_time import print_count, print_time
 
@@ -42,7 +43,7 @@ def open_library(path: Path | None, create: bool = True):
 @click.option("--engine", type=click.Choice(ENGINES), default="faster-whisper",
               show_default=True)
 @click.option("--language", default="en", show_default=True)
-@click.option("--device", type=click.Choice(("auto", "cpu", "cuda")), default="auto",
+@click.option("--device", type=click.Choice(DEVICES), default="auto",
               show_default=True, help="openai-whisper only: cuda decodes many files' speech "
                                       "in one batch; auto takes cuda when PyTorch sees a GPU "
                                       "(faster-whisper runs on the CPU).")

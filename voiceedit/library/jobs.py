@@ -90,8 +90,10 @@ class ModelPlugin(WorkerPlugin):
         self.options = options
 
     def setup(self, worker) -> None:
+        from voiceedit.hear.transcribe import CPU_THREADS_ENV
+
         threads = str(max(1, worker.state.nthreads))
-        os.environ["VOICEEDIT_CPU_THREADS"] = threads
+        os.environ[CPU_THREADS_ENV] = threads
         os.environ["OMP_NUM_THREADS"] = threads
         with contextlib.suppress(VoiceEditError):  # a missing model is said by the task
             warm_model(self.options, int(threads))
