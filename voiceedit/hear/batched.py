@@ -16,7 +16,6 @@ buys nothing over the faster-whisper engine.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -100,8 +99,7 @@ def transcribe_batched(paths: list[str], model: str = "tiny.en", language: str =
     """Each file's transcript (or the sentence saying why not), its windows decoded in
     batches with every other file's."""
     from voiceedit.hear.openai_engine import load_openai_whisper
-    from voiceedit.hear.transcribe import FILLER_PROMPT, finished, load_audio
-    from voiceedit.media.probe import probe
+    from voiceedit.hear.transcribe import FILLER_PROMPT, audible, finished, load_audio
 
     info = resolve_model(model)
     network = load_openai_whisper(info, device)
@@ -111,9 +109,7 @@ def transcribe_batched(paths: list[str], model: str = "tiny.en", language: str =
     windows: list[Window] = []
     for number, path in enumerate(paths):
         try:
-            media = probe(path)
-            if not media.has_audio:
-                raise VoiceEditError(f"{Path(path).name} has no sound to transcribe.")
+            media = audible(path)
             audios[number] = load_audio(media.path)
         except VoiceEditError as error:
             results.append(error)

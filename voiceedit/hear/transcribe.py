@@ -21,7 +21,7 @@ from voiceedit.hear.audio import SAMPLE_RATE
 from voiceedit.hear.models import ModelInfo, cache_dir, resolve_model
 from voiceedit.hear.word_timing import refine_word_times
 from voiceedit.media.fingerprint import content_hash
-from voiceedit.media.probe import probe
+from voiceedit.media.probe import MediaInfo, probe
 from voiceedit.timeline.transcript import Segment, Transcript, Word
 from voiceedit.user_config import read_cached, write_cached
 
@@ -47,10 +47,7 @@ def transcribe(
     "cuda", see openai_engine.pick_device) is the openai-whisper engine's."""
     if engine not in ENGINES:
         raise VoiceEditError(f"Unknown engine {engine}. Use {' or '.join(ENGINES)}.")
-    info = probe(media)
-    name = Path(info.path).name
-    if not info.has_audio:
-        raise VoiceEditError(f"{name} has no sound to transcribe.")
+    info = audible(media)
     model_info = resolve_model(model)
     key = _cache_key(Path(info.path), model_info, engine, language)
     cached = _cache_file(key)
@@ -94,6 +91,14 @@ def finished(media: str, duration: int, words: list[Word], audio: np.ndarray, mo
         language=language,
         meta={"cached": False},
     )
+
+
+def audible(media: str | Path) -> MediaInfo:
+    """The file's probe, or the sentence saying it has no sound to transcribe."""
+    info = probe(media)
+    if not info.has_audio:
+        raise VoiceEditError(f"{Path(info.path).name} has no sound to transcribe.")
+    return info
 
 
 def load_audio(path: str | Path) -> np.ndarray:
