@@ -15,6 +15,7 @@ buys nothing over the faster-whisper engine.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,31 +63,39 @@ def log_mel(audio: np.ndarray, n_mels: int, device: str):
 def decode_windows(model, audios: list[np.ndarray], language: str, device: str,
                    batch: int, prompt: str | None = None) -> list:
     """whisper.decode's results (text, tokens) for each window, `batch` windows at a time."""
+    return [result for _, results in decoded_batches(model, audios, language, device, batch,
+                                                     prompt)
+            for result in results]
+
+
+def decoded_batches(model, audios: list[np.ndarray], language: str, device: str,
+                    batch: int, prompt: str | None = None) -> Iterator[tuple]:
+    """(log-mels, whisper.decode's results) for each batch of windows: the mels go on to
+    window_words, which would otherwise compute them again."""
     import torch
     import whisper
 
     options = whisper.DecodingOptions(language=language, temperature=0.0,
                                       without_timestamps=True, fp16=device == "cuda",
                                       prompt=prompt)
-    results = []
     for first in range(0, len(audios), batch):
         mels = torch.stack([log_mel(a, model.dims.n_mels, device)
                             for a in audios[first:first + batch]])
         with torch.no_grad():
-            results += whisper.decode(model, mels, options)
-    return results
+            yield mels, whisper.decode(model, mels, options)
 
 
 def window_words(model, tokenizer, audio: np.ndarray, tokens: list[int], text: str,
-                 device: str, offset_ms: int) -> list[Word]:
-    """The words of one decoded window with their times in the file (ms)."""
+                 device: str, offset_ms: int, mel=None) -> list[Word]:
+    """The words of one decoded window with their times in the file (ms); `mel` is the
+    window's log_mel when the caller has it."""
     from whisper.audio import HOP_LENGTH
     from whisper.timing import add_word_timestamps
 
     segment = {"seek": 0, "start": 0.0, "end": len(audio) / SAMPLE_RATE, "text": text,
                "tokens": tokens}
     add_word_timestamps(segments=[segment], model=model, tokenizer=tokenizer,
-                        mel=log_mel(audio, model.dims.n_mels, device),
+                        mel=log_mel(audio, model.dims.n_mels, device) if mel is None else mel,
                         num_frames=max(1, len(audio) // HOP_LENGTH), last_speech_timestamp=0.0)
     return [Word(w["word"].strip(), offset_ms + round(w["start"] * 1000),
                  offset_ms + round(w["end"] * 1000), float(w["probability"]))
@@ -118,14 +127,15 @@ def transcribe_batched(paths: list[str], model: str = "tiny.en", language: str =
                                   "openai-whisper", language))
         windows += [Window(number, s, e) for s, e in speech_windows(audios[number])]
     pieces = [audios[w.file][w.start:w.end] for w in windows]
-    decoded = decode_windows(network, pieces, language, device,
-                             batch or BATCH_WINDOWS.get(device, 8), FILLER_PROMPT)
     words: dict[int, list[Word]] = {n: [] for n in audios}
     tokenizer = _tokenizer(network, info, language)
-    for window, piece, result in zip(windows, pieces, decoded, strict=True):
-        words[window.file] += window_words(network, tokenizer, piece, result.tokens,
-                                           result.text, device, window.start * 1000
-                                           // SAMPLE_RATE)
+    place = iter(zip(windows, pieces, strict=True))
+    for mels, heard in decoded_batches(network, pieces, language, device,
+                                       batch or BATCH_WINDOWS.get(device, 8), FILLER_PROMPT):
+        for mel, result, (window, piece) in zip(mels, heard, place, strict=False):
+            words[window.file] += window_words(network, tokenizer, piece, result.tokens,
+                                               result.text, device, window.start * 1000
+                                               // SAMPLE_RATE, mel)
     for number, audio in audios.items():
         empty = results[number]
         assert isinstance(empty, Transcript)
