@@ -293,5 +293,6 @@ def _cache_file(transcript: Transcript) -> Path:
 
     times = hashlib.sha256(
         ",".join(f"{w.start}-{w.end}" for w in transcript.words).encode()).hexdigest()[:16]
-    name = f"{content_hash(transcript.media)}-{times}-v{CACHE_VERSION}.json"
+    content = transcript.meta.get("content") or content_hash(transcript.media)  # see transcribe()
+    name = f"{content}-{times}-v{CACHE_VERSION}.json"
     return cache_dir() / "speakers" / name

@@ -42,21 +42,25 @@ def transcribe(
     progress: ProgressCallback | None = None,
     use_cache: bool = True,
     device: str = "cpu",
+    digest: str | None = None,
 ) -> Transcript:
     """Word-level transcript of any audio or video file ffmpeg reads. `device` ("cpu" or
-    "cuda", see openai_engine.pick_device) is the openai-whisper engine's."""
+    "cuda", see openai_engine.pick_device) is the openai-whisper engine's; `digest` is the
+    file's content_hash when the caller has it. meta["content"] carries the hash on, so
+    diarize.py does not read the whole file again."""
     if engine not in ENGINES:
         raise VoiceEditError(f"Unknown engine {engine}. Use {' or '.join(ENGINES)}.")
     info = audible(media)
     model_info = resolve_model(model)
-    key = _cache_key(Path(info.path), model_info, engine, language)
+    digest = digest or content_hash(info.path)
+    key = _cache_key(digest, model_info, engine, language)
     cached = _cache_file(key)
     if use_cache and cached.is_file():
         transcript = read_cached(cached, Transcript.from_json)
         if transcript is not None:
             if progress:
                 progress(1.0)
-            return replace(transcript, media=info.path, meta={"cached": True})
+            return replace(transcript, media=info.path, meta={"cached": True, "content": digest})
     audio = load_audio(info.path)
     if engine == "faster-whisper":
         words = _faster_whisper_words(model_info, audio, language, progress)
@@ -72,7 +76,7 @@ def transcribe(
                           language)
     if use_cache:
         write_cached(cached, transcript.to_json())
-    return transcript
+    return replace(transcript, meta={"cached": False, "content": digest})
 
 
 def finished(media: str, duration: int, words: list[Word], audio: np.ndarray, model: str,
@@ -179,8 +183,8 @@ def _segment(words: list[Word]) -> Segment:
     return Segment(" ".join(w.text for w in words), words[0].start, words[-1].end, tuple(words))
 
 
-def _cache_key(path: Path, model_info: ModelInfo, engine: str, language: str) -> str:
-    return f"{content_hash(path)}-{engine}-{model_info.name}-{language}-v{CACHE_VERSION}"
+def _cache_key(digest: str, model_info: ModelInfo, engine: str, language: str) -> str:
+    return f"{digest}-{engine}-{model_info.name}-{language}-v{CACHE_VERSION}"
 
 
 def _cache_file(key: str) -> Path:

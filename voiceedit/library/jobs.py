@@ -116,18 +116,21 @@ def warm_model(options: Options, threads: int) -> None:
         load_faster_whisper(str(info.path))
 
 
-def transcribe_files(paths: list[str], options: Options) -> list[dict]:
-    """A worker's task: each file's transcript as JSON, or {"error": one sentence}."""
+def transcribe_files(paths: list[str], options: Options,
+                     digests: list[str] | None = None) -> list[dict]:
+    """A worker's task: each file's transcript as JSON, or {"error": one sentence}. `digests`
+    are the files' content hashes, which the client has already read."""
     if options.batch > 1 and options.engine == "openai-whisper":
         from voiceedit.hear.batched import transcribe_batched
 
         done = transcribe_batched(paths, options.model, options.language, options.device)
         return [{"error": str(r)} if isinstance(r, VoiceEditError) else {"transcript":
                 r.to_json()} for r in done]
-    return [_transcribe_one(path, options) for path in paths]
+    return [_transcribe_one(path, options, digest)
+            for path, digest in zip(paths, digests or [None] * len(paths), strict=True)]
 
 
-def _transcribe_one(path: str, options: Options) -> dict:
+def _transcribe_one(path: str, options: Options, digest: str | None = None) -> dict:
     from voiceedit.hear.transcribe import transcribe
 
     def tell(fraction: float) -> None:
@@ -140,7 +143,8 @@ def _transcribe_one(path: str, options: Options) -> dict:
     try:
         transcript = transcribe(path, model=options.model, engine=options.engine,
                                 language=options.language, progress=tell,
-                                use_cache=options.use_cache, device=options.device)
+                                use_cache=options.use_cache, device=options.device,
+                                digest=digest)
     except VoiceEditError as error:
         return {"error": str(error)}
     except Exception as error:  # a library's own error on a damaged file: one sentence
@@ -231,6 +235,7 @@ def _run(client, library: Library, todo: list[tuple[Path, str]], options: Option
     size = max(1, options.batch)
     groups = [todo[i:i + size] for i in range(0, len(todo), size)]
     futures = {client.submit(transcribe_files, [str(p) for p, _ in group], options,
+                             [digest for _, digest in group],
                              key=f"voiceedit-{group[0][1]}-{len(group)}", pure=False): group
                for group in groups}
     added = words = duration = 0
