@@ -50,6 +50,7 @@ class Hit:
     file_id: int
     first: int  # word positions in the file, inclusive
     last: int
+    sentence: tuple[int, int] | None = None  # word positions of the sentence around it
 
     def to_json(self) -> dict:
         return {"file": self.file, "start": self.start / 1000, "end": self.end / 1000,
@@ -248,23 +249,21 @@ def _hit(library: Library, window: Window, score: float) -> Hit:
     path = db.execute("SELECT path FROM files WHERE id = ?", (file_id,)).fetchone()[0]
     rows = db.execute("SELECT text, start, end FROM words WHERE file = ? AND position BETWEEN "
                       "? AND ? ORDER BY position", (file_id, first, last)).fetchall()
-    sentence = db.execute("SELECT text FROM sentences WHERE file = ? AND first <= ? "
-                          "ORDER BY first DESC LIMIT 1", (file_id, first)).fetchone()
+    sentence = db.execute("SELECT first, last, text FROM sentences WHERE file = ? AND "
+                          "first <= ? ORDER BY first DESC LIMIT 1", (file_id, first)).fetchone()
     return Hit(file=path, start=rows[0][1], end=rows[-1][2],
-               text=sentence[0] if sentence else " ".join(r[0] for r in rows),
+               text=sentence[2] if sentence else " ".join(r[0] for r in rows),
                words=" ".join(r[0] for r in rows), score=round(score, 1),
-               file_id=file_id, first=first, last=last)
+               file_id=file_id, first=first, last=last,
+               sentence=(sentence[0], sentence[1]) if sentence else None)
 
 
 def sentence_range(library: Library, hit: Hit) -> tuple[int, int, str]:
     """The sentence holding a hit's first word: (start ms, end ms, its text) in its file."""
-    row = library.db.execute(
-        "SELECT first, last, text FROM sentences WHERE file = ? AND first <= ? "
-        "ORDER BY first DESC LIMIT 1", (hit.file_id, hit.first)).fetchone()
-    first, last, text = row if row else (hit.first, hit.last, hit.words)
+    first, last = hit.sentence or (hit.first, hit.last)  # hit.text is the sentence's
     last = max(last, hit.last)
     start = library.db.execute("SELECT start FROM words WHERE file = ? AND position = ?",
                                (hit.file_id, first)).fetchone()[0]
     end = library.db.execute("SELECT end FROM words WHERE file = ? AND position = ?",
                              (hit.file_id, last)).fetchone()[0]
-    return start, end, text
+    return start, end, hit.text
