@@ -32,7 +32,7 @@ from voiceedit.timeline.finishing import (
     speaking_time,
 )
 from voiceedit.timeline.layers import anchor_at, timeline_time
-from voiceedit.understand.command import Quote
+from voiceedit.understand.command import Quote, said_text
 
 QUIETEST, LOUDEST = 40, 5  # LUFS targets people use lie between -40 and -5
 SHOWN = 40  # characters of a description quoted in an answer
@@ -117,7 +117,7 @@ def _shown(text: str) -> str:
 def describe(state: EditorState, text: Quote | str) -> Outcome:
     from voiceedit.answer.description_voice import description_wav
 
-    words = (text.said or text.text) if isinstance(text, Quote) else str(text)
+    words = said_text(text)
     words = words.strip().lstrip(":").strip()
     if not words:
         raise VoiceEditError("Say the words of the description after describe here; "

@@ -21,7 +21,7 @@ from voiceedit.errors import VoiceEditError
 from voiceedit.spoken_time import print_count, print_time
 from voiceedit.timeline.layers import Marker, anchor_at
 from voiceedit.timeline.marks import Placed, Placing, all_placed, place
-from voiceedit.understand.command import Quote, SpokenTime
+from voiceedit.understand.command import Quote, SpokenTime, said_text
 
 MAX_NAME_WORDS = 12
 SAME_MOMENT = 100  # ms: a second chapter closer than this to one is the same place
@@ -32,7 +32,7 @@ LISTED = 20  # chapters read out before "and N more"; asked twice, all of them
 def name_of(words: Quote | str) -> str:
     """A name as said or typed ("the iPhone" stays), the first letter capitalised when it
     was said in lower case, closing punctuation dropped."""
-    text = (words.said or words.text) if isinstance(words, Quote) else str(words)
+    text = said_text(words)
     text = " ".join(text.split()).strip(" .,;:!?\"'")
     if len(text.split()) > MAX_NAME_WORDS:
         raise VoiceEditError(f"A name of more than {MAX_NAME_WORDS} words is too long; "

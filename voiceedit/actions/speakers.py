@@ -27,7 +27,7 @@ from voiceedit.timeline.speaker_names import (
     voices_called,
     voices_on,
 )
-from voiceedit.understand.command import Quote
+from voiceedit.understand.command import Quote, said_text
 
 
 def _need_speakers(state: EditorState) -> None:
@@ -86,7 +86,7 @@ def name_speaker(state: EditorState, number: int, name: Quote | str) -> Outcome:
 def _written_name(name: Quote | str) -> str:
     """The name as typed or written by Whisper ("McKay"); said all in lower case, each word
     capitalised ("anna smith" -> "Anna Smith")."""
-    text = name.said or name.text if isinstance(name, Quote) else str(name)
+    text = said_text(name)
     text = " ".join(text.split()).strip(" .,!?")
     return text.title() if text == text.lower() else text
 
