@@ -146,7 +146,7 @@ def with_join_notes(before: EditorState, outcome: Outcome) -> Outcome:
     verbosity = outcome.state.verbosity
     level = levels.index(verbosity) if verbosity in levels else 1
     project = outcome.state.project
-    pictures = {s.path: s.picture for s in project.sources if s.picture is not None}
+    pictures = project.pictures
     words = {s.path: project.transcript_of(s).words for s in project.sources}
     notes = join_notes(before.timeline, outcome.state.timeline, pictures, words, level,
                        len(levels))
