@@ -19,7 +19,7 @@ from voiceedit.actions.resolve import need_timeline, resolve_time
 from voiceedit.actions.state import EditorState, Outcome
 from voiceedit.errors import VoiceEditError
 from voiceedit.spoken_time import print_count, print_time
-from voiceedit.timeline.layers import Marker, anchor_at
+from voiceedit.timeline.layers import Marker, anchor_at, replaced
 from voiceedit.timeline.marks import Placed, Placing, all_placed, place
 from voiceedit.understand.command import Quote, SpokenTime, said_text
 
@@ -184,11 +184,6 @@ def previous_marker(state: EditorState) -> Outcome:
     return _step(state, all_placed(state.project.layers.markers, state.timeline), -1, "marker")
 
 
-def _without(markers: tuple[Marker, ...], gone: Marker) -> tuple[Marker, ...]:
-    index = next(i for i, m in enumerate(markers) if m is gone)
-    return markers[:index] + markers[index + 1:]
-
-
 @action("delete_chapter")
 def delete_chapter(state: EditorState, chapter: int) -> Outcome:
     return _delete(state, _numbered(state, "chapter", chapter))
@@ -200,7 +195,7 @@ def delete_marker(state: EditorState, marker: int) -> Outcome:
 
 
 def _delete(state: EditorState, placed: Placed) -> Outcome:
-    markers = _without(state.project.layers.markers, placed.marker)
+    markers = replaced(state.project.layers.markers, placed.marker)
     return _changed(state, markers, f"deleted {said(placed)}",
                     f"Deleted {said(placed)}.")
 
@@ -211,9 +206,7 @@ def rename_chapter(state: EditorState, chapter: int, name: Quote | str) -> Outco
     named = name_of(name)
     if not named:
         raise VoiceEditError("Say the new name after to; nothing changed.")
-    markers = state.project.layers.markers
-    index = next(i for i, m in enumerate(markers) if m is placed.marker)
-    renamed = replace(placed.marker, name=named)
-    markers = markers[:index] + (renamed,) + markers[index + 1:]
+    markers = replaced(state.project.layers.markers, placed.marker,
+                       replace(placed.marker, name=named))
     what = f"renamed chapter {placed.number} to {describe.quoted(named, MAX_NAME_WORDS)}"
     return _changed(state, markers, what, describe.capitalize(what) + ".")
