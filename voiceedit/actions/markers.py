@@ -77,8 +77,7 @@ def _add(state: EditorState, time: SpokenTime, name: str, kind: str) -> Outcome:
                                      f"{print_time(at)}; rename it instead. Nothing changed.")
     marker = Marker(anchor_at(timeline, at), name, kind)
     markers = (*state.project.layers.markers, marker)
-    new = replace(state.project.layers, markers=markers)
-    placed = next(p for p in place(new.markers, timeline, kind).shown if p.marker is marker)
+    placed = next(p for p in place(markers, timeline, kind).shown if p.marker is marker)
     what = f"added {said(placed)}"
     return _changed(state, markers, what,
                     f"Added {said(placed)}, at {print_time(placed.time)}."
