@@ -38,7 +38,7 @@ def _need_speakers(state: EditorState) -> None:
 
 
 def speaker_name(state: EditorState, voice: Voice | None) -> str:
-    return name_of(state.project.layers.speakers, voice) if voice else "Someone unknown"
+    return describe.speaker_name(state, voice, "Someone unknown")
 
 
 @action("who_is_speaking", keeps_question=True)
