@@ -21,6 +21,7 @@ from voiceedit.picture.shots import Picture, Seen, Shot
 from voiceedit.project import Project, Source, load_project, save_project
 from voiceedit.timeline.model import Clip, Timeline
 from voiceedit.timeline.transcript import Transcript, Word
+from voiceedit.timeline.words import SourceWords
 
 SHOTS = len(SEGMENTS)
 
@@ -169,7 +170,8 @@ def test_a_cut_in_the_middle_of_a_word_is_said(interview):
 
 def test_join_notes_pure():
     picture = Picture("/a.mp4", 10_000, (Shot(0, 4000), Shot(4000, 10_000)))
-    words = {"/a.mp4": (Word("hello", 1000, 1600), Word("there", 1600, 2000))}
+    words = {"/a.mp4": SourceWords(Transcript("/a.mp4", 10_000, (
+        Word("hello", 1000, 1600), Word("there", 1600, 2000))))}
     whole = Timeline((Clip("/a.mp4", 0, 10_000),))
     cut = Timeline((Clip("/a.mp4", 0, 1300), Clip("/a.mp4", 4000, 10_000)))
     assert [j.at for j in new_joins(whole, cut)] == [1300]

@@ -33,7 +33,7 @@ def picture_layers(project: Project, captions: bool = False,
     setting = project.layers.burned_captions
     if not (captions or setting):
         return PictureLayers(cutaways=pieces)
-    names = speaker_names or any(item.speaker_names for item in setting)
+    names = _names_wanted(project, speaker_names)
     transcripts = {s.path: project.transcript_of(s) for s in project.sources}
     cues = edit_captions(project.timeline, transcripts,
                          project.layers.speakers if names else None)
@@ -42,6 +42,11 @@ def picture_layers(project: Project, captions: bool = False,
                              "captions.")
     return PictureLayers(cutaways=pieces, captions=lambda width, height: captions_ass(
         cues, width, height))
+
+
+def _names_wanted(project: Project, speaker_names: bool) -> bool:
+    """Whether the captions carry names: asked for here, or kept as a setting."""
+    return speaker_names or any(item.speaker_names for item in project.layers.burned_captions)
 
 
 def layers_note(project: Project, layers: PictureLayers, speaker_names: bool = False) -> str:
@@ -53,7 +58,7 @@ def layers_note(project: Project, layers: PictureLayers, speaker_names: bool = F
     if layers.captions is not None:
         parts.append("the captions burned in")
     note = f", with {' and '.join(parts)}" if parts else ""
-    names = speaker_names or any(item.speaker_names for item in project.layers.burned_captions)
+    names = _names_wanted(project, speaker_names)
     if layers.captions is not None and names and not _speakers_known(project):
         note += "; no words know their speaker yet, so the captions carry no names"
     return note

@@ -14,7 +14,7 @@ from voiceedit.understand.command import SpokenTime
 DEFAULT_PAUSE_LONGER, DEFAULT_PAUSE_TO = 1000, 500  # ms, "shorten pauses" said bare
 
 
-def _cleaned(state: EditorState, removal: cleanup.Removal, what: str,
+def cleaned(state: EditorState, removal: cleanup.Removal, what: str,
              listed: bool = True) -> Outcome:
     """One undo step for a cleanup; the playhead stays on the same material."""
     playhead = map_time(state.playhead, removal.ranges)
@@ -41,7 +41,7 @@ def remove_fillers(state: EditorState) -> Outcome:
         return Outcome(state, "I found no filler words; nothing changed.")
     what = (f"Removed {print_count(len(removal.pieces), 'filler')}, "
             f"{print_time(removal.removed)}")
-    return _cleaned(state, removal, what)
+    return cleaned(state, removal, what)
 
 
 @action("shorten_pauses", destructive=True)
@@ -59,7 +59,7 @@ def shorten_pauses(state: EditorState, longer: SpokenTime | None = None,
     what = (f"Shortened {print_count(len(removal.pieces), 'pause')} to {print_time(to_ms)}, "
             f"saving {print_time(removal.removed)}")
     # The words around each pause would be noise: the count and the time say it.
-    return _cleaned(state, removal, what, listed=False)
+    return cleaned(state, removal, what, listed=False)
 
 
 @action("remove_repeated_takes", destructive=True)
@@ -70,4 +70,4 @@ def remove_repeated_takes(state: EditorState) -> Outcome:
         return Outcome(state, "I found no repeated takes; nothing changed.")
     what = (f"Removed {print_count(len(removal.pieces), 'repeated take')}, "
             f"{print_time(removal.removed)}")
-    return _cleaned(state, removal, what)
+    return cleaned(state, removal, what)

@@ -28,7 +28,7 @@ from voiceedit.timeline.cutaways import (
     cutaway_pieces,
 )
 from voiceedit.timeline.transcript import Transcript
-from voiceedit.understand.command import Quote, SpokenTime
+from voiceedit.understand.command import Quote, SpokenTime, said_text
 
 
 def project_cutaways(project: Project, doing: str = "rendering") -> tuple[CutawayPiece, ...]:
@@ -58,15 +58,11 @@ def broll_source(state: EditorState, said: str) -> Source:
     return known or Source(media, Transcript(media.path, media.duration, ()))
 
 
-def _said(value: Quote | str) -> str:
-    return value.said or value.text if isinstance(value, Quote) else str(value)
-
-
 def cover_span(state: EditorState, start: int, end: int, media: Quote | str,
                offset: SpokenTime | None, what: str) -> Outcome:
     """Cover timeline [start, end) with the b-roll named `media`, from `offset` into it."""
     need_timeline(state)
-    source = broll_source(state, _said(media))
+    source = broll_source(state, said_text(media))
     length = source.media.duration
     media_in = offset.resolve(length, 0) if offset is not None else 0
     cutaway, covered = cover(state.timeline, start, end, source.path, media_in, length)

@@ -18,7 +18,7 @@ from pathlib import Path
 from voiceedit.actions.state import EditorState
 from voiceedit.spoken_time import print_count, print_time
 from voiceedit.timeline.quote_match import QuoteMatch
-from voiceedit.timeline.speaker_names import name_of, turns, voice_at, voices_on
+from voiceedit.timeline.speaker_names import Voice, name_of, turns, voice_at, voices_on
 from voiceedit.understand.command import Command, Quote, SpokenTime
 
 QUOTE_WORDS = 8  # words of a quote said back before "…"
@@ -123,7 +123,12 @@ def speaker_at(state: EditorState, time: int) -> str:
     """The name of whoever says the word at (or next after) `time`; "" when unknown."""
     index = state.words.index_at(time)
     voice = voice_at(state.words, index) if index is not None else None
-    return name_of(state.project.layers.speakers, voice) if voice else ""
+    return speaker_name(state, voice)
+
+
+def speaker_name(state: EditorState, voice: Voice | None, unknown: str = "") -> str:
+    """The project's name for `voice`; `unknown` when nobody is known to speak."""
+    return name_of(state.project.layers.speakers, voice) if voice else unknown
 
 
 def labelled(state: EditorState, indices: range) -> str:

@@ -31,8 +31,8 @@ from voiceedit.timeline.finishing import (
     pauses,
     speaking_time,
 )
-from voiceedit.timeline.layers import anchor_at, timeline_time
-from voiceedit.understand.command import Quote
+from voiceedit.timeline.layers import anchor_at, replaced, timeline_time
+from voiceedit.understand.command import Quote, said_text
 
 QUIETEST, LOUDEST = 40, 5  # LUFS targets people use lie between -40 and -5
 SHOWN = 40  # characters of a description quoted in an answer
@@ -117,7 +117,7 @@ def _shown(text: str) -> str:
 def describe(state: EditorState, text: Quote | str) -> Outcome:
     from voiceedit.answer.description_voice import description_wav
 
-    words = (text.said or text.text) if isinstance(text, Quote) else str(text)
+    words = said_text(text)
     words = words.strip().lstrip(":").strip()
     if not words:
         raise VoiceEditError("Say the words of the description after describe here; "
@@ -166,8 +166,8 @@ def remove_description(state: EditorState, number: int) -> Outcome:
                              f"{'is' if len(placed) == 1 else 'are'} "
                              f"{print_count(len(placed), 'description')}.")
     gone = placed[number - 1][0]
-    kept = tuple(item for item in state.project.layers.descriptions if item is not gone)
-    layers = replace(state.project.layers, descriptions=kept)
+    layers = replace(state.project.layers,
+                     descriptions=replaced(state.project.layers.descriptions, gone))
     new = state.layered(layers, f"removed description '{_shown(gone.text)}'")
     return Outcome(new, f"Removed description {number}, '{_shown(gone.text)}'.", changed=True)
 

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from voiceedit.actions.state import EditorState, Outcome
 from voiceedit.picture.placed import PlacedShot, place_shots
 from voiceedit.picture.shots import Picture
 from voiceedit.timeline.model import Timeline
-from voiceedit.timeline.transcript import Word
+from voiceedit.timeline.words import SourceWords
 
 SHOTS_NAMED = 5  # joins whose shots are named at the most verbose level, before "and N more"
 
@@ -71,13 +71,15 @@ def _problem_at(picture: Picture | None, ms: int, flag: str) -> bool:
     return any(p.flag == flag and p.start <= ms < p.end for p in shot.problems)
 
 
-def _inside_word(words: Sequence[Word], ms: int) -> bool:
-    """Whether `ms` falls strictly inside a word (`words` sorted by start)."""
-    index = bisect_left([w.start for w in words], ms)  # words starting before ms: [:index]
-    return any(w.start < ms < w.end for w in words[max(0, index - 3):index])
+def _inside_word(words: SourceWords | None, ms: int) -> bool:
+    """Whether `ms` falls strictly inside one of a source's words."""
+    if words is None:
+        return False
+    index = bisect_left(words.starts, ms)  # words starting before ms: [:index]
+    return any(words.starts[i] < ms < words.ends[i] for i in range(max(0, index - 3), index))
 
 
-def kinds(join: Join, pictures: Mapping[str, Picture], words: Mapping[str, Sequence[Word]]
+def kinds(join: Join, pictures: Mapping[str, Picture], words: Mapping[str, SourceWords]
           ) -> list[str]:
     """What the join makes: of "jump", "black", "frozen", "mid-word"."""
     left, right = pictures.get(join.left), pictures.get(join.right)
@@ -89,8 +91,8 @@ def kinds(join: Join, pictures: Mapping[str, Picture], words: Mapping[str, Seque
     for flag in ("black", "frozen"):
         if _problem_at(left, last_frame, flag) or _problem_at(right, join.right_in, flag):
             found.append(flag)
-    if (_inside_word(words.get(join.left, ()), join.left_out)
-            or _inside_word(words.get(join.right, ()), join.right_in)):
+    if (_inside_word(words.get(join.left), join.left_out)
+            or _inside_word(words.get(join.right), join.right_in)):
         found.append("mid-word")
     return found
 
@@ -108,7 +110,7 @@ def _counted(kind: str, count: int) -> str:
 
 
 def join_notes(before: Timeline, after: Timeline, pictures: Mapping[str, Picture],
-               words: Mapping[str, Sequence[Word]], level: int, levels: int) -> str:
+               words: Mapping[str, SourceWords], level: int, levels: int) -> str:
     """The sentences to add after an edit's answer ("" when nothing matters). `level` is
     the verbosity's place among `levels` (0 the least verbose)."""
     if level == 0:
@@ -145,10 +147,11 @@ def with_join_notes(before: EditorState, outcome: Outcome) -> Outcome:
     levels = verbosity_levels()
     verbosity = outcome.state.verbosity
     level = levels.index(verbosity) if verbosity in levels else 1
-    project = outcome.state.project
-    pictures = {s.path: s.picture for s in project.sources if s.picture is not None}
-    words = {s.path: project.transcript_of(s).words for s in project.sources}
-    notes = join_notes(before.timeline, outcome.state.timeline, pictures, words, level,
+    state = outcome.state
+    # Each source's corrected words as the state already keeps them (cached across edits).
+    words = {s.path: w for s in state.project.sources
+             if (w := state.source_words_for(s.path)) is not None}
+    notes = join_notes(before.timeline, state.timeline, state.project.pictures, words, level,
                        len(levels))
     if not notes:
         return outcome

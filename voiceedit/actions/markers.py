@@ -19,9 +19,9 @@ from voiceedit.actions.resolve import need_timeline, resolve_time
 from voiceedit.actions.state import EditorState, Outcome
 from voiceedit.errors import VoiceEditError
 from voiceedit.spoken_time import print_count, print_time
-from voiceedit.timeline.layers import Marker, anchor_at
+from voiceedit.timeline.layers import Marker, anchor_at, replaced
 from voiceedit.timeline.marks import Placed, Placing, all_placed, place
-from voiceedit.understand.command import Quote, SpokenTime
+from voiceedit.understand.command import Quote, SpokenTime, said_text
 
 MAX_NAME_WORDS = 12
 SAME_MOMENT = 100  # ms: a second chapter closer than this to one is the same place
@@ -32,7 +32,7 @@ LISTED = 20  # chapters read out before "and N more"; asked twice, all of them
 def name_of(words: Quote | str) -> str:
     """A name as said or typed ("the iPhone" stays), the first letter capitalised when it
     was said in lower case, closing punctuation dropped."""
-    text = (words.said or words.text) if isinstance(words, Quote) else str(words)
+    text = said_text(words)
     text = " ".join(text.split()).strip(" .,;:!?\"'")
     if len(text.split()) > MAX_NAME_WORDS:
         raise VoiceEditError(f"A name of more than {MAX_NAME_WORDS} words is too long; "
@@ -77,8 +77,7 @@ def _add(state: EditorState, time: SpokenTime, name: str, kind: str) -> Outcome:
                                      f"{print_time(at)}; rename it instead. Nothing changed.")
     marker = Marker(anchor_at(timeline, at), name, kind)
     markers = (*state.project.layers.markers, marker)
-    new = replace(state.project.layers, markers=markers)
-    placed = next(p for p in place(new.markers, timeline, kind).shown if p.marker is marker)
+    placed = next(p for p in place(markers, timeline, kind).shown if p.marker is marker)
     what = f"added {said(placed)}"
     return _changed(state, markers, what,
                     f"Added {said(placed)}, at {print_time(placed.time)}."
@@ -184,11 +183,6 @@ def previous_marker(state: EditorState) -> Outcome:
     return _step(state, all_placed(state.project.layers.markers, state.timeline), -1, "marker")
 
 
-def _without(markers: tuple[Marker, ...], gone: Marker) -> tuple[Marker, ...]:
-    index = next(i for i, m in enumerate(markers) if m is gone)
-    return markers[:index] + markers[index + 1:]
-
-
 @action("delete_chapter")
 def delete_chapter(state: EditorState, chapter: int) -> Outcome:
     return _delete(state, _numbered(state, "chapter", chapter))
@@ -200,7 +194,7 @@ def delete_marker(state: EditorState, marker: int) -> Outcome:
 
 
 def _delete(state: EditorState, placed: Placed) -> Outcome:
-    markers = _without(state.project.layers.markers, placed.marker)
+    markers = replaced(state.project.layers.markers, placed.marker)
     return _changed(state, markers, f"deleted {said(placed)}",
                     f"Deleted {said(placed)}.")
 
@@ -211,9 +205,7 @@ def rename_chapter(state: EditorState, chapter: int, name: Quote | str) -> Outco
     named = name_of(name)
     if not named:
         raise VoiceEditError("Say the new name after to; nothing changed.")
-    markers = state.project.layers.markers
-    index = next(i for i, m in enumerate(markers) if m is placed.marker)
-    renamed = replace(placed.marker, name=named)
-    markers = markers[:index] + (renamed,) + markers[index + 1:]
+    markers = replaced(state.project.layers.markers, placed.marker,
+                       replace(placed.marker, name=named))
     what = f"renamed chapter {placed.number} to {describe.quoted(named, MAX_NAME_WORDS)}"
     return _changed(state, markers, what, describe.capitalize(what) + ".")

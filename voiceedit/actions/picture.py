@@ -237,7 +237,7 @@ def seek_shot(state: EditorState, shot: int) -> Outcome:
 def screen_lines(state: EditorState) -> list[str]:
     """Every line of text read on screen in the timeline's shots, each once: what the
     recogniser lets "find where the screen says" quote (what was cut can't be)."""
-    pictures = {s.path: s.picture for s in state.project.sources if s.picture is not None}
+    pictures = state.project.pictures
     lines: dict[str, None] = {}
     for placed in place_shots(state.timeline, pictures) if pictures else ():
         lines.update((line, None) for line in placed.shot.text.split(" / ") if line)

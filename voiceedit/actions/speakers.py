@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from voiceedit.actions import describe
-from voiceedit.actions.cleanup import map_time
+from voiceedit.actions.cleanup import cleaned
 from voiceedit.actions.registry import action
 from voiceedit.actions.resolve import find_quote, need_timeline
 from voiceedit.actions.state import EditorState, Outcome
 from voiceedit.errors import VoiceEditError
 from voiceedit.spoken_time import print_count, print_time
 from voiceedit.timeline import edits
+from voiceedit.timeline.cleanup import Removal
 from voiceedit.timeline.layers import anchor_at
 from voiceedit.timeline.speaker_names import (
     Voice,
@@ -26,7 +27,7 @@ from voiceedit.timeline.speaker_names import (
     voices_called,
     voices_on,
 )
-from voiceedit.understand.command import Quote
+from voiceedit.understand.command import Quote, said_text
 
 
 def _need_speakers(state: EditorState) -> None:
@@ -37,7 +38,7 @@ def _need_speakers(state: EditorState) -> None:
 
 
 def speaker_name(state: EditorState, voice: Voice | None) -> str:
-    return name_of(state.project.layers.speakers, voice) if voice else "Someone unknown"
+    return describe.speaker_name(state, voice, "Someone unknown")
 
 
 @action("who_is_speaking", keeps_question=True)
@@ -85,7 +86,7 @@ def name_speaker(state: EditorState, number: int, name: Quote | str) -> Outcome:
 def _written_name(name: Quote | str) -> str:
     """The name as typed or written by Whisper ("McKay"); said all in lower case, each word
     capitalised ("anna smith" -> "Anna Smith")."""
-    text = name.said or name.text if isinstance(name, Quote) else str(name)
+    text = said_text(name)
     text = " ".join(text.split()).strip(" .,!?")
     return text.title() if text == text.lower() else text
 
@@ -120,10 +121,8 @@ def _delete_speaker(state: EditorState, who: set[Voice], said: str, first: Quote
         return Outcome(state, f"{said} says nothing between those words; nothing changed.")
     removed = sum(b - a for a, b in ranges)
     what = f"Deleted {print_count(len(ranges), 'passage')} by {said}, {print_time(removed)}"
-    timeline = edits.delete_ranges(state.timeline, ranges)
-    new = state.edited(timeline, describe.history_entry(what),
-                       map_time(state.playhead, tuple(ranges)))
-    return Outcome(new, describe.edited(what, new), changed=True)
+    removal = Removal(edits.delete_ranges(state.timeline, ranges), tuple(ranges), ())
+    return cleaned(state, removal, what, listed=False)
 
 
 @action("delete_speaker_words", destructive=True, new_words="who")

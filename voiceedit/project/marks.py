@@ -14,6 +14,6 @@ def project_marks(project: Project, shots: bool = True) -> tuple[Mark, ...]:
     order. Sources without a picture analysis add no shots."""
     marks = layer_marks(project.layers.markers, project.timeline)
     if shots:
-        pictures = {s.path: s.picture for s in project.sources if s.picture is not None}
+        pictures = project.pictures
         marks += shot_marks(place_shots(project.timeline, pictures))
     return tuple(sorted(marks, key=lambda m: m.time))

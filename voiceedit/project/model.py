@@ -71,6 +71,11 @@ class Project:
     def source(self, path: str) -> Source | None:
         return next((s for s in self.sources if s.path == path), None)
 
+    @property
+    def pictures(self) -> dict[str, Picture]:
+        """Each source's shots by path, for the sources that have them."""
+        return {s.path: s.picture for s in self.sources if s.picture is not None}
+
     def corrections_of(self, path: str) -> tuple[Correction, ...]:
         return tuple(c for c in self.corrections if c.source == path)
 

@@ -14,13 +14,15 @@ layers is one undo step that holds the layers before and after it (timeline/hist
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import get_args, get_type_hints
+from typing import TypeVar, get_args, get_type_hints
 
 from voiceedit.timeline.burned_captions import BurnedCaptions
 from voiceedit.timeline.cutaways import Cutaway
 from voiceedit.timeline.finishing import Description, LoudnessTarget
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.speaker_names import SpeakerName
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -116,3 +118,10 @@ def _item_types() -> dict[str, type]:
     """Each field's item class, from its `tuple[Item, ...]` annotation."""
     hints = get_type_hints(Layers)
     return {f.name: get_args(hints[f.name])[0] for f in fields(Layers)}
+
+
+def replaced(items: tuple[T, ...], old: T, new: T | None = None) -> tuple[T, ...]:
+    """`items` with `old` (found by identity: equal items may stand apart) replaced by
+    `new`, or left out without one."""
+    index = next(i for i, item in enumerate(items) if item is old)
+    return items[:index] + ((new,) if new is not None else ()) + items[index + 1:]

@@ -36,6 +36,11 @@ class Quote:
     said: str = field(default="", compare=False)
 
 
+def said_text(value: Quote | str) -> str:
+    """Free words as said or typed, in their own case; the matcher's text when not known."""
+    return value.said or value.text if isinstance(value, Quote) else str(value)
+
+
 @dataclass(frozen=True)
 class Command:
     action: str  # the function name on the right of a grammar rule, e.g. "delete_range"

@@ -78,7 +78,7 @@ def breaks(state: EditorState) -> list[tuple[int, dict]]:
                        "t": f"Chapter {p.number}, {print_time(p.time)}"
                             + (f", {p.marker.name}" if p.marker.name else "")})
              for p in place(project.layers.markers, timeline, "chapter").shown]
-    pictures = {s.path: s.picture for s in project.sources if s.picture is not None}
+    pictures = project.pictures
     shots = place_shots(timeline, pictures) if pictures else ()
     if len(shots) > 1:
         for number, placed in enumerate(shots, start=1):
