@@ -27,6 +27,7 @@ from math import ceil
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
+from voiceedit.media.ffmpeg import media_url
 from voiceedit.media.probe import MediaInfo, rotation
 from voiceedit.timeline.model import Timeline
 
@@ -155,6 +156,17 @@ def source_inputs(cuts: list[Cut], media: dict[str, MediaInfo],
         current[cut.source] = (index, cut.end)
         readers.append(index)
     return inputs, readers
+
+
+def input_args(inputs: list[SourceInput]) -> list[str]:
+    """The ffmpeg arguments that open `inputs` in order, each `-ss` before its `-i` when
+    seeked; input n of the list is ffmpeg's input n."""
+    args: list[str] = []
+    for source_input in inputs:
+        if source_input.seek > 0:
+            args += ["-ss", seconds_text(Fraction(source_input.seek))]
+        args += ["-i", media_url(source_input.source)]
+    return args
 
 
 def _seek_point(cut: Cut, info: MediaInfo, fmt: OutputFormat) -> Fraction:
