@@ -122,13 +122,27 @@ def plan_cuts(timeline: Timeline, frame_rate: Fraction | None) -> list[Cut]:
                 for c in timeline.clips]
     cuts = []
     for index, clip in enumerate(timeline.clips):
-        first = round(Fraction(timeline.clip_start(index), 1000) * frame_rate)
-        last = round(Fraction(timeline.clip_start(index) + clip.duration, 1000) * frame_rate)
-        if last == first:
-            continue
-        start = round(Fraction(clip.source_in, 1000) * frame_rate)
-        cuts.append(Cut(clip.source, start / frame_rate, (start + last - first) / frame_rate))
+        start = timeline.clip_start(index)
+        snapped = grid_cut(clip.source, start, start + clip.duration, clip.source_in,
+                           frame_rate)
+        if snapped is not None:
+            cuts.append(snapped[0])
     return cuts
+
+
+def grid_cut(source: str, start: int, end: int, source_in: int,
+             frame_rate: Fraction) -> tuple[Cut, int, int] | None:
+    """Timeline ms [start, end) showing `source` from `source_in` ms, snapped to the frame
+    grid: the cut and its timeline frames [first, last); None when under a frame.
+
+    The boundaries are rounded on the timeline (so totals stay within half a frame), the
+    source start to its nearest frame; the cut lasts the frames between."""
+    first = round(Fraction(start, 1000) * frame_rate)
+    last = round(Fraction(end, 1000) * frame_rate)
+    if last <= first:
+        return None
+    begin = round(Fraction(source_in, 1000) * frame_rate)
+    return Cut(source, begin / frame_rate, (begin + last - first) / frame_rate), first, last
 
 
 def frame_count(cuts: list[Cut], frame_rate: Fraction) -> int:
