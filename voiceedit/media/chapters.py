@@ -24,13 +24,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from voiceedit.media.ffmpeg import media_url, run_ffmpeg
+from voiceedit.media.plan import CONTAINER_SUFFIXES
 
-CHAPTER_SUFFIXES = {".mp4", ".mov", ".m4v", ".m4a", ".mkv"}
 Chapter = tuple[int, int, str]  # start ms, end ms, title (timeline/marks.py chapter_spans)
 
 
 def holds_chapters(output: Path) -> bool:
-    return Path(output).suffix.lower() in CHAPTER_SUFFIXES
+    return Path(output).suffix.lower() in CONTAINER_SUFFIXES
 
 
 def ffmetadata(chapters: Sequence[Chapter], total_ms: int) -> str:

@@ -32,6 +32,9 @@ from voiceedit.media.probe import MediaInfo, rotation
 from voiceedit.timeline.model import Timeline
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv"}
+# MP4/QuickTime and Matroska files: they hold chapters and a second sound track (a .wav,
+# .mp3 or .flac holds neither).
+CONTAINER_SUFFIXES = VIDEO_SUFFIXES | {".m4a"}
 AUDIO_CODECS = {".m4a": "aac", ".wav": "pcm_s16le", ".mp3": "libmp3lame", ".flac": "flac"}
 DEFAULT_FRAME_RATE = Fraction(30)
 DEFAULT_SAMPLE_RATE = 48000
