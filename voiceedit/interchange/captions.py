@@ -151,11 +151,14 @@ def write_srt(cues: list[Cue]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def write_vtt(cues: list[Cue]) -> str:
+def write_vtt(cues: list[Cue], header: str = "WEBVTT", numbered: bool = False) -> str:
+    """The cues as WebVTT under `header` (its first lines), each cue `numbered` from 1 when
+    asked (a cue identifier)."""
     blocks = [
-        f"{timestamp(c.start, '.')} --> {timestamp(c.end, '.')}\n"
+        (f"{number}\n" if numbered else "")
+        + f"{timestamp(c.start, '.')} --> {timestamp(c.end, '.')}\n"
         + (f"<v {html.escape(c.speaker)}>" if c.speaker else "")
         + "\n".join(html.escape(line, quote=False) for line in c.lines)  # WebVTT is HTML-like
-        for c in cues
+        for number, c in enumerate(cues, 1)
     ]
-    return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
+    return header + "\n\n" + "\n\n".join(blocks) + "\n"
