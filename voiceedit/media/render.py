@@ -118,11 +118,12 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
     cuts = plan_cuts(timeline, fmt.frame_rate)
     if not cuts:
         raise VoiceEditError("Every clip is shorter than a frame; there is nothing to render.")
-    with temporary_beside(output, protected=[*media, *protected]) as partial:
+    keep = [*media, *protected]
+    with temporary_beside(output, protected=keep) as partial:
         total_ms = round(sum(cut.duration for cut in cuts) * 1000)
         if engine == "moviepy" and not layers and not (sound and sound.active):
             render_with_moviepy(cuts, media, fmt, partial, progress)
-            add_chapters(partial, chapters, total_ms, output.name)
+            add_chapters(partial, chapters, total_ms, output.name, keep)
         else:
             render_cuts(cuts, media, fmt, partial, output.name, progress, layers, sound,
                         chapters)
