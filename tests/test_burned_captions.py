@@ -76,6 +76,19 @@ def test_speaker_names_start_a_caption_at_each_change_of_speaker():
     assert [cue.text for cue in burned_cues(words)] == ["Hi.", "So yes right"]
 
 
+def test_a_long_labelled_cue_keeps_to_two_lines():
+    file = "/media/talk.mp4"
+    sentence = "we went down to the harbour early and watched the boats come in"
+    texts = sentence.split(" ")
+    words = [TimelineWord(t, i * 200, i * 200 + 150, 0, (file, 1)) for i, t in enumerate(texts)]
+    labels = speaker_labels(words, (SpeakerName(file, 1, "Anna"), SpeakerName(file, 2, "Ben")))
+    cues = burned_cues(words, labels)
+    assert all(len(cue.lines) <= 2 and all(len(line) <= MAX_LINE for line in cue.lines)
+               for cue in cues)
+    assert all(cue.lines[0].startswith("Anna: ") for cue in cues)
+    assert " ".join(cue.text.removeprefix("Anna: ") for cue in cues) == sentence
+
+
 def caption_pixels(plain: np.ndarray, captioned: np.ndarray) -> np.ndarray:
     """Where the two frames differ visibly: a mask of pixels."""
     return np.abs(plain.astype(int) - captioned.astype(int)).max(axis=2) > 60

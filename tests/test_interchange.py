@@ -25,6 +25,7 @@ from voiceedit.actions.state import EditorState
 from voiceedit.dialogue import run_action
 from voiceedit.errors import VoiceEditError
 from voiceedit.interchange import ExportResult, export_timeline, import_timeline
+from voiceedit.interchange.descriptions import write_descriptions_vtt
 from voiceedit.interchange.edl import write_edl
 from voiceedit.interchange.fcpxml import read_fcpxml
 from voiceedit.interchange.otio_convert import standard_rate, to_frames, to_ms
@@ -701,3 +702,11 @@ def test_import_fcpxml_from_final_cut_with_media_rep(footage, tmp_path):
     timeline, sources = import_timeline(tmp_path / "library.fcpxml")
     assert list(sources) == [info.path]
     assert [(c.source_in, c.source_out) for c in timeline.clips] == [(1001, 2002)]
+
+
+def test_descriptions_vtt_is_numbered_webvtt_of_kind_descriptions():
+    text = write_descriptions_vtt([(0, 1500, "A man  walks <in>\n& out"),
+                                   (3_700_000, 3_700_001, "x")])
+    assert text == ("WEBVTT\nKind: descriptions\n\n"
+                    "1\n00:00:00.000 --> 00:00:01.500\nA man walks &lt;in&gt; &amp; out\n\n"
+                    "2\n01:01:40.000 --> 01:01:40.001\nx\n")

@@ -15,63 +15,28 @@ bottom centre. media/overlay.py burns it in with ffmpeg's `subtitles` filter.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import pysubs2
 
-from voiceedit.interchange.captions import (
-    MAX_CUE,
-    MAX_PAUSE,
-    Cue,
-    ends_sentence,
-    fill_lines,
-    kept_words,
-    speaker_labels,
-)
+from voiceedit.interchange.captions import Cue, kept_words, labelled_cues, speaker_labels
 from voiceedit.timeline.model import Timeline
 from voiceedit.timeline.speaker_names import SpeakerName
 from voiceedit.timeline.transcript import Transcript
 from voiceedit.timeline.words import TimelineWord
 
 MAX_LINE = 32  # characters
-MAX_LINES = 2
 FONT = "DejaVu Sans"  # fonts-dejavu-core: media/overlay.FONTS_DIR
 
 
 def burned_cues(words: list[TimelineWord], labels: list[str] | None = None) -> list[Cue]:
     """The words grouped into cues of at most two lines of MAX_LINE characters; with
     `labels` (each word's speaker name: captions.speaker_labels), a cue starts at each
-    change of speaker and names them."""
-    named = labels or [""] * len(words)
-    cues: list[Cue] = []
-    group: list[int] = []
-
-    def close() -> None:
-        texts = [words[i].text for i in group]
-        if named[group[0]]:
-            texts[0] = f"{named[group[0]]}: {texts[0]}"
-        start = words[group[0]].start
-        cues.append(Cue(start, max(words[group[-1]].end, start + 1), tuple(_lines(texts))))
-
-    for index, word in enumerate(words):
-        if group and _starts_new_cue([words[i] for i in group], word,
-                                     named[index] != named[group[-1]]):
-            close()
-            group = []
-        group.append(index)
-    if group:
-        close()
-    return cues
-
-
-def _starts_new_cue(group: list[TimelineWord], word: TimelineWord, new_speaker: bool) -> bool:
-    last = group[-1]
-    return (ends_sentence(last) or word.start - last.end > MAX_PAUSE
-            or word.end - group[0].start > MAX_CUE or new_speaker
-            or len(_lines([w.text for w in group] + [word.text])) > MAX_LINES)
-
-
-def _lines(texts: list[str]) -> list[str]:
-    return fill_lines(texts, MAX_LINE)
+    change of speaker and names them. The lines are measured with the "Anna: " label in
+    them (captions.labelled_cues), so a labelled cue keeps to two lines too."""
+    cues = labelled_cues(words, labels or [""] * len(words), MAX_LINE)
+    return [replace(cue, lines=(f"{cue.speaker}: {cue.lines[0]}", *cue.lines[1:]))
+            if cue.speaker else cue for cue in cues]
 
 
 def captions_ass(cues: list[Cue], width: int, height: int) -> str:

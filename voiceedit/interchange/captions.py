@@ -58,18 +58,25 @@ def kept_words(timeline: Timeline, transcripts: Iterable[Transcript]) -> list[Ti
     return [words[index] for index in range(len(words))]
 
 
-def caption_cues(words: Iterable[TimelineWord],
-                 names: tuple[SpeakerName, ...] | None = None) -> list[Cue]:
-    """The cues; with `names` given (the project's speaker names, maybe none yet), cues are
-    split and labelled by speaker when the words have more than one or a named one."""
+def caption_cues(words: Iterable[TimelineWord], names: tuple[SpeakerName, ...] | None = None,
+                 width: int = MAX_LINE) -> list[Cue]:
+    """The cues, in lines of at most `width` characters; with `names` given (the project's
+    speaker names, maybe none yet), cues are split and labelled by speaker when the words
+    have more than one or a named one."""
     words = list(words)
-    labels = speaker_labels(words, names)
+    return labelled_cues(words, speaker_labels(words, names), width)
+
+
+def labelled_cues(words: list[TimelineWord], labels: list[str],
+                  width: int = MAX_LINE) -> list[Cue]:
+    """The cues of words whose speaker names are `labels` ("" each when unnamed): a new
+    cue at each change of label, its lines measured with "Anna: " before the first word."""
     cues: list[Cue] = []
     first = 0
     for index in range(1, len(words) + 1):
         if index == len(words) or _starts_new_cue(words[first:index], words[index],
-                                                  labels[first], labels[index]):
-            cues.append(_cue(words[first:index], labels[first], cues))
+                                                  labels[first], labels[index], width):
+            cues.append(_cue(words[first:index], labels[first], cues, width))
             first = index
     return cues
 
@@ -90,14 +97,14 @@ def speaker_labels(words: list[TimelineWord],
 
 
 def _starts_new_cue(group: list[TimelineWord], word: TimelineWord, lead: str,
-                    label: str) -> bool:
+                    label: str, width: int = MAX_LINE) -> bool:
     last = group[-1]
     return (
         ends_sentence(last)
         or word.start - last.end > MAX_PAUSE
         or word.end - group[0].start > MAX_CUE
         or label != lead
-        or len(fill_lines(_texts(group + [word], lead))) > MAX_LINES
+        or len(fill_lines(_texts(group + [word], lead), width)) > MAX_LINES
     )
 
 
@@ -118,9 +125,10 @@ def fill_lines(texts: list[str], width: int = MAX_LINE) -> list[str]:
     return lines
 
 
-def _cue(group: list[TimelineWord], speaker: str, before: list[Cue]) -> Cue:
+def _cue(group: list[TimelineWord], speaker: str, before: list[Cue],
+         width: int = MAX_LINE) -> Cue:
     start = group[0].start
-    lines = fill_lines(_texts(group, speaker))
+    lines = fill_lines(_texts(group, speaker), width)
     if speaker:  # the label was only there to measure the lines; the writers add it
         lines[0] = lines[0].removeprefix(f"{speaker}: ")
     new = bool(speaker) and (not before or before[-1].speaker != speaker)
@@ -143,11 +151,14 @@ def write_srt(cues: list[Cue]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def write_vtt(cues: list[Cue]) -> str:
+def write_vtt(cues: list[Cue], header: str = "WEBVTT", numbered: bool = False) -> str:
+    """The cues as WebVTT under `header` (its first lines), each cue `numbered` from 1 when
+    asked (a cue identifier)."""
     blocks = [
-        f"{timestamp(c.start, '.')} --> {timestamp(c.end, '.')}\n"
+        (f"{number}\n" if numbered else "")
+        + f"{timestamp(c.start, '.')} --> {timestamp(c.end, '.')}\n"
         + (f"<v {html.escape(c.speaker)}>" if c.speaker else "")
         + "\n".join(html.escape(line, quote=False) for line in c.lines)  # WebVTT is HTML-like
-        for c in cues
+        for number, c in enumerate(cues, 1)
     ]
-    return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
+    return header + "\n\n" + "\n\n".join(blocks) + "\n"

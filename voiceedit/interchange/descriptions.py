@@ -9,9 +9,7 @@ left out, as a caption of cut words is.
 
 from __future__ import annotations
 
-import html
-
-from voiceedit.interchange.captions import timestamp
+from voiceedit.interchange.captions import Cue, write_vtt
 from voiceedit.timeline.finishing import Description
 from voiceedit.timeline.layers import timeline_time
 from voiceedit.timeline.model import Timeline
@@ -29,7 +27,5 @@ def description_cues(timeline: Timeline,
 
 
 def write_descriptions_vtt(cues: list[tuple[int, int, str]]) -> str:
-    blocks = [f"{number}\n{timestamp(start, '.')} --> {timestamp(end, '.')}\n"
-              + html.escape(" ".join(text.split()), quote=False)
-              for number, (start, end, text) in enumerate(cues, 1)]
-    return "WEBVTT\nKind: descriptions\n\n" + "\n\n".join(blocks) + "\n"
+    return write_vtt([Cue(start, end, (" ".join(text.split()),)) for start, end, text in cues],
+                     header="WEBVTT\nKind: descriptions", numbered=True)

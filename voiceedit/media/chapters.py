@@ -19,18 +19,18 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from voiceedit.media.ffmpeg import media_url, run_ffmpeg
+from voiceedit.media.outputs import temporary_beside
+from voiceedit.media.plan import CONTAINER_SUFFIXES
 
-CHAPTER_SUFFIXES = {".mp4", ".mov", ".m4v", ".m4a", ".mkv"}
 Chapter = tuple[int, int, str]  # start ms, end ms, title (timeline/marks.py chapter_spans)
 
 
 def holds_chapters(output: Path) -> bool:
-    return Path(output).suffix.lower() in CHAPTER_SUFFIXES
+    return Path(output).suffix.lower() in CONTAINER_SUFFIXES
 
 
 def ffmetadata(chapters: Sequence[Chapter], total_ms: int) -> str:
@@ -69,15 +69,18 @@ def chapter_map(inputs: list[str], index: int) -> list[str]:
     return ["-map_chapters", str(index)] if inputs else []
 
 
-def add_chapters(target: Path, chapters: Sequence[Chapter], total_ms: int, what: str) -> None:
+def add_chapters(target: Path, chapters: Sequence[Chapter], total_ms: int, what: str,
+                 protected: Iterable[str | Path] = ()) -> None:
     """Put chapters into an already rendered `target` by a stream copy (moviepy writes no
-    chapters of its own); the copy replaces `target` only once complete."""
+    chapters of its own); the copy replaces `target` only once complete. The work folder
+    beside it is outputs.temporary_beside's, so a killed render's is cleaned up later
+    (never touching `protected`)."""
     target = Path(target)
-    with tempfile.TemporaryDirectory(prefix="voiceedit-chapters-", dir=target.parent) as work:
-        inputs = chapter_inputs(chapters, total_ms, target, Path(work))
+    with temporary_beside(target, directory=True, protected=protected) as work:
+        inputs = chapter_inputs(chapters, total_ms, target, work)
         if not inputs:
             return
-        copy = Path(work) / f"with-chapters{target.suffix}"
+        copy = work / f"with-chapters{target.suffix}"
         run_ffmpeg(["-i", media_url(target), *inputs, "-map", "0", "-c", "copy",
                     *chapter_map(inputs, 1), "-y", media_url(copy)], 0, None, what)
         os.replace(copy, target)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from voiceedit.media.plan import OutputFormat
+from voiceedit.media.plan import CONTAINER_SUFFIXES, OutputFormat
 
 DUCK_GAIN = 0.25  # the programme under a description: -12 dB, still heard, clearly behind
 RAMP = Fraction(1, 4)  # s: the programme fades down before a description and up after it
@@ -30,8 +30,6 @@ DESCRIPTION_TITLE = "Audio description"
 # dB under the true-peak ceiling for the described mix's limiter: alimiter limits sample
 # peaks, and true peaks between samples and the encoder's overshoot lie above them.
 CEILING_MARGIN = 1.0
-# Containers that hold a second sound track (a .wav, .mp3 or .flac holds one).
-TWO_TRACK_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".m4a"}
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,7 @@ class AudioFinish:
 
 
 def holds_two_sound_tracks(output: Path) -> bool:
-    return Path(output).suffix.lower() in TWO_TRACK_SUFFIXES
+    return Path(output).suffix.lower() in CONTAINER_SUFFIXES
 
 
 def duck_expression(descriptions: tuple[SpokenDescription, ...]) -> str:

@@ -21,18 +21,16 @@ import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.media.ffmpeg import (
     ffmpeg_path,
     filter_script_args,
-    media_url,
     start_child,
 )
 from voiceedit.media.filter_graph import filter_graph
-from voiceedit.media.plan import Cut, OutputFormat, seconds_text, source_inputs
+from voiceedit.media.plan import Cut, OutputFormat, input_args, source_inputs
 from voiceedit.media.probe import MediaInfo
 
 SILENT = -70.0  # LUFS: EBU R128's absolute gate; below it there is nothing to measure
@@ -127,13 +125,9 @@ def _metered(cuts: list[Cut], media: dict[str, MediaInfo], sample_rate: int,
     with tempfile.TemporaryDirectory(prefix="voiceedit-loudness-") as work:
         script = Path(work) / "graph.txt"
         script.write_text(graph)
-        args = []
-        for source_input in inputs:
-            if source_input.seek > 0:
-                args += ["-ss", seconds_text(Fraction(source_input.seek))]
-            args += ["-i", media_url(source_input.source)]
         command = [ffmpeg_path(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
-                   *args, *filter_script_args(script), "-map", "[metered]", "-f", "null", "-"]
+                   *input_args(inputs), *filter_script_args(script),
+                   "-map", "[metered]", "-f", "null", "-"]
         with start_child(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                          stdin=subprocess.DEVNULL, text=True) as process:
             _, log = process.communicate()

@@ -31,6 +31,7 @@ from voiceedit.media.plan import (
     Cut,
     OutputFormat,
     SourceInput,
+    grid_cut,
     grid_frames,
     seconds_text,
     seek_before,
@@ -69,13 +70,9 @@ def grid_pieces(layers: PictureLayers, frame_rate: Fraction) -> list[GridPiece]:
     timeline), so a piece starts on the frame its covered words start on."""
     found = []
     for piece in layers.cutaways:
-        first = round(Fraction(piece.start, 1000) * frame_rate)
-        last = round(Fraction(piece.end, 1000) * frame_rate)
-        if last <= first:
-            continue
-        media_start = round(Fraction(piece.media_in, 1000) * frame_rate) / frame_rate
-        cut = Cut(piece.media, media_start, media_start + (last - first) / frame_rate)
-        found.append(GridPiece(cut, first, last))
+        snapped = grid_cut(piece.media, piece.start, piece.end, piece.media_in, frame_rate)
+        if snapped is not None:
+            found.append(GridPiece(*snapped))
     return found
 
 

@@ -27,10 +27,14 @@ from math import ceil
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
+from voiceedit.media.ffmpeg import media_url
 from voiceedit.media.probe import MediaInfo, rotation
 from voiceedit.timeline.model import Timeline
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv"}
+# MP4/QuickTime and Matroska files: they hold chapters and a second sound track (a .wav,
+# .mp3 or .flac holds neither).
+CONTAINER_SUFFIXES = VIDEO_SUFFIXES | {".m4a"}
 AUDIO_CODECS = {".m4a": "aac", ".wav": "pcm_s16le", ".mp3": "libmp3lame", ".flac": "flac"}
 DEFAULT_FRAME_RATE = Fraction(30)
 DEFAULT_SAMPLE_RATE = 48000
@@ -121,13 +125,27 @@ def plan_cuts(timeline: Timeline, frame_rate: Fraction | None) -> list[Cut]:
                 for c in timeline.clips]
     cuts = []
     for index, clip in enumerate(timeline.clips):
-        first = round(Fraction(timeline.clip_start(index), 1000) * frame_rate)
-        last = round(Fraction(timeline.clip_start(index) + clip.duration, 1000) * frame_rate)
-        if last == first:
-            continue
-        start = round(Fraction(clip.source_in, 1000) * frame_rate)
-        cuts.append(Cut(clip.source, start / frame_rate, (start + last - first) / frame_rate))
+        start = timeline.clip_start(index)
+        snapped = grid_cut(clip.source, start, start + clip.duration, clip.source_in,
+                           frame_rate)
+        if snapped is not None:
+            cuts.append(snapped[0])
     return cuts
+
+
+def grid_cut(source: str, start: int, end: int, source_in: int,
+             frame_rate: Fraction) -> tuple[Cut, int, int] | None:
+    """Timeline ms [start, end) showing `source` from `source_in` ms, snapped to the frame
+    grid: the cut and its timeline frames [first, last); None when under a frame.
+
+    The boundaries are rounded on the timeline (so totals stay within half a frame), the
+    source start to its nearest frame; the cut lasts the frames between."""
+    first = round(Fraction(start, 1000) * frame_rate)
+    last = round(Fraction(end, 1000) * frame_rate)
+    if last <= first:
+        return None
+    begin = round(Fraction(source_in, 1000) * frame_rate)
+    return Cut(source, begin / frame_rate, (begin + last - first) / frame_rate), first, last
 
 
 def frame_count(cuts: list[Cut], frame_rate: Fraction) -> int:
@@ -155,6 +173,17 @@ def source_inputs(cuts: list[Cut], media: dict[str, MediaInfo],
         current[cut.source] = (index, cut.end)
         readers.append(index)
     return inputs, readers
+
+
+def input_args(inputs: list[SourceInput]) -> list[str]:
+    """The ffmpeg arguments that open `inputs` in order, each `-ss` before its `-i` when
+    seeked; input n of the list is ffmpeg's input n."""
+    args: list[str] = []
+    for source_input in inputs:
+        if source_input.seek > 0:
+            args += ["-ss", seconds_text(Fraction(source_input.seek))]
+        args += ["-i", media_url(source_input.source)]
+    return args
 
 
 def _seek_point(cut: Cut, info: MediaInfo, fmt: OutputFormat) -> Fraction:

@@ -49,9 +49,10 @@ from voiceedit.media.plan import (
     VIDEO_SUFFIXES,
     Cut,
     OutputFormat,
+    SourceInput,
+    input_args,
     output_format,
     plan_cuts,
-    seconds_text,
     source_inputs,
 )
 from voiceedit.media.probe import MediaInfo, check_readable, probe
@@ -117,11 +118,12 @@ def render_timeline(timeline: Timeline, sources: dict[str, MediaInfo], output: P
     cuts = plan_cuts(timeline, fmt.frame_rate)
     if not cuts:
         raise VoiceEditError("Every clip is shorter than a frame; there is nothing to render.")
-    with temporary_beside(output, protected=[*media, *protected]) as partial:
+    keep = [*media, *protected]
+    with temporary_beside(output, protected=keep) as partial:
         total_ms = round(sum(cut.duration for cut in cuts) * 1000)
         if engine == "moviepy" and not layers and not (sound and sound.active):
             render_with_moviepy(cuts, media, fmt, partial, progress)
-            add_chapters(partial, chapters, total_ms, output.name)
+            add_chapters(partial, chapters, total_ms, output.name, keep)
         else:
             render_cuts(cuts, media, fmt, partial, output.name, progress, layers, sound,
                         chapters)
@@ -196,19 +198,15 @@ def render_cuts(cuts: list[Cut], media: dict[str, MediaInfo], fmt: OutputFormat,
                                             _loudnorm(cuts, media, fmt, sound))
         script = Path(work) / "graph.txt"
         script.write_text(graph)
-        args = []
-        for source_input in inputs + extra:
-            if source_input.seek > 0:
-                args += ["-ss", seconds_text(source_input.seek)]
-            args += ["-i", media_url(source_input.source)]
+        # the descriptions' WAVs after the sources and layers: finished_sound numbers them so
         spoken = description_inputs(sound) if finishing else []
-        for path in spoken:  # after the sources and layers: finished_sound numbers them so
-            args += ["-i", media_url(path)]
+        opened = [*inputs, *extra, *(SourceInput(path, Fraction(0)) for path in spoken)]
         marked = chapter_inputs(chapters, total_ms, target, Path(work))
-        args += [*marked, *filter_script_args(script), *encoder_args(fmt, target)]
+        args = [*input_args(opened), *marked, *filter_script_args(script),
+                *encoder_args(fmt, target)]
         if finishing:
             args += described_stream_args(sound, fmt, target)
-        args += chapter_map(marked, len(inputs) + len(extra) + len(spoken))
+        args += chapter_map(marked, len(opened))
         run_ffmpeg([*args, "-y", media_url(target)], total_ms, progress, name)
 
 
