@@ -3,22 +3,19 @@
     .venv/bin/python bench/make_command_set.py        # once: the seeded set, into the cache
     .venv/bin/python bench/questions.py [--split dev|held|all] [--every N] [--log FILE] [--write]
 
-Every clip is heard twice (or once, `--once`: see below), by the recogniser with the old rule
-(`agreement=False`: a cut is read back whenever a rival reading, the model's doubt or an
-approximate quote gives a reason)
-and with the new one (a cut the greedy pass and the beam both heard word for word, quotes found
-exactly, numbers sure, is done at once: hear/doubt.py `agreed`). The two alternate clip by
-clip, and which goes first alternates too, so the shared machine's load falls on both alike.
+Every clip is heard twice: by the recogniser with the rule before issue 17
+(`agreement=False, by_meaning=False`: a cut is read back whenever a rival reading near it in
+the grammar's eyes, a mean log probability below -0.5 or a repaired word gives a reason) and
+with the new one (hear/doubt.py: a cut the greedy pass and the beam both heard word for
+word is done at once, and any other is doubted by its meaning: the share of the readings'
+probability that means it, a guess, a far likelier reading, an approximate quote, numbers
+heard unsurely). The two alternate clip by clip, and which goes first alternates too, so the
+shared machine's load falls on both alike.
 
 What a clip counts as (right, asked, wrong destructive done unasked) is bench/commands.py's
 measure. "Done at once and right": a destructive command said, not read back, and right.
 "Right in the end": right, whether done at once or after a yes. Latency: end of audio to the
 Command ready, over every clip (and over clips up to 3 s, as bench/commands.py reports it).
-
-`--once` hears each clip once, with the old rule, and reads the new rule's outcome off that
-hearing: the new rule runs the same code up to the end of the first beam and decides there
-(agreed: done, at that moment), else goes on exactly as the old one. Half the time on a shared
-machine; a run without it checks the two agree.
 
 `--split`: the phrasings are split by a hash into a development part (three quarters) and a
 held-out quarter, so a rule fitted on one can be checked on the other. `--log` writes one JSON
@@ -33,7 +30,6 @@ import argparse
 import hashlib
 import json
 import os
-import pickle
 import platform
 import sys
 import time
@@ -64,14 +60,12 @@ from commands import (  # noqa: E402
 from make_command_set import default_dir, set_digest  # noqa: E402
 
 from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions  # noqa: E402
-from voiceedit.hear.doubt import agreed  # noqa: E402
-from voiceedit.hear.readings import Heard, Hypothesis, choose  # noqa: E402
+from voiceedit.hear.readings import Heard, Hypothesis  # noqa: E402
 from voiceedit.understand.matcher import CONFIRM_BELOW, vocabulary_prompt  # noqa: E402
 
 SECTION = "## Spoken commands, fewer questions (issue 17)"
 RULES = ("old", "new")
-NEW = RecognizerOptions()  # the new rule's settings (agreement on)
-HEARD: dict = {}  # with --replay: when and under what load the kept hearings were made
+OLD = RecognizerOptions(agreement=False, by_meaning=False)  # the rule before issue 17
 LEVELS = {"clean": "clean", "snr20": "20 dB", "snr10": "10 dB"}
 
 
@@ -92,11 +86,11 @@ def sampled(clip: Clip, every: int) -> bool:
 
 
 def reason(trial: Trial, heard: Heard) -> str:
-    """Why a cut was read back: the grammar repaired a word, or the recogniser's doubt."""
+    """Why a cut was read back: the recogniser's doubt, or the grammar repaired a word."""
     before = undoubted(heard)
-    if before is not None and before.confidence < CONFIRM_BELOW:
-        return "repaired"
-    return heard.doubt or "other"
+    if heard.doubt:
+        return heard.doubt
+    return "repaired" if before is not None and before.confidence < CONFIRM_BELOW else "other"
 
 
 def described(hypothesis: Hypothesis | None, row) -> dict | None:
@@ -129,18 +123,6 @@ def log_line(clip: Clip, results: dict[str, tuple[Trial, Heard]]) -> dict:
     return line
 
 
-class BeamTimed(CommandRecognizer):
-    """The recogniser with the old rule, noting when its first beam ended: the moment the new
-    rule decides (doubt.agreed), so one hearing gives both rules' outcomes (`--once`)."""
-
-    beam_ended = 0.0
-
-    def _generate(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        found = super()._generate(*args, **kwargs)
-        self.beam_ended = self.beam_ended or time.perf_counter()
-        return found
-
-
 def hear(recognizer: CommandRecognizer, clip: Clip, audio: np.ndarray) -> tuple[Trial, Heard]:
     started = time.perf_counter()
     heard = recognizer.recognise(audio)
@@ -148,57 +130,23 @@ def hear(recognizer: CommandRecognizer, clip: Clip, audio: np.ndarray) -> tuple[
     return Trial(clip, heard.text, heard.command, spent, undoubted(heard)), heard
 
 
-def hear_once(recognizer: BeamTimed, clip: Clip, audio: np.ndarray) -> tuple[Trial, Heard, float]:
-    """One hearing with the old rule, and when its first beam ended (ms from the start)."""
-    recognizer.beam_ended = 0.0
-    started = time.perf_counter()
-    trial, heard = hear(recognizer, clip, audio)
-    beam_ms = 1000 * (recognizer.beam_ended - started) if recognizer.beam_ended else 0.0
-    return trial, heard, beam_ms
-
-
-def both_rules(trial: Trial, heard: Heard, beam_ms: float) -> dict[str, tuple[Trial, Heard]]:
-    """Both rules' outcomes from one hearing with the old rule: the new rule's code runs the
-    same steps up to the first beam, then stops where greedy and beam agree (else it goes on
-    exactly as the old one), so its command and latency are read off at that point."""
-    old = (trial, heard)
-    if not agreed(heard.greedy, heard.beam, fit, NEW):
-        return {"old": old, "new": old}
-    command = heard.beam[choose(heard.beam, fit, NEW)].command
-    new = replace(heard, command=command, doubt="", agreed=True)
-    return {"old": old, "new": (replace(trial, command=command, latency_ms=beam_ms,
-                                        undoubted=command), new)}
-
-
-def run(clips: Sequence[Clip], log: Path | None, once: bool,
-        keep: Path | None = None) -> dict[str, list[Trial]]:
+def run(clips: Sequence[Clip], log: Path | None) -> dict[str, list[Trial]]:
     prompt = vocabulary_prompt()
     recognizers = {
-        rule: (BeamTimed if once else CommandRecognizer)(
-            options=RecognizerOptions(prompt=prompt, agreement=rule == "new" and not once),
-            fit=fit, phrases=phrases,
-        )
-        for rule in (RULES[:1] if once else RULES)
+        rule: CommandRecognizer(options=replace(OLD if rule == "old" else RecognizerOptions(),
+                                                prompt=prompt), fit=fit, phrases=phrases)
+        for rule in RULES
     }
     for recognizer in recognizers.values():
         recognizer.warm_up()
     trials: dict[str, list[Trial]] = {rule: [] for rule in RULES}
     why: dict[str, Counter] = {rule: Counter() for rule in RULES}
     written = log.open("w") if log is not None else None
-    saved = keep.open("wb") if keep is not None else None
-    heard_from = (loads(), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
     started = time.perf_counter()
     for index, clip in enumerate(clips):
         audio = read(clip)
         order = RULES if index % 2 == 0 else RULES[::-1]
-        if once:
-            hearing = hear_once(recognizers["old"], clip, audio)
-            results = both_rules(*hearing)
-            if saved is not None:
-                pickle.dump(hearing, saved)
-                saved.flush()
-        else:
-            results = {rule: hear(recognizers[rule], clip, audio) for rule in order}
+        results = {rule: hear(recognizers[rule], clip, audio) for rule in order}
         for rule in RULES:
             trial, heard = results[rule]
             trials[rule].append(trial)
@@ -212,41 +160,9 @@ def run(clips: Sequence[Clip], log: Path | None, once: bool,
                   file=sys.stderr)
     if written is not None:
         written.close()
-    if saved is not None:  # when and under what load the clips were heard
-        pickle.dump({"load": f"{heard_from[0]} before, {loads()} after", "at": heard_from[1],
-                     "seconds": time.perf_counter() - started}, saved)
-        saved.close()
     for rule in RULES:
         print(f"{rule}: needless questions by reason: {dict(why[rule])}", file=sys.stderr)
     return trials
-
-
-def replay(kept: Path, log: Path | None) -> tuple[dict[str, list[Trial]], list[Clip]]:
-    """Both rules' outcomes judged anew, by the code as it is now, from kept hearings (the
-    Trial's clip, the Heard with every pass's readings, when the first beam ended)."""
-    trials: dict[str, list[Trial]] = {rule: [] for rule in RULES}
-    clips = []
-    written = log.open("w") if log is not None else None
-    with kept.open("rb") as stream:
-        while True:
-            try:
-                record = pickle.load(stream)
-            except (EOFError, pickle.UnpicklingError):
-                break  # the end, or a run stopped while writing its last clip
-            if isinstance(record, dict):
-                HEARD.update(record)
-                continue
-            trial, heard, beam_ms = record
-            trial = replace(trial, command=heard.command)
-            results = both_rules(trial, heard, beam_ms)
-            for rule in RULES:
-                trials[rule].append(results[rule][0])
-            clips.append(trial.clip)
-            if written is not None:
-                written.write(json.dumps(log_line(trial.clip, results)) + "\n")
-    if written is not None:
-        written.close()
-    return trials, clips
 
 
 def at_once_right(trials: Sequence[Trial]) -> tuple[int, int]:
@@ -281,7 +197,7 @@ def percentiles(trials: Sequence[Trial], longest: float | None = None) -> str:
 
 
 def report(trials: dict[str, list[Trial]], clips: Sequence[Clip], how: str, load: str,
-           seconds: float, digest: str, once: bool) -> list[str]:
+           seconds: float, digest: str) -> list[str]:
     def at_once(group: list[Trial]) -> str:
         return cell(*at_once_right(group))
 
@@ -302,10 +218,7 @@ def report(trials: dict[str, list[Trial]], clips: Sequence[Clip], how: str, load
         f"(digest {digest[:16]}; {len({c.voice for c in clips})} voices, clean / 20 / 10 dB), "
         f"{now}, {platform.machine()} with {os.cpu_count()} cores shared with other work: "
         f"{load}; {seconds / 60:.0f} min for both rules. "
-        + ("Each clip is heard once, with the old rule; the new rule's outcome and latency are "
-           "read off the same hearing where it decides, at the end of the first beam (its "
-           "code runs the same steps up to there, and the old rule's after)."
-           if once else "Each clip is heard by the old rule and the new one in turn.")
+        + "Each clip is heard by the old rule and the new one in turn."
         + " tiny.en int8, the recogniser's defaults otherwise.",
         "",
         "| | old rule | new rule |",
@@ -357,12 +270,6 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=1, help="one clip in N, drawn by hash")
     parser.add_argument("--destructive", action="store_true", help="destructive rows only")
     parser.add_argument("--log", type=Path, help="one JSON line per clip")
-    parser.add_argument("--keep", type=Path, help="with --once: the hearings, for --replay")
-    parser.add_argument("--replay", type=Path,
-                        help="both rules judged anew from hearings kept with --keep")
-    parser.add_argument("--once", action="store_true",
-                        help="hear each clip once (old rule) and read the new rule's outcome "
-                        "off it at the first beam: half the time")
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
     options = parser.parse_args()
     clips = load_clips(options.set)
@@ -371,21 +278,16 @@ def main() -> None:
     if options.destructive:
         clips = [c for c in clips if c.row.destructive]
     # In an order drawn by hash, so the clips heard before a long run is stopped are a fair
-    # sample of voices, levels and commands (--replay reads what was kept).
+    # sample of voices, levels and commands.
     clips = sorted((c for c in clips if sampled(c, options.every)), key=drawn)
     load_before = loads()
     started = time.perf_counter()
-    if options.replay is not None:
-        trials, clips = replay(options.replay, options.log)
-    else:
-        trials = run(clips, options.log, options.once, options.keep)
+    trials = run(clips, options.log)
     load = f"{load_before} before, {loads()} after"
-    if HEARD:
-        load = f"heard {HEARD['at']} under {HEARD['load']}, in {HEARD['seconds'] / 60:.0f} min"
     how = " ".join(sys.argv[1:])
-    seconds = HEARD.get("seconds", time.perf_counter() - started)
+    seconds = time.perf_counter() - started
     lines = report(trials, clips, how, load, seconds,
-                   set_digest(options.set), options.once or options.replay is not None)
+                   set_digest(options.set))
     print("\n".join(lines))
     if options.write:
         write_section(lines)

@@ -22,18 +22,21 @@ from voiceedit.core import Editor
 from voiceedit.hear.audio import SAMPLE_RATE
 from voiceedit.hear.command_recognizer import CommandRecognizer
 from voiceedit.hear.doubt import (
+    LIKELIER_READING,
     REPAIRED,
     RIVAL_MEANING,
+    UNSURE_NUMBERS,
     UNSURE_WORDS,
     agreed,
     doubt_reason,
+    meaning_share,
     same_words,
 )
 from voiceedit.hear.readings import Heard, Timings
 from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
-from voiceedit.understand.matcher import CONFIRM_BELOW, vocabulary_prompt
+from voiceedit.understand.matcher import CONFIRM_BELOW, understand, vocabulary_prompt
 
-OLD_RULE = RecognizerOptions(agreement=False)
+OLD_RULE = RecognizerOptions(agreement=False, by_meaning=False)  # the rule before
 
 
 def test_greedy_and_beam_agreeing_word_for_word_is_no_doubt() -> None:
@@ -65,6 +68,64 @@ def test_what_agreement_does_not_cover_is_still_read_back() -> None:
     assert not agreed(exact[0], exact)  # no project: "Cut one two seconds to force seconds."
     mumbled = hypotheses(("Delete the words ask not what your country.", -0.7))
     assert not agreed(mumbled[0], mumbled, in_interview)
+
+
+def test_a_repaired_cut_every_reading_agrees_on_is_done_at_once() -> None:
+    """The doubt is about what is cut, not about every word: "on" for "of" (espeak's voices,
+    every reading) changes nothing that is cut. The rule before read it back."""
+    heard = hypotheses(("Trim the start on clip two by two seconds.", -0.3),
+                       ("Trim the start and clip two by two seconds.", -0.45),
+                       ("Trim the start on clip to buy two seconds.", -0.6))
+    assert heard[0].command.confidence < CONFIRM_BELOW  # the grammar repaired a word
+    assert meaning_share(heard, heard[0].command) == 1.0
+    assert doubt_reason(heard, 0) is None  # the recogniser then does it at once
+
+
+def test_the_share_of_a_rival_meaning_is_a_reason() -> None:
+    # "keep from sixty seconds" with "fifteen" close behind: a third of the weight is theirs
+    heard = hypotheses(("Keep from sixty seconds to ninety seconds.", -0.3),
+                       ("Keep from fifteen seconds to ninety seconds.", -0.35))
+    assert 0.55 < meaning_share(heard, heard[0].command) < 0.7
+    assert doubt_reason(heard, 0) == RIVAL_MEANING
+    # far behind, it is no doubt: the weight is the whole reading's probability
+    far = (heard[0], replace(heard[1], avg_logprob=-0.9))
+    assert meaning_share(far, far[0].command) > 0.95 and doubt_reason(far, 0) is None
+
+
+def test_a_reading_the_project_cannot_act_on_counts_only_for_the_same_action() -> None:
+    # "one minute to one minute", a range of no length, says the numbers were unsure ...
+    heard = hypotheses(("Cut from one minute to two minutes.", -0.2),
+                       ("Cut from one minute to one minute.", -0.22))
+    nothing = lambda command: 0.0 if command.args.get("end") == command.args.get("start") else 1.0  # noqa: E501, E731
+    assert meaning_share(heard, heard[0].command, nothing) < 0.8
+    # ... but a quote the interview lacks, for another action, is only a mishearing
+    fillers = hypotheses(("Get rid of the ums.", -0.4), ("Get rid of the verbs.", -0.3))
+    assert fillers[1].command.action == "delete_quote"
+    assert meaning_share(fillers, fillers[0].command, in_interview) == 1.0
+    assert meaning_share(fillers, fillers[0].command) < 0.5  # no project: it might be meant
+
+
+def test_what_the_meaning_rule_still_reads_back() -> None:
+    said = hypotheses(("Cut from two seconds to four seconds.", -0.2))[0]
+    # a guess: the chosen reading's words far below what the model is sure of
+    assert doubt_reason((replace(said, avg_logprob=-0.9),), 0) == UNSURE_WORDS
+    # a much likelier reading the grammar could not use
+    likelier = hypotheses(("Cut from two seconds to four sack and.", 0.0))[0]
+    assert doubt_reason((likelier, replace(said, avg_logprob=-0.6)), 1) == LIKELIER_READING
+    # the greedy pass, meaning the same cut, wrote a number with little probability
+    unsure = replace(said, numbers_sure=0.2)
+    assert doubt_reason((said,), 0, others=(unsure,)) == UNSURE_NUMBERS
+    # a quote that looks like a misheard command ("delete the selection")
+    lead = hypotheses(("Delete the lead.", -0.1))
+    assert lead[0].command.confidence < DEFAULT_OPTIONS.repaired_from
+    assert doubt_reason(lead, 0) == REPAIRED
+
+
+def test_a_single_um_is_the_fillers() -> None:
+    """"Get rid of the um" once lost its "um" as an ignored word and cut every "the"."""
+    for said in ("get rid of the um", "remove the uh", "delete the ums"):
+        command = understand(said)
+        assert command.action == "remove_fillers" and command.confidence == 1.0, said
 
 
 def test_a_guessed_end_of_the_session_is_read_back(tmp_path: Path) -> None:
@@ -99,7 +160,8 @@ def both_passes() -> dict[str, CommandRecognizer]:
     its own (sure_from 0), so every command is heard by the greedy pass and the beam."""
     prompt = vocabulary_prompt()
     return {rule: CommandRecognizer(options=RecognizerOptions(
-        prompt=prompt, sure_from=0.0, agreement=rule == "new")) for rule in ("new", "old")}
+        prompt=prompt, sure_from=0.0, beam_sure_from=0.0, agreement=rule == "new",
+        by_meaning=rule == "new")) for rule in ("new", "old")}
 
 
 def espeak(voice: str, text: str) -> np.ndarray:

@@ -147,3 +147,25 @@ def test_the_minute_thirty_clip_is_read_back(bench_recognizer) -> None:
     assert command is not None and command.action == "delete_range"
     assert command.args["start"] == SpokenTime(60_000, "absolute")  # still heard wrong ...
     assert command.confidence < CONFIRM_BELOW and not heard.agreed  # ... so read back
+
+
+@pytest.mark.slow
+def test_a_repaired_cut_every_search_agrees_on_is_done_at_once(bench_recognizer) -> None:
+    """espeak's British voice in babble: "on" for "of" in every reading. What is cut is
+    sure, so it is done (the rule before read it back: bench/RESULTS.md)."""
+    heard = bench_recognizer.recognise(seeded_clip("espeak-en-gb", "trim-start-2", 1, "snr20"))
+    assert heard.text == "Trim the start on clip two by two seconds."  # repaired: "on"
+    command = heard.command
+    assert command.action == "trim_start"
+    assert command.args == {"clip": 2, "amount": SpokenTime(2000, "absolute")}
+    assert command.confidence >= CONFIRM_BELOW and not heard.doubt
+
+
+@pytest.mark.slow
+def test_a_quote_heard_short_is_still_read_back(bench_recognizer) -> None:
+    """"keep only ask not what your camera" heard "Keep only ask what you can.": found in the
+    interview, but other readings the project finds mean other words."""
+    heard = bench_recognizer.recognise(seeded_clip("espeak-en-us", "keep-quote", 0, "snr20"))
+    command = heard.command
+    assert command.action == "keep_quote" and command.args["quote"].text == "ask what you can"
+    assert command.confidence < CONFIRM_BELOW and heard.doubt

@@ -51,7 +51,7 @@ from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
 from voiceedit.hear.whisper_text import drop_repeats, shortened
 from voiceedit.understand.continuation import Continuations
 from voiceedit.understand.grammar import load_grammar, vocabulary
-from voiceedit.understand.matcher import understand, vocabulary_prompt
+from voiceedit.understand.matcher import CONFIRM_BELOW, understand, vocabulary_prompt
 from voiceedit.understand.own_words import rare_words
 
 if TYPE_CHECKING:
@@ -194,7 +194,9 @@ class CommandRecognizer:
             # Two searches heard one exact sentence: no rival reading doubts it, and no
             # wider search is needed.
             return self._heard(beam, timings, frames, first, beam, agreement=True)
-        if self.grammar is not None and not is_sure(hypotheses, self.fit, options):
+        if is_sure(hypotheses, self.fit, options.early, others=first):
+            return self._heard(beam, timings, frames, first, beam, early=True)
+        if self.grammar is not None:
             # Unsure: a wider free beam and a search within the grammar over the same
             # encoding, at a cost only unclear speech pays.
             if options.wide_beam:
@@ -219,14 +221,19 @@ class CommandRecognizer:
         first: tuple[Hypothesis, ...] = (),
         beam: tuple[Hypothesis, ...] = (),
         agreement: bool = False,
+        early: bool = False,
     ) -> Heard:
         """The chosen reading, its command's confidence lowered when it is in doubt (unless
-        the greedy pass and the beam agreed on it word for word)."""
+        the greedy pass and the beam agreed on it word for word), raised to be done when a
+        cut the grammar repaired is sure by its meaning ("Trim the start on clip two")."""
         chosen = choose(hypotheses, self.fit, self.options)
         command = hypotheses[chosen].command
-        why = None if agreement else doubt_reason(hypotheses, chosen, self.fit, self.options)
+        options = self.options.early if early else self.options
+        why = None if agreement else doubt_reason(hypotheses, chosen, self.fit, options, first)
         if command is not None and why is not None:
             command = replace(command, confidence=min(command.confidence, DOUBT_CONFIDENCE))
+        elif command is not None and command.destructive and self.options.by_meaning:
+            command = replace(command, confidence=max(command.confidence, CONFIRM_BELOW))
         best = hypotheses[chosen]
         return Heard(
             best.text, best.avg_logprob, hypotheses, timings, frames, command,
@@ -307,12 +314,15 @@ class CommandRecognizer:
             np.asarray(encoded), self.fence(), self.options.num_hypotheses, int(16 + 10 * seconds)
         )
         hypotheses = tuple(
-            replace(self._understood(d.text, d.avg_logprob), search="grammar") for d in found
+            replace(self._understood(d.text, d.avg_logprob), search="grammar",
+                    tokens=len(d.ids) + 1)
+            for d in found
         )
         return hypotheses, _decoded(timings, started)
 
     def _hypothesis(self, ids: list[int], score: float) -> Hypothesis:
-        return self._understood(self._text(ids), _avg_logprob(score, len(ids)))
+        heard = self._understood(self._text(ids), _avg_logprob(score, len(ids)))
+        return replace(heard, tokens=len(ids) + 1)
 
     def _understood(self, text: str, avg_logprob: float) -> Hypothesis:
         command = None

@@ -9,12 +9,13 @@ ways, a quote found only approximately) sends it on to the beam instead.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
 
-from voiceedit.hear.readings import Fit, Hypothesis, acts, choose
+from voiceedit.hear.readings import Fit, Hypothesis, acts, choose, ranked
 from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
 from voiceedit.hear.whisper_text import bare
 from voiceedit.understand.command import Command, Quote, SpokenTime
@@ -28,7 +29,7 @@ EXACT = 1.0  # a command's confidence with nothing repaired; a fit with every qu
 # Why a cut is read back (doubt_reason), for the benchmark's log and `do --audio --json`.
 UNSURE_WORDS, LIKELIER_READING = "unsure words", "another reading likelier"
 APPROXIMATE_QUOTE, RIVAL_MEANING = "quote found only approximately", "a rival reading"
-REPAIRED = "repaired"
+REPAIRED, UNSURE_NUMBERS = "repaired", "numbers heard unsurely"
 
 
 def needs_certainty(command: Command, options: RecognizerOptions = DEFAULT_OPTIONS) -> bool:
@@ -42,6 +43,7 @@ def is_sure(
     fit: Fit | None,
     options: RecognizerOptions = DEFAULT_OPTIONS,
     greedy: bool = False,
+    others: tuple[Hypothesis, ...] = (),
 ) -> bool:
     """A command the project can act on, heard with confidence, and no rival reading.
 
@@ -61,7 +63,7 @@ def is_sure(
     if greedy and fit is not None and fit(best.command) < options.exact_fit:
         return False
     return best.avg_logprob >= options.sure_from and not in_doubt(
-        hypotheses, chosen, fit, options
+        hypotheses, chosen, fit, options, others
     )
 
 
@@ -70,10 +72,11 @@ def in_doubt(
     chosen: int,
     fit: Fit | None = None,
     options: RecognizerOptions = DEFAULT_OPTIONS,
+    others: tuple[Hypothesis, ...] = (),
 ) -> bool:
     """Whether a destructive command should be read back although its words fit the grammar
     (doubt_reason says why)."""
-    return doubt_reason(hypotheses, chosen, fit, options) is not None
+    return doubt_reason(hypotheses, chosen, fit, options, others) is not None
 
 
 def doubt_reason(
@@ -81,16 +84,68 @@ def doubt_reason(
     chosen: int,
     fit: Fit | None = None,
     options: RecognizerOptions = DEFAULT_OPTIONS,
+    others: tuple[Hypothesis, ...] = (),
 ) -> str | None:
-    """Why a destructive command should be read back although its words fit the grammar,
-    None when there is no reason: the model was unsure of the words, another reading was
-    likelier, its quote is found only approximately, or another hypothesis the project could
-    act on means something else ("keep from sixty seconds" / "keep from fifteen seconds")."""
+    """Why a destructive command should be read back, None when there is no reason.
+
+    What must be sure is the meaning, not every word: a cut is done at once when the
+    readings the grammar understands (these and `others`: the greedy pass's) give most of
+    their probability to its meaning, its words were not a guess, nothing likelier was heard
+    far above it, its quotes are found word for word and its numbers were heard surely. So
+    "Trim the start on clip two by two seconds", heard so by every search, is done; "keep
+    from sixty seconds" with "fifteen" close behind is read back (bench/RESULTS.md, "fewer
+    questions"). `options.by_meaning=False` is the rule before, for the benchmark."""
     command = hypotheses[chosen].command
     if command is None or not needs_certainty(command, options):
         return None
     if not command.destructive and command.confidence < EXACT:
         return REPAIRED  # the grammar caps a repaired cut itself, not other actions
+    if not options.by_meaning:
+        return _reason_before(hypotheses, chosen, fit, options)
+    heard = hypotheses[chosen]
+    readings = ranked(hypotheses + others)
+    if command.confidence < options.repaired_from:
+        return REPAIRED  # more than one word repaired, or a poor likeness
+    if heard.avg_logprob < options.guess_below:
+        return UNSURE_WORDS
+    if max(h.avg_logprob for h in readings) - heard.avg_logprob >= options.likelier_far:
+        return LIKELIER_READING
+    if fit is not None and fit(command) < options.exact_fit:
+        return APPROXIMATE_QUOTE
+    if any(h.numbers_sure < options.numbers_doubted for h in hypotheses + others
+           if h.command is not None and same_meaning(h.command, command)):
+        return UNSURE_NUMBERS
+    if meaning_share(readings, command, fit) < options.meaning_share:
+        return RIVAL_MEANING
+    return None
+
+
+def meaning_share(readings: tuple[Hypothesis, ...], command: Command,
+                  fit: Fit | None = None) -> float:
+    """The share of the probability of the readings that could be meant which goes to those
+    meaning `command` (quotes alike enough count as one meaning). A reading of the same
+    action counts though the project cannot act on it: "one minute to one minute", a range
+    of no length, says the numbers were not heard surely. One of another action the project
+    cannot act on does not ("get rid of the verbs" quotes words the interview lacks, against
+    "get rid of the ums")."""
+    rivals = [h for h in readings if h.command is not None
+              and (h.command.action == command.action or fit is None or fit(h.command) > 0)]
+    top = max(h.logprob for h in rivals)
+    weights = [math.exp(h.logprob - top) for h in rivals]
+    agreeing = sum(w for w, h in zip(weights, rivals, strict=True)
+                   if same_meaning(h.command, command))
+    return agreeing / sum(weights)
+
+
+def _reason_before(
+    hypotheses: tuple[Hypothesis, ...],
+    chosen: int,
+    fit: Fit | None,
+    options: RecognizerOptions,
+) -> str | None:
+    """The rule before issue 17: any rival reading near the chosen one in the grammar's
+    confidence, or a chosen reading below `unsure_logprob`, is a reason."""
+    command = hypotheses[chosen].command
     likeliest = max(h.avg_logprob for h in hypotheses)
     if hypotheses[chosen].avg_logprob < options.unsure_logprob:
         return UNSURE_WORDS

@@ -45,6 +45,15 @@ class Hypothesis:
     search: str = "free"  # "free": Whisper's own beam search; "grammar": within the grammar
     # How sure the greedy pass was of the numbers it wrote (number_certainty); 1.0 otherwise.
     numbers_sure: float = 1.0
+    # Tokens the mean log probability is taken over (the end of text counted); 0: unknown,
+    # estimated from the words when readings are weighed against each other.
+    tokens: int = 0
+
+    @property
+    def logprob(self) -> float:
+        """The whole reading's log probability: how readings of different lengths compare."""
+        tokens = self.tokens or len(self.text.split()) + 3  # words, about a token each, + ends
+        return self.avg_logprob * tokens
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ best within the latency budget; docs/design.md ("Hearing commands") has the figu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,28 @@ class RecognizerOptions:
 
     # Choosing a reading and doubting it.
     fit_weight: float = 3.0  # how much a quote found exactly counts against the model's doubt
+    exact_fit: float = 0.95  # a cut whose quote is found less well than this is read back
+    # A cut is doubted by its meaning (doubt.doubt_reason): done at once when the readings
+    # the grammar understands give it this share of their probability, at least.
+    by_meaning: bool = True  # False: the rule before issue 17 (below), for the benchmark
+    meaning_share: float = 0.8
+    guess_below: float = -0.8  # a chosen cut below this mean log probability is a guess
+    likelier_far: float = 0.5  # any reading this much likelier than the chosen cut doubts it
+    repaired_from: float = 0.7  # a cut the grammar repaired more than this is read back
+    # The greedy pass's certainty of the numbers of a reading meaning the same cut, below
+    # which the cut is read back: another number was likelier at some step.
+    numbers_doubted: float = 0.3
+    # After the first beam, whose five readings may hold one spelling of a rival meaning
+    # where the wider searches find several, a cut is done only on a larger share and with
+    # the greedy pass sure of its numbers (agreed_number_sure); else the search goes on.
+    early_share: float = 0.95
+    # After the first beam, a command it reads this surely is as right as the wider searches'
+    # choice (equal on 190 such clips of the seeded set): no need to search on.
+    beam_sure_from: float = -1.0
+    # The rule before: every word sure, and no rival meaning near in the grammar's eyes.
     unsure_logprob: float = -0.5  # a chosen cut below this mean log probability is a guess
     likelier_by: float = 0.15  # a reading this much likelier than the chosen cut doubts it
     doubt_margin: float = 0.2  # another meaning within this of the chosen confidence competes
-    exact_fit: float = 0.95  # a cut whose quote is found less well than this is read back
     # Actions doubted as cuts are, though they remove nothing: ending the session stops the
     # person's work, so a guess ("Go to Saoirse." forced into "End the session.") is read
     # back. The actions declare it too (ActionSpec.certain), for the dialogue.
@@ -64,6 +82,13 @@ class RecognizerOptions:
     agreement: bool = True
     agreed_number_sure: float = 0.9  # the greedy pass's certainty of its numbers, at least
     agreed_from: float = -0.5  # the mean log probability both readings need, at least
+
+    @property
+    def early(self) -> RecognizerOptions:
+        """The doubt rule after the first beam only (`early_share`)."""
+        return replace(self, meaning_share=max(self.meaning_share, self.early_share),
+                       numbers_doubted=max(self.numbers_doubted, self.agreed_number_sure),
+                       sure_from=min(self.sure_from, self.beam_sure_from))
 
     @property
     def beam(self) -> tuple[int, int]:

@@ -51,6 +51,10 @@ SMALL_WORD_QUALITY = 0.75
 DROPPED_QUALITY = 0.9  # the command was the first sentence of what was heard
 QUOTE_QUALITY = 0.75  # how well free words explain a heard word, against a grammar word's 1.0
 REPAIRED_DESTRUCTIVE = CONFIRM_BELOW - 0.05  # the most a repaired destructive command gets
+# The most a cut quoting words that look like a misheard command gets ("delete the lead"):
+# lower than a repair, so the recogniser, which may do a repaired cut every reading agrees
+# on (hear/doubt.py), still reads such a quote back.
+DOUBTFUL_QUOTE = CONFIRM_BELOW - 0.15
 PARSES_PER_RULE = 64  # enough to find the best split of quotes; bounds the work on odd text
 # Words too common to name what a command removes, or to bias Whisper towards.
 FUNCTION_WORDS = frozenset({
@@ -93,6 +97,8 @@ class Parse:
         confidence *= DROPPED_QUALITY if self.dropped else 1.0
         if self.rule.destructive and self.repaired:
             confidence = min(confidence, REPAIRED_DESTRUCTIVE)
+        if self.rule.destructive and any(piece.free and piece.repaired for piece in self.pieces):
+            confidence = min(confidence, DOUBTFUL_QUOTE)
         return round(confidence, 3)
 
     def rank(self) -> tuple:
