@@ -65,7 +65,9 @@ from voiceedit.understand.matcher import CONFIRM_BELOW, vocabulary_prompt  # noq
 
 SECTION = "## Spoken commands, fewer questions (issue 17)"
 RULES = ("old", "new")
-OLD = RecognizerOptions(agreement=False, by_meaning=False)  # the rule before issue 17
+# The recogniser before issue 17's last part: the old doubt rule, and after the first beam
+# only a command read at -0.3 or better taken (sure_from).
+OLD = RecognizerOptions(agreement=False, by_meaning=False, beam_sure_from=-0.3)
 LEVELS = {"clean": "clean", "snr20": "20 dB", "snr10": "10 dB"}
 
 
