@@ -65,9 +65,7 @@ from voiceedit.understand.matcher import CONFIRM_BELOW, vocabulary_prompt  # noq
 
 SECTION = "## Spoken commands, fewer questions (issue 17)"
 RULES = ("old", "new")
-# The recogniser before issue 17's last part: the old doubt rule, and after the first beam
-# only a command read at -0.3 or better taken (sure_from).
-OLD = RecognizerOptions(agreement=False, by_meaning=False, beam_sure_from=-0.3)
+OLD = RecognizerOptions(agreement=False, by_meaning=False)  # the recogniser before
 LEVELS = {"clean": "clean", "snr20": "20 dB", "snr10": "10 dB"}
 
 

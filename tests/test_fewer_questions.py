@@ -92,12 +92,16 @@ def test_the_share_of_a_rival_meaning_is_a_reason() -> None:
     assert meaning_share(far, far[0].command) > 0.95 and doubt_reason(far, 0) is None
 
 
+def no_empty_range(command) -> float:
+    """The project's fit: a range of no length cuts nothing."""
+    return 0.0 if command.args.get("end") == command.args.get("start") else 1.0
+
+
 def test_a_reading_the_project_cannot_act_on_counts_only_for_the_same_action() -> None:
     # "one minute to one minute", a range of no length, says the numbers were unsure ...
     heard = hypotheses(("Cut from one minute to two minutes.", -0.2),
                        ("Cut from one minute to one minute.", -0.22))
-    nothing = lambda command: 0.0 if command.args.get("end") == command.args.get("start") else 1.0  # noqa: E501, E731
-    assert meaning_share(heard, heard[0].command, nothing) < 0.8
+    assert meaning_share(heard, heard[0].command, no_empty_range) < 0.8
     # ... but a quote the interview lacks, for another action, is only a mishearing
     fillers = hypotheses(("Get rid of the ums.", -0.4), ("Get rid of the verbs.", -0.3))
     assert fillers[1].command.action == "delete_quote"
@@ -119,6 +123,29 @@ def test_what_the_meaning_rule_still_reads_back() -> None:
     lead = hypotheses(("Delete the lead.", -0.1))
     assert lead[0].command.confidence < DEFAULT_OPTIONS.repaired_from
     assert doubt_reason(lead, 0) == REPAIRED
+
+
+def test_a_repair_in_what_is_cut_is_always_read_back() -> None:
+    """A number heard as a sound-alike, or a sentence after the cut dropped ("No, clip
+    three."), may change what is cut: however the readings agree, it is read back."""
+    for said in ("Delete clip two. No, clip three.", "Delete clip for.",
+                 "Cut from two seconds to four seconds. No, wait."):
+        heard = hypotheses((said, -0.1), (said.rstrip(".") + "!", -0.15))
+        assert heard[0].command.confidence < DEFAULT_OPTIONS.repaired_from, said
+        assert doubt_reason(heard, 0) == REPAIRED, said
+
+
+def test_after_the_first_beam_a_cut_with_numbers_needs_the_greedy_pass() -> None:
+    beam = hypotheses(("Cut from two seconds to four seconds.", -0.2))
+    early = DEFAULT_OPTIONS.early
+    assert doubt_reason(beam, 0) is None  # after every search, five agreeing readings do
+    assert doubt_reason(beam, 0, options=early) == UNSURE_NUMBERS  # after the first beam, no
+    greedy = replace(beam[0], search="greedy", numbers_sure=0.95)
+    assert doubt_reason(beam, 0, options=early, others=(greedy,)) is None
+    unsure = replace(greedy, numbers_sure=0.85)  # sure enough at the end, not here
+    assert doubt_reason(beam, 0, options=early, others=(unsure,)) == UNSURE_NUMBERS
+    assert doubt_reason(beam, 0, others=(unsure,)) is None
+    assert early.meaning_share == 0.95 and OLD_RULE.early == OLD_RULE
 
 
 def test_a_single_um_is_the_fillers() -> None:

@@ -299,7 +299,7 @@ class CommandRecognizer:
         cut_short = len(ids) >= limit and drop_repeats(raw) == raw.strip()
         hypotheses: tuple[Hypothesis, ...] = ()
         if not cut_short:
-            reading = self._hypothesis(ids, score)
+            reading = replace(self._hypothesis(ids, score), search="greedy")
             if reading.command is not None and says_number(reading.command):
                 sure = number_certainty(ids, result.logits[0], self._token_text, self.options)
                 reading = replace(reading, numbers_sure=sure)

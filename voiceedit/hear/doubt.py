@@ -103,21 +103,35 @@ def doubt_reason(
     if not options.by_meaning:
         return _reason_before(hypotheses, chosen, fit, options)
     heard = hypotheses[chosen]
-    readings = ranked(hypotheses + others)
     if command.confidence < options.repaired_from:
-        return REPAIRED  # more than one word repaired, or a poor likeness
+        return REPAIRED  # what it cuts was repaired, or a sentence after it dropped
     if heard.avg_logprob < options.guess_below:
         return UNSURE_WORDS
-    if max(h.avg_logprob for h in readings) - heard.avg_logprob >= options.likelier_far:
-        return LIKELIER_READING
+    readings = ranked(hypotheses + others)
+    likelier = max(h.avg_logprob for h in readings) - heard.avg_logprob
+    if likelier >= options.likelier_far or (quotes(command) and likelier >= options.likelier_by):
+        return LIKELIER_READING  # a quote's edges decide the cut: a word every reading lost
+    #                          shows only as the model's favourite being another reading
     if fit is not None and fit(command) < options.exact_fit:
         return APPROXIMATE_QUOTE
-    if any(h.numbers_sure < options.numbers_doubted for h in hypotheses + others
-           if h.command is not None and same_meaning(h.command, command)):
+    if not numbers_heard(command, hypotheses + others, options):
         return UNSURE_NUMBERS
     if meaning_share(readings, command, fit) < options.meaning_share:
         return RIVAL_MEANING
     return None
+
+
+def numbers_heard(command: Command, readings: tuple[Hypothesis, ...],
+                  options: RecognizerOptions = DEFAULT_OPTIONS) -> bool:
+    """Whether no greedy reading meaning the same cut wrote its numbers with less than
+    `numbers_doubted` (readings are not merged by text here: the greedy one carries the
+    certainty), and, with `numbers_by_greedy`, whether one did hear this cut's numbers."""
+    alike = [h for h in readings if h.command is not None and same_meaning(h.command, command)]
+    if any(h.numbers_sure < options.numbers_doubted for h in alike):
+        return False
+    if options.numbers_by_greedy and says_number(command):
+        return any(h.search == "greedy" for h in alike)
+    return True
 
 
 def meaning_share(readings: tuple[Hypothesis, ...], command: Command,
@@ -130,6 +144,8 @@ def meaning_share(readings: tuple[Hypothesis, ...], command: Command,
     "get rid of the ums")."""
     rivals = [h for h in readings if h.command is not None
               and (h.command.action == command.action or fit is None or fit(h.command) > 0)]
+    if not rivals:
+        return 0.0
     top = max(h.logprob for h in rivals)
     weights = [math.exp(h.logprob - top) for h in rivals]
     agreeing = sum(w for w, h in zip(weights, rivals, strict=True)
@@ -208,6 +224,11 @@ def _same_command(first: Command, second: Command, alike: Callable[[str, str], b
         elif value != other:
             return False
     return True
+
+
+def quotes(command: Command) -> bool:
+    """Whether a command cuts by quoted words (not by times or clips)."""
+    return any(isinstance(value, Quote) for value in command.args.values())
 
 
 def says_number(command: Command) -> bool:

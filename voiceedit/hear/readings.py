@@ -42,7 +42,9 @@ class Hypothesis:
     text: str
     avg_logprob: float  # mean log probability per token, as faster-whisper reports it
     command: Command | None = None  # what the grammar makes of it; None: not understood
-    search: str = "free"  # "free": Whisper's own beam search; "grammar": within the grammar
+    # "greedy": the greedy first pass; "free": Whisper's own beam search; "grammar": the
+    # search within the grammar.
+    search: str = "free"
     # How sure the greedy pass was of the numbers it wrote (number_certainty); 1.0 otherwise.
     numbers_sure: float = 1.0
     # Tokens the mean log probability is taken over (the end of text counted); 0: unknown,
@@ -75,7 +77,7 @@ class Heard:
 
     @property
     def search(self) -> str:
-        """Which search found the chosen hypothesis ("free" or "grammar")."""
+        """Which search found the chosen hypothesis ("greedy", "free" or "grammar")."""
         return next((h.search for h in self.alternatives if h.text == self.text), "free")
 
     @property

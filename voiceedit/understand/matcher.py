@@ -19,8 +19,10 @@ repairs' similarities: 1.0 when nothing was repaired.
 
 Safety: a destructive command that needed any repair, or whose quote looks like a misheard
 command rather than transcript words ("delete the lead"), comes back with a confidence below
-CONFIRM_BELOW, so the session reads it back and waits for "yes". A destructive command at or
-above CONFIRM_BELOW is therefore always an exact sentence of the grammar.
+CONFIRM_BELOW, so the session reads a typed one back and waits for "yes". A spoken one may
+be done when every reading Whisper offered agrees on what it cuts and only a word of the
+command itself was repaired (hear/doubt.py); one whose numbers, quote or dropped sentence
+were repaired is capped lower still (REPAIRED_MEANING) and always read back.
 """
 
 from __future__ import annotations

@@ -51,10 +51,12 @@ SMALL_WORD_QUALITY = 0.75
 DROPPED_QUALITY = 0.9  # the command was the first sentence of what was heard
 QUOTE_QUALITY = 0.75  # how well free words explain a heard word, against a grammar word's 1.0
 REPAIRED_DESTRUCTIVE = CONFIRM_BELOW - 0.05  # the most a repaired destructive command gets
-# The most a cut quoting words that look like a misheard command gets ("delete the lead"):
-# lower than a repair, so the recogniser, which may do a repaired cut every reading agrees
-# on (hear/doubt.py), still reads such a quote back.
-DOUBTFUL_QUOTE = CONFIRM_BELOW - 0.15
+# The most a cut gets whose repair may change what it cuts: a number heard as a sound-alike
+# ("clip for"), a quote that looks like a misheard command ("delete the lead"), a sentence
+# heard after it dropped ("Delete clip two. No, clip three."). Below one repaired grammar
+# word's cap, so the recogniser, which may do a cut every reading agrees on although a
+# word of the command itself was repaired (hear/doubt.py), still reads these back.
+REPAIRED_MEANING = CONFIRM_BELOW - 0.15
 PARSES_PER_RULE = 64  # enough to find the best split of quotes; bounds the work on odd text
 # Words too common to name what a command removes, or to bias Whisper towards.
 FUNCTION_WORDS = frozenset({
@@ -97,8 +99,10 @@ class Parse:
         confidence *= DROPPED_QUALITY if self.dropped else 1.0
         if self.rule.destructive and self.repaired:
             confidence = min(confidence, REPAIRED_DESTRUCTIVE)
-        if self.rule.destructive and any(piece.free and piece.repaired for piece in self.pieces):
-            confidence = min(confidence, DOUBTFUL_QUOTE)
+        if self.rule.destructive and (
+            self.dropped or any(piece.is_slot and piece.repaired for piece in self.pieces)
+        ):
+            confidence = min(confidence, REPAIRED_MEANING)
         return round(confidence, 3)
 
     def rank(self) -> tuple:
