@@ -108,10 +108,8 @@ def doubt_reason(
     if heard.avg_logprob < options.guess_below:
         return UNSURE_WORDS
     readings = ranked(hypotheses + others)
-    likelier = max(h.avg_logprob for h in readings) - heard.avg_logprob
-    if likelier >= options.likelier_far or (quotes(command) and likelier >= options.likelier_by):
-        return LIKELIER_READING  # a quote's edges decide the cut: a word every reading lost
-    #                          shows only as the model's favourite being another reading
+    if max(h.avg_logprob for h in readings) - heard.avg_logprob >= options.likelier_far:
+        return LIKELIER_READING
     if fit is not None and fit(command) < options.exact_fit:
         return APPROXIMATE_QUOTE
     if not numbers_heard(command, hypotheses + others, options):
@@ -224,11 +222,6 @@ def _same_command(first: Command, second: Command, alike: Callable[[str, str], b
         elif value != other:
             return False
     return True
-
-
-def quotes(command: Command) -> bool:
-    """Whether a command cuts by quoted words (not by times or clips)."""
-    return any(isinstance(value, Quote) for value in command.args.values())
 
 
 def says_number(command: Command) -> bool:
