@@ -139,7 +139,9 @@ def meaning_share(readings: tuple[Hypothesis, ...], command: Command,
     action counts though the project cannot act on it: "one minute to one minute", a range
     of no length, says the numbers were not heard surely. One of another action the project
     cannot act on does not ("get rid of the verbs" quotes words the interview lacks, against
-    "get rid of the ums")."""
+    "get rid of the ums"). Each search's readings are weighed on its own scores (the grammar
+    search reads with a shorter prompt, without timestamps): close, not equal, and the
+    thresholds were measured so (bench/RESULTS.md)."""
     rivals = [h for h in readings if h.command is not None
               and (h.command.action == command.action or fit is None or fit(h.command) > 0)]
     if not rivals:
