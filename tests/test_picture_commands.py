@@ -182,6 +182,11 @@ def test_join_notes_pure():
         "Cut in the middle of a word. Shot 1 joins shot 2.")
     split = Timeline((Clip("/a.mp4", 0, 3000), Clip("/a.mp4", 3000, 10_000)))
     assert new_joins(whole, split) == []  # a split is no cut
+    # Two cuts, one of them inside a word and both inside shots: counted, one in the singular
+    two = Timeline((Clip("/a.mp4", 0, 1300), Clip("/a.mp4", 2000, 2500),
+                    Clip("/a.mp4", 3000, 10_000)))
+    assert join_notes(whole, two, {"/a.mp4": picture}, words, 1, 3) == (
+        "2 jump cuts. 1 cut in the middle of a word.")
 
 
 # --- the text a kept piece says --------------------------------------------------------------

@@ -102,11 +102,14 @@ _ONE = {"jump": "Jump cut.", "black": "Black frame at the cut.",
 
 
 def _counted(kind: str, count: int) -> str:
+    """ "3 jump cuts." among several joins; one of a kind is said in the singular."""
+    cuts = "cut" if count == 1 else "cuts"
     if kind == "jump":
-        return f"{count} jump cuts."
+        return f"{count} jump {cuts}."
     if kind == "mid-word":
-        return f"{count} cuts in the middle of a word."
-    return f"{'Black frames' if kind == 'black' else 'Frozen pictures'} at {count} cuts."
+        return f"{count} {cuts} in the middle of a word."
+    what = {"black": "Black frame", "frozen": "Frozen picture"}[kind]
+    return f"{what}{'' if count == 1 else 's'} at {count} {cuts}."
 
 
 def join_notes(before: Timeline, after: Timeline, pictures: Mapping[str, Picture],
