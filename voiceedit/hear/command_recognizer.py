@@ -314,24 +314,24 @@ class CommandRecognizer:
             np.asarray(encoded), self.fence(), self.options.num_hypotheses, int(16 + 10 * seconds)
         )
         hypotheses = tuple(
-            replace(self._understood(d.text, d.avg_logprob), search="grammar",
-                    tokens=len(d.ids) + 1)
+            self._understood(d.text, d.avg_logprob, search="grammar", tokens=len(d.ids) + 1)
             for d in found
         )
         return hypotheses, _decoded(timings, started)
 
     def _hypothesis(self, ids: list[int], score: float) -> Hypothesis:
-        heard = self._understood(self._text(ids), _avg_logprob(score, len(ids)))
-        return replace(heard, tokens=len(ids) + 1)
+        return self._understood(self._text(ids), _avg_logprob(score, len(ids)),
+                                tokens=len(ids) + 1)
 
-    def _understood(self, text: str, avg_logprob: float) -> Hypothesis:
+    def _understood(self, text: str, avg_logprob: float, search: str = "free",
+                    tokens: int = 0) -> Hypothesis:
         command = None
         if self.grammar is not None and text:
             try:
                 command = self.grammar(text)
             except VoiceEditError:
                 command = None
-        return Hypothesis(text, avg_logprob, command)
+        return Hypothesis(text, avg_logprob, command, search=search, tokens=tokens)
 
     def _token_text(self, token: int) -> str:
         return self.tokenizer.decode([token]) if token < self.tokenizer.timestamp_begin else ""
