@@ -51,8 +51,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from command_table import TABLE, Row  # noqa: E402
 from make_command_set import default_dir  # noqa: E402
 
-from voiceedit.actions.fit import no_time_at_all  # noqa: E402
+from voiceedit.actions.fit import QuotePlaces, no_time_at_all, places_in  # noqa: E402
 from voiceedit.actions.media import name_like  # noqa: E402
+from voiceedit.actions.registry import spec_of  # noqa: E402
 from voiceedit.hear.audio import SAMPLE_RATE  # noqa: E402
 from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions  # noqa: E402
 from voiceedit.hear.readings import Heard  # noqa: E402
@@ -145,14 +146,36 @@ def phrases() -> tuple[tuple[str, ...], ...]:
 def fit(command: Command) -> float:
     """The sample project's answer to the recogniser's question, as Editor.fit gives it:
     how well the command's quotes are found in the interview (or name a file beside it), 0 for
-    a range of no length."""
-    if no_time_at_all(command):
+    a range of no length, or an answer ("three", "yes"): no question waits here."""
+    if no_time_at_all(command) or spec_of(command.action).answers_question:
         return 0.0
     quotes = [value for value in command.args.values() if isinstance(value, Quote)]
     if command.action == "insert_media":
         return float(all(name_like(quote.text, MEDIA_BESIDE) for quote in quotes))
     scores = [found_score(sample_quotes(), q.text, q.said) for q in quotes]
     return min(scores, default=100.0) / 100
+
+
+def fit_asked(command: Command) -> float:
+    """`fit` while a question waits, as when an answer ("no", "number two") is said."""
+    return 1.0 if spec_of(command.action).answers_question else fit(command)
+
+
+def fit_for(row: Row) -> Callable[[Command], float]:
+    """The sample project's fit when the row is said: a question waits for an answer row,
+    none for any other (an answer then does nothing)."""
+    return fit_asked if spec_of(row.action).answers_question else fit
+
+
+def said_to(recognizer: CommandRecognizer, clip: Clip) -> None:
+    """The recogniser asks the project as it stands when the clip is said (fit_for)."""
+    if recognizer.fit is not None:
+        recognizer.fit = fit_for(clip.row)
+
+
+def places(command: Command) -> QuotePlaces | None:
+    """Where the sample project finds the command's quotes, as Editor.places says."""
+    return places_in(sample_quotes(), command)
 
 
 def quotes_found_once(command: Command) -> bool:
@@ -198,15 +221,11 @@ def subsample(clips: list[Clip], voices_each: int) -> list[Clip]:
     return kept
 
 
-def same_quote(expected: Quote, got: object, action: str) -> bool:
-    """Whether a heard quote acts on the same words as the said one: it finds the same place
-    in the interview, or the same file beside it (what the user gets)."""
-    if not isinstance(got, Quote):
-        return False
-    if action == "insert_media":
-        meant = name_like(expected.text, MEDIA_BESIDE)
-        return meant is not None and name_like(got.text, MEDIA_BESIDE) == meant
-    return quote_places(expected.text) == quote_places(got.text) != ()
+def same_file(expected: Quote, got: object) -> bool:
+    """Whether a heard file name names the same file beside the project as the said one."""
+    meant = name_like(expected.text, MEDIA_BESIDE)
+    return (isinstance(got, Quote) and meant is not None
+            and name_like(got.text, MEDIA_BESIDE) == meant)
 
 
 def bare(text: str) -> str:
@@ -214,33 +233,20 @@ def bare(text: str) -> str:
     return " ".join(kept.split())
 
 
-@functools.cache
-def quote_places(text: str) -> tuple[tuple[int, int], ...]:
-    return tuple((match.first, match.last) for match in sample_quotes().find(text))
-
-
-@functools.cache
-def between_cut(first: str, last: str) -> tuple[int, int] | None:
-    """The words "delete from <first> to <last>" cuts, as the act stage finds them: <first>
-    in one place, <last> the nearest match after it. None: nothing would be cut at once."""
-    starts = sample_quotes().find(first)
-    if len(starts) != 1:
-        return None
-    ends = sample_quotes().find(last, after=starts[0].first)
-    return (starts[0].first, ends[0].last) if ends else None
-
-
 def matches(row: Row, command: Command) -> bool:
+    """Right when the command does what was said (what the user gets): the same action and
+    values, its quotes taking the same words of the interview as the said ones, as the act
+    stage finds them (actions/fit.places: a range all from its first quote to the nearest
+    match of its last, "the sentence starting with" the sentence), a file's name the same file."""
     if command.action != row.action or set(command.args) != set(row.args):
         return False
-    if row.action == "delete_between":  # right when it cuts the same words
-        said = between_cut(row.args["first"].text, row.args["last"].text)
-        heard = between_cut(command.args["first"].text, command.args["last"].text)
-        return said is not None and heard == said
+    said = places(Command(row.action, row.args))
+    if said is not None and places(command) != said:
+        return False
     for name, expected in row.args.items():
         got = command.args[name]
         if isinstance(expected, Quote):
-            if not same_quote(expected, got, row.action):
+            if (said is None or name not in said) and not same_file(expected, got):
                 return False
         elif isinstance(expected, str):
             if not isinstance(got, str) or got.casefold() != expected.casefold():
@@ -268,6 +274,7 @@ def run_ours(recognizer: CommandRecognizer, clips: Sequence[Clip]) -> list[Trial
     trials = []
     for clip in clips:
         audio = read(clip)
+        said_to(recognizer, clip)
         started, cpu = time.perf_counter(), time.process_time()
         heard = recognizer.recognise(audio)
         latency = 1000 * (time.perf_counter() - started)
@@ -402,7 +409,7 @@ def loads() -> str:
 def main_report(clips: list[Clip], plain_count: int) -> list[str]:
     prompt = vocabulary_prompt()
     options = RecognizerOptions(prompt=prompt)
-    recognizer = CommandRecognizer(options=options, fit=fit, phrases=phrases)
+    recognizer = CommandRecognizer(options=options, fit=fit, phrases=phrases, places=places)
     recognizer.recognise(read(clips[0]))  # warm
     load_before = loads()
     started = time.perf_counter()
@@ -473,7 +480,7 @@ VARIANTS: dict[str, dict] = {
     },
     "no greedy first pass (the beam of five first)": {"greedy_first": False},
     "neither (beam 5 only)": {"constrained": False, "wide_beam": None},
-    "the project not asked (quotes not looked up)": {"fit": None},
+    "the project not asked (quotes not looked up)": {"fit": None, "places": None},
     "beam 3, 3 hypotheses": {"beam_size": 3, "num_hypotheses": 3},
     "no retry with zero padding when nothing is understood": {"retry_pad": None},
     "greedy, the model's best only, no retry": {
@@ -501,7 +508,8 @@ def variants_report(clips: list[Clip]) -> list[str]:
     ]
     for name, changes in VARIANTS.items():
         settings = dict(changes)  # RecognizerOptions fields, and the project's fit and phrases
-        project = {"fit": settings.pop("fit", fit), "phrases": settings.pop("phrases", phrases)}
+        project = {"fit": settings.pop("fit", fit), "phrases": settings.pop("phrases", phrases),
+                   "places": settings.pop("places", places)}
         options = RecognizerOptions(**{"prompt": prompt, **settings})
         recognizer = CommandRecognizer(options=options, **project)
         recognizer.recognise(read(clips[0]))

@@ -48,7 +48,7 @@ def main() -> None:
     editor = Editor.open(make_project(folder / "names.voiceedit", STORY))
     named = command_prompt(editor.state.quotes.words.texts)
     print(f"prompt ends: ...{named[-110:]}\n")
-    project = {"fit": editor.fit, "phrases": editor.phrases}
+    project = {"fit": editor.fit, "phrases": editor.phrases, "places": editor.places}
     recognisers = {
         "vocabulary only": CommandRecognizer(
             options=RecognizerOptions(prompt=vocabulary_prompt()), **project),

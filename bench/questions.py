@@ -49,12 +49,15 @@ from commands import (  # noqa: E402
     Trial,
     by,
     fit,
+    fit_for,
     load_clips,
     loads,
     matches,
     percent,
     phrases,
+    places,
     read,
+    said_to,
     undoubted,
 )
 from make_command_set import default_dir, set_digest  # noqa: E402
@@ -99,9 +102,11 @@ def described(hypothesis: Hypothesis | None, row) -> dict | None:
     command = hypothesis.command
     return {
         "text": hypothesis.text,
-        "logprob": round(hypothesis.avg_logprob, 3),
+        "logprob": round(hypothesis.avg_logprob, 4),
+        "tokens": hypothesis.tokens,
+        "search": hypothesis.search,
         "confidence": None if command is None else round(command.confidence, 3),
-        "fit": None if command is None else round(fit(command), 3),
+        "fit": None if command is None else round(fit_for(row)(command), 3),
         "numbers_sure": round(hypothesis.numbers_sure, 3),
         "right": command is not None and matches(row, command),
     }
@@ -118,12 +123,16 @@ def log_line(clip: Clip, results: dict[str, tuple[Trial, Heard]]) -> dict:
             "why_asked": reason(trial, heard) if trial.asked else "",
             "agreed": heard.agreed, "latency_ms": round(trial.latency_ms, 1),
             "greedy": described(heard.greedy, clip.row),
-            "beam": [described(h, clip.row) for h in heard.beam[:3]],
+            "beam": [described(h, clip.row) for h in heard.beam],
+            # Every reading the last search weighed: a rule that doubts less can be replayed
+            # on this log without hearing the set again.
+            "readings": [described(h, clip.row) for h in heard.alternatives],
         }
     return line
 
 
 def hear(recognizer: CommandRecognizer, clip: Clip, audio: np.ndarray) -> tuple[Trial, Heard]:
+    said_to(recognizer, clip)
     started = time.perf_counter()
     heard = recognizer.recognise(audio)
     spent = 1000 * (time.perf_counter() - started)
@@ -134,7 +143,8 @@ def run(clips: Sequence[Clip], log: Path | None) -> dict[str, list[Trial]]:
     prompt = vocabulary_prompt()
     recognizers = {
         rule: CommandRecognizer(options=replace(OLD if rule == "old" else RecognizerOptions(),
-                                                prompt=prompt), fit=fit, phrases=phrases)
+                                                prompt=prompt), fit=fit, phrases=phrases,
+                                                places=places)
         for rule in RULES
     }
     for recognizer in recognizers.values():

@@ -79,6 +79,15 @@ def test_a_repaired_cut_every_reading_agrees_on_is_done_at_once() -> None:
     assert heard[0].command.confidence < CONFIRM_BELOW  # the grammar repaired a word
     assert meaning_share(heard, heard[0].command) == 1.0
     assert doubt_reason(heard, 0) is None  # the recogniser then does it at once
+    # two words of the command ("Twin" for trim, espeak at 10 dB): still what is cut is sure
+    twin = hypotheses(("Twin the start on clip two by two seconds.", -0.36),
+                      ("Twin the start on clip two by two seconds!", -0.4))
+    assert twin[0].command.confidence < 0.65 and doubt_reason(twin, 0) is None
+    # two small words of three ("that", "on") leave too little of the command to be sure
+    worn = hypotheses(("Trim that start on clip two by two seconds.", -0.36),)
+    assert not worn[0].command.meaning_repaired
+    assert worn[0].command.confidence < DEFAULT_OPTIONS.repaired_from
+    assert doubt_reason(worn, 0) == REPAIRED
 
 
 def test_the_share_of_a_rival_meaning_is_a_reason() -> None:
@@ -109,6 +118,95 @@ def test_a_reading_the_project_cannot_act_on_counts_only_for_the_same_action() -
     assert meaning_share(fillers, fillers[0].command) < 0.5  # no project: it might be meant
 
 
+INTERVIEW = ("The first thing you need is a phone and good sound. That is a story worth "
+             "telling. You need patience. Ask not what your camera can do.")
+
+
+def test_readings_whose_quotes_take_the_same_words_are_one_meaning(tmp_path: Path) -> None:
+    """What the recogniser compares is what a cut takes, as the action finds it: quotes heard
+    differently that take the same words are one meaning, one taking a word more is not."""
+    load_actions()
+    editor = Editor.open(make_project(tmp_path / "p.voiceedit", INTERVIEW))
+    between = hypotheses(
+        ("Delete from the first thing you need to a story worth telling.", -0.3),
+        ("Delete from the first thing you need to restore your work telling.", -0.25),
+        ("Delete from the first thing you need to the story we're telling.", -0.25),
+        ("Delete from the first thing you need to a story worth telling you.", -0.3))
+    sentence = hypotheses(("Delete the sentence starting with a phone and good sound.", -0.3),
+                          ("Delete the sentence starting with a phone.", -0.25))
+
+    def cut(hypothesis):
+        command = hypothesis.command
+        return ACTIONS[command.action].handler(editor.state, **command.args).state.timeline
+
+    for same in (between[:3], sentence):
+        assert len({cut(h) for h in same}) == 1  # the actions take the same words ...
+        assert len({str(editor.places(h.command)) for h in same}) == 1  # ... and places says so
+        chosen = same[0].command
+        assert meaning_share(same, chosen, editor.fit) < 0.5  # the words alone: rivals
+        assert meaning_share(same, chosen, editor.fit, editor.places) == 1.0
+        assert doubt_reason(same, 0, editor.fit, places=editor.places) is None
+    # "telling you": the next sentence's first word, cut too
+    assert cut(between[3]) != cut(between[0])
+    assert editor.places(between[3].command) != editor.places(between[0].command)
+    pair = (between[0], between[3])
+    assert meaning_share(pair, pair[0].command, editor.fit, editor.places) < 0.8
+    assert doubt_reason(pair, 0, editor.fit, places=editor.places) == RIVAL_MEANING
+    # a range from words said twice ("you need"): its end is found once one is chosen
+    twice = hypotheses(("Delete from you need to worth telling.", -0.3))[0].command
+    assert twice.action == "delete_between" and editor.places(twice) is None
+    # a quote the transcript lacks, and a file's name, are compared as words
+    assert editor.places(hypotheses(("Delete the words thumbs up.", -0.3))[0].command) is None
+    assert editor.places(hypotheses(("Insert the file intro here.", -0.3))[0].command) is None
+
+
+def test_a_cut_heard_surely_in_other_words_is_no_guess() -> None:
+    """The grammar search's exact sentence may read as a guess where the free beam heard the
+    same cut surely, a word repaired ("the arms" for the ums): the cut is judged on that."""
+    heard = hypotheses(("Get rid of the ums.", -0.9), ("Get rid of the arms.", -0.62))
+    assert heard[1].command.action == heard[0].command.action == "remove_fillers"
+    assert doubt_reason(heard, 0) is None
+    assert doubt_reason(heard[:1], 0) == UNSURE_WORDS  # alone, it was a guess
+    # nor does a reading whose quote is found only approximately ("county")
+    quoted = hypotheses(("Delete the words ask not what your country.", -0.95),
+                        ("Delete the words ask not what your county.", -0.5))
+    assert doubt_reason(quoted, 0, in_interview) == UNSURE_WORDS
+    exact = hypotheses(("Delete the words ask not what your country!", -0.5))
+    assert doubt_reason(quoted[:1] + exact, 0, in_interview) is None
+    # a reading of another meaning, however sure, does not lift the guess
+    other = hypotheses(("Get rid of the ums.", -0.9), ("Get rid of the verbs.", -0.62))
+    assert doubt_reason(other, 0, in_interview) == UNSURE_WORDS
+
+
+def test_a_short_guess_of_another_action_is_no_rival() -> None:
+    """The grammar search's "Go to sleep." for three seconds of speech, every word a guess,
+    outweighed a long sure reading of the cut only by being short."""
+    heard = (replace(hypotheses(("Shorten the pauses longer than two seconds to one second.",
+                                 -0.61))[0], tokens=15),
+             replace(hypotheses(("Go to sleep.", -1.67))[0], tokens=5))
+    assert meaning_share(heard, heard[0].command) < 0.5
+    assert doubt_reason(heard, 0) is None
+    # the same action, however unsure, still says the numbers may differ
+    five = replace(hypotheses(("Shorten the pauses longer than two seconds to five seconds.",
+                               -0.9))[0], tokens=10)
+    assert five.command.action == heard[0].command.action
+    assert doubt_reason((heard[0], five), 0) == RIVAL_MEANING
+
+
+def test_an_answer_with_no_question_waiting_is_no_rival(tmp_path: Path) -> None:
+    """"Three. 1.5 seconds from the end of clip one." answers a question nobody asked: the
+    project cannot act on it, so it does not doubt the trim; while a question waits, it can."""
+    editor = Editor.open(make_project(tmp_path / "p.voiceedit", INTERVIEW))
+    heard = hypotheses(("Three. 1.5 seconds from the end of clip one.", -0.21),
+                       ("Trim 1.5 seconds from the end of clip one.", -0.23))
+    assert heard[0].command.action == "choose" and editor.fit(heard[0].command) == 0.0
+    assert editor.fit(hypotheses(("Yes.", -0.1))[0].command) == 0.0
+    assert doubt_reason(heard, 1, editor.fit) is None
+    assert doubt_reason(heard, 1) == RIVAL_MEANING  # no project: it might be an answer
+    assert editor.handle("delete the words you need").question  # "2 matches: ... Say 1 or 2."
+    assert editor.fit(heard[0].command) == 1.0
+
+
 def test_what_the_meaning_rule_still_reads_back() -> None:
     said = hypotheses(("Cut from two seconds to four seconds.", -0.2))[0]
     # a guess: the chosen reading's words far below what the model is sure of
@@ -121,7 +219,7 @@ def test_what_the_meaning_rule_still_reads_back() -> None:
     assert doubt_reason((said,), 0, others=(unsure,)) == UNSURE_NUMBERS
     # a quote that looks like a misheard command ("delete the selection")
     lead = hypotheses(("Delete the lead.", -0.1))
-    assert lead[0].command.confidence < DEFAULT_OPTIONS.repaired_from
+    assert lead[0].command.meaning_repaired and lead[0].command.confidence < CONFIRM_BELOW
     assert doubt_reason(lead, 0) == REPAIRED
 
 
@@ -131,8 +229,11 @@ def test_a_repair_in_what_is_cut_is_always_read_back() -> None:
     for said in ("Delete clip two. No, clip three.", "Delete clip for.",
                  "Cut from two seconds to four seconds. No, wait."):
         heard = hypotheses((said, -0.1), (said.rstrip(".") + "!", -0.15))
-        assert heard[0].command.confidence < DEFAULT_OPTIONS.repaired_from, said
+        assert heard[0].command.meaning_repaired, said
         assert doubt_reason(heard, 0) == REPAIRED, said
+    # a repair of the command's own words is not one: "on" for "of" changes nothing cut
+    assert not hypotheses(("Trim the start on clip two by two seconds.", -0.1))[0].command \
+        .meaning_repaired
 
 
 def test_after_the_first_beam_a_cut_with_numbers_needs_the_greedy_pass() -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from voiceedit.actions.fit import fit, phrases, quote_ends_sentence
+from voiceedit.actions.fit import QuotePlaces, fit, phrases, places, quote_ends_sentence
 from voiceedit.actions.registry import spec_of
 from voiceedit.actions.state import EditorState, Outcome, Services
 from voiceedit.dialogue import Dialogue
@@ -218,6 +218,9 @@ class Editor:
 
     def fit(self, command: Command) -> float:
         return fit(self.state, command)
+
+    def places(self, command: Command) -> QuotePlaces | None:
+        return places(self.state, command)
 
     def quote_ends_sentence(self, command: Command) -> bool:
         return quote_ends_sentence(self.state, command)

@@ -55,7 +55,7 @@ def delete_quote(state: EditorState, quote: Quote) -> Outcome:
     return delete_span(state, match.start, match.end)
 
 
-@action("delete_between", destructive=True)
+@action("delete_between", destructive=True, takes_between=True)
 def delete_between(state: EditorState, first: Quote, last: Quote) -> Outcome:
     start = find_quote(state, first, "first")
     # "from A to B": B is the nearest match after A, the way the sentence reads.
@@ -64,7 +64,7 @@ def delete_between(state: EditorState, first: Quote, last: Quote) -> Outcome:
     return delete_span(state, span.start, span.end)
 
 
-@action("delete_sentence", destructive=True)
+@action("delete_sentence", destructive=True, takes_sentence=True)
 def delete_sentence(state: EditorState, quote: Quote) -> Outcome:
     sentence = state.quotes.sentence(find_quote(state, quote))
     return delete_span(state, sentence.start, sentence.end)

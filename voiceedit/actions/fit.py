@@ -9,9 +9,13 @@ from __future__ import annotations
 from voiceedit.actions.media import media_at_hand, media_path_named
 from voiceedit.actions.registry import find_action
 from voiceedit.actions.state import EditorState
+from voiceedit.timeline.quotes import QuoteIndex
 from voiceedit.timeline.sentence_quote import found_score
 from voiceedit.understand.command import Command, Quote
 from voiceedit.understand.grammar import words
+
+# The words each quote of a command takes: parameter -> (first, last) word of each place.
+QuotePlaces = dict[str, tuple[tuple[int, int], ...]]
 
 
 def no_time_at_all(command: Command) -> bool:
@@ -22,10 +26,14 @@ def no_time_at_all(command: Command) -> bool:
 
 def _quotes(command: Command) -> list[Quote]:
     """The quotes to find in the project (a correction's new words are not there yet)."""
+    return list(_quotes_named(command).values())
+
+
+def _quotes_named(command: Command) -> dict[str, Quote]:
     spec = find_action(command.action)
     skipped = (spec.new_words, spec.media_quote) if spec is not None else ()
-    return [value for name, value in command.args.items()
-            if isinstance(value, Quote) and name not in skipped]
+    return {name: value for name, value in command.args.items()
+            if isinstance(value, Quote) and name not in skipped}
 
 
 def _said_quotes(command: Command) -> int:
@@ -41,11 +49,13 @@ def fit(state: EditorState, command: Command) -> float:
     """How well the project can act on the command: 0 when it can't (a quote is nowhere in
     the timeline's words, a file is not beside the project, a range has no length), 1 when
     it can as said (every quote found word for word, or none), else the worst quote's match
-    as a fraction."""
+    as a fraction. An answer ("yes", "three") does nothing while no question waits."""
     if no_time_at_all(command):
         return 0.0
     quotes = _quotes(command)
     spec = find_action(command.action)
+    if spec is not None and spec.answers_question and state.project.pending is None:
+        return 0.0
     if spec is not None and spec.free_quotes:
         return 1.0  # any words will do: nothing to find in the project
     if _quotes_media(command):
@@ -56,6 +66,51 @@ def fit(state: EditorState, command: Command) -> float:
     # A quote found exactly only by taking one word of another sentence is not exact.
     scores = [found_score(state.quotes, q.text, q.said) for q in quotes]
     return min(scores, default=100.0) / 100
+
+
+def places(state: EditorState, command: Command) -> QuotePlaces | None:
+    """The words each of the command's quotes takes, as its action finds them: a quote's
+    match, the sentence it starts for an action that takes sentences, everything from the
+    first quote to the nearest match of the last after it for a range ("delete from A to
+    B"); several places when a quote is found in several (the action then asks which).
+    Two readings whose quotes take the same words cut the same however differently they
+    were heard ("a story worth telling", "restore your work telling"), so the recogniser
+    counts them as one meaning. None when there is nothing to compare: no quote of the
+    transcript, one found nowhere, or a range whose first quote is found in several places
+    (its end is only found once one is chosen). A file's name and a correction's new words
+    are left out: the recogniser compares them by their letters."""
+    return places_in(state.quotes, command)
+
+
+def places_in(index: QuoteIndex, command: Command) -> QuotePlaces | None:
+    """`places` over a quote index (the benchmark's sample project has no EditorState)."""
+    spec = find_action(command.action)
+    quotes = _quotes_named(command)
+    if not quotes or spec is None or spec.quotes_media or spec.free_quotes:
+        return None
+    if spec.takes_between:
+        return _between(index, quotes["first"], quotes["last"])
+    found: QuotePlaces = {}
+    for name, quote in quotes.items():
+        matches = index.find(quote.text)
+        if not matches:
+            return None
+        found[name] = tuple(
+            (m.first, index.words.sentence_end(m.first) if spec.takes_sentence else m.last)
+            for m in matches)
+    return found
+
+
+def _between(index: QuoteIndex, first: Quote, last: Quote) -> QuotePlaces | None:
+    """A range's words, as actions/editing.py delete_between finds them."""
+    starts = index.find(first.text)
+    if len(starts) != 1:
+        return None
+    ends = index.find(last.text, after=starts[0].first)
+    if not ends:
+        return None
+    taken = ((starts[0].first, ends[0].last),)
+    return {"first": taken, "last": taken}
 
 
 def quote_ends_sentence(state: EditorState, command: Command) -> bool:

@@ -56,6 +56,8 @@ class ActionSpec:
     media_quote: str = ""  # the one parameter whose quote names a media file (the others don't)
     new_words: str = ""  # the parameter whose quote is new text, not words of the transcript
     free_quotes: bool = False  # its quotes are any words (help search, what sleep swallows)
+    takes_sentence: bool = False  # its quote names the sentence it starts, which it takes
+    takes_between: bool = False  # it takes all from its quote `first` to the nearest `last`
     slow: bool = False  # long work (seconds to minutes): done without holding the project
     enters: str = ""  # the session mode it leads to: "asleep", "awake" or "stopped"
     # Read back, as a cut is, when not heard with certainty: it removes nothing but stops the
@@ -71,6 +73,7 @@ def action(name: str, *, destructive: bool = False, keeps_question: bool = False
            awake_while_asleep: bool = False,
            quotes_media: bool = False, media_quote: str = "", enters: str = "",
            new_words: str = "", slow: bool = False, free_quotes: bool = False,
+           takes_sentence: bool = False, takes_between: bool = False,
            certain: bool = False) -> Callable[[Handler], Handler]:
     """Register the decorated function as the action called `name` in the grammar."""
 
@@ -83,7 +86,8 @@ def action(name: str, *, destructive: bool = False, keeps_question: bool = False
             answers_question=answers_question, cancels_question=cancels_question,
             awake_while_asleep=awake_while_asleep, quotes_media=quotes_media,
             media_quote=media_quote, enters=enters, new_words=new_words, slow=slow,
-            free_quotes=free_quotes, certain=certain)
+            free_quotes=free_quotes, takes_sentence=takes_sentence,
+            takes_between=takes_between, certain=certain)
         return handler
 
     return register

@@ -125,7 +125,7 @@ def _delete_speaker(state: EditorState, who: set[Voice], said: str, first: Quote
     return cleaned(state, removal, what, listed=False)
 
 
-@action("delete_speaker_words", destructive=True, new_words="who")
+@action("delete_speaker_words", destructive=True, new_words="who", takes_between=True)
 def delete_speaker_words(state: EditorState, who: Quote | str, first: Quote,
                          last: Quote) -> Outcome:
     """Every passage by the speaker called `who` between two quotes, as one edit."""
@@ -139,7 +139,7 @@ def delete_speaker_words(state: EditorState, who: Quote | str, first: Quote,
                                                   sorted(voices)[0]), first, last)
 
 
-@action("delete_numbered_speaker_words", destructive=True)
+@action("delete_numbered_speaker_words", destructive=True, takes_between=True)
 def delete_numbered_speaker_words(state: EditorState, number: int, first: Quote,
                                   last: Quote) -> Outcome:
     """Every passage by speaker `number` (of any file) between two quotes."""

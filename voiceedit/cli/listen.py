@@ -110,7 +110,7 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
         recognizer = CommandRecognizer(
             model, RecognizerOptions(prompt=prompt),
             grammar=understand_after(editor.prefix) if editor.prefix else understand,
-            fit=editor.fit, phrases=editor.phrases)
+            fit=editor.fit, phrases=editor.phrases, places=editor.places)
         loop = LiveLoop(
             editor, source, recognizer, speaker,
             _echo, LiveSettings(push_to_talk=key is not None, earcons=earcons), player,

@@ -42,6 +42,7 @@ from voiceedit.hear.readings import (
     Heard,
     Hypothesis,
     Phrases,
+    Places,
     Timings,
     acts,
     choose,
@@ -68,7 +69,8 @@ class CommandRecognizer:
     already says whether to ask). `fit`, when set (the session sets it to its own quote
     lookup), ranks the readings the project can act on above those it can't, and doubts a
     cut found only approximately. `phrases`, when set, are what a quote may say in the
-    search within the grammar (any words when not set).
+    search within the grammar (any words when not set). `places`, when set, says where the
+    project finds a reading's quotes: readings found in the same places are one meaning.
     """
 
     def __init__(
@@ -79,6 +81,7 @@ class CommandRecognizer:
         grammar: Grammar | None = understand,
         fit: Fit | None = None,
         phrases: Phrases | None = None,
+        places: Places | None = None,
     ) -> None:
         info = resolve_model(model)
         self.name = info.name
@@ -101,6 +104,7 @@ class CommandRecognizer:
         self.grammar = grammar
         self.fit = fit
         self.phrases = phrases
+        self.places = places
         self.prompt = self._prompt_tokens(options.prompt)
         # Built when first needed (PyTorch takes about 2 s to load): clear speech never is.
         self._model_info = info
@@ -183,7 +187,7 @@ class CommandRecognizer:
         if self.greedy_first:
             # Most commands are clear: the model's one best reading, if sure, is the answer.
             first, timings = self._greedy(encoded, seconds, timings)
-            if first and is_sure(first, self.fit, options, greedy=True):
+            if first and is_sure(first, self.fit, options, greedy=True, places=self.places):
                 return self._heard(first, timings, frames, first)
         greedy = first[0] if first else None
         narrow = options.beam
@@ -194,7 +198,7 @@ class CommandRecognizer:
             # Two searches heard one exact sentence: no rival reading doubts it, and no
             # wider search is needed.
             return self._heard(beam, timings, frames, first, beam, agreement=True)
-        if is_sure(hypotheses, self.fit, options.early, others=first):
+        if is_sure(hypotheses, self.fit, options.early, others=first, places=self.places):
             return self._heard(beam, timings, frames, first, beam, early=True)
         if self.grammar is not None:
             # Unsure: a wider free beam and a search within the grammar over the same
@@ -229,7 +233,8 @@ class CommandRecognizer:
         chosen = choose(hypotheses, self.fit, self.options)
         command = hypotheses[chosen].command
         options = self.options.early if early else self.options
-        why = None if agreement else doubt_reason(hypotheses, chosen, self.fit, options, first)
+        why = None if agreement else doubt_reason(hypotheses, chosen, self.fit, options, first,
+                                                  self.places)
         if command is not None and why is not None:
             command = replace(command, confidence=min(command.confidence, DOUBT_CONFIDENCE))
         elif command is not None and command.destructive and self.options.by_meaning:
@@ -371,13 +376,15 @@ def recognise_file(
     fit: Fit | None = None,
     phrases: Phrases | None = None,
     transcript: Iterable[str] = (),
+    places: Places | None = None,
 ) -> Heard:
     """Recognise the command in an audio file (`voiceedit do --audio`); `transcript`: the
     open project's words, whose names go into the prompt."""
     audio = command_audio(path)
     if recognizer is None:
         options = RecognizerOptions(prompt=command_prompt(transcript))
-        recognizer = CommandRecognizer(options=options, fit=fit, phrases=phrases)
+        recognizer = CommandRecognizer(options=options, fit=fit, phrases=phrases,
+                                       places=places)
     return recognizer.recognise(audio)
 
 

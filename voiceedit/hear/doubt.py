@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from rapidfuzz import fuzz
 
-from voiceedit.hear.readings import Fit, Hypothesis, acts, choose, ranked
+from voiceedit.hear.readings import Fit, Hypothesis, Placed, Places, acts, choose, ranked
 from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
 from voiceedit.hear.whisper_text import bare
 from voiceedit.understand.command import Command, Quote, SpokenTime
@@ -44,6 +44,7 @@ def is_sure(
     options: RecognizerOptions = DEFAULT_OPTIONS,
     greedy: bool = False,
     others: tuple[Hypothesis, ...] = (),
+    places: Places | None = None,
 ) -> bool:
     """A command the project can act on, heard with confidence, and no rival reading.
 
@@ -63,7 +64,7 @@ def is_sure(
     if greedy and fit is not None and fit(best.command) < options.exact_fit:
         return False
     return best.avg_logprob >= options.sure_from and not in_doubt(
-        hypotheses, chosen, fit, options, others
+        hypotheses, chosen, fit, options, others, places
     )
 
 
@@ -73,10 +74,11 @@ def in_doubt(
     fit: Fit | None = None,
     options: RecognizerOptions = DEFAULT_OPTIONS,
     others: tuple[Hypothesis, ...] = (),
+    places: Places | None = None,
 ) -> bool:
     """Whether a destructive command should be read back although its words fit the grammar
     (doubt_reason says why)."""
-    return doubt_reason(hypotheses, chosen, fit, options, others) is not None
+    return doubt_reason(hypotheses, chosen, fit, options, others, places) is not None
 
 
 def doubt_reason(
@@ -85,16 +87,19 @@ def doubt_reason(
     fit: Fit | None = None,
     options: RecognizerOptions = DEFAULT_OPTIONS,
     others: tuple[Hypothesis, ...] = (),
+    places: Places | None = None,
 ) -> str | None:
     """Why a destructive command should be read back, None when there is no reason.
 
     What must be sure is the meaning, not every word: a cut is done at once when the
     readings the grammar understands (these and `others`: the greedy pass's) give most of
-    their probability to its meaning, its words were not a guess, nothing likelier was heard
-    far above it, its quotes are found word for word and its numbers were heard surely. So
-    "Trim the start on clip two by two seconds", heard so by every search, is done; "keep
-    from sixty seconds" with "fifteen" close behind is read back (bench/RESULTS.md, "fewer
-    questions"). `options.by_meaning=False` is the rule before, for the benchmark."""
+    their probability to its meaning (readings whose quotes the project finds in the same
+    `places` mean the same), its surest reading was not a guess, nothing was heard far
+    likelier than the chosen reading, its quotes are found word for word and its numbers
+    were heard surely. So "Trim the start on clip two by two seconds", heard so by every
+    search, is done; "keep from sixty seconds" with "fifteen" close behind is read back
+    (bench/RESULTS.md, "fewer questions"). `options.by_meaning=False` is the rule before,
+    for the benchmark."""
     command = hypotheses[chosen].command
     if command is None or not needs_certainty(command, options):
         return None
@@ -103,28 +108,62 @@ def doubt_reason(
     if not options.by_meaning:
         return _reason_before(hypotheses, chosen, fit, options)
     heard = hypotheses[chosen]
-    if command.confidence < options.repaired_from:
-        return REPAIRED  # what it cuts was repaired, or a sentence after it dropped
-    if heard.avg_logprob < options.guess_below:
-        return UNSURE_WORDS
+    if command.meaning_repaired or command.confidence < options.repaired_from:
+        return REPAIRED  # what it cuts was repaired, a sentence after it dropped, or too much
     readings = ranked(hypotheses + others)
+    places = _remembered(places)
+    if surest_reading(heard, readings, fit, options, places) < options.guess_below:
+        return UNSURE_WORDS
     if max(h.avg_logprob for h in readings) - heard.avg_logprob >= options.likelier_far:
-        return LIKELIER_READING
+        return LIKELIER_READING  # the chosen words far below what the model heard
     if fit is not None and fit(command) < options.exact_fit:
         return APPROXIMATE_QUOTE
-    if not numbers_heard(command, hypotheses + others, options):
+    if not numbers_heard(command, hypotheses + others, options, places):
         return UNSURE_NUMBERS
-    if meaning_share(readings, command, fit) < options.meaning_share:
+    if meaning_share(readings, command, fit, places, options.guess_below) < options.meaning_share:
         return RIVAL_MEANING
     return None
 
 
+def surest_reading(heard: Hypothesis, readings: tuple[Hypothesis, ...], fit: Fit | None = None,
+                   options: RecognizerOptions = DEFAULT_OPTIONS,
+                   places: Places | None = None) -> float:
+    """The best mean log probability of the chosen reading and of those meaning the same cut
+    with their quotes found word for word: the grammar search's sentence may read as a guess
+    where the free beam heard the same cut surely in other words ("Get rid of the arms." for
+    "the ums"). A quote found only approximately is no such witness."""
+    command = heard.command
+    witnesses = [h.avg_logprob for h in readings
+                 if h.command is not None and same_meaning(h.command, command, places)
+                 and (fit is None or fit(h.command) >= options.exact_fit)]
+    return max([heard.avg_logprob, *witnesses])
+
+
+def _remembered(places: Places | None) -> Places | None:
+    """`places`, asked once per action and quote words: every reading is compared with the
+    chosen one, and each question is a search of the transcript."""
+    if places is None:
+        return None
+    asked: dict[tuple, Placed] = {}
+
+    def placed(command: Command) -> Placed:
+        key = (command.action, tuple((name, value.text) for name, value in command.args.items()
+                                     if isinstance(value, Quote)))
+        if key not in asked:
+            asked[key] = places(command)
+        return asked[key]
+
+    return placed
+
+
 def numbers_heard(command: Command, readings: tuple[Hypothesis, ...],
-                  options: RecognizerOptions = DEFAULT_OPTIONS) -> bool:
+                  options: RecognizerOptions = DEFAULT_OPTIONS,
+                  places: Places | None = None) -> bool:
     """Whether no greedy reading meaning the same cut wrote its numbers with less than
     `numbers_doubted` (readings are not merged by text here: the greedy one carries the
     certainty), and, with `numbers_by_greedy`, whether one did hear this cut's numbers."""
-    alike = [h for h in readings if h.command is not None and same_meaning(h.command, command)]
+    alike = [h for h in readings
+             if h.command is not None and same_meaning(h.command, command, places)]
     if any(h.numbers_sure < options.numbers_doubted for h in alike):
         return False
     if options.numbers_by_greedy and says_number(command):
@@ -133,23 +172,28 @@ def numbers_heard(command: Command, readings: tuple[Hypothesis, ...],
 
 
 def meaning_share(readings: tuple[Hypothesis, ...], command: Command,
-                  fit: Fit | None = None) -> float:
+                  fit: Fit | None = None, places: Places | None = None,
+                  guess_below: float = -math.inf) -> float:
     """The share of the probability of the readings that could be meant which goes to those
-    meaning `command` (quotes alike enough count as one meaning). A reading of the same
-    action counts though the project cannot act on it: "one minute to one minute", a range
-    of no length, says the numbers were not heard surely. One of another action the project
-    cannot act on does not ("get rid of the verbs" quotes words the interview lacks, against
-    "get rid of the ums"). Each search's readings are weighed on its own scores (the grammar
-    search reads with a shorter prompt, without timestamps): close, not equal, and the
-    thresholds were measured so (bench/RESULTS.md)."""
-    rivals = [h for h in readings if h.command is not None
-              and (h.command.action == command.action or fit is None or fit(h.command) > 0)]
+    meaning `command` (quotes found in the same `places`, or alike enough, count as one
+    meaning). A reading of the same action counts though the project cannot act on it: "one
+    minute to one minute", a range of no length, says the numbers were not heard surely. One
+    of another action the project cannot act on does not ("get rid of the verbs" quotes
+    words the interview lacks, against "get rid of the ums"), nor one of another action the
+    model was guessing at (below `guess_below`): the grammar search's "Correct." or "Go to
+    sleep." for three seconds of speech weighs much only because it is short. Each search's
+    readings are weighed on its own scores (the grammar search reads with a shorter prompt,
+    without timestamps): close, not equal, and the thresholds were measured so
+    (bench/RESULTS.md)."""
+    rivals = [h for h in readings if h.command is not None and (
+        h.command.action == command.action
+        or ((fit is None or fit(h.command) > 0) and h.avg_logprob >= guess_below))]
     if not rivals:
         return 0.0
     top = max(h.logprob for h in rivals)
     weights = [math.exp(h.logprob - top) for h in rivals]
     agreeing = sum(w for w, h in zip(weights, rivals, strict=True)
-                   if same_meaning(h.command, command))
+                   if same_meaning(h.command, command, places))
     return agreeing / sum(weights)
 
 
@@ -209,17 +253,19 @@ def agreed(
 
 def same_words(first: Command, second: Command) -> bool:
     """Same action and arguments, quotes the same words (letter case and punctuation aside)."""
-    return _same_command(first, second, lambda one, other: one == other)
+    return _same_command(first, second,
+                         lambda _, one, other: bare(one.text) == bare(other.text))
 
 
-def _same_command(first: Command, second: Command, alike: Callable[[str, str], bool]) -> bool:
-    """Same action and arguments, each pair of quotes `alike` (as bare words)."""
+def _same_command(first: Command, second: Command,
+                  alike: Callable[[str, Quote, Quote], bool]) -> bool:
+    """Same action and arguments, each pair of quotes `alike` (given the parameter's name)."""
     if first.action != second.action or first.args.keys() != second.args.keys():
         return False
     for name, value in first.args.items():
         other = second.args[name]
         if isinstance(value, Quote) and isinstance(other, Quote):
-            if not alike(bare(value.text), bare(other.text)):
+            if not alike(name, value, other):
                 return False
         elif value != other:
             return False
@@ -268,7 +314,18 @@ def number_certainty(
     return least
 
 
-def same_meaning(first: Command, second: Command) -> bool:
-    """Same action and arguments; quotes alike enough to find the same words."""
-    return _same_command(first, second,
-                         lambda one, other: fuzz.ratio(one, other) >= QUOTE_ALIKE)
+def same_meaning(first: Command, second: Command, places: Places | None = None) -> bool:
+    """Same action and arguments; each pair of quotes found in the same places of the project
+    (`places`: they cut the same words), or, where it cannot say, alike enough to."""
+    found: dict[str, bool] = {}
+    if places is not None and _same_command(first, second, lambda *_: True):
+        where, other = places(first), places(second)
+        if where is not None and other is not None:
+            found = {name: where[name] == other[name] for name in where.keys() & other.keys()}
+
+    def alike(name: str, one: Quote, two: Quote) -> bool:
+        if name in found:
+            return found[name]
+        return fuzz.ratio(bare(one.text), bare(two.text)) >= QUOTE_ALIKE
+
+    return _same_command(first, second, alike)

@@ -8,7 +8,7 @@ project each have their say (docs/design.md, "Hearing commands").
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
@@ -19,6 +19,11 @@ Grammar = Callable[[str], Command]  # text -> Command; raises VoiceEditError whe
 # transcript), 1 exactly (no quote, or every quote found word for word), between: a quote
 # found only approximately.
 Fit = Callable[[Command], float]
+# Where the project finds a command's quotes (actions/fit.places): quote parameter -> its
+# places; None when it has none to find, or one is nowhere. Two readings whose quotes are
+# found in the same places cut the same words, however differently they were heard.
+Placed = Mapping[str, object] | None
+Places = Callable[[Command], Placed]
 # The word runs a quote may be taken from (the timeline's words, media names), normalised as
 # grammar.words does; the same object while the project is unchanged, so the fence is reused.
 Phrases = Callable[[], Sequence[Sequence[str]]]

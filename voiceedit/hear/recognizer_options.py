@@ -58,7 +58,11 @@ class RecognizerOptions:
     meaning_share: float = 0.8
     guess_below: float = -0.8  # a chosen cut below this mean log probability is a guess
     likelier_far: float = 0.5  # any reading this much likelier than the chosen cut doubts it
-    repaired_from: float = 0.7  # a cut the grammar repaired more than this is read back
+    # A cut the grammar repaired more than this (the product of its repairs' qualities) is
+    # read back: "Twin the start on clip two" (a known mishearing and a small word, 0.64) is
+    # done when sure; "Trim that start on clip two" (two small words, 0.56) is not. A repair
+    # in what it cuts always is (Command.meaning_repaired).
+    repaired_from: float = 0.6
     # The greedy pass's certainty of the numbers of a reading meaning the same cut, below
     # which the cut is read back: another number was likelier at some step.
     numbers_doubted: float = 0.3

@@ -52,3 +52,6 @@ class Command:
     # The rule's own words for what was heard, repairs undone ("undo that" for "and do that");
     # "" when the command was not matched from words.
     meant: str = ""
+    # A cut whose numbers or quote were repaired, or heard with a sentence after it dropped:
+    # what it cuts may not be what was said, so a spoken one is always read back.
+    meaning_repaired: bool = False

@@ -53,9 +53,9 @@ QUOTE_QUALITY = 0.75  # how well free words explain a heard word, against a gram
 REPAIRED_DESTRUCTIVE = CONFIRM_BELOW - 0.05  # the most a repaired destructive command gets
 # The most a cut gets whose repair may change what it cuts: a number heard as a sound-alike
 # ("clip for"), a quote that looks like a misheard command ("delete the lead"), a sentence
-# heard after it dropped ("Delete clip two. No, clip three."). Below one repaired grammar
-# word's cap, so the recogniser, which may do a cut every reading agrees on although a
-# word of the command itself was repaired (hear/doubt.py), still reads these back.
+# heard after it dropped ("Delete clip two. No, clip three."). Such a cut is marked
+# (Command.meaning_repaired): the recogniser, which may do a cut every reading agrees on
+# although words of the command itself were repaired (hear/doubt.py), reads these back.
 REPAIRED_MEANING = CONFIRM_BELOW - 0.15
 PARSES_PER_RULE = 64  # enough to find the best split of quotes; bounds the work on odd text
 # Words too common to name what a command removes, or to bias Whisper towards.
@@ -94,14 +94,18 @@ class Parse:
         return self.dropped or any(piece.repaired for piece in self.pieces)
 
     @property
+    def meaning_repaired(self) -> bool:
+        """A cut whose slot was repaired (a number, a quote) or a sentence after it dropped."""
+        return self.rule.destructive and (
+            self.dropped or any(piece.is_slot and piece.repaired for piece in self.pieces))
+
+    @property
     def confidence(self) -> float:
         confidence = math.prod(float(piece.quality) for piece in self.pieces if not piece.free)
         confidence *= DROPPED_QUALITY if self.dropped else 1.0
         if self.rule.destructive and self.repaired:
             confidence = min(confidence, REPAIRED_DESTRUCTIVE)
-        if self.rule.destructive and (
-            self.dropped or any(piece.is_slot and piece.repaired for piece in self.pieces)
-        ):
+        if self.meaning_repaired:
             confidence = min(confidence, REPAIRED_MEANING)
         return round(confidence, 3)
 
@@ -122,6 +126,7 @@ class Parse:
             self.rule.spoken,
             self.rule.destructive,
             " ".join(word for piece in self.pieces for word in piece.said),
+            self.meaning_repaired,
         )
 
 

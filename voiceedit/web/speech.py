@@ -64,7 +64,7 @@ class SpeechInput:
             prompt = command_prompt(self.editor.state.quotes.words.texts)
             self._recognizer = CommandRecognizer(
                 self.model, RecognizerOptions(prompt=prompt),
-                fit=self.editor.fit, phrases=self.editor.phrases)
+                fit=self.editor.fit, phrases=self.editor.phrases, places=self.editor.places)
         return self._recognizer
 
 
