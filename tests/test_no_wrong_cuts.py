@@ -173,3 +173,34 @@ def test_a_quote_heard_short_is_still_read_back(bench_recognizer) -> None:
     command = heard.command
     assert command.action == "keep_quote" and command.args["quote"].text == "ask what you can"
     assert command.confidence < CONFIRM_BELOW and heard.doubt
+
+
+def logged(text: str, logprob: float, search: str = "free", numbers_sure: float = 1.0) -> dict:
+    """One reading as bench/questions.py --log writes it."""
+    return {"text": text, "logprob": logprob, "search": search, "numbers_sure": numbers_sure,
+            "tokens": 0}
+
+
+def test_the_replay_decides_a_logged_clip_as_the_recogniser_did() -> None:
+    """bench/replay_questions.py: the readings a run kept, decided again by the code as it is;
+    a clip the replayed rule would hear further than the live run did is not replayed."""
+    from command_table import TABLE
+    from commands import Clip
+    from replay_questions import replayed
+
+    row = next(r for r in TABLE if r.name == "trim-start-2")
+    clip = Clip(Path("trim-start-2.1.espeak-en-gb.snr20.flac"), row, row.phrasings[1],
+                "espeak-en-gb", "snr20", "babble", 3.0)
+    said = "Trim the start on clip two by two seconds."
+    greedy = logged(said, -0.4, "greedy", 0.95)
+    beam = [logged(said, -0.4), logged(said.rstrip(".") + "!", -0.45)]
+    heard = {"greedy": greedy, "beam": beam, "readings": beam, "latency_ms": 300.0}
+    trial, why, stage = replayed(heard, clip, RecognizerOptions())
+    assert stage == "beam" and why == "" and trial.right and not trial.asked
+    # the rule before would hear on, past the first beam: the run did not, so no replay ...
+    before = RecognizerOptions(agreement=False, by_meaning=False)
+    assert replayed(heard, clip, before) is None
+    # ... but where the run heard on, it reads the repaired "on" back from the same readings
+    heard["readings"] = [*beam, logged(said, -0.5, "grammar")]
+    trial, why, stage = replayed(heard, clip, before)
+    assert stage == "last" and trial.asked and trial.right

@@ -28,10 +28,9 @@ from faster_whisper.tokenizer import Tokenizer
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.audio import HOP, MAX_FRAMES, SAMPLE_RATE, command_audio
 from voiceedit.hear.doubt import (
-    DOUBT_CONFIDENCE,
     agreed,
-    doubt_reason,
     is_sure,
+    judged,
     number_certainty,
     says_number,
 )
@@ -45,14 +44,13 @@ from voiceedit.hear.readings import (
     Places,
     Timings,
     acts,
-    choose,
     ranked,
 )
 from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
 from voiceedit.hear.whisper_text import drop_repeats, shortened
 from voiceedit.understand.continuation import Continuations
 from voiceedit.understand.grammar import load_grammar, vocabulary
-from voiceedit.understand.matcher import CONFIRM_BELOW, understand, vocabulary_prompt
+from voiceedit.understand.matcher import understand, vocabulary_prompt
 from voiceedit.understand.own_words import rare_words
 
 if TYPE_CHECKING:
@@ -227,22 +225,13 @@ class CommandRecognizer:
         agreement: bool = False,
         early: bool = False,
     ) -> Heard:
-        """The chosen reading, its command's confidence lowered when it is in doubt (unless
-        the greedy pass and the beam agreed on it word for word), raised to be done when a
-        cut the grammar repaired is sure by its meaning ("Trim the start on clip two")."""
-        chosen = choose(hypotheses, self.fit, self.options)
-        command = hypotheses[chosen].command
-        options = self.options.early if early else self.options
-        why = None if agreement else doubt_reason(hypotheses, chosen, self.fit, options, first,
-                                                  self.places)
-        if command is not None and why is not None:
-            command = replace(command, confidence=min(command.confidence, DOUBT_CONFIDENCE))
-        elif command is not None and command.destructive and self.options.by_meaning:
-            command = replace(command, confidence=max(command.confidence, CONFIRM_BELOW))
+        """The chosen reading and its command, judged (doubt.judged)."""
+        chosen, command, why = judged(hypotheses, self.fit, self.options, first, self.places,
+                                      agreement, early)
         best = hypotheses[chosen]
         return Heard(
             best.text, best.avg_logprob, hypotheses, timings, frames, command,
-            greedy=first[0] if first else None, beam=beam, doubt=why or "", agreed=agreement,
+            greedy=first[0] if first else None, beam=beam, doubt=why, agreed=agreement,
         )  # fmt: skip
 
     def _usable(self, hypotheses: tuple[Hypothesis, ...]) -> bool:

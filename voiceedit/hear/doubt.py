@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -36,6 +37,31 @@ def needs_certainty(command: Command, options: RecognizerOptions = DEFAULT_OPTIO
     """Whether a command is read back when in doubt: a cut, or an action as final
     (`options.certain`: ending the session)."""
     return command.destructive or command.action in options.certain
+
+
+def judged(
+    hypotheses: tuple[Hypothesis, ...],
+    fit: Fit | None = None,
+    options: RecognizerOptions = DEFAULT_OPTIONS,
+    first: tuple[Hypothesis, ...] = (),
+    places: Places | None = None,
+    agreement: bool = False,
+    early: bool = False,
+) -> tuple[int, Command | None, str]:
+    """The reading chosen, its command as the session gets it, and why it is doubted ("":
+    not). The confidence is lowered below CONFIRM_BELOW when in doubt, unless the greedy
+    pass and the beam agreed on it word for word (`agreement`), and raised to be done when a
+    cut the grammar repaired is sure by its meaning ("Trim the start on clip two"). `early`:
+    decided after the first beam, on `options.early`."""
+    chosen = choose(hypotheses, fit, options)
+    command = hypotheses[chosen].command
+    rule = options.early if early else options
+    why = None if agreement else doubt_reason(hypotheses, chosen, fit, rule, first, places)
+    if command is not None and why is not None:
+        command = replace(command, confidence=min(command.confidence, DOUBT_CONFIDENCE))
+    elif command is not None and command.destructive and options.by_meaning:
+        command = replace(command, confidence=max(command.confidence, CONFIRM_BELOW))
+    return chosen, command, why or ""
 
 
 def is_sure(
