@@ -228,11 +228,6 @@ def same_file(expected: Quote, got: object) -> bool:
             and name_like(got.text, MEDIA_BESIDE) == meant)
 
 
-def bare(text: str) -> str:
-    kept = "".join(c if c.isalnum() else " " for c in text.casefold())
-    return " ".join(kept.split())
-
-
 def matches(row: Row, command: Command) -> bool:
     """Right when the command does what was said (what the user gets): the same action and
     values, its quotes taking the same words of the interview as the said ones, as the act
