@@ -184,6 +184,23 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _writing_into(folder: Path) -> list[int]:
+    """Live processes whose command line names a file in `folder`: an ffmpeg the render
+    started after the test first looked is one too."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            line = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if str(folder).encode() in line and _alive(int(entry.name)) and _is_ffmpeg(
+                int(entry.name)):
+            found.append(int(entry.name))
+    return found
+
+
 def _is_ffmpeg(pid: int) -> bool:
     try:
         program = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
@@ -212,9 +229,10 @@ def test_killing_render_kills_its_ffmpeg(pattern, tmp_path):
     os.kill(render.pid, signal.SIGKILL)
     render.wait()
     deadline = time.monotonic() + 2
-    while any(_alive(pid) for pid in ffmpeg) and time.monotonic() < deadline:
+    while (any(_alive(pid) for pid in ffmpeg) or _writing_into(tmp_path)) and (
+            time.monotonic() < deadline):
         time.sleep(0.05)
-    assert not any(_alive(pid) for pid in ffmpeg)
+    assert not any(_alive(pid) for pid in ffmpeg) and not _writing_into(tmp_path)
     assert not out.exists()
     # What it could not remove goes with the next write into the folder, once old enough.
     left = [tmp_path / name for name in temporaries(tmp_path)]
