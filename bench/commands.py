@@ -51,7 +51,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from command_table import TABLE, Row  # noqa: E402
 from make_command_set import default_dir  # noqa: E402
 
-from voiceedit.actions.fit import QuotePlaces, no_time_at_all, places_in  # noqa: E402
+from voiceedit.actions.fit import (  # noqa: E402
+    QuotePlaces,
+    answer_actions,
+    does_nothing,
+    places_in,
+)
 from voiceedit.actions.media import name_like  # noqa: E402
 from voiceedit.actions.registry import spec_of  # noqa: E402
 from voiceedit.hear.audio import SAMPLE_RATE  # noqa: E402
@@ -102,10 +107,16 @@ class Trial:
     latency_ms: float  # end of audio -> Command ready
     undoubted: Command | None = None  # the command before the recogniser's doubt rule
     cpu_ms: float = 0.0  # CPU time of this process over the same span, both threads
+    offered: tuple[Command, ...] = ()  # other meanings offered beside a command read back
 
     @property
     def right(self) -> bool:
         return self.command is not None and matches(self.clip.row, self.command)
+
+    @property
+    def right_in_the_end(self) -> bool:
+        """Right, or read back with the right meaning among those offered ("two")."""
+        return self.right or (self.asked and any(matches(self.clip.row, c) for c in self.offered))
 
     @property
     def accepted(self) -> bool:
@@ -120,8 +131,9 @@ class Trial:
     @property
     def wrong_destructive_executed(self) -> bool:
         wrong = self.accepted and self.command.destructive and not self.asked and not self.right
-        # a quote found nowhere or in several places, or a range of no length, is not cut
-        return wrong and quotes_found_once(self.command) and not no_time_at_all(self.command)
+        # a quote found nowhere or in several places, a range of no length or a clip swapped
+        # with itself changes nothing
+        return wrong and quotes_found_once(self.command) and not does_nothing(self.command)
 
 
 @functools.cache
@@ -146,8 +158,9 @@ def phrases() -> tuple[tuple[str, ...], ...]:
 def fit(command: Command) -> float:
     """The sample project's answer to the recogniser's question, as Editor.fit gives it:
     how well the command's quotes are found in the interview (or name a file beside it), 0 for
-    a range of no length, or an answer ("three", "yes"): no question waits here."""
-    if no_time_at_all(command) or spec_of(command.action).answers_question:
+    what its action refuses (a range of no length, a clip swapped with itself), or an answer
+    ("three", "yes"): no question waits here."""
+    if does_nothing(command) or spec_of(command.action).answers_question:
         return 0.0
     quotes = [value for value in command.args.values() if isinstance(value, Quote)]
     if command.action == "insert_media":
@@ -167,10 +180,25 @@ def fit_for(row: Row) -> Callable[[Command], float]:
     return fit_asked if spec_of(row.action).answers_question else fit
 
 
+def idle() -> frozenset[str]:
+    """The actions that do nothing in the sample project, as Editor.idle_actions gives them:
+    the answers, since no question waits."""
+    return answer_actions()
+
+
+def idle_asked() -> frozenset[str]:
+    """`idle` while a question waits: none."""
+    return frozenset()
+
+
 def said_to(recognizer: CommandRecognizer, clip: Clip) -> None:
-    """The recogniser asks the project as it stands when the clip is said (fit_for)."""
+    """The recogniser asks the project as it stands when the clip is said (fit_for): a
+    question waits for an answer row, none for any other."""
+    asked = spec_of(clip.row.action).answers_question
     if recognizer.fit is not None:
         recognizer.fit = fit_for(clip.row)
+    if recognizer.idle is not None:
+        recognizer.idle = idle_asked if asked else idle
 
 
 def places(command: Command) -> QuotePlaces | None:
@@ -404,7 +432,8 @@ def loads() -> str:
 def main_report(clips: list[Clip], plain_count: int) -> list[str]:
     prompt = vocabulary_prompt()
     options = RecognizerOptions(prompt=prompt)
-    recognizer = CommandRecognizer(options=options, fit=fit, phrases=phrases, places=places)
+    recognizer = CommandRecognizer(options=options, fit=fit, phrases=phrases, places=places,
+                                   idle=idle)
     recognizer.recognise(read(clips[0]))  # warm
     load_before = loads()
     started = time.perf_counter()
@@ -504,7 +533,7 @@ def variants_report(clips: list[Clip]) -> list[str]:
     for name, changes in VARIANTS.items():
         settings = dict(changes)  # RecognizerOptions fields, and the project's fit and phrases
         project = {"fit": settings.pop("fit", fit), "phrases": settings.pop("phrases", phrases),
-                   "places": settings.pop("places", places)}
+                   "places": settings.pop("places", places), "idle": settings.pop("idle", idle)}
         options = RecognizerOptions(**{"prompt": prompt, **settings})
         recognizer = CommandRecognizer(options=options, **project)
         recognizer.recognise(read(clips[0]))

@@ -48,7 +48,8 @@ def main() -> None:
     editor = Editor.open(make_project(folder / "names.voiceedit", STORY))
     named = command_prompt(editor.state.quotes.words.texts)
     print(f"prompt ends: ...{named[-110:]}\n")
-    project = {"fit": editor.fit, "phrases": editor.phrases, "places": editor.places}
+    project = {"fit": editor.fit, "phrases": editor.phrases, "places": editor.places,
+               "idle": editor.idle_actions}
     recognisers = {
         "vocabulary only": CommandRecognizer(
             options=RecognizerOptions(prompt=vocabulary_prompt()), **project),

@@ -14,8 +14,10 @@ shared machine's load falls on both alike.
 
 What a clip counts as (right, asked, wrong destructive done unasked) is bench/commands.py's
 measure. "Done at once and right": a destructive command said, not read back, and right.
-"Right in the end": right, whether done at once or after a yes. Latency: end of audio to the
-Command ready, over every clip (and over clips up to 3 s, as bench/commands.py reports it).
+"Right in the end": right, whether done at once or after a yes, or read back with the
+right meaning among those offered beside it (dialogue.py: "Did you mean 1, ...; or 2,
+...?"). Latency: end of audio to the Command ready, over every clip (and over clips up to
+3 s, as bench/commands.py reports it).
 
 `--split`: the phrasings are split by a hash into a development part (three quarters) and a
 held-out quarter, so a rule fitted on one can be checked on the other. `--log` writes one JSON
@@ -50,6 +52,7 @@ from commands import (  # noqa: E402
     by,
     fit,
     fit_for,
+    idle,
     load_clips,
     loads,
     matches,
@@ -62,6 +65,7 @@ from commands import (  # noqa: E402
 )
 from make_command_set import default_dir, set_digest  # noqa: E402
 
+from voiceedit.actions.describe import would_do  # noqa: E402
 from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions  # noqa: E402
 from voiceedit.hear.readings import Heard, Hypothesis  # noqa: E402
 from voiceedit.understand.matcher import CONFIRM_BELOW, vocabulary_prompt  # noqa: E402
@@ -119,6 +123,8 @@ def log_line(clip: Clip, results: dict[str, tuple[Trial, Heard]]) -> dict:
     for rule, (trial, heard) in results.items():
         line[rule] = {
             "heard": trial.heard, "right": trial.right, "asked": trial.asked,
+            "right_in_the_end": trial.right_in_the_end,
+            "offered": [would_do(command) for command in trial.offered],
             "wrong_unasked": trial.wrong_destructive_executed,
             "why_asked": reason(trial, heard) if trial.asked else "",
             "agreed": heard.agreed, "latency_ms": round(trial.latency_ms, 1),
@@ -136,7 +142,9 @@ def hear(recognizer: CommandRecognizer, clip: Clip, audio: np.ndarray) -> tuple[
     started = time.perf_counter()
     heard = recognizer.recognise(audio)
     spent = 1000 * (time.perf_counter() - started)
-    return Trial(clip, heard.text, heard.command, spent, undoubted(heard)), heard
+    trial = Trial(clip, heard.text, heard.command, spent, undoubted(heard),
+                  offered=heard.meanings)
+    return trial, heard
 
 
 def run(clips: Sequence[Clip], log: Path | None) -> dict[str, list[Trial]]:
@@ -144,7 +152,7 @@ def run(clips: Sequence[Clip], log: Path | None) -> dict[str, list[Trial]]:
     recognizers = {
         rule: CommandRecognizer(options=replace(OLD if rule == "old" else RecognizerOptions(),
                                                 prompt=prompt), fit=fit, phrases=phrases,
-                                                places=places)
+                                                places=places, idle=idle)
         for rule in RULES
     }
     for recognizer in recognizers.values():
@@ -212,7 +220,7 @@ def report(trials: dict[str, list[Trial]], clips: Sequence[Clip], how: str, load
         return cell(*at_once_right(group))
 
     def in_the_end(group: list[Trial]) -> str:
-        return cell(sum(t.right for t in group), len(group))
+        return cell(sum(t.right_in_the_end for t in group), len(group))
 
     def wrong(group: list[Trial]) -> str:
         return str(sum(t.wrong_destructive_executed for t in group))

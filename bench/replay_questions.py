@@ -32,8 +32,8 @@ from make_command_set import default_dir  # noqa: E402
 from questions import cell, held_out  # noqa: E402
 
 from voiceedit.errors import VoiceEditError  # noqa: E402
-from voiceedit.hear.doubt import agreed, is_sure, judged  # noqa: E402
-from voiceedit.hear.readings import Hypothesis  # noqa: E402
+from voiceedit.hear.doubt import agreed, is_sure, judged, other_meanings  # noqa: E402
+from voiceedit.hear.readings import Hypothesis, ranked  # noqa: E402
 from voiceedit.hear.recognizer_options import RecognizerOptions  # noqa: E402
 from voiceedit.understand.command import Command  # noqa: E402
 from voiceedit.understand.matcher import understand  # noqa: E402
@@ -79,24 +79,28 @@ def replayed(heard: dict, clip, options: RecognizerOptions) -> tuple[Trial, str,
     if STAGES.index(stage) > STAGES.index(live_stage(heard)):
         return None
     chosen, command, why = judged(found, fit, options, first, places, **how)
-    return Trial(clip, found[chosen].text, command, heard["latency_ms"]), why, stage
+    offered = () if not why or command is None else other_meanings(
+        ranked(found + first), command, fit, places, options)
+    trial = Trial(clip, found[chosen].text, command, heard["latency_ms"], offered=offered)
+    return trial, why, stage
 
 
-Outcome = tuple[Clip, bool, bool, bool]  # the clip; right, asked, wrong cut done unasked
+# The clip; right, asked, wrong cut done unasked, right in the end (a meaning offered counts)
+Outcome = tuple[Clip, bool, bool, bool, bool]
 
 
 def figures(outcomes: list[Outcome]) -> dict[str, str]:
     def at_once(chosen: list[Outcome]) -> str:
         said = [o for o in chosen if o[0].row.destructive]
-        return cell(sum(right and not asked for _, right, asked, _ in said), len(said))
+        return cell(sum(right and not asked for _, right, asked, *_ in said), len(said))
 
     ten = [o for o in outcomes if o[0].condition == "snr10"]
     return {
         "destructive done at once and right": at_once(outcomes),
         "the same, held-out phrasings": at_once([o for o in outcomes if held_out(o[0])]),
         "wrong destructive done unasked": str(sum(o[3] for o in outcomes)),
-        "right in the end, all clips": cell(sum(o[1] for o in outcomes), len(outcomes)),
-        "right in the end, 10 dB": cell(sum(o[1] for o in ten), len(ten)),
+        "right in the end, all clips": cell(sum(o[4] for o in outcomes), len(outcomes)),
+        "right in the end, 10 dB": cell(sum(o[4] for o in ten), len(ten)),
     }
 
 
@@ -132,8 +136,10 @@ def main() -> None:
             unreplayable += 1
             continue
         trial, why, _stage = result
-        live.append((clip, heard["right"], heard["asked"], heard["wrong_unasked"]))
-        again.append((clip, trial.right, trial.asked, trial.wrong_destructive_executed))
+        live.append((clip, heard["right"], heard["asked"], heard["wrong_unasked"],
+                     heard.get("right_in_the_end", heard["right"])))
+        again.append((clip, trial.right, trial.asked, trial.wrong_destructive_executed,
+                      trial.right_in_the_end))
         if trial.asked and trial.right:
             why_asked[why or "repaired"] += 1  # "": the grammar's own cap (questions.reason)
         was, now = live[-1][1] and not live[-1][2], trial.right and not trial.asked

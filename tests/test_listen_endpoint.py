@@ -93,6 +93,7 @@ class Heard:
     text: str
     command: Command | None
     avg_logprob: float = -0.1  # the model was sure of the words
+    meanings: tuple[Command, ...] = ()  # nothing else heard
 
 
 def heard(text: str) -> Heard:

@@ -30,7 +30,7 @@ from voiceedit.understand.command import SpokenTime
 from voiceedit.understand.matcher import CONFIRM_BELOW, vocabulary_prompt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from commands import fit, phrases, places, sample_quotes  # noqa: E402
+from commands import fit, idle, phrases, places, sample_quotes  # noqa: E402
 
 HEARD_A = "Delete from the first thing you need to a story worth telling you."
 SAID_A = "Delete from the first thing you need to a story worth telling."
@@ -122,7 +122,7 @@ def seeded_clip(voice: str, row: str, index: int, condition: str) -> np.ndarray:
 def bench_recognizer() -> CommandRecognizer:
     """The recogniser as bench/questions.py runs it (defaults, the sample project's fit)."""
     return CommandRecognizer(options=RecognizerOptions(prompt=vocabulary_prompt()), fit=fit,
-                             phrases=phrases, places=places)
+                             phrases=phrases, places=places, idle=idle)
 
 
 @pytest.mark.slow

@@ -24,6 +24,7 @@ class Heard:
 
     text: str
     command: Command | None
+    meanings: tuple[Command, ...] = ()  # nothing else heard
 
 
 class Voice:

@@ -20,7 +20,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from voiceedit.actions.fit import QuotePlaces, fit, phrases, places, quote_ends_sentence
+from voiceedit.actions.fit import (
+    QuotePlaces,
+    fit,
+    idle_actions,
+    phrases,
+    places,
+    quote_ends_sentence,
+)
 from voiceedit.actions.registry import spec_of
 from voiceedit.actions.state import EditorState, Outcome, Services
 from voiceedit.dialogue import Dialogue
@@ -130,7 +137,7 @@ class Editor:
                 return self._handle_text(said.text)
             if after_prefix(said.text, self.prefix) is None:
                 return self._said(self._not_addressed())
-            return self._said(self._apply(said.command))
+            return self._said(self._apply(said.command, meanings=said.meanings))
         finally:
             self._pointed = None
 
@@ -159,19 +166,21 @@ class Editor:
             return self._said(Answer(str(error), applied=False, understood=False))
         return self._said(self._apply(command, typed=True))
 
-    def _apply(self, command: Command, typed: bool = False) -> Answer:
+    def _apply(self, command: Command, typed: bool = False,
+               meanings: tuple[Command, ...] = ()) -> Answer:
         """Apply one understood command; the project is saved before this returns. `typed`:
         understood from text, not judged by a recogniser against the project (which reads
-        back itself what it doubts), so a quote found only approximately is read back."""
+        back itself what it doubts), so a quote found only approximately is read back.
+        `meanings`: what else the recogniser heard, offered if the command is read back."""
         try:
             if not self.dialogue.hears(command):
                 return Answer(ASLEEP_NOTE, applied=False, ignored=True, action=command.action)
             if self._slow(command):
-                outcome, state = self._slow_work(command, typed)
+                outcome, state = self._slow_work(command, typed, meanings)
             else:
                 with project_lock(self.path):  # one read-modify-write
                     self._refresh()
-                    outcome = self.dialogue.respond(self.state, command, typed)
+                    outcome = self.dialogue.respond(self.state, command, typed, meanings)
                     state = self._save(outcome, command)
         except VoiceEditError as error:
             self._remember(str(error))
@@ -195,7 +204,8 @@ class Editor:
         self._seen = save_project(self.path, state.project)
         return state
 
-    def _slow_work(self, command: Command, typed: bool) -> tuple[Outcome, EditorState]:
+    def _slow_work(self, command: Command, typed: bool,
+                   meanings: tuple[Command, ...] = ()) -> tuple[Outcome, EditorState]:
         """Long work (a render, transcribing inserted media) runs without the lock, so other
         surfaces edit meanwhile; it is then applied under the lock to what is on disk. An
         edit made from an older timeline is done again on the new one (its slow part is
@@ -203,12 +213,12 @@ class Editor:
         with project_lock(self.path):
             self._refresh()
             seen = self._seen
-        outcome = self.dialogue.respond(self.state, command, typed)
+        outcome = self.dialogue.respond(self.state, command, typed, meanings)
         with project_lock(self.path):
             if stamp_of(self.path) != seen:
                 self._refresh()
                 if outcome.changed:
-                    outcome = self.dialogue.respond(self.state, command, typed)
+                    outcome = self.dialogue.respond(self.state, command, typed, meanings)
                 else:
                     pending = outcome.state.project.pending
                     outcome = replace(outcome, state=self.state.with_project(pending=pending))
@@ -221,6 +231,9 @@ class Editor:
 
     def places(self, command: Command) -> QuotePlaces | None:
         return places(self.state, command)
+
+    def idle_actions(self) -> frozenset[str]:
+        return idle_actions(self.state)
 
     def quote_ends_sentence(self, command: Command) -> bool:
         return quote_ends_sentence(self.state, command)

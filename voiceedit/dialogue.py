@@ -8,7 +8,9 @@ action declares (`actions.registry.ActionSpec`) instead of keeping its own lists
   first. (A recogniser weighs quotes against the project itself, and lowers its confidence
   for what it doubts.)
 - A quote that matches in several places waits for "one", "two", ... (`Ambiguous`); an
-  action about to replace a file waits for yes (`ConfirmFirst`).
+  action about to replace a file waits for yes (`ConfirmFirst`). A doubted command the
+  speech may have meant otherwise offers those meanings too ("Did you mean 1, ...; or 2,
+  ...?"): "two" instead of "no" and the whole command again.
 - While a question waits, yes / no / a number / cancel answer it, and "scratch that"
   cancels the question rather than undoing the edit before it; a readback that
   `keeps_question` leaves it waiting; any other command drops it (the user moved on).
@@ -71,14 +73,17 @@ class Dialogue:
             return True
         return spec_of(command.action).awake_while_asleep and command.confidence >= EXACT_WORDS
 
-    def respond(self, state: EditorState, command: Command, typed: bool = False) -> Outcome:
+    def respond(self, state: EditorState, command: Command, typed: bool = False,
+                meanings: tuple[Command, ...] = ()) -> Outcome:
         """The outcome of one command in the conversation as it stands. Raises
         VoiceEditError (nothing changed) for what can't be done. Its sentences write times
-        as finely as the person chose (actions/settings.py)."""
+        as finely as the person chose (actions/settings.py). `meanings`: what else the
+        speech may have meant, offered beside a command read back."""
         with precision_in(precision_of(state)):
-            return self._respond(state, command, typed)
+            return self._respond(state, command, typed, meanings)
 
-    def _respond(self, state: EditorState, command: Command, typed: bool = False) -> Outcome:
+    def _respond(self, state: EditorState, command: Command, typed: bool = False,
+                 meanings: tuple[Command, ...] = ()) -> Outcome:
         spec = spec_of(command.action)
         pending = state.project.pending
         self.ran = ""
@@ -87,7 +92,7 @@ class Dialogue:
         if pending is not None and not spec.keeps_question:
             state = state.with_project(pending=None)  # the user moved on
         if (spec.destructive or spec.certain) and command.confidence < CONFIRM_BELOW:
-            return _read_back(state, command)
+            return _read_back(state, command, meanings=meanings)
         if spec.destructive:
             swapped = _later_time_first(state, command)
             if swapped is not None:
@@ -110,13 +115,20 @@ class Dialogue:
         unasked = state.with_project(pending=None)
         if spec_of(command.action).cancels_question:
             return Outcome(unasked, "Cancelled; nothing changed.")
-        if pending.kind == "confirm":
+        if pending.kind in ("confirm", "meaning"):
             if command.action == "deny":
                 return Outcome(unasked, "Not done; nothing changed.")
+            offered = (pending.command, *pending.meanings)
+            chosen = pending.command
             if command.action == "choose":
-                raise VoiceEditError("Say yes or no.")
-            self.ran = pending.command.action
-            return _saved_question(unasked, replace(pending.command, confidence=1.0))
+                choice = command.args.get("choice")
+                if not pending.meanings:
+                    raise VoiceEditError("Say yes or no.")
+                if not isinstance(choice, int) or not 1 <= choice <= len(offered):
+                    raise VoiceEditError(f"Say a number from 1 to {len(offered)}, or no.")
+                chosen = offered[choice - 1]
+            self.ran = chosen.action
+            return _saved_question(unasked, replace(chosen, confidence=1.0))
         count = len(pending.choices)
         if command.action == "deny":
             return Outcome(unasked, "Cancelled; nothing changed.")
@@ -128,11 +140,16 @@ class Dialogue:
         return _saved_question(unasked, replace(pending.command, args=args))
 
 
-def _read_back(state: EditorState, command: Command, why: str = "") -> Outcome:
-    """Ask before doing: the command as it would be done, and yes or no."""
-    question = Pending("confirm", command)
-    return Outcome(state.with_project(pending=question), why + describe.readback(command),
-                   question=question)
+def _read_back(state: EditorState, command: Command, why: str = "",
+               meanings: tuple[Command, ...] = ()) -> Outcome:
+    """Ask before doing: the command as it would be done, and yes or no; with the other
+    meanings heard, which of them."""
+    if meanings:
+        question = Pending("meaning", command, meanings=meanings)
+        message = describe.meanings((command, *meanings))
+    else:
+        question, message = Pending("confirm", command), describe.readback(command)
+    return Outcome(state.with_project(pending=question), why + message, question=question)
 
 
 def _later_time_first(state: EditorState, command: Command) -> Command | None:

@@ -13,6 +13,7 @@ length; "detailed" adds the clip count and the playhead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from voiceedit.actions.state import EditorState
@@ -276,6 +277,11 @@ _READBACK = {
 
 def readback(command: Command) -> str:
     """What a command would do, as a question: "Delete from 2.0 s to 4.0 s?" """
+    return f"{capitalize(would_do(command))}? Say yes or no."
+
+
+def would_do(command: Command) -> str:
+    """What a command would do: "delete from 2.0 s to 4.0 s"."""
     args = {name: spoken(value) for name, value in command.args.items()}
     template = _READBACK.get(command.action)
     try:
@@ -284,4 +290,13 @@ def readback(command: Command) -> str:
         text = None
     if text is None:
         text = command.action.replace("_", " ") + "".join(f" {v}" for v in args.values())
-    return f"{capitalize(text)}? Say yes or no."
+    return text
+
+
+def meanings(commands: Sequence[Command]) -> str:
+    """"Did you mean 1, delete from 1:00.0 to 2:00.0; or 2, delete from 1:30.0 to 2:00.0?
+    Say 1 or 2, or no." The likeliest first, which a yes also takes."""
+    listed = [f"{number}, {would_do(command)}" for number, command in enumerate(commands, 1)]
+    numbers = [str(number) for number in range(1, len(commands) + 1)]
+    say = ", ".join(numbers[:-1]) + f" or {numbers[-1]}"
+    return f"Did you mean {'; '.join(listed[:-1])}; or {listed[-1]}? Say {say}, or no."

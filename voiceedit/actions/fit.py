@@ -7,7 +7,7 @@ still on the timeline, its file names name media at hand, its ranges have a leng
 from __future__ import annotations
 
 from voiceedit.actions.media import media_at_hand, media_path_named
-from voiceedit.actions.registry import find_action
+from voiceedit.actions.registry import ACTIONS, find_action, load_actions
 from voiceedit.actions.state import EditorState
 from voiceedit.timeline.quotes import QuoteIndex
 from voiceedit.timeline.sentence_quote import found_score
@@ -18,10 +18,14 @@ from voiceedit.understand.grammar import words
 QuotePlaces = dict[str, tuple[tuple[int, int], ...]]
 
 
-def no_time_at_all(command: Command) -> bool:
-    """A range from a time to the same time ("keep from one minute to one minute"): the
-    actions refuse it, so it is never what was meant."""
-    return "start" in command.args and command.args["start"] == command.args.get("end")
+def does_nothing(command: Command) -> bool:
+    """A command its action refuses as said, so never what was meant: a range from a time to
+    the same time ("keep from one minute to one minute"), a clip swapped with itself ("swap
+    clip two and two", heard so in noise for "two and four")."""
+    args = command.args
+    if command.action == "swap_clips":
+        return args.get("first") == args.get("second")
+    return "start" in args and args["start"] == args.get("end")
 
 
 def _quotes(command: Command) -> list[Quote]:
@@ -50,7 +54,7 @@ def fit(state: EditorState, command: Command) -> float:
     the timeline's words, a file is not beside the project, a range has no length), 1 when
     it can as said (every quote found word for word, or none), else the worst quote's match
     as a fraction. An answer ("yes", "three") does nothing while no question waits."""
-    if no_time_at_all(command):
+    if does_nothing(command):
         return 0.0
     quotes = _quotes(command)
     spec = find_action(command.action)
@@ -66,6 +70,17 @@ def fit(state: EditorState, command: Command) -> float:
     # A quote found exactly only by taking one word of another sentence is not exact.
     scores = [found_score(state.quotes, q.text, q.said) for q in quotes]
     return min(scores, default=100.0) / 100
+
+
+def answer_actions() -> frozenset[str]:
+    """The actions that answer a question ("yes", "number three", "cancel")."""
+    load_actions(plugins=False)
+    return frozenset(name for name, spec in ACTIONS.items() if spec.answers_question)
+
+
+def idle_actions(state: EditorState) -> frozenset[str]:
+    """The actions `fit` gives 0 whatever their words: the answers while no question waits."""
+    return frozenset() if state.project.pending is not None else answer_actions()
 
 
 def places(state: EditorState, command: Command) -> QuotePlaces | None:

@@ -94,7 +94,8 @@ def _do_audio(editor: Editor, audio: Path, as_json: bool) -> int:
     from voiceedit.hear.command_recognizer import recognise_file
 
     heard = recognise_file(audio, fit=editor.fit, phrases=editor.phrases,
-                           transcript=editor.state.quotes.words.texts, places=editor.places)
+                           transcript=editor.state.quotes.words.texts, places=editor.places,
+                           idle=editor.idle_actions)
     answer = editor.handle(heard)
     _show(heard.text, heard.command, answer, as_json, search=heard.search)
     return status_of(answer)

@@ -110,7 +110,8 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
         recognizer = CommandRecognizer(
             model, RecognizerOptions(prompt=prompt),
             grammar=understand_after(editor.prefix) if editor.prefix else understand,
-            fit=editor.fit, phrases=editor.phrases, places=editor.places)
+            fit=editor.fit, phrases=editor.phrases, places=editor.places,
+            idle=editor.idle_actions)
         loop = LiveLoop(
             editor, source, recognizer, speaker,
             _echo, LiveSettings(push_to_talk=key is not None, earcons=earcons), player,

@@ -49,3 +49,18 @@ def loudest_dbfs(audio: np.ndarray) -> float:
         return -math.inf
     loudest = float(np.sqrt(np.max(np.mean(frames.astype(np.float64) ** 2, axis=1))))
     return 20 * math.log10(loudest) if loudest > 0 else -math.inf
+
+
+def padded(mel: np.ndarray, frames: int, pad: str) -> np.ndarray:
+    """Log-mel features of an utterance, padded (or cut) to `frames`.
+
+    "silence" pads with the features of digital silence, as openai-whisper (which pads the
+    audio itself) and Whisper's training did: the log-mel floor, which Whisper's normalisation
+    puts 8 log10 units below the loudest bin, i.e. `max - 2` after it; computed directly rather
+    than by running the STFT over seconds of zeros. "zeros" pads with 0, as faster-whisper
+    pads its 30 s window.
+    """
+    floor = mel.max() - 2.0 if pad == "silence" and mel.size else 0.0
+    window = np.full((mel.shape[0], frames), floor, dtype=np.float32)
+    window[:, : min(frames, mel.shape[1])] = mel[:, :frames]
+    return window

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,12 +27,13 @@ from faster_whisper.feature_extractor import FeatureExtractor
 from faster_whisper.tokenizer import Tokenizer
 
 from voiceedit.errors import VoiceEditError
-from voiceedit.hear.audio import HOP, MAX_FRAMES, SAMPLE_RATE, command_audio
+from voiceedit.hear.audio import HOP, MAX_FRAMES, SAMPLE_RATE, command_audio, padded
 from voiceedit.hear.doubt import (
     agreed,
     is_sure,
     judged,
     number_certainty,
+    other_meanings,
     says_number,
 )
 from voiceedit.hear.models import one_blas_thread, resolve_model
@@ -40,6 +42,7 @@ from voiceedit.hear.readings import (
     Grammar,
     Heard,
     Hypothesis,
+    Idle,
     Phrases,
     Places,
     Timings,
@@ -49,9 +52,8 @@ from voiceedit.hear.readings import (
 from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
 from voiceedit.hear.whisper_text import drop_repeats, shortened
 from voiceedit.understand.continuation import Continuations
-from voiceedit.understand.grammar import load_grammar, vocabulary
-from voiceedit.understand.matcher import understand, vocabulary_prompt
-from voiceedit.understand.own_words import rare_words
+from voiceedit.understand.grammar import load_grammar
+from voiceedit.understand.matcher import command_prompt, understand
 
 if TYPE_CHECKING:
     from voiceedit.hear.constrained_decoder import ConstrainedDecoder
@@ -69,6 +71,8 @@ class CommandRecognizer:
     cut found only approximately. `phrases`, when set, are what a quote may say in the
     search within the grammar (any words when not set). `places`, when set, says where the
     project finds a reading's quotes: readings found in the same places are one meaning.
+    `idle`, when set, names the actions that would do nothing now (an answer while no
+    question waits): the search within the grammar leaves them out.
     """
 
     def __init__(
@@ -80,6 +84,7 @@ class CommandRecognizer:
         fit: Fit | None = None,
         phrases: Phrases | None = None,
         places: Places | None = None,
+        idle: Idle | None = None,
     ) -> None:
         info = resolve_model(model)
         self.name = info.name
@@ -98,18 +103,25 @@ class CommandRecognizer:
             language="en",
         )
         self.features = FeatureExtractor(feature_size=self.whisper.model.n_mels)
+        self.decoder = self.whisper.model
+        if options.decode_threads != options.cpu_threads:  # the same weights, loaded again
+            self.decoder = ctranslate2.models.Whisper(
+                str(info.path), device="cpu", compute_type=options.compute_type,
+                intra_threads=options.decode_threads)
         self.greedy_first = options.greedy_first and grammar is not None
         self.grammar = grammar
         self.fit = fit
         self.phrases = phrases
         self.places = places
+        self.idle = idle
         self.prompt = self._prompt_tokens(options.prompt)
         # Built when first needed (PyTorch takes about 2 s to load): clear speech never is.
         self._model_info = info
         self._constrained: ConstrainedDecoder | None | bool = (
             None if options.constrained else False
         )
-        self._fence: tuple[object, Continuations] | None = None
+        # The fences for the project's words and grammar, one per set of idle actions.
+        self._fences: tuple[object, object, dict[frozenset[str], Continuations]] | None = None
 
     def _prompt_tokens(self, prompt: str | None) -> list[int]:
         tokens = []
@@ -142,28 +154,33 @@ class CommandRecognizer:
             from voiceedit.hear.constrained_decoder import ConstrainedDecoder
         except ImportError:
             return None
-        tokenizer = self.tokenizer
+        options, tokenizer = self.options, self.tokenizer
         pieces = [tokenizer.decode([token]) for token in range(tokenizer.eot)]
-        prompt = shortened(self.options.prompt, self.options.constrained_prompt_words)
-        start = self._prompt_tokens(prompt)
-        if self.options.timestamps:
+        start = self._prompt_tokens(shortened(options.prompt, options.constrained_prompt_words))
+        if options.timestamps:
             start.append(tokenizer.no_timestamps)
+        free = options.cpu_threads - options.decode_threads  # beside the wide beam's decoder
+        threads = free if free > 0 else options.cpu_threads
         try:
-            return ConstrainedDecoder(
-                self._model_info, start, pieces, tokenizer.eot, self.options.cpu_threads
-            )
+            return ConstrainedDecoder(self._model_info, start, pieces, tokenizer.eot, threads)
         except (ImportError, VoiceEditError):  # no PyTorch, or no openai-whisper
             return None
 
     def fence(self) -> Continuations:
-        """The grammar, with quotes limited to the project's words when we know them."""
+        """The grammar, with quotes limited to the project's words when we know them, and
+        without the actions that would do nothing now."""
         phrases = self.phrases() if self.phrases is not None else None
         grammar = load_grammar()  # with the person's own rules
-        if self._fence is None or self._fence[0] is not phrases or (
-            self._fence[1].grammar is not grammar
+        idle = self.idle() if self.idle is not None else frozenset()
+        if self._fences is None or self._fences[0] is not phrases or (
+            self._fences[1] is not grammar
         ):
-            self._fence = (phrases, Continuations(grammar, phrases))
-        return self._fence[1]
+            self._fences = (phrases, grammar, {})
+        fences = self._fences[2]
+        if idle not in fences:
+            rules = tuple(rule for rule in grammar.rules if rule.action not in idle)
+            fences[idle] = Continuations(replace(grammar, rules=rules), phrases)
+        return fences[idle]
 
     def window(self, samples: int) -> int:
         """Encoder frames for an utterance: its length plus a silent margin, within bounds."""
@@ -201,11 +218,7 @@ class CommandRecognizer:
         if self.grammar is not None:
             # Unsure: a wider free beam and a search within the grammar over the same
             # encoding, at a cost only unclear speech pays.
-            if options.wide_beam:
-                hypotheses, timings = self._generate(encoded, wide, seconds, timings)
-            if self.constrained is not None:
-                within, timings = self._within_grammar(encoded, seconds, timings)
-                hypotheses = ranked(hypotheses + within)
+            hypotheses, timings = self._wider(encoded, hypotheses, seconds, timings)
         if self.grammar is not None and options.retry_pad and not self._usable(hypotheses):
             # Nothing fits the grammar and the project: the other padding hears differently,
             # and costs nothing when the first pass is understood.
@@ -229,9 +242,12 @@ class CommandRecognizer:
         chosen, command, why = judged(hypotheses, self.fit, self.options, first, self.places,
                                       agreement, early)
         best = hypotheses[chosen]
+        meanings = () if not why or command is None else other_meanings(
+            ranked(hypotheses + first), command, self.fit, self.places, self.options)
         return Heard(
             best.text, best.avg_logprob, hypotheses, timings, frames, command,
             greedy=first[0] if first else None, beam=beam, doubt=why, agreed=agreement,
+            meanings=meanings,
         )  # fmt: skip
 
     def _usable(self, hypotheses: tuple[Hypothesis, ...]) -> bool:
@@ -255,8 +271,12 @@ class CommandRecognizer:
     ) -> Search:
         """The best readings of an encoded window: `search` is (beam size, how many)."""
         started = time.perf_counter()
+        hypotheses = self._readings(self._beam(encoded, search, seconds))
+        return hypotheses, _decoded(timings, started)
+
+    def _beam(self, encoded: ctranslate2.StorageView, search: tuple[int, int], seconds: float):
         beam, count = search
-        result = self.whisper.model.generate(
+        return self.decoder.generate(
             encoded,
             [self.prompt],
             beam_size=beam,
@@ -264,10 +284,26 @@ class CommandRecognizer:
             max_length=len(self.prompt) + int(16 + 10 * seconds),
             return_scores=True,
         )[0]
-        hypotheses = tuple(
-            self._hypothesis(ids, score)
-            for ids, score in zip(result.sequences_ids, result.scores, strict=True)
-        )
+
+    def _readings(self, result) -> tuple[Hypothesis, ...]:
+        return tuple(self._hypothesis(ids, score)
+                     for ids, score in zip(result.sequences_ids, result.scores, strict=True))
+
+    def _wider(self, encoded: ctranslate2.StorageView, hypotheses: tuple[Hypothesis, ...],
+               seconds: float, timings: Timings) -> Search:
+        """The wide free beam's readings (in place of the first beam's) and the grammar
+        search's; at once when decoding leaves a core free (CTranslate2 on one, PyTorch on
+        the other), readings parsed after both, on this thread."""
+        started, wide = time.perf_counter(), (self.options.wide_beam,) * 2
+        beside = self.options.decode_threads < self.options.cpu_threads
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            beam = pool.submit(self._beam, encoded, wide, seconds) if wide[0] and beside else None
+            within = self._within_grammar(encoded, seconds) if self.constrained else None
+            if wide[0]:
+                result = beam.result() if beam else self._beam(encoded, wide, seconds)
+                hypotheses = self._readings(result)
+        if within is not None:
+            hypotheses = ranked(hypotheses + within)
         return hypotheses, _decoded(timings, started)
 
     def _greedy(self, encoded: ctranslate2.StorageView, seconds: float, timings: Timings) -> Search:
@@ -279,7 +315,7 @@ class CommandRecognizer:
         started = time.perf_counter()
         base, per_second = self.options.greedy_tokens
         limit = int(base + per_second * seconds)
-        result = self.whisper.model.generate(
+        result = self.decoder.generate(
             encoded,
             [self.prompt],
             beam_size=1,
@@ -300,18 +336,15 @@ class CommandRecognizer:
             hypotheses = (reading,)
         return hypotheses, _decoded(timings, started)
 
-    def _within_grammar(
-        self, encoded: ctranslate2.StorageView, seconds: float, timings: Timings
-    ) -> Search:
-        started = time.perf_counter()
+    def _within_grammar(self, encoded: ctranslate2.StorageView, seconds: float
+                        ) -> tuple[Hypothesis, ...]:
         found = self.constrained.decode(
             np.asarray(encoded), self.fence(), self.options.num_hypotheses, int(16 + 10 * seconds)
         )
-        hypotheses = tuple(
+        return tuple(
             self._understood(d.text, d.avg_logprob, search="grammar", tokens=len(d.ids) + 1)
             for d in found
         )
-        return hypotheses, _decoded(timings, started)
 
     def _hypothesis(self, ids: list[int], score: float) -> Hypothesis:
         return self._understood(self._text(ids), _avg_logprob(score, len(ids)),
@@ -336,29 +369,6 @@ class CommandRecognizer:
         return drop_repeats(self.tokenizer.decode(text_ids))
 
 
-def padded(mel: np.ndarray, frames: int, pad: str) -> np.ndarray:
-    """Log-mel features of an utterance, padded (or cut) to `frames`.
-
-    "silence" pads with the features of digital silence, as openai-whisper (which pads the
-    audio itself) and Whisper's training did: the log-mel floor, which Whisper's normalisation
-    puts 8 log10 units below the loudest bin, i.e. `max - 2` after it; computed directly rather
-    than by running the STFT over seconds of zeros. "zeros" pads with 0, as faster-whisper
-    pads its 30 s window.
-    """
-    floor = mel.max() - 2.0 if pad == "silence" and mel.size else 0.0
-    window = np.full((mel.shape[0], frames), floor, dtype=np.float32)
-    window[:, : min(frames, mel.shape[1])] = mel[:, :frames]
-    return window
-
-
-def command_prompt(transcript: Iterable[str] = ()) -> str:
-    """The prompt for `RecognizerOptions.prompt`: the grammar's commands (the person's own
-    phrasings and listed words included), then the names in the open project's transcript
-    (its words as written), so a quoted name is written as the project spells it."""
-    names = rare_words(transcript, known=vocabulary(load_grammar()))
-    return vocabulary_prompt(names=names)
-
-
 def recognise_file(
     path: str | Path,
     recognizer: CommandRecognizer | None = None,
@@ -366,6 +376,7 @@ def recognise_file(
     phrases: Phrases | None = None,
     transcript: Iterable[str] = (),
     places: Places | None = None,
+    idle: Idle | None = None,
 ) -> Heard:
     """Recognise the command in an audio file (`voiceedit do --audio`); `transcript`: the
     open project's words, whose names go into the prompt."""
@@ -373,7 +384,7 @@ def recognise_file(
     if recognizer is None:
         options = RecognizerOptions(prompt=command_prompt(transcript))
         recognizer = CommandRecognizer(options=options, fit=fit, phrases=phrases,
-                                       places=places)
+                                       places=places, idle=idle)
     return recognizer.recognise(audio)
 
 

@@ -31,6 +31,8 @@ EXACT = 1.0  # a command's confidence with nothing repaired; a fit with every qu
 UNSURE_WORDS, LIKELIER_READING = "unsure words", "another reading likelier"
 APPROXIMATE_QUOTE, RIVAL_MEANING = "quote found only approximately", "a rival reading"
 REPAIRED, UNSURE_NUMBERS = "repaired", "numbers heard unsurely"
+OFFERED_SHARE = 0.1  # another meaning with this share of the readings' weight is offered
+OFFERED = 3  # meanings offered at most, the chosen one first
 
 
 def needs_certainty(command: Command, options: RecognizerOptions = DEFAULT_OPTIONS) -> bool:
@@ -151,6 +153,38 @@ def doubt_reason(
     return None
 
 
+def other_meanings(readings: tuple[Hypothesis, ...], command: Command, fit: Fit | None = None,
+                   places: Places | None = None,
+                   options: RecognizerOptions = DEFAULT_OPTIONS) -> tuple[Command, ...]:
+    """The other meanings a doubted command is offered beside, likeliest first: those the
+    project can act on as said (quotes found word for word) with `OFFERED_SHARE` of the weight
+    of the readings that could be meant (as `meaning_share` weighs them), each as its best
+    reading's command. Asked "1, delete
+    from 1:00 to 2:00, or 2, from 1:30 to 2:00?", a person who speaks with effort says "two"
+    rather than "no" and the whole command again."""
+    places = _remembered(places)
+    rivals = could_be_meant(readings, command, fit, options.guess_below)
+    if not rivals:
+        return ()
+    top = max(h.logprob for h in rivals)
+    total = sum(math.exp(h.logprob - top) for h in rivals)
+    groups: list[list[Hypothesis]] = []
+    for reading in rivals:
+        if (fit is not None and fit(reading.command) < options.exact_fit) or same_meaning(
+                reading.command, command, places):
+            continue  # an approximate quote, a question of its own, is no answer to this one
+        group = next((g for g in groups if same_meaning(g[0].command, reading.command, places)),
+                     None)
+        if group is None:
+            groups.append([reading])
+        else:
+            group.append(reading)
+    shares = [(sum(math.exp(h.logprob - top) for h in group) / total, group) for group in groups]
+    offered = sorted((s for s in shares if s[0] >= OFFERED_SHARE), key=lambda s: -s[0])
+    return tuple(group[choose(tuple(group), fit, options)].command
+                 for _, group in offered[: OFFERED - 1])
+
+
 def surest_reading(heard: Hypothesis, readings: tuple[Hypothesis, ...], fit: Fit | None = None,
                    options: RecognizerOptions = DEFAULT_OPTIONS,
                    places: Places | None = None) -> float:
@@ -211,9 +245,7 @@ def meaning_share(readings: tuple[Hypothesis, ...], command: Command,
     readings are weighed on its own scores (the grammar search reads with a shorter prompt,
     without timestamps): close, not equal, and the thresholds were measured so
     (bench/RESULTS.md)."""
-    rivals = [h for h in readings if h.command is not None and (
-        h.command.action == command.action
-        or ((fit is None or fit(h.command) > 0) and h.avg_logprob >= guess_below))]
+    rivals = could_be_meant(readings, command, fit, guess_below)
     if not rivals:
         return 0.0
     top = max(h.logprob for h in rivals)
@@ -221,6 +253,14 @@ def meaning_share(readings: tuple[Hypothesis, ...], command: Command,
     agreeing = sum(w for w, h in zip(weights, rivals, strict=True)
                    if same_meaning(h.command, command, places))
     return agreeing / sum(weights)
+
+
+def could_be_meant(readings: tuple[Hypothesis, ...], command: Command, fit: Fit | None,
+                   guess_below: float) -> list[Hypothesis]:
+    """The readings weighed against `command` (meaning_share says which and why)."""
+    return [h for h in readings if h.command is not None and (
+        h.command.action == command.action
+        or ((fit is None or fit(h.command) > 0) and h.avg_logprob >= guess_below))]
 
 
 def _reason_before(

@@ -27,6 +27,9 @@ Places = Callable[[Command], Placed]
 # The word runs a quote may be taken from (the timeline's words, media names), normalised as
 # grammar.words does; the same object while the project is unchanged, so the fence is reused.
 Phrases = Callable[[], Sequence[Sequence[str]]]
+# The actions that would do nothing now whatever was said (an answer while no question
+# waits): the search within the grammar leaves them out, so noise is not forced into them.
+Idle = Callable[[], frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class Heard:
     beam: tuple[Hypothesis, ...] = ()  # the first beam's readings, when it ran
     doubt: str = ""  # why the chosen cut is read back (doubt.doubt_reason); "": not doubted
     agreed: bool = False  # greedy and beam heard it word for word alike: done at once
+    # Other meanings a doubted command is offered beside, likeliest first (doubt.other_meanings)
+    meanings: tuple[Command, ...] = ()
 
     @property
     def search(self) -> str:

@@ -213,17 +213,21 @@ def pending_to_json(pending: Pending | None) -> dict | None:
         "command": command_to_json(pending.command),
         "slot": pending.slot,
         "choices": [c.to_json() for c in pending.choices],
+        "meanings": [command_to_json(c) for c in pending.meanings],
     }
 
 
 def pending_from_json(data: dict | None) -> Pending | None:
     if data is None:
         return None
-    if data["kind"] not in ("confirm", "choice") or not isinstance(data.get("slot", ""), str):
+    if data["kind"] not in ("confirm", "choice", "meaning") or not isinstance(
+        data.get("slot", ""), str
+    ):
         raise ValueError("unknown question")
     return Pending(
         kind=data["kind"],
         command=command_from_json(data["command"]),
         slot=data.get("slot", ""),
         choices=tuple(QuoteMatch.from_json(c) for c in data.get("choices", [])),
+        meanings=tuple(command_from_json(c) for c in data.get("meanings", [])),
     )

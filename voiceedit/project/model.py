@@ -40,12 +40,15 @@ class Pending:
 
     "confirm": run `command` on yes. "choice": run `command` with `slot` set to the chosen
     one of `choices` (quote matches on the current timeline; any edit clears the question).
+    "meaning": run the chosen one of `command` and `meanings` (what else the speech may have
+    meant), `command` on yes.
     """
 
-    kind: str  # "confirm" | "choice"
+    kind: str  # "confirm" | "choice" | "meaning"
     command: Command
     slot: str = ""
     choices: tuple[QuoteMatch, ...] = ()
+    meanings: tuple[Command, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -28,14 +28,14 @@ were repaired is capped lower still (REPAIRED_MEANING) and always read back.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.understand.command import Command
 from voiceedit.understand.forms import EXAMPLE_VALUES, example, example_value, expand
-from voiceedit.understand.grammar import load_grammar
+from voiceedit.understand.grammar import load_grammar, vocabulary
 from voiceedit.understand.matching import (
     CONFIRM_BELOW,
     FUNCTION_WORDS,
@@ -45,7 +45,7 @@ from voiceedit.understand.matching import (
     at_edge,
 )
 from voiceedit.understand.negative import NEGATIVE_TIME, says_negative_time
-from voiceedit.understand.own_words import own_names, with_names
+from voiceedit.understand.own_words import own_names, rare_words, with_names
 from voiceedit.understand.rules import Grammar, words
 from voiceedit.understand.user_grammar import VOCABULARY_LIST
 
@@ -247,3 +247,11 @@ def _carriers(prompt: str) -> list[str]:
     found = [word.strip(".").lower() for word in prompt.split()]
     skip = values | FUNCTION_WORDS
     return list(dict.fromkeys(w for w in found if len(w) >= 3 and w not in skip))
+
+
+def command_prompt(transcript: Iterable[str] = ()) -> str:
+    """The prompt for `RecognizerOptions.prompt`: the grammar's commands (the person's own
+    phrasings and listed words included), then the names in the open project's transcript
+    (its words as written), so a quoted name is written as the project spells it."""
+    names = rare_words(transcript, known=vocabulary(load_grammar()))
+    return vocabulary_prompt(names=names)

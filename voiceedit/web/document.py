@@ -27,6 +27,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from pathlib import Path
 
+from voiceedit.actions.describe import capitalize, would_do
 from voiceedit.actions.state import EditorState
 from voiceedit.errors import VoiceEditError
 from voiceedit.picture.placed import place_shots
@@ -201,6 +202,9 @@ def question(state: EditorState) -> dict | None:
     if pending is None:
         return None
     choices = [{"text": match.text, "at": match.at} for match in pending.choices]
+    if pending.kind == "meaning":
+        choices = [{"text": capitalize(would_do(command))}
+                   for command in (pending.command, *pending.meanings)]
     return {"kind": pending.kind, "text": state.project.last_answer, "choices": choices}
 
 

@@ -64,7 +64,8 @@ class SpeechInput:
             prompt = command_prompt(self.editor.state.quotes.words.texts)
             self._recognizer = CommandRecognizer(
                 self.model, RecognizerOptions(prompt=prompt),
-                fit=self.editor.fit, phrases=self.editor.phrases, places=self.editor.places)
+                fit=self.editor.fit, phrases=self.editor.phrases, places=self.editor.places,
+                idle=self.editor.idle_actions)
         return self._recognizer
 
 

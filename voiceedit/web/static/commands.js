@@ -88,8 +88,11 @@ export function ask(question) {
   $("question-text").textContent = question.text;
   const buttons = question.kind === "confirm"
     ? [["Yes", "yes"], ["No", "no"]]
-    : [...question.choices.map((choice, n) =>
-        [`${n + 1}: at ${clock(choice.at)}, ${choice.text}`, `option ${n + 1}`]), ["Cancel", "cancel"]];
+    : question.kind === "meaning"
+      ? [...question.choices.map((choice, n) => [`${n + 1}: ${choice.text}`, `option ${n + 1}`]),
+        ["No", "no"]]
+      : [...question.choices.map((choice, n) =>
+          [`${n + 1}: at ${clock(choice.at)}, ${choice.text}`, `option ${n + 1}`]), ["Cancel", "cancel"]];
   $("question-choices").replaceChildren(...buttons.map(([label, text]) => {
     const button = document.createElement("button");
     button.type = "button";
@@ -97,7 +100,7 @@ export function ask(question) {
     button.onclick = () => { dialog.close(); say(text); };
     return button;
   }));
-  dialog.oncancel = (event) => { event.preventDefault(); dialog.close(); say(question.kind === "confirm" ? "no" : "cancel"); };
+  dialog.oncancel = (event) => { event.preventDefault(); dialog.close(); say(question.kind === "choice" ? "cancel" : "no"); };
   dialog.onclose = () => $("transcript").focus();
   if (!dialog.open) dialog.showModal();
   $("question-choices").querySelector("button").focus();
