@@ -9,6 +9,7 @@ from the end of clip one" was never written. Figures in bench/RESULTS.md.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 from test_core import make_project
@@ -17,7 +18,7 @@ from test_no_wrong_cuts import seeded_clip
 from voiceedit.actions.fit import answer_actions
 from voiceedit.core import Editor
 from voiceedit.hear.command_recognizer import CommandRecognizer
-from voiceedit.hear.constrained_decoder import CANDIDATES, Decoded, _Beam
+from voiceedit.hear.constrained_decoder import CANDIDATES, DEEPER, DEEPER_STEPS, _Beam
 from voiceedit.hear.recognizer_options import RecognizerOptions
 from voiceedit.understand.command import SpokenTime
 from voiceedit.understand.continuation import Continuations
@@ -30,7 +31,7 @@ def recognizer() -> CommandRecognizer:
     return CommandRecognizer(options=RecognizerOptions(prompt=vocabulary_prompt()))
 
 
-def stepped(recognizer: CommandRecognizer, finished: list[Decoded]) -> list[str]:
+def stepped(recognizer: CommandRecognizer, depth: int = CANDIDATES) -> list[str]:
     """One step from "Go to clip" where the 64 likeliest tokens are words no command
     writes next and " three" comes 100th: the texts of the beams grown."""
     decoder = recognizer.constrained
@@ -44,17 +45,31 @@ def stepped(recognizer: CommandRecognizer, finished: list[Decoded]) -> list[str]
     for rank, token in enumerate(unwritable):
         logprobs[0, token] = -1.0 - 0.01 * rank
     logprobs[0, decoder.pieces.index(" three")] = -1.0 - 0.01 * (CANDIDATES + 36)
-    return [grown.text for _, grown in decoder._step([beam], logprobs, fence, finished, 5)]
+    return [grown.text for _, grown in decoder._step([beam], logprobs, fence, [], 5, depth)]
 
 
 def test_a_search_whose_likely_tokens_all_leave_the_grammar_looks_further(recognizer):
-    grown = stepped(recognizer, [])
+    assert stepped(recognizer) == []  # every beam would die here
+    grown = stepped(recognizer, DEEPER)
     assert grown and grown[0] == " Go to clip three"  # the likeliest of those it allows
 
 
-def test_a_search_with_a_sentence_finished_ends_there_as_before(recognizer):
-    """Looking further costs time; once a sentence is finished the search has an answer."""
-    assert stepped(recognizer, [Decoded((1,), "Undo.", -2.0)]) == []
+def test_looking_further_is_done_a_few_times_a_search_at_most(recognizer, monkeypatch):
+    """Each look further costs about 20 ms a beam: a search in noise where every step would
+    need one stops looking after DEEPER_STEPS and ends with what it has."""
+    decoder = recognizer.constrained
+    depths = []
+    step = decoder._step
+
+    def refusing(beams, logprobs, fence, finished, width, depth=CANDIDATES):
+        depths.append(depth)
+        return step(beams, logprobs, fence, finished, width, depth) if depth == DEEPER else []
+
+    monkeypatch.setattr(decoder, "_step", refusing)
+    encoded = np.zeros((1, 500, decoder.network.dims.n_audio_state), dtype=np.float32)
+    decoder.decode(encoded, recognizer.fence(), 5, 40)
+    assert depths.count(DEEPER) == DEEPER_STEPS
+    assert len(depths) == 2 * DEEPER_STEPS + 1  # then one more step refused, and the end
 
 
 def test_answers_are_left_out_of_the_search_while_no_question_waits(tmp_path):

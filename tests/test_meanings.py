@@ -8,19 +8,27 @@ of "no" and the whole command said again by a person for whom each utterance is 
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
+from spoken import spoken
 from test_command_recognizer import hypotheses
 from test_core import make_project
 from test_no_wrong_cuts import seeded_clip
 
+from voiceedit.answer.speakers import text_only
 from voiceedit.core import Editor
+from voiceedit.errors import VoiceEditError
+from voiceedit.hear.audio import SAMPLE_RATE
 from voiceedit.hear.command_recognizer import CommandRecognizer
 from voiceedit.hear.doubt import OFFERED, other_meanings
 from voiceedit.hear.readings import Heard, Timings
 from voiceedit.hear.recognizer_options import RecognizerOptions
+from voiceedit.hear.sources import ArraySource
+from voiceedit.live.loop import LiveLoop
 from voiceedit.project import load_project
 from voiceedit.understand.command import SpokenTime
 from voiceedit.understand.matcher import CONFIRM_BELOW, understand, vocabulary_prompt
@@ -119,6 +127,71 @@ def test_a_command_read_back_with_nothing_else_heard_asks_yes_or_no(project: Pat
     assert answer.message == "Delete from 1.0 s to 2.0 s? Say yes or no."
     assert load_project(project).pending.kind == "confirm"
     assert editor.handle("two").message == "Say yes or no."
+
+
+def test_an_answer_heard_beside_a_cut_is_not_offered(project: Path) -> None:
+    """While a question waits, "yes" and "number two" are readings the project can act on;
+    offered as meanings they would answer the new question, not do anything."""
+    editor = Editor.open(project)
+    asked = editor.handle(heard_with_choices("delete from one second to two seconds",
+                                             "yes", "number two", "cancel"))
+    assert asked.message == "Delete from 1.0 s to 2.0 s? Say yes or no."
+    asked = editor.handle(heard_with_choices("delete from one second to two seconds",
+                                             "number two", "go to the start"))
+    assert asked.message == ("Did you mean 1, delete from 1.0 s to 2.0 s; or 2, go to the start? "
+                             "Say 1 or 2, or no.")
+
+
+def test_cancel_or_another_command_leaves_a_question_of_meaning(project: Path) -> None:
+    editor = Editor.open(project)
+    before = load_project(project).timeline
+    heard = heard_with_choices("delete from one second to two seconds",
+                               "delete from one point five seconds to two seconds")
+    editor.handle(heard)
+    assert editor.handle("cancel").message == "Cancelled; nothing changed."
+    editor.handle(heard)
+    assert editor.handle("scratch that").message == "Cancelled; nothing changed."
+    editor.handle(heard)
+    assert editor.handle("go to the start").applied  # moved on: the question is dropped
+    assert load_project(project).pending is None and load_project(project).timeline == before
+    assert editor.handle("two").message == "There is nothing to choose from."
+
+
+def test_a_hand_edited_question_cannot_turn_a_yes_or_no_into_a_choice(project: Path) -> None:
+    """Other meanings saved with a yes-or-no question would let "two" run an edit never
+    read back: such a file is damaged, and left as it is."""
+    editor = Editor.open(project)
+    editor.handle(heard_with_choices("delete from one second to two seconds",
+                                     "delete from one point five seconds to two seconds"))
+    data = json.loads(project.read_text())
+    data["pending"]["kind"] = "confirm"
+    project.write_text(json.dumps(data))
+    written = project.read_bytes()
+    with pytest.raises(VoiceEditError, match="damaged"):
+        Editor.open(project)
+    assert project.read_bytes() == written
+
+
+class HearsTwoMeanings:
+    """For what `listen` does with it: a recogniser that, whatever is said, heard a doubted
+    cut and another meaning of it."""
+
+    def recognise(self, audio: np.ndarray) -> Heard:
+        return heard_with_choices("delete from one second to two seconds",
+                                  "delete from one point five seconds to two seconds")
+
+
+def test_the_live_loop_asks_which_meaning(project: Path) -> None:
+    said = spoken("Delete from one second to two seconds.")
+    room = np.zeros(6 * SAMPLE_RATE, dtype=np.float32)
+    room[SAMPLE_RATE : SAMPLE_RATE + len(said)] += said
+    log: list[str] = []
+    loop = LiveLoop(Editor(project), ArraySource(iter([room])), HearsTwoMeanings(), text_only(),
+                    log.append)
+    loop.run()
+    assert ("answer: Did you mean 1, delete from 1.0 s to 2.0 s; or 2, delete from 1.5 s to "
+            "2.0 s? Say 1 or 2, or no.") in log
+    assert load_project(project).pending.kind == "meaning"
 
 
 @pytest.mark.slow

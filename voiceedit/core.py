@@ -53,10 +53,12 @@ class Speaker(Protocol):
 
 class Heard(Protocol):
     """What a recogniser gives: the text, and the command it judged it to be (None when no
-    reading was understood; its confidence lowered when the readings disagree)."""
+    reading was understood; its confidence lowered when the readings disagree), and the
+    other meanings it heard, offered if the command is read back."""
 
     text: str
     command: Command | None
+    meanings: tuple[Command, ...]
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ class Editor:
         """Whether the action to run (the one a yes answers, for a yes) declares long work."""
         pending = self.state.project.pending
         if pending is not None and spec_of(command.action).answers_question:
-            return spec_of(pending.command.action).slow
+            return any(spec_of(c.action).slow for c in (pending.command, *pending.meanings))
         return spec_of(command.action).slow
 
     def _save(self, outcome: Outcome, command: Command) -> EditorState:

@@ -122,7 +122,7 @@ class Dialogue:
             chosen = pending.command
             if command.action == "choose":
                 choice = command.args.get("choice")
-                if not pending.meanings:
+                if pending.kind != "meaning":
                     raise VoiceEditError("Say yes or no.")
                 if not isinstance(choice, int) or not 1 <= choice <= len(offered):
                     raise VoiceEditError(f"Say a number from 1 to {len(offered)}, or no.")
@@ -144,7 +144,9 @@ def _read_back(state: EditorState, command: Command, why: str = "",
                meanings: tuple[Command, ...] = ()) -> Outcome:
     """Ask before doing: the command as it would be done, and yes or no; with the other
     meanings heard, which of them."""
-    if meanings:
+    meanings = tuple(m for m in meanings if not (spec_of(m.action).answers_question
+                                                 or spec_of(m.action).cancels_question))
+    if meanings:  # what else was heard, an answer aside (it would answer this question)
         question = Pending("meaning", command, meanings=meanings)
         message = describe.meanings((command, *meanings))
     else:

@@ -272,6 +272,15 @@ _READBACK = {
     "remove_repeated_takes": "remove repeated takes",
     "select_range": "select from {start} to {end}",
     "stop_listening": "end the session",
+    # Offered beside a cut read back (dialogue.py, other meanings heard):
+    "seek": "go to {time}",
+    "seek_clip": "go to clip {clip}",
+    "seek_quote": "go to {quote}",
+    "play_from": "play from {time}",
+    "split": "cut at {time}",
+    "swap_clips": "swap clips {first} and {second}",
+    "select_clip": "select clip {clip}",
+    "export": "export as {format}",
 }
 
 

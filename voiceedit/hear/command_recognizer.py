@@ -171,7 +171,7 @@ class CommandRecognizer:
         without the actions that would do nothing now."""
         phrases = self.phrases() if self.phrases is not None else None
         grammar = load_grammar()  # with the person's own rules
-        idle = self.idle() if self.idle is not None else frozenset()
+        idle = frozenset(self.idle()) if self.idle is not None else frozenset()
         if self._fences is None or self._fences[0] is not phrases or (
             self._fences[1] is not grammar
         ):

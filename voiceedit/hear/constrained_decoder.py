@@ -30,8 +30,10 @@ from voiceedit.understand.grammar import words
 
 CANDIDATES = 64  # next tokens looked at per beam, most likely first
 # Looked at when no beam's CANDIDATES fit the grammar: in noise the model may want only
-# what no command says next ("Shorten-p" + "ounded", not "auses").
+# what no command says next ("Shorten-p" + "ounded", not "auses"). At most DEEPER_STEPS
+# times a search, over its best beams: each costs about 20 ms a beam in Python.
 DEEPER = 4096
+DEEPER_STEPS = 3
 OPENING_STEPS = 3  # the first tokens decide the command: searched wider
 # Tokens a command is written with: words and numbers, "'s", digits after "." or ":" ("10.5",
 # "1:30"), a comma or hyphen between words, and one full stop (or ? !) at the very end.
@@ -100,6 +102,7 @@ class ConstrainedDecoder:
         cache: dict = {}
         hooks = self._hooks(cache)
         finished: list[Decoded] = []
+        deeper = DEEPER_STEPS
         try:
             with torch.inference_mode():
                 logits = self._logits(torch.tensor([self.prompt]), audio, cache)
@@ -108,6 +111,12 @@ class ConstrainedDecoder:
                     logprobs = torch.log_softmax(logits.float(), dim=-1)
                     width = self.opening_width if step < OPENING_STEPS else beam_size
                     chosen = self._step(beams, logprobs, fence, finished, width)
+                    if not chosen and not finished and deeper:
+                        # Every likely token leaves the grammar: rather than end with
+                        # nothing, look further down the best beams' tokens.
+                        deeper -= 1
+                        chosen = self._step(beams[:beam_size], logprobs[:beam_size], fence,
+                                            finished, width, DEEPER)
                     if not chosen or _settled(finished, chosen, beam_size):
                         break
                     beams = [beam for _, beam in chosen]
@@ -134,25 +143,20 @@ class ConstrainedDecoder:
         return self.projection(decoder.ln(x[:, -1]))
 
     def _step(self, beams: list[_Beam], logprobs, fence: Continuations,
-              finished: list[Decoded], width: int) -> list[tuple[int, _Beam]]:
+              finished: list[Decoded], width: int, depth: int = CANDIDATES
+              ) -> list[tuple[int, _Beam]]:
         """One step of beam search: every beam's likely tokens that the grammar allows, and
         the end of text where the words are a whole command, compete. An ending among the
         best `width` is finished; the best `width` tokens grow, so that short commands
-        finished early ("No.") don't crowd out the longer one still being written. Before
-        any sentence is finished, a step none of whose likely tokens the grammar allows
-        looks further down each beam's tokens rather than end the search with nothing."""
-        values, indices = self.torch.topk(logprobs, CANDIDATES, dim=-1)
+        finished early ("No.") don't crowd out the longer one still being written. `depth`:
+        how many of each beam's likeliest tokens are looked at."""
+        values, indices = self.torch.topk(logprobs, depth, dim=-1)
         eot_logprobs = logprobs[:, self.eot].tolist()
         options: list[tuple[float, int, int, str]] = []  # (score, beam, token, text)
         for source, beam in enumerate(beams):
             if beam.ids and fence.is_command(tuple(words(beam.text))):
                 options.append((beam.logprob + eot_logprobs[source], source, self.eot, ""))
             options.extend(self._grown(beam, source, values[source], indices[source], fence))
-        if not options and not finished:
-            deeper = self.torch.topk(logprobs, DEEPER, dim=-1)
-            for source, beam in enumerate(beams):
-                options.extend(self._grown(beam, source, deeper.values[source, CANDIDATES:],
-                                           deeper.indices[source, CANDIDATES:], fence))
         options.sort(key=lambda option: option[0], reverse=True)
         growing = []
         for rank, (score, source, token, text) in enumerate(options):
@@ -220,10 +224,12 @@ def output_projection(torch, embedding) -> Callable:
 
             linear = torch.nn.Linear(weight.shape[1], weight.shape[0], bias=False)
             linear.weight.data = weight.clone()
-            return quantize_dynamic(torch.nn.Sequential(linear),
-                                    {torch.nn.Linear: per_channel_dynamic_qconfig},
-                                    dtype=torch.qint8)
-    except (ImportError, AttributeError, RuntimeError):
+            quantized = quantize_dynamic(torch.nn.Sequential(linear),
+                                         {torch.nn.Linear: per_channel_dynamic_qconfig},
+                                         dtype=torch.qint8)
+            quantized(torch.zeros(1, weight.shape[1]))  # no quantized engine: fails here
+            return quantized
+    except (ImportError, AttributeError, RuntimeError, NotImplementedError):
         projection = weight.t().contiguous()  # transposed once, not at every step
         return lambda x: x @ projection
 

@@ -201,7 +201,8 @@ class LiveLoop:
             return  # a noise Whisper made nothing of: say nothing
         self.log(f"heard: {text}")
         # Fakes in tests may hear text alone; the real recogniser also gives its command.
-        answer = self._answer(text, getattr(heard, "command", None))
+        answer = self._answer(text, getattr(heard, "command", None),
+                              getattr(heard, "meanings", ()))
         handled = self.clock()
         if answer is None:
             self._record(
@@ -289,10 +290,12 @@ class LiveLoop:
     def asleep(self) -> bool:
         return self.editor.asleep
 
-    def _answer(self, text: str, command: Command | None) -> Answer | None:
+    def _answer(self, text: str, command: Command | None,
+                meanings: tuple[Command, ...] = ()) -> Answer | None:
         """The editor's answer; None when it was not heard (asleep, or said without the
-        wake word: the note is printed, nothing is said)."""
-        answer = self.editor.handle(_Heard(text, command))
+        wake word: the note is printed, nothing is said). `meanings`: what else the
+        recogniser heard, offered if the command is read back."""
+        answer = self.editor.handle(_Heard(text, command, meanings))
         if answer.ignored:
             self.log(answer.message)
             return None
@@ -306,6 +309,7 @@ class _Heard:
 
     text: str
     command: Command | None
+    meanings: tuple[Command, ...] = ()
 
 
 def _earcon_for(answer: Answer) -> Earcon:

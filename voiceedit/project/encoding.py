@@ -224,10 +224,13 @@ def pending_from_json(data: dict | None) -> Pending | None:
         data.get("slot", ""), str
     ):
         raise ValueError("unknown question")
+    meanings = tuple(command_from_json(c) for c in data.get("meanings", []))
+    if bool(meanings) != (data["kind"] == "meaning"):
+        raise ValueError("other meanings belong to a question of meaning, and only there")
     return Pending(
         kind=data["kind"],
         command=command_from_json(data["command"]),
         slot=data.get("slot", ""),
         choices=tuple(QuoteMatch.from_json(c) for c in data.get("choices", [])),
-        meanings=tuple(command_from_json(c) for c in data.get("meanings", [])),
+        meanings=meanings,
     )
