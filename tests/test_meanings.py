@@ -129,6 +129,21 @@ def test_a_command_read_back_with_nothing_else_heard_asks_yes_or_no(project: Pat
     assert editor.handle("two").message == "Say yes or no."
 
 
+def test_a_time_past_the_end_is_never_meant_nor_offered(project: Path) -> None:
+    """Heard at 3 dB in espeak, for "... twenty one seconds to twenty five seconds" in a
+    32 s edit, a third meaning was "to 20:00.0", which the action refuses."""
+    editor = Editor.open(project)  # 3.5 s
+    assert editor.fit(understand("delete from one second to two seconds")) == 1.0
+    assert editor.fit(understand("go to the end")) == 1.0
+    for past in ("delete from one second to twenty seconds", "go to one minute",
+                 "play from ten seconds", "cut at five seconds"):
+        assert editor.fit(understand(past)) == 0.0, past
+    heard = hypotheses(("Delete from one second to two seconds.", -0.3),
+                       ("Delete from one second to twenty seconds.", -0.3),
+                       ("Delete from one second to three seconds.", -0.4))
+    assert ranges(other_meanings(heard, heard[0].command, editor.fit)) == [(1000, 3000)]
+
+
 def test_an_answer_heard_beside_a_cut_is_not_offered(project: Path) -> None:
     """While a question waits, "yes" and "number two" are readings the project can act on;
     offered as meanings they would answer the new question, not do anything."""

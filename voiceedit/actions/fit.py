@@ -11,7 +11,7 @@ from voiceedit.actions.registry import ACTIONS, find_action, load_actions
 from voiceedit.actions.state import EditorState
 from voiceedit.timeline.quotes import QuoteIndex
 from voiceedit.timeline.sentence_quote import found_score
-from voiceedit.understand.command import Command, Quote
+from voiceedit.understand.command import Command, Quote, SpokenTime
 from voiceedit.understand.grammar import words
 
 # The words each quote of a command takes: parameter -> (first, last) word of each place.
@@ -49,12 +49,24 @@ def _quotes_media(command: Command) -> bool:
     return spec is not None and spec.quotes_media
 
 
+POSITIONS = ("start", "end", "time")  # the arguments actions resolve as places in the edit
+
+
+def past_the_end(state: EditorState, command: Command) -> bool:
+    """A place after the end of the edit ("delete from 21 s to 20:00" in 32 s): the actions
+    refuse it (resolve.resolve_time), so it is never what was meant."""
+    duration = state.timeline.duration
+    return any(isinstance(value, SpokenTime) and value.resolve(duration, state.playhead) > duration
+               for name, value in command.args.items() if name in POSITIONS)
+
+
 def fit(state: EditorState, command: Command) -> float:
     """How well the project can act on the command: 0 when it can't (a quote is nowhere in
-    the timeline's words, a file is not beside the project, a range has no length), 1 when
+    the timeline's words, a file is not beside the project, a range has no length, a time is
+    past the end), 1 when
     it can as said (every quote found word for word, or none), else the worst quote's match
     as a fraction. An answer ("yes", "three") does nothing while no question waits."""
-    if does_nothing(command):
+    if does_nothing(command) or past_the_end(state, command):
         return 0.0
     quotes = _quotes(command)
     spec = find_action(command.action)
