@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from web_server import ROOT
+from test_meanings import heard_with_choices
+from web_server import ROOT, sample_project, serving
 
 from voiceedit.actions.state import EditorState
+from voiceedit.core import Editor
 from voiceedit.project import load_project
 from voiceedit.web.keys import KEYS, key_label
 
@@ -182,6 +184,34 @@ def test_a_question_is_a_dialog_answered_from_the_keyboard(browser, served):
     assert texts.count("expensive camera") == 1
     assert "You don't need an expensive camera" in texts  # the first place stayed
     expect(page.locator("#transcript")).to_be_focused()
+
+
+def test_a_question_of_meaning_asked_by_voice_is_a_dialog_when_the_page_opens(
+        browser, tmp_path, sample_video, sample_transcript):
+    """`listen` heard a cut two ways and asked which; the page opened then asks it too, one
+    button a meaning, and the keyboard answers."""
+    project = sample_project(tmp_path, sample_video, sample_transcript)
+    editor = Editor.open(project)
+    duration = editor.state.timeline.duration
+    asked = editor.handle(heard_with_choices("delete from one second to two seconds",
+                                             "delete from one point five seconds to two seconds"))
+    with serving(project) as served:
+        page = open_page(browser, served)
+        dialog = page.get_by_role("dialog", name="Question")
+        expect(dialog).to_be_visible()
+        expect(dialog).to_contain_text(asked.message)
+        buttons = dialog.get_by_role("button")
+        expect(buttons).to_have_text(["1: Delete from 1.0 s to 2.0 s",
+                                      "2: Delete from 1.5 s to 2.0 s", "No"])
+        expect(buttons.first).to_be_focused()
+        no_axe_violations(page, "a question of meaning")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")  # the second meaning
+        expect(dialog).to_be_hidden()
+        expect(status(page)).to_have_text(re.compile(r"^Deleted 0\.5 s"))
+    assert load_project(project).timeline.duration == duration - 500
+    assert load_project(project).pending is None
+    assert page.errors == []  # type: ignore[attr-defined]
 
 
 def test_an_edit_from_the_command_line_appears_in_the_open_page(browser, served,

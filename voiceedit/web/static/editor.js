@@ -3,7 +3,7 @@
 // page shows what it answers (see commands.js).
 import { $, announce, config, cursorTime, page } from "./page.js";
 import { MOVES, itemNode, moveTo, render, showRemoved } from "./transcript.js";
-import { buildHelp, correctWords, cut, listen, say } from "./commands.js";
+import { ask, buildHelp, correctWords, cut, listen, say } from "./commands.js";
 import { follow, pause, play, video } from "./player.js";
 import { microphone } from "./microphone.js";
 
@@ -84,6 +84,9 @@ video.addEventListener("timeupdate", follow);
 setInterval(follow, 30);
 buildHelp();
 render(config.document);  // the transcript came with the page
+// A question asked before the page opened (by voice in `listen`, or before a reload) waits
+// for its answer here too.
+if (config.document.question) ask(config.document.question);
 window.voiceedit = { page, render, itemNode };  // for the benchmark and tests to look in
 listen();
 document.body.dataset.ready = "true";
