@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from voiceedit.actions.media import media_at_hand, media_path_named
 from voiceedit.actions.registry import ACTIONS, find_action, load_actions
+from voiceedit.actions.resolve import timeline_ms
 from voiceedit.actions.state import EditorState
 from voiceedit.timeline.quotes import QuoteIndex
 from voiceedit.timeline.sentence_quote import found_score
@@ -54,18 +55,17 @@ POSITIONS = ("start", "end", "time")  # the arguments actions resolve as places 
 
 def past_the_end(state: EditorState, command: Command) -> bool:
     """A place after the end of the edit ("delete from 21 s to 20:00" in 32 s): the actions
-    refuse it (resolve.resolve_time), so it is never what was meant."""
-    duration = state.timeline.duration
-    return any(isinstance(value, SpokenTime) and value.resolve(duration, state.playhead) > duration
+    refuse it (resolve_time), so it is never what was meant."""
+    return any(isinstance(value, SpokenTime) and timeline_ms(state, value) > state.timeline.duration
                for name, value in command.args.items() if name in POSITIONS)
 
 
 def fit(state: EditorState, command: Command) -> float:
     """How well the project can act on the command: 0 when it can't (a quote is nowhere in
     the timeline's words, a file is not beside the project, a range has no length, a time is
-    past the end), 1 when
-    it can as said (every quote found word for word, or none), else the worst quote's match
-    as a fraction. An answer ("yes", "three") does nothing while no question waits."""
+    past the end), 1 when it can as said (every quote found word for word, or none), else
+    the worst quote's match as a fraction. An answer ("yes", "three") does nothing while no
+    question waits."""
     if does_nothing(command) or past_the_end(state, command):
         return 0.0
     quotes = _quotes(command)

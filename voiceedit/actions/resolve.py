@@ -25,10 +25,17 @@ def need_timeline(state: EditorState) -> Timeline:
     return state.timeline
 
 
+def timeline_ms(state: EditorState, value: SpokenTime | int) -> int:
+    """A spoken time as timeline ms, as said: it may be past the end."""
+    if isinstance(value, SpokenTime):
+        return value.resolve(state.timeline.duration, state.playhead)
+    return value
+
+
 def resolve_time(state: EditorState, value: SpokenTime | int) -> int:
     """A spoken time as timeline ms; past the end is an error, not silently the end."""
     duration = state.timeline.duration
-    time = value.resolve(duration, state.playhead) if isinstance(value, SpokenTime) else value
+    time = timeline_ms(state, value)
     if time > duration:
         raise VoiceEditError(
             f"The timeline is only {print_time(duration)} long; {print_time(time)} is past "

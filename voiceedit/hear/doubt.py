@@ -159,9 +159,8 @@ def other_meanings(readings: tuple[Hypothesis, ...], command: Command, fit: Fit 
     """The other meanings a doubted command is offered beside, likeliest first: those the
     project can act on as said (quotes found word for word) with `OFFERED_SHARE` of the weight
     of the readings that could be meant (as `meaning_share` weighs them), each as its best
-    reading's command. Asked "1, delete
-    from 1:00 to 2:00, or 2, from 1:30 to 2:00?", a person who speaks with effort says "two"
-    rather than "no" and the whole command again."""
+    reading's command. Asked "1, delete from 1:00 to 2:00, or 2, from 1:30 to 2:00?", a
+    person who speaks with effort says "two" rather than "no" and the whole command again."""
     places = _remembered(places)
     rivals = could_be_meant(readings, command, fit, options.guess_below)
     if not rivals:
