@@ -21,6 +21,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from threading import Event
 
 import numpy as np
 
@@ -38,6 +39,7 @@ OPENING_STEPS = 3  # the first tokens decide the command: searched wider
 # Tokens a command is written with: words and numbers, "'s", digits after "." or ":" ("10.5",
 # "1:30"), a comma or hyphen between words, and one full stop (or ? !) at the very end.
 WORD_PIECE = re.compile(r"^ ?[A-Za-z0-9]+$|^'[a-z]+$|^[.:][0-9]+$")
+WORD_START = re.compile(r"^ [A-Za-z]+$")
 INNER_MARK = frozenset({",", "-", ".", ":"})  # "." and ":" inside only between digits
 FINAL_MARK = frozenset({".", "?", "!"})
 
@@ -87,14 +89,19 @@ class ConstrainedDecoder:
             [bool(WORD_PIECE.match(piece)) or piece in INNER_MARK | FINAL_MARK
              for piece in self.pieces]
         )
+        # A space and letters: the word it starts, as grammar.words writes it ("" if not).
+        self.word_start = [piece[1:].lower() if WORD_START.match(piece) else ""
+                           for piece in self.pieces]
         self.projection = output_projection(torch, self.decoder.token_embedding.weight)
         self.cross = {block.cross_attn.key for block in self.decoder.blocks} | {
             block.cross_attn.value for block in self.decoder.blocks
         }
 
     def decode(self, encoded: np.ndarray, fence: Continuations, beam_size: int = 5,
-               max_tokens: int = 40) -> list[Decoded]:
-        """The best finished sentences (best mean log probability first), at most beam_size."""
+               max_tokens: int = 40, stop: Event | None = None) -> list[Decoded]:
+        """The best finished sentences (best mean log probability first), at most beam_size.
+        `stop`, once set, ends the search at its next step with nothing found: the search
+        runs beside the free beam, and is not needed when that beam is sure."""
         torch = self.torch
         if torch.get_num_threads() != self.threads:  # a process-wide setting: ours, here
             torch.set_num_threads(self.threads)
@@ -108,6 +115,8 @@ class ConstrainedDecoder:
                 logits = self._logits(torch.tensor([self.prompt]), audio, cache)
                 beams = [_Beam([], "", 0.0)]
                 for step in range(max_tokens):
+                    if stop is not None and stop.is_set():
+                        return []
                     logprobs = torch.log_softmax(logits.float(), dim=-1)
                     width = self.opening_width if step < OPENING_STEPS else beam_size
                     chosen = self._step(beams, logprobs, fence, finished, width)
@@ -171,13 +180,22 @@ class ConstrainedDecoder:
 
     def _grown(self, beam: _Beam, source: int, values, indices, fence: Continuations
                ) -> list[tuple[float, int, int, str]]:
-        """The beam grown by each of these tokens (most likely first) the grammar allows."""
+        """The beam grown by each of these tokens (most likely first) the grammar allows.
+        A token that is a space and letters starts a word after the beam's words, which
+        are read once a beam, not once a token: most of a step's time is this loop."""
         grown = []
+        said: tuple[str, ...] | None = None
         for logprob, token in zip(values.tolist(), indices.tolist(), strict=True):
             if token == self.eot or not self.writable[token]:
                 continue
             text = beam.text + self.pieces[token]
-            if _well_marked(text) and fence.allows(text):
+            if self.word_start[token]:
+                if said is None:
+                    said = tuple(words(beam.text))
+                allowed = fence.may_continue(said, self.word_start[token])
+            else:
+                allowed = _well_marked(text) and fence.allows(text)
+            if allowed:
                 grown.append((beam.logprob + logprob, source, token, text))
         return grown
 
