@@ -9,9 +9,13 @@ from the end of clip one" was never written. Figures in bench/RESULTS.md.
 
 from __future__ import annotations
 
+from threading import Event
+
 import numpy as np
 import pytest
 import torch
+from spoken import spoken
+from test_command_recognizer import at_snr
 from test_core import make_project
 from test_no_wrong_cuts import seeded_clip
 
@@ -70,6 +74,67 @@ def test_looking_further_is_done_a_few_times_a_search_at_most(recognizer, monkey
     decoder.decode(encoded, recognizer.fence(), 5, 40)
     assert depths.count(DEEPER) == DEEPER_STEPS
     assert len(depths) == 2 * DEEPER_STEPS + 1  # then one more step refused, and the end
+
+
+def test_a_stopped_search_ends_before_its_next_step(recognizer, monkeypatch):
+    """The search runs beside the free beam and is stopped when that beam is sure: it
+    must end at once, with nothing, not finish a search no one waits for."""
+    decoder = recognizer.constrained
+    steps = []
+    monkeypatch.setattr(decoder, "_step", lambda *args, **kwargs: steps.append(args) or [])
+    encoded = np.zeros((1, 500, decoder.network.dims.n_audio_state), dtype=np.float32)
+    stop = Event()
+    stop.set()
+    assert decoder.decode(encoded, recognizer.fence(), 5, 40, stop) == []
+    assert steps == []
+
+
+def started_searches(recognizer: CommandRecognizer, monkeypatch) -> list:
+    """The searches the recogniser starts beside the free beam, kept to look at after."""
+    started = []
+    start = recognizer._beside.start
+
+    def keep(*args):
+        started.append(start(*args))
+        return started[-1]
+
+    monkeypatch.setattr(recognizer._beside, "start", keep)
+    return started
+
+
+@pytest.mark.slow
+def test_the_search_beside_a_sure_beam_is_stopped_not_waited_for(monkeypatch):
+    """With no greedy pass, every command goes on to the beam, and the search starts beside
+    it; "Go to clip three", clearly said, is sure on the wide beam's best five readings, so
+    the answer comes without the search's sentences, and the search is told to stop."""
+    options = RecognizerOptions(prompt=vocabulary_prompt(), greedy_first=False)
+    recognizer = CommandRecognizer(options=options)
+    started = started_searches(recognizer, monkeypatch)
+    heard = recognizer.recognise(spoken("Go to clip three."))
+    assert heard.command.action == "seek_clip" and heard.command.args == {"clip": 3}
+    assert len(started) == 1 and started[0].stop.is_set()
+    assert heard.alternatives == heard.beam and len(heard.beam) == options.num_hypotheses
+    assert {h.search for h in heard.alternatives} == {"free"}
+    # In noise the beam is unsure: the search's sentences are waited for and join all the
+    # wide beam's readings (up to twenty: fewer where fewer end).
+    unsure = recognizer.recognise(at_snr(spoken("Go to clip three."), 0))
+    assert len(started) == 2
+    searched = [h.search for h in unsure.alternatives]
+    assert "grammar" in searched
+    assert options.num_hypotheses < searched.count("free") <= options.wide_beam
+
+
+@pytest.mark.slow
+def test_with_no_core_free_the_searches_run_in_turn(monkeypatch):
+    """Decoding on both threads (bench/decoding.py's way before) leaves no core for the
+    search beside the beam: a beam of five first, then the wide beam and the search."""
+    options = RecognizerOptions(prompt=vocabulary_prompt(), decode_threads=2)
+    recognizer = CommandRecognizer(options=options)
+    started = started_searches(recognizer, monkeypatch)
+    heard = recognizer.recognise(at_snr(spoken("Go to clip three."), 0))
+    assert started == []
+    assert len(heard.beam) == options.num_hypotheses
+    assert "grammar" in {h.search for h in heard.alternatives}
 
 
 def test_answers_are_left_out_of_the_search_while_no_question_waits(tmp_path):

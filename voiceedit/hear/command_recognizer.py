@@ -3,10 +3,11 @@
 Plain faster-whisper pads every command to Whisper's 30 s window; CTranslate2's encoder
 accepts shorter inputs, and the cost falls with the window. The recogniser encodes the
 speech plus a silent margin once, then reads it as cheaply as it can be sure of: the
-model's one greedy reading when clear, else a beam whose readings the grammar and the
-project choose among, and when that is unsure, a wider beam and a search within the grammar
-over the same encoding. A cut in doubt is read back rather than done. docs/design.md
-("Hearing commands") has the reasons and the measurements; `RecognizerOptions` the settings.
+model's one greedy reading when clear; else a wide beam, whose best readings the grammar
+and the project choose among, with a search within the grammar over the same encoding on
+the other core (hear/grammar_search.py), waited for only when the beam is unsure. A cut in
+doubt is read back rather than done. docs/design.md ("Hearing commands") has the reasons
+and the measurements; `RecognizerOptions` the settings.
 
 The model stays loaded: build one `CommandRecognizer` and call `recognise` per utterance.
 """
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +36,12 @@ from voiceedit.hear.doubt import (
     other_meanings,
     says_number,
 )
+from voiceedit.hear.grammar_search import (
+    Fences,
+    SearchBeside,
+    SearchThread,
+    constrained_decoder,
+)
 from voiceedit.hear.models import one_blas_thread, resolve_model
 from voiceedit.hear.readings import (
     Fit,
@@ -52,11 +58,10 @@ from voiceedit.hear.readings import (
 from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
 from voiceedit.hear.whisper_text import drop_repeats, shortened
 from voiceedit.understand.continuation import Continuations
-from voiceedit.understand.grammar import load_grammar
 from voiceedit.understand.matcher import command_prompt, understand
 
 if TYPE_CHECKING:
-    from voiceedit.hear.constrained_decoder import ConstrainedDecoder
+    from voiceedit.hear.constrained_decoder import ConstrainedDecoder, Decoded
 
 Search = tuple[tuple[Hypothesis, ...], Timings]  # readings, and the time spent so far
 
@@ -90,18 +95,11 @@ class CommandRecognizer:
         self.name = info.name
         self.options = options
         one_blas_thread()
-        self.whisper = WhisperModel(
-            str(info.path),
-            device="cpu",
-            compute_type=options.compute_type,
-            cpu_threads=options.cpu_threads,
-        )
-        self.tokenizer = Tokenizer(
-            self.whisper.hf_tokenizer,
-            self.whisper.model.is_multilingual,
-            task="transcribe",
-            language="en",
-        )
+        self.whisper = WhisperModel(str(info.path), device="cpu",
+                                    compute_type=options.compute_type,
+                                    cpu_threads=options.cpu_threads)
+        self.tokenizer = Tokenizer(self.whisper.hf_tokenizer, self.whisper.model.is_multilingual,
+                                   task="transcribe", language="en")
         self.features = FeatureExtractor(feature_size=self.whisper.model.n_mels)
         self.decoder = self.whisper.model
         if options.decode_threads != options.cpu_threads:  # the same weights, loaded again
@@ -117,11 +115,9 @@ class CommandRecognizer:
         self.prompt = self._prompt_tokens(options.prompt)
         # Built when first needed (PyTorch takes about 2 s to load): clear speech never is.
         self._model_info = info
-        self._constrained: ConstrainedDecoder | None | bool = (
-            None if options.constrained else False
-        )
-        # The fences for the project's words and grammar, one per set of idle actions.
-        self._fences: tuple[object, object, dict[frozenset[str], Continuations]] | None = None
+        self._constrained: ConstrainedDecoder | None | bool = None if options.constrained else False
+        self._fences = Fences()
+        self._beside = SearchThread()
 
     def _prompt_tokens(self, prompt: str | None) -> list[int]:
         tokens = []
@@ -150,37 +146,20 @@ class CommandRecognizer:
     def _constrained_decoder(self) -> ConstrainedDecoder | None:
         if self.grammar is None:
             return None
-        try:
-            from voiceedit.hear.constrained_decoder import ConstrainedDecoder
-        except ImportError:
-            return None
         options, tokenizer = self.options, self.tokenizer
         pieces = [tokenizer.decode([token]) for token in range(tokenizer.eot)]
         start = self._prompt_tokens(shortened(options.prompt, options.constrained_prompt_words))
         if options.timestamps:
             start.append(tokenizer.no_timestamps)
         free = options.cpu_threads - options.decode_threads  # beside the wide beam's decoder
-        threads = free if free > 0 else options.cpu_threads
-        try:
-            return ConstrainedDecoder(self._model_info, start, pieces, tokenizer.eot, threads)
-        except (ImportError, VoiceEditError):  # no PyTorch, or no openai-whisper
-            return None
+        return constrained_decoder(self._model_info, start, pieces, tokenizer.eot,
+                                   free if free > 0 else options.cpu_threads)
 
     def fence(self) -> Continuations:
-        """The grammar, with quotes limited to the project's words when we know them, and
-        without the actions that would do nothing now."""
-        phrases = self.phrases() if self.phrases is not None else None
-        grammar = load_grammar()  # with the person's own rules
+        """The grammar as the search's fence (grammar_search.Fences): the project's words
+        and the actions that would do something now."""
         idle = frozenset(self.idle()) if self.idle is not None else frozenset()
-        if self._fences is None or self._fences[0] is not phrases or (
-            self._fences[1] is not grammar
-        ):
-            self._fences = (phrases, grammar, {})
-        fences = self._fences[2]
-        if idle not in fences:
-            rules = tuple(rule for rule in grammar.rules if rule.action not in idle)
-            fences[idle] = Continuations(replace(grammar, rules=rules), phrases)
-        return fences[idle]
+        return self._fences.fence(self.phrases() if self.phrases is not None else None, idle)
 
     def window(self, samples: int) -> int:
         """Encoder frames for an utterance: its length plus a silent margin, within bounds."""
@@ -204,40 +183,59 @@ class CommandRecognizer:
             first, timings = self._greedy(encoded, seconds, timings)
             if first and is_sure(first, self.fit, options, greedy=True, places=self.places):
                 return self._heard(first, timings, frames, first)
-        greedy = first[0] if first else None
-        narrow = options.beam
-        wide = (options.wide_beam, options.wide_beam) if options.wide_beam else narrow
-        hypotheses, timings = self._generate(encoded, narrow, seconds, timings)
-        beam = hypotheses
+        # Unsure: the search within the grammar starts now on the free core, beside the
+        # free beam, and is stopped if that beam is sure.
+        search = self._search_beside(encoded, seconds)
+        try:
+            return self._beyond_greedy(encoded, mel, frames, seconds, timings, first, search)
+        finally:
+            if search is not None:
+                search.stop.set()
+
+    def _beyond_greedy(self, encoded: ctranslate2.StorageView, mel: np.ndarray, frames: int,
+                       seconds: float, timings: Timings, first: tuple[Hypothesis, ...],
+                       search: SearchBeside | None) -> Heard:
+        """A free beam's best few readings, judged first; when unsure, the wide beam's and
+        the grammar search's together. With the search under way beside it, the first beam
+        is the wide one (`options.wide_first`), so no second beam is waited for; with no
+        core free for the search, a narrow beam, then the wide beam and the search in turn."""
+        options, greedy = self.options, first[0] if first else None
+        wide = (options.wide_beam, options.wide_beam) if options.wide_beam else options.beam
+        opening = wide if search is not None and options.wide_first else options.beam
+        started, count = time.perf_counter(), options.num_hypotheses
+        found = self._beam(encoded, opening, seconds)
+        beam = self._readings(found, 0, count)  # the rest parsed only when needed
+        timings = _decoded(timings, started)
         if agreed(greedy, beam, self.fit, options):
             # Two searches heard one exact sentence: no rival reading doubts it, and no
             # wider search is needed.
             return self._heard(beam, timings, frames, first, beam, agreement=True)
-        if is_sure(hypotheses, self.fit, options.early, others=first, places=self.places):
+        if is_sure(beam, self.fit, options.early, others=first, places=self.places):
             return self._heard(beam, timings, frames, first, beam, early=True)
-        if self.grammar is not None:
-            # Unsure: a wider free beam and a search within the grammar over the same
-            # encoding, at a cost only unclear speech pays.
-            hypotheses, timings = self._wider(encoded, hypotheses, seconds, timings)
+        started = time.perf_counter()
+        if search is None or opening == wide:
+            hypotheses = beam + self._readings(found, count)  # the rest, parsed now
+        else:  # the wide beam now, the search still beside it
+            hypotheses = self._readings(self._beam(encoded, wide, seconds))
+        if search is not None:
+            hypotheses = ranked(hypotheses + self._understood_all(search.found()))
+        elif self.grammar is not None:  # in place of the narrow beam's
+            hypotheses = self._wider(encoded, seconds)
+        timings = _decoded(timings, started)
         if self.grammar is not None and options.retry_pad and not self._usable(hypotheses):
             # Nothing fits the grammar and the project: the other padding hears differently,
             # and costs nothing when the first pass is understood.
             encoded, timings = self._encode(padded(mel, frames, options.retry_pad), timings)
-            retry, timings = self._generate(encoded, wide, seconds, timings)
+            started = time.perf_counter()
+            retry = self._readings(self._beam(encoded, wide, seconds))
+            timings = _decoded(timings, started)
             if self._usable(retry) or not any(h.command is not None for h in hypotheses):
                 hypotheses = retry
         return self._heard(hypotheses, timings, frames, first, beam)
 
-    def _heard(
-        self,
-        hypotheses: tuple[Hypothesis, ...],
-        timings: Timings,
-        frames: int,
-        first: tuple[Hypothesis, ...] = (),
-        beam: tuple[Hypothesis, ...] = (),
-        agreement: bool = False,
-        early: bool = False,
-    ) -> Heard:
+    def _heard(self, hypotheses: tuple[Hypothesis, ...], timings: Timings, frames: int,
+               first: tuple[Hypothesis, ...] = (), beam: tuple[Hypothesis, ...] = (),
+               agreement: bool = False, early: bool = False) -> Heard:
         """The chosen reading and its command, judged (doubt.judged)."""
         chosen, command, why = judged(hypotheses, self.fit, self.options, first, self.places,
                                       agreement, early)
@@ -262,18 +260,6 @@ class CommandRecognizer:
         spent = 1000 * (time.perf_counter() - started)
         return encoded, replace(timings, encode=timings.encode + spent)
 
-    def _generate(
-        self,
-        encoded: ctranslate2.StorageView,
-        search: tuple[int, int],
-        seconds: float,
-        timings: Timings,
-    ) -> Search:
-        """The best readings of an encoded window: `search` is (beam size, how many)."""
-        started = time.perf_counter()
-        hypotheses = self._readings(self._beam(encoded, search, seconds))
-        return hypotheses, _decoded(timings, started)
-
     def _beam(self, encoded: ctranslate2.StorageView, search: tuple[int, int], seconds: float):
         beam, count = search
         return self.decoder.generate(
@@ -285,26 +271,36 @@ class CommandRecognizer:
             return_scores=True,
         )[0]
 
-    def _readings(self, result) -> tuple[Hypothesis, ...]:
-        return tuple(self._hypothesis(ids, score)
-                     for ids, score in zip(result.sequences_ids, result.scores, strict=True))
+    def _readings(self, result, start: int = 0, stop: int | None = None
+                  ) -> tuple[Hypothesis, ...]:
+        """A beam's readings (those from `start` to `stop`), parsed."""
+        found = zip(result.sequences_ids[start:stop], result.scores[start:stop], strict=True)
+        return tuple(self._hypothesis(ids, score) for ids, score in found)
 
-    def _wider(self, encoded: ctranslate2.StorageView, hypotheses: tuple[Hypothesis, ...],
-               seconds: float, timings: Timings) -> Search:
-        """The wide free beam's readings (in place of the first beam's) and the grammar
-        search's; at once when decoding leaves a core free (CTranslate2 on one, PyTorch on
-        the other), readings parsed after both, on this thread."""
-        started, wide = time.perf_counter(), (self.options.wide_beam,) * 2
-        beside = self.options.decode_threads < self.options.cpu_threads
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            beam = pool.submit(self._beam, encoded, wide, seconds) if wide[0] and beside else None
-            within = self._within_grammar(encoded, seconds) if self.constrained else None
-            if wide[0]:
-                result = beam.result() if beam else self._beam(encoded, wide, seconds)
-                hypotheses = self._readings(result)
-        if within is not None:
-            hypotheses = ranked(hypotheses + within)
-        return hypotheses, _decoded(timings, started)
+    def _wider(self, encoded: ctranslate2.StorageView, seconds: float
+               ) -> tuple[Hypothesis, ...]:
+        """The wide free beam's readings and the grammar search's, one after the other (where
+        no core is free to run the search beside the beam)."""
+        hypotheses: tuple[Hypothesis, ...] = ()
+        if self.options.wide_beam:
+            hypotheses = self._readings(self._beam(encoded, (self.options.wide_beam,) * 2,
+                                                   seconds))
+        if self.constrained is not None:
+            hypotheses = ranked(hypotheses + self._within_grammar(encoded, seconds))
+        return hypotheses
+
+    def _search_beside(self, encoded: ctranslate2.StorageView, seconds: float
+                       ) -> SearchBeside | None:
+        """The search within the grammar, started on a core the free beam leaves free; None
+        without a grammar, a free core or the search. The fence (the project's words) and
+        the encoding are read on this thread."""
+        if self.grammar is None or self.options.decode_threads >= self.options.cpu_threads:
+            return None
+        decoder = self.constrained
+        if decoder is None:
+            return None
+        return self._beside.start(decoder.decode, np.asarray(encoded), self.fence(),
+                                  self.options.num_hypotheses, int(16 + 10 * seconds))
 
     def _greedy(self, encoded: ctranslate2.StorageView, seconds: float, timings: Timings) -> Search:
         """The model's one best reading, or none when it may be cut short.
@@ -338,9 +334,12 @@ class CommandRecognizer:
 
     def _within_grammar(self, encoded: ctranslate2.StorageView, seconds: float
                         ) -> tuple[Hypothesis, ...]:
-        found = self.constrained.decode(
+        return self._understood_all(self.constrained.decode(
             np.asarray(encoded), self.fence(), self.options.num_hypotheses, int(16 + 10 * seconds)
-        )
+        ))
+
+    def _understood_all(self, found: list[Decoded]) -> tuple[Hypothesis, ...]:
+        """The grammar search's sentences, parsed."""
         return tuple(
             self._understood(d.text, d.avg_logprob, search="grammar", tokens=len(d.ids) + 1)
             for d in found
