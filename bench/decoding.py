@@ -98,5 +98,6 @@ def main() -> None:
     wrong = [sum(t.wrong_destructive_executed for t in trials[way]) for way in WAYS]
     print("| wrong cut done unasked | " + " | ".join(map(str, wrong)) + " |")
 
+
 if __name__ == "__main__":
     main()

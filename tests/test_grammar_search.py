@@ -22,7 +22,13 @@ from test_no_wrong_cuts import seeded_clip
 from voiceedit.actions.fit import answer_actions
 from voiceedit.core import Editor
 from voiceedit.hear.command_recognizer import CommandRecognizer
-from voiceedit.hear.constrained_decoder import CANDIDATES, DEEPER, DEEPER_STEPS, _Beam
+from voiceedit.hear.constrained_decoder import (
+    CANDIDATES,
+    DEEPER,
+    DEEPER_STEPS,
+    _Beam,
+    _well_marked,
+)
 from voiceedit.hear.recognizer_options import RecognizerOptions
 from voiceedit.understand.command import SpokenTime
 from voiceedit.understand.continuation import Continuations
@@ -105,23 +111,69 @@ def started_searches(recognizer: CommandRecognizer, monkeypatch) -> list:
 @pytest.mark.slow
 def test_the_search_beside_a_sure_beam_is_stopped_not_waited_for(monkeypatch):
     """With no greedy pass, every command goes on to the beam, and the search starts beside
-    it; "Go to clip three", clearly said, is sure on the wide beam's best five readings, so
-    the answer comes without the search's sentences, and the search is told to stop."""
+    it. Here the search never ends unless stopped: "Go to clip three", clearly said, is sure
+    on the wide beam's best five readings, so the answer comes without it, and it is
+    stopped."""
+    options = RecognizerOptions(prompt=vocabulary_prompt(), greedy_first=False)
+    recognizer = CommandRecognizer(options=options)
+    decoder = recognizer.constrained
+    seen = []
+
+    def until_stopped(encoded, fence, beams, max_tokens, stop):
+        seen.append(stop.wait(timeout=30))  # False: recognise waited for the search
+        return []
+
+    monkeypatch.setattr(decoder, "decode", until_stopped)
+    heard = recognizer.recognise(spoken("Go to clip three."))
+    assert heard.command.action == "seek_clip" and heard.command.args == {"clip": 3}
+    assert heard.alternatives == heard.beam and len(heard.beam) == options.num_hypotheses
+    assert {h.search for h in heard.alternatives} == {"free"}
+    recognizer._beside._pool.shutdown(wait=True)
+    assert seen == [True]
+
+
+@pytest.mark.slow
+def test_an_unsure_beam_waits_for_the_search_beside_it(monkeypatch):
+    """In noise the beam is unsure: the search's sentences are waited for and join the wide
+    beam's readings."""
     options = RecognizerOptions(prompt=vocabulary_prompt(), greedy_first=False)
     recognizer = CommandRecognizer(options=options)
     started = started_searches(recognizer, monkeypatch)
-    heard = recognizer.recognise(spoken("Go to clip three."))
-    assert heard.command.action == "seek_clip" and heard.command.args == {"clip": 3}
-    assert len(started) == 1 and started[0].stop.is_set()
-    assert heard.alternatives == heard.beam and len(heard.beam) == options.num_hypotheses
-    assert {h.search for h in heard.alternatives} == {"free"}
-    # In noise the beam is unsure: the search's sentences are waited for and join all the
-    # wide beam's readings (up to twenty: fewer where fewer end).
     unsure = recognizer.recognise(at_snr(spoken("Go to clip three."), 0))
-    assert len(started) == 2
-    searched = [h.search for h in unsure.alternatives]
-    assert "grammar" in searched
-    assert options.num_hypotheses < searched.count("free") <= options.wide_beam
+    assert len(started) == 1 and started[0].future.done()
+    searched = {h.search for h in unsure.alternatives}
+    assert searched == {"free", "grammar"}
+    assert len(unsure.alternatives) > len(unsure.beam)
+
+
+@pytest.mark.slow
+def test_with_no_wide_beam_and_no_search_the_narrow_readings_are_kept():
+    """The benchmark's "beam 5 only": nothing wider to hear, so the narrow beam's readings
+    are what is judged (they were once dropped, and the choice among none failed)."""
+    options = RecognizerOptions(prompt=vocabulary_prompt(), wide_beam=None, constrained=False,
+                                retry_pad=None)
+    recognizer = CommandRecognizer(options=options)
+    heard = recognizer.recognise(at_snr(spoken("Go to clip three."), 0))
+    assert heard.alternatives and len(heard.alternatives) <= options.num_hypotheses
+    assert {h.search for h in heard.alternatives} == {"free"}
+    assert heard.text in {h.text for h in heard.alternatives}
+
+
+def test_a_word_started_is_judged_as_the_whole_text_would_be(recognizer):
+    """The search's loop reads a beam's words once for every token that starts a word:
+    the same answer as the fence gives the whole text, for every such token after beams
+    ending in a word, a mark, a number or an unfinished word."""
+    decoder = recognizer.constrained
+    fence = Continuations(load_grammar(), (tuple(words("ask not what your country")),))
+    starting = [t for t, word in enumerate(decoder.word_start) if word][::7]
+    assert len(starting) > 2000
+    for text in ("", " Go to clip", " Delete the words ask", " Cut.", " Keep from 10.",
+                 " Go to 1:30", " Let's", " Trim the start of clip two,", " Delete the wor"):
+        said = tuple(words(text))
+        for token in starting:
+            whole = text + decoder.pieces[token]
+            fast = fence.may_continue(said, decoder.word_start[token])
+            assert fast == (_well_marked(whole) and fence.allows(whole)), whole
 
 
 @pytest.mark.slow

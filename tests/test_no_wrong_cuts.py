@@ -138,11 +138,12 @@ def test_the_trailing_you_clip_is_not_cut_with_the_stray_word(bench_recognizer) 
     # so the beam hears on: its likeliest reading the project finds exactly is the cut as
     # said, but a third of the readings' weight ends "telling you", which takes the next
     # sentence's first word too (actions/fit.places): a rival cut, so it is read back.
-    if heard.greedy is not None and heard.greedy.text == HEARD_A:
-        assert places(command) == said, heard.text
-        telling_you = [h for h in heard.alternatives if h.text == HEARD_A]
-        assert telling_you and places(telling_you[0].command) != said
-        assert heard.doubt == RIVAL_MEANING and command.confidence < CONFIRM_BELOW
+    if heard.greedy is None or heard.greedy.text != HEARD_A:
+        pytest.skip(f"this CPU's synthesis is heard as {heard.text!r}, not the stray 'you'")
+    assert places(command) == said, heard.text
+    telling_you = [h for h in heard.alternatives if h.text == HEARD_A]
+    assert telling_you and places(telling_you[0].command) != said
+    assert heard.doubt == RIVAL_MEANING and command.confidence < CONFIRM_BELOW
 
 
 @pytest.mark.slow

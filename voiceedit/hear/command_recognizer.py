@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from threading import Event
 from typing import TYPE_CHECKING
 
 import ctranslate2
@@ -113,7 +114,8 @@ class CommandRecognizer:
         self.places = places
         self.idle = idle
         self.prompt = self._prompt_tokens(options.prompt)
-        # Built when first needed (PyTorch takes about 2 s to load): clear speech never is.
+        # Built when first needed (PyTorch takes about 2 s to load): speech the greedy pass
+        # is sure of never is.
         self._model_info = info
         self._constrained: ConstrainedDecoder | None | bool = None if options.constrained else False
         self._fences = Fences()
@@ -190,7 +192,7 @@ class CommandRecognizer:
             return self._beyond_greedy(encoded, mel, frames, seconds, timings, first, search)
         finally:
             if search is not None:
-                search.stop.set()
+                search.cancel()
 
     def _beyond_greedy(self, encoded: ctranslate2.StorageView, mel: np.ndarray, frames: int,
                        seconds: float, timings: Timings, first: tuple[Hypothesis, ...],
@@ -219,8 +221,8 @@ class CommandRecognizer:
             hypotheses = self._readings(self._beam(encoded, wide, seconds))
         if search is not None:
             hypotheses = ranked(hypotheses + self._understood_all(search.found()))
-        elif self.grammar is not None:  # in place of the narrow beam's
-            hypotheses = self._wider(encoded, seconds)
+        elif self.grammar is not None:
+            hypotheses = self._wider(encoded, hypotheses, seconds)
         timings = _decoded(timings, started)
         if self.grammar is not None and options.retry_pad and not self._usable(hypotheses):
             # Nothing fits the grammar and the project: the other padding hears differently,
@@ -261,15 +263,11 @@ class CommandRecognizer:
         return encoded, replace(timings, encode=timings.encode + spent)
 
     def _beam(self, encoded: ctranslate2.StorageView, search: tuple[int, int], seconds: float):
+        """The best readings of an encoded window: `search` is (beam size, how many)."""
         beam, count = search
-        return self.decoder.generate(
-            encoded,
-            [self.prompt],
-            beam_size=beam,
-            num_hypotheses=count,
-            max_length=len(self.prompt) + int(16 + 10 * seconds),
-            return_scores=True,
-        )[0]
+        return self.decoder.generate(encoded, [self.prompt], beam_size=beam, num_hypotheses=count,
+                                     max_length=len(self.prompt) + int(16 + 10 * seconds),
+                                     return_scores=True)[0]
 
     def _readings(self, result, start: int = 0, stop: int | None = None
                   ) -> tuple[Hypothesis, ...]:
@@ -277,11 +275,10 @@ class CommandRecognizer:
         found = zip(result.sequences_ids[start:stop], result.scores[start:stop], strict=True)
         return tuple(self._hypothesis(ids, score) for ids, score in found)
 
-    def _wider(self, encoded: ctranslate2.StorageView, seconds: float
-               ) -> tuple[Hypothesis, ...]:
-        """The wide free beam's readings and the grammar search's, one after the other (where
-        no core is free to run the search beside the beam)."""
-        hypotheses: tuple[Hypothesis, ...] = ()
+    def _wider(self, encoded: ctranslate2.StorageView, hypotheses: tuple[Hypothesis, ...],
+               seconds: float) -> tuple[Hypothesis, ...]:
+        """The wide free beam's readings (in place of the narrow beam's, when it is run) and
+        the grammar search's, one after the other, where no core is free for the search."""
         if self.options.wide_beam:
             hypotheses = self._readings(self._beam(encoded, (self.options.wide_beam,) * 2,
                                                    seconds))
@@ -292,15 +289,20 @@ class CommandRecognizer:
     def _search_beside(self, encoded: ctranslate2.StorageView, seconds: float
                        ) -> SearchBeside | None:
         """The search within the grammar, started on a core the free beam leaves free; None
-        without a grammar, a free core or the search. The fence (the project's words) and
-        the encoding are read on this thread."""
+        without a grammar, a free core or the search. The fence (the project's words) is
+        made on this thread; the decoder is built on the search's own (PyTorch loads in
+        about 2 s), so a command the beam is sure of never waits for it."""
         if self.grammar is None or self.options.decode_threads >= self.options.cpu_threads:
             return None
-        decoder = self.constrained
-        if decoder is None:
+        if self._constrained is False:  # turned off, or no PyTorch
             return None
-        return self._beside.start(decoder.decode, np.asarray(encoded), self.fence(),
+        return self._beside.start(self._search, np.asarray(encoded), self.fence(),
                                   self.options.num_hypotheses, int(16 + 10 * seconds))
+
+    def _search(self, encoded: np.ndarray, fence: Continuations, beams: int, max_tokens: int,
+                stop: Event) -> list[Decoded]:
+        decoder = self.constrained
+        return decoder.decode(encoded, fence, beams, max_tokens, stop) if decoder else []
 
     def _greedy(self, encoded: ctranslate2.StorageView, seconds: float, timings: Timings) -> Search:
         """The model's one best reading, or none when it may be cut short.

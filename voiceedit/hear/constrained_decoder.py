@@ -21,7 +21,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from threading import Event
+from threading import Event, Lock
 
 import numpy as np
 
@@ -42,6 +42,7 @@ WORD_PIECE = re.compile(r"^ ?[A-Za-z0-9]+$|^'[a-z]+$|^[.:][0-9]+$")
 WORD_START = re.compile(r"^ [A-Za-z]+$")
 INNER_MARK = frozenset({",", "-", ".", ":"})  # "." and ":" inside only between digits
 FINAL_MARK = frozenset({".", "?", "!"})
+_SEARCHING = Lock()
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,15 @@ class ConstrainedDecoder:
         """The best finished sentences (best mean log probability first), at most beam_size.
         `stop`, once set, ends the search at its next step with nothing found: the search
         runs beside the free beam, and is not needed when that beam is sure."""
+        # One search at a time in the process: recognisers of one model share its network
+        # (openai_engine.load_openai_whisper), whose modules carry each search's hooks.
+        with _SEARCHING:
+            if stop is not None and stop.is_set():
+                return []
+            return self._decode(encoded, fence, beam_size, max_tokens, stop)
+
+    def _decode(self, encoded: np.ndarray, fence: Continuations, beam_size: int,
+                max_tokens: int, stop: Event | None) -> list[Decoded]:
         torch = self.torch
         if torch.get_num_threads() != self.threads:  # a process-wide setting: ours, here
             torch.set_num_threads(self.threads)

@@ -68,10 +68,16 @@ class SearchBeside:
     def found(self) -> list[Decoded]:
         return self.future.result()
 
+    def cancel(self) -> None:
+        """Not needed: dropped if not started, else ended at its next step."""
+        self.stop.set()
+        self.future.cancel()
+
 
 class SearchThread:
-    """The one thread the search runs on beside the free beam. A search stopped early ends
-    within a decoder step, before the next is started."""
+    """The one thread a recogniser's searches run on beside its free beam. A search stopped
+    early ends within a decoder step, before the next is started. Used by one caller thread
+    at a time, as the recogniser is."""
 
     def __init__(self) -> None:
         self._pool: ThreadPoolExecutor | None = None
