@@ -50,8 +50,8 @@ class RecognizerOptions:
     wide_beam: int | None = 20  # when unsure, a wider free beam; None: not run
     # With the grammar search running beside it, the wide beam is the first beam: its best
     # num_hypotheses readings are judged as a narrow beam's would be, and no second beam is
-    # waited for (p95 latency 476 ms to 370, as right: bench/decoding.py). False: a narrow
-    # beam first, the wide one only when that is unsure.
+    # waited for (p95 399 ms to 346 on every tenth clip, as right: bench/decoding.py).
+    # False: a narrow beam first, the wide one only when that is unsure.
     wide_first: bool = True
     constrained: bool = True  # when unsure, a search within the grammar (needs PyTorch)
     # The prompt's first words given to that search, which pays for every prompt token
