@@ -1,5 +1,6 @@
 """Fewer questions (issue 17): a cut the greedy pass and the beam both heard word for word is
-done at once; one heard inexactly is still read back; ending the session needs certainty.
+done at once; one heard inexactly is not agreed on, and done at once only when its meaning
+is sure; ending the session needs certainty.
 
 The rule's figures, old against new on the seeded command set, are bench/questions.py's."""
 
@@ -318,11 +319,20 @@ def test_a_cut_heard_exactly_by_both_passes_is_done_at_once(both_passes, said):
 
 
 @pytest.mark.slow
-def test_a_cut_heard_inexactly_is_still_read_back(both_passes):
-    # espeak's British voice at 5 dB: "Cut from two second to four second." (repaired)
+def test_a_cut_heard_inexactly_is_not_agreed_and_done_only_as_said(both_passes):
+    # espeak's British voice at 5 dB: "Cut from two second to four second." No agreement
+    # (the words are not the grammar's as said), so the old rule reads it back; the rule by
+    # meaning may do it at once when every reading weighed means this cut (since the search
+    # within the grammar was given a 40-word prompt it hears "Cut from 2 second. The 4
+    # second." likeliest, the same cut), and then it must be the cut said.
     audio = with_white_noise(espeak("en-gb", "cut from two seconds to four seconds"), 5.0, 1)
     for rule, recognizer in both_passes.items():
         heard = recognizer.recognise(audio)
         assert not heard.agreed, rule
-        assert heard.command is not None and heard.command.destructive
-        assert heard.command.confidence < CONFIRM_BELOW, (rule, heard.text)
+        command = heard.command
+        assert command is not None and command.destructive
+        if rule == "old" or command.confidence < CONFIRM_BELOW:
+            assert command.confidence < CONFIRM_BELOW, (rule, heard.text)
+        else:
+            assert not heard.doubt
+            assert (command.args["start"].ms, command.args["end"].ms) == (2000, 4000), heard.text
