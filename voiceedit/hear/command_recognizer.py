@@ -266,7 +266,7 @@ class CommandRecognizer:
         """The best readings of an encoded window: `search` is (beam size, how many)."""
         beam, count = search
         return self.decoder.generate(encoded, [self.prompt], beam_size=beam, num_hypotheses=count,
-                                     max_length=len(self.prompt) + int(16 + 10 * seconds),
+                                     max_length=len(self.prompt) + _most_tokens(seconds),
                                      return_scores=True)[0]
 
     def _readings(self, result, start: int = 0, stop: int | None = None
@@ -297,10 +297,11 @@ class CommandRecognizer:
         if self._constrained is False:  # turned off, or no PyTorch
             return None
         return self._beside.start(self._search, np.asarray(encoded), self.fence(),
-                                  self.options.num_hypotheses, int(16 + 10 * seconds))
+                                  self.options.num_hypotheses, _most_tokens(seconds))
 
     def _search(self, encoded: np.ndarray, fence: Continuations, beams: int, max_tokens: int,
-                stop: Event) -> list[Decoded]:
+                stop: Event | None = None) -> list[Decoded]:
+        """The search within the grammar, or nothing where it cannot run."""
         decoder = self.constrained
         return decoder.decode(encoded, fence, beams, max_tokens, stop) if decoder else []
 
@@ -313,14 +314,10 @@ class CommandRecognizer:
         started = time.perf_counter()
         base, per_second = self.options.greedy_tokens
         limit = int(base + per_second * seconds)
-        result = self.decoder.generate(
-            encoded,
-            [self.prompt],
-            beam_size=1,
-            max_length=len(self.prompt) + limit,
-            return_scores=True,
-            return_logits_vocab=True,  # each step's distribution: how sure its numbers are
-        )[0]
+        # Each step's distribution too (return_logits_vocab): how sure its numbers are.
+        result = self.decoder.generate(encoded, [self.prompt], beam_size=1,
+                                       max_length=len(self.prompt) + limit, return_scores=True,
+                                       return_logits_vocab=True)[0]
         ids, score = result.sequences_ids[0], result.scores[0]
         text_ids = [token for token in ids if token < self.tokenizer.timestamp_begin]
         raw = self.tokenizer.decode(text_ids)
@@ -336,9 +333,9 @@ class CommandRecognizer:
 
     def _within_grammar(self, encoded: ctranslate2.StorageView, seconds: float
                         ) -> tuple[Hypothesis, ...]:
-        return self._understood_all(self.constrained.decode(
-            np.asarray(encoded), self.fence(), self.options.num_hypotheses, int(16 + 10 * seconds)
-        ))
+        return self._understood_all(self._search(np.asarray(encoded), self.fence(),
+                                                 self.options.num_hypotheses,
+                                                 _most_tokens(seconds)))
 
     def _understood_all(self, found: list[Decoded]) -> tuple[Hypothesis, ...]:
         """The grammar search's sentences, parsed."""
@@ -387,6 +384,11 @@ def recognise_file(
         recognizer = CommandRecognizer(options=options, fit=fit, phrases=phrases,
                                        places=places, idle=idle)
     return recognizer.recognise(audio)
+
+
+def _most_tokens(seconds: float) -> int:
+    """Tokens a beam may write for this much speech: every command's words, not loops."""
+    return int(16 + 10 * seconds)
 
 
 def _decoded(timings: Timings, started: float) -> Timings:
