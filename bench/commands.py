@@ -55,6 +55,7 @@ from voiceedit.actions.fit import (  # noqa: E402
     QuotePlaces,
     answer_actions,
     does_nothing,
+    moot_actions,
     places_in,
 )
 from voiceedit.actions.media import name_like  # noqa: E402
@@ -129,6 +130,11 @@ class Trial:
         return self.accepted and command.destructive and command.confidence < CONFIRM_BELOW
 
     @property
+    def wrong_done(self) -> bool:
+        """Any wrong command done without a question: a cut, or "next clip" for "export"."""
+        return self.accepted and not self.asked and not self.right
+
+    @property
     def wrong_destructive_executed(self) -> bool:
         wrong = self.accepted and self.command.destructive and not self.asked and not self.right
         # a quote found nowhere or in several places, a range of no length or a clip swapped
@@ -174,10 +180,18 @@ def fit_asked(command: Command) -> float:
     return 1.0 if spec_of(command.action).answers_question else fit(command)
 
 
+def mode_for(row: Row) -> str:
+    """The session's mode when the row is said: asleep for the wake phrase, else awake."""
+    return "asleep" if spec_of(row.action).enters == "awake" else "awake"
+
+
 def fit_for(row: Row) -> Callable[[Command], float]:
     """The sample project's fit when the row is said: a question waits for an answer row,
-    none for any other (an answer then does nothing)."""
-    return fit_asked if spec_of(row.action).answers_question else fit
+    none for any other (an answer then does nothing); and, as Editor.fit, nothing for an
+    action that leads to the mode the session is in ("wake up" while awake)."""
+    answered = fit_asked if spec_of(row.action).answers_question else fit
+    moot = moot_actions(mode_for(row))
+    return lambda command: 0.0 if command.action in moot else answered(command)
 
 
 def idle() -> frozenset[str]:
@@ -193,12 +207,13 @@ def idle_asked() -> frozenset[str]:
 
 def said_to(recognizer: CommandRecognizer, clip: Clip) -> None:
     """The recogniser asks the project as it stands when the clip is said (fit_for): a
-    question waits for an answer row, none for any other."""
+    question waits for an answer row, none for any other; asleep for the wake phrase."""
     asked = spec_of(clip.row.action).answers_question
     if recognizer.fit is not None:
         recognizer.fit = fit_for(clip.row)
     if recognizer.idle is not None:
-        recognizer.idle = idle_asked if asked else idle
+        moot = moot_actions(mode_for(clip.row))
+        recognizer.idle = lambda: (idle_asked() if asked else idle()) | moot
 
 
 def places(command: Command) -> QuotePlaces | None:

@@ -125,7 +125,7 @@ def log_line(clip: Clip, results: dict[str, tuple[Trial, Heard]]) -> dict:
             "heard": trial.heard, "right": trial.right, "asked": trial.asked,
             "right_in_the_end": trial.right_in_the_end,
             "offered": [would_do(command) for command in trial.offered],
-            "wrong_unasked": trial.wrong_destructive_executed,
+            "wrong_unasked": trial.wrong_destructive_executed, "wrong_done": trial.wrong_done,
             "why_asked": reason(trial, heard) if trial.asked else "",
             "agreed": heard.agreed, "latency_ms": round(trial.latency_ms, 1),
             "greedy": described(heard.greedy, clip.row),
@@ -225,6 +225,9 @@ def report(trials: dict[str, list[Trial]], clips: Sequence[Clip], how: str, load
     def wrong(group: list[Trial]) -> str:
         return str(sum(t.wrong_destructive_executed for t in group))
 
+    def wrong_any(group: list[Trial]) -> str:
+        return str(sum(t.wrong_done for t in group))
+
     def asked(group: list[Trial]) -> str:
         return f"{sum(t.asked for t in group)} ({sum(t.asked and t.right for t in group)} right)"
 
@@ -243,6 +246,7 @@ def report(trials: dict[str, list[Trial]], clips: Sequence[Clip], how: str, load
         "|---|---|---|",
         f"| destructive commands done at once and right | {side(trials, at_once)} |",
         f"| wrong destructive commands done unasked | {side(trials, wrong)} |",
+        f"| wrong commands of any kind done unasked | {side(trials, wrong_any)} |",
         f"| cuts read back (for the right command) | {side(trials, asked)} |",
         f"| latency p50 / p95, all clips | {side(trials, percentiles)} |",
         "| latency p50 / p95, clips up to 3 s | "

@@ -32,11 +32,17 @@ from make_command_set import default_dir  # noqa: E402
 from questions import cell, held_out  # noqa: E402
 
 from voiceedit.errors import VoiceEditError  # noqa: E402
-from voiceedit.hear.doubt import agreed, is_sure, judged, other_meanings  # noqa: E402
+from voiceedit.hear.doubt import (  # noqa: E402
+    agreed,
+    far_fetched,
+    is_sure,
+    judged,
+    other_meanings,
+)
 from voiceedit.hear.readings import Hypothesis, ranked  # noqa: E402
 from voiceedit.hear.recognizer_options import RecognizerOptions  # noqa: E402
 from voiceedit.understand.command import Command  # noqa: E402
-from voiceedit.understand.matcher import understand  # noqa: E402
+from voiceedit.understand.matcher import ACCEPT_FROM, understand  # noqa: E402
 
 STAGES = ("greedy", "beam", "last")  # how far a clip was heard: the greedy pass, the first
 # beam (agreement, or sure after it), or the wide beam and the grammar search
@@ -75,7 +81,8 @@ def replayed(heard: dict, clip, options: RecognizerOptions) -> tuple[Trial, str,
     elif beam and is_sure(beam, fit, options.early, others=first, places=places):
         stage, found, how = "beam", beam, {"early": True}
     else:
-        stage, found, how = "last", tuple(reading(r) for r in heard["readings"]), {}
+        last = (reading(r) for r in heard["readings"])
+        stage, found, how = "last", tuple(h for h in last if not far_fetched(h, options)), {}
     if STAGES.index(stage) > STAGES.index(live_stage(heard)):
         return None
     chosen, command, why = judged(found, fit, options, first, places, **how)
@@ -85,8 +92,9 @@ def replayed(heard: dict, clip, options: RecognizerOptions) -> tuple[Trial, str,
     return trial, why, stage
 
 
-# The clip; right, asked, wrong cut done unasked, right in the end (a meaning offered counts)
-Outcome = tuple[Clip, bool, bool, bool, bool]
+# The clip; right, asked, wrong cut done unasked, right in the end (a meaning offered counts),
+# any wrong command done unasked
+Outcome = tuple[Clip, bool, bool, bool, bool, bool]
 
 
 def figures(outcomes: list[Outcome]) -> dict[str, str]:
@@ -99,9 +107,20 @@ def figures(outcomes: list[Outcome]) -> dict[str, str]:
         "destructive done at once and right": at_once(outcomes),
         "the same, held-out phrasings": at_once([o for o in outcomes if held_out(o[0])]),
         "wrong destructive done unasked": str(sum(o[3] for o in outcomes)),
+        "wrong commands of any kind done unasked": str(sum(o[5] for o in outcomes)),
         "right in the end, all clips": cell(sum(o[4] for o in outcomes), len(outcomes)),
         "right in the end, 10 dB": cell(sum(o[4] for o in ten), len(ten)),
     }
+
+
+def wrong_done_live(heard: dict) -> bool:
+    """Whether the live run did a wrong command unasked; logs before it was kept: a command
+    understood from the words heard, well enough to be done, neither right nor read back."""
+    if "wrong_done" in heard:
+        return heard["wrong_done"]
+    command = parsed(heard["heard"])
+    return (command is not None and command.confidence >= ACCEPT_FROM and not heard["right"]
+            and not heard["asked"])
 
 
 def option_values(pairs: list[str]) -> dict[str, object]:
@@ -137,9 +156,9 @@ def main() -> None:
             continue
         trial, why, _stage = result
         live.append((clip, heard["right"], heard["asked"], heard["wrong_unasked"],
-                     heard.get("right_in_the_end", heard["right"])))
+                     heard.get("right_in_the_end", heard["right"]), wrong_done_live(heard)))
         again.append((clip, trial.right, trial.asked, trial.wrong_destructive_executed,
-                      trial.right_in_the_end))
+                      trial.right_in_the_end, trial.wrong_done))
         if trial.asked and trial.right:
             why_asked[why or "repaired"] += 1  # "": the grammar's own cap (questions.reason)
         was, now = live[-1][1] and not live[-1][2], trial.right and not trial.asked

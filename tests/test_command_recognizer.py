@@ -27,6 +27,7 @@ from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptio
 from voiceedit.hear.doubt import (
     LIKELIER_READING,
     doubt_reason,
+    far_fetched,
     in_doubt,
     is_sure,
     number_certainty,
@@ -255,6 +256,33 @@ def test_noise_forced_into_the_grammar_is_never_done_unasked(recognizer):
         heard = recognizer.recognise(noise)
         command = heard.command
         assert command is None or not command.destructive or command.confidence < CONFIRM_BELOW
+
+
+@pytest.mark.slow
+def test_a_far_fetched_sentence_of_the_grammar_search_is_not_acted_on(recognizer):
+    """Reversed speech, searched within the grammar, becomes only sentences the model found
+    most unlikely ("Do it." at -3.1 a token on this input when measured): none is done."""
+    wordless = spoken("Set the verbosity to brief.")[::-1].copy()
+    mel = recognizer.features(wordless, padding=HOP)[:, :-1]
+    encoded, _ = recognizer._encode(padded(mel, recognizer.window(len(wordless)), "silence"),
+                                    Timings(0, 0, 0))
+    found = recognizer._search(np.asarray(encoded), recognizer.fence(), 5, 40)
+    below = recognizer.options.far_fetched_below
+    assert found and all(d.avg_logprob < below for d in found)
+    assert recognizer._understood_all(found) == ()
+    heard = recognizer.recognise(wordless)
+    assert heard.command is None or heard.command.confidence < CONFIRM_BELOW, heard.text
+
+
+def test_only_far_fetched_sentences_of_the_grammar_search_for_commands_done_unasked_go():
+    # tiny.en at 10 dB (measured): "export as open timeline I O" searched into "Next clip."
+    forced = hypotheses(("Next clip.", -3.55))[0]
+    assert far_fetched(replace(forced, search="grammar"))
+    assert not far_fetched(forced)  # the free beam's own reading: what the model heard
+    assert not far_fetched(replace(forced, search="grammar", avg_logprob=-2.2))  # a guess
+    cut, ending = hypotheses(("Delete the fillers.", -3.0), ("Stop listening.", -3.0))
+    assert not far_fetched(replace(cut, search="grammar"))  # read back, not dropped
+    assert not far_fetched(replace(ending, search="grammar"))
 
 
 @pytest.mark.slow

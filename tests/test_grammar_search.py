@@ -33,7 +33,7 @@ from voiceedit.hear.recognizer_options import RecognizerOptions
 from voiceedit.understand.command import SpokenTime
 from voiceedit.understand.continuation import Continuations
 from voiceedit.understand.grammar import load_grammar, words
-from voiceedit.understand.matcher import CONFIRM_BELOW, vocabulary_prompt
+from voiceedit.understand.matcher import CONFIRM_BELOW, understand, vocabulary_prompt
 
 
 @pytest.fixture(scope="module")
@@ -193,19 +193,38 @@ def test_answers_are_left_out_of_the_search_while_no_question_waits(tmp_path):
     path = make_project(tmp_path / "p.voiceedit", "my fellow Americans and my fellow citizens")
     editor = Editor(path)
     recognizer = CommandRecognizer(options=RecognizerOptions(), idle=editor.idle_actions)
-    assert editor.idle_actions() == answer_actions() >= {"confirm", "deny", "choose", "cancel"}
+    assert editor.idle_actions() == answer_actions() | {"wake_up"}
+    assert answer_actions() >= {"confirm", "deny", "choose", "cancel"}
     fence = recognizer.fence()
     for answer in ("yes", "no", "three", "number two", "cancel"):
         assert not fence.is_command(tuple(words(answer))), answer
     assert fence.is_command(("undo",)) and fence.is_command(tuple(words("go to clip three")))
 
     assert editor.handle_text("delete my fellow").question  # which of the two?
-    assert editor.idle_actions() == frozenset()
+    assert editor.idle_actions() == {"wake_up"}
     asked = recognizer.fence()
     assert asked is not fence
     for answer in ("yes", "three", "number two", "cancel"):
         assert asked.is_command(tuple(words(answer))), answer
     assert recognizer.fence() is asked  # built once per set of idle actions
+
+
+def test_the_wake_phrase_is_weighed_as_nothing_only_while_awake(tmp_path):
+    """Awake, "wake up" changes nothing: noise is not searched into it, and a reading of it
+    loses to one the project can act on ("Wake up." for "play" at 10 dB, measured)."""
+    editor = Editor(make_project(tmp_path / "p.voiceedit", "my fellow Americans"))
+    recognizer = CommandRecognizer(options=RecognizerOptions(), idle=editor.idle_actions)
+    wake, play = understand("wake up"), understand("play")
+    assert editor.fit(wake) == 0.0 and editor.fit(play) == 1.0
+    assert not recognizer.fence().is_command(("wake", "up"))
+    assert editor.handle_text("wake up").message == "I'm listening."  # said anyway: answered
+
+    editor.handle_text("go to sleep")
+    assert editor.asleep and editor.fit(wake) == 1.0
+    assert editor.idle_actions() == answer_actions() | {"go_to_sleep"}
+    assert recognizer.fence().is_command(("wake", "up"))
+    editor.handle_text("wake up")
+    assert not editor.asleep and editor.fit(wake) == 0.0
 
 
 @pytest.fixture(scope="module")

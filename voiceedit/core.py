@@ -24,6 +24,7 @@ from voiceedit.actions.fit import (
     QuotePlaces,
     fit,
     idle_actions,
+    moot_actions,
     phrases,
     places,
     quote_ends_sentence,
@@ -229,13 +230,15 @@ class Editor:
     # --- what the recogniser asks of the project --------------------------------------------
 
     def fit(self, command: Command) -> float:
+        if command.action in moot_actions(self.dialogue.mode):
+            return 0.0
         return fit(self.state, command)
 
     def places(self, command: Command) -> QuotePlaces | None:
         return places(self.state, command)
 
     def idle_actions(self) -> frozenset[str]:
-        return idle_actions(self.state)
+        return idle_actions(self.state) | moot_actions(self.dialogue.mode)
 
     def quote_ends_sentence(self, command: Command) -> bool:
         return quote_ends_sentence(self.state, command)

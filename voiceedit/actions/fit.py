@@ -90,6 +90,14 @@ def answer_actions() -> frozenset[str]:
     return frozenset(name for name, spec in ACTIONS.items() if spec.answers_question)
 
 
+def moot_actions(mode: str) -> frozenset[str]:
+    """The actions that lead to the session's mode it is in already ("wake up" while
+    awake): they would change nothing, so the recogniser weighs them as it weighs an answer
+    with no question waiting, and its grammar search leaves them out."""
+    load_actions(plugins=False)
+    return frozenset(name for name, spec in ACTIONS.items() if spec.enters == mode)
+
+
 def idle_actions(state: EditorState) -> frozenset[str]:
     """The actions `fit` gives 0 whatever their words: the answers while no question waits."""
     return frozenset() if state.project.pending is not None else answer_actions()

@@ -31,6 +31,7 @@ from voiceedit.errors import VoiceEditError
 from voiceedit.hear.audio import HOP, MAX_FRAMES, SAMPLE_RATE, command_audio, padded
 from voiceedit.hear.doubt import (
     agreed,
+    far_fetched,
     is_sure,
     judged,
     number_certainty,
@@ -338,11 +339,10 @@ class CommandRecognizer:
                                                  _most_tokens(seconds)))
 
     def _understood_all(self, found: list[Decoded]) -> tuple[Hypothesis, ...]:
-        """The grammar search's sentences, parsed."""
-        return tuple(
-            self._understood(d.text, d.avg_logprob, search="grammar", tokens=len(d.ids) + 1)
-            for d in found
-        )
+        """The grammar search's sentences, parsed, but none far-fetched (doubt.far_fetched)."""
+        readings = (self._understood(d.text, d.avg_logprob, search="grammar",
+                                     tokens=len(d.ids) + 1) for d in found)
+        return tuple(h for h in readings if not far_fetched(h, self.options))
 
     def _hypothesis(self, ids: list[int], score: float) -> Hypothesis:
         return self._understood(self._text(ids), _avg_logprob(score, len(ids)),

@@ -41,6 +41,16 @@ def needs_certainty(command: Command, options: RecognizerOptions = DEFAULT_OPTIO
     return command.destructive or command.action in options.certain
 
 
+def far_fetched(hypothesis: Hypothesis, options: RecognizerOptions = DEFAULT_OPTIONS) -> bool:
+    """A grammar search's sentence forced out of other words (`options.far_fetched_below`)
+    for a command done unasked: dropped, so "not understood" is heard, not a wrong action.
+    A cut is kept: doubted, it is read back, and a question can hold the right meaning."""
+    command = hypothesis.command
+    return (hypothesis.search == "grammar" and command is not None
+            and hypothesis.avg_logprob < options.far_fetched_below
+            and not needs_certainty(command, options))
+
+
 def judged(
     hypotheses: tuple[Hypothesis, ...],
     fit: Fit | None = None,
