@@ -212,6 +212,14 @@ def test_cli_help(capsys: pytest.CaptureFixture) -> None:
     assert _voiceedit(capsys, "help", "clean", "up")[1].startswith("Cleanup: ")
     status, out, _ = _voiceedit(capsys, "help", "--search", "cut", "clip")
     assert (status, out) == (0, "One command with cut clip: delete clip two.\n")
+    assert _voiceedit(capsys, "help", "search", "cut", "clip")[1] == out  # as it is said
+    status, out, _ = _voiceedit(capsys, "help", "search", "speech", "rate", "--grammar")
+    assert status == 0 and out.startswith("(set | change) [the] (speech | speaking | voice) "
+                                          "(rate | speed) to <number>")
+    assert "-> set_speech_rate(rate)" in out
+    for nothing in (["--search"], ["search", "banana"]):
+        status, out, err = _voiceedit(capsys, "help", *nothing)
+        assert status == 1 and out == "" and err.startswith(("Say help search", "No command"))
     assert _voiceedit(capsys, "help", "--markdown")[1].strip() == markdown_table()
     assert _voiceedit(capsys, "help", "--spoken", "session")[1].strip() == spoken_help("session")
     status, _, err = _voiceedit(capsys, "help", "colour")

@@ -77,6 +77,21 @@ def test_the_global_switch_comes_before_the_command(tmp_path):
     assert "none.wav" in written
 
 
+@pytest.mark.parametrize("command", [
+    ["shots", "none.voiceedit"], ["timeline", "none.voiceedit"], ["chapters", "none.voiceedit"],
+    ["export", "none.voiceedit", "-o", "x.edl"], ["help", "playback"], ["models"],
+    ["library", "status"], ["serve", "none.voiceedit"],
+])
+def test_every_command_takes_the_switch_after_it_too(command, monkeypatch):
+    """A person who needs it should not have to learn where it may be written."""
+    from voiceedit.cli import main, progress
+
+    monkeypatch.setattr(progress, "_asked_plain", False)  # this process's switch, put back
+    status = main([*command, "--plain"])
+    assert progress._asked_plain
+    assert status in (0, 1)  # done, or its own one sentence (no project): not a usage error
+
+
 def test_plain_when_asked_or_when_the_terminal_cannot_take_more(monkeypatch):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     monkeypatch.delenv("NO_COLOR", raising=False)

@@ -71,6 +71,29 @@ def test_asleep_only_an_exact_waking_phrase_is_acted_on(tmp_path: Path) -> None:
     assert editor.handle("delete three four").changed
 
 
+def test_asleep_a_waking_phrase_with_other_words_was_for_someone_else(tmp_path: Path) -> None:
+    """"Okay, stop listening" may be said to Dragon, "please wake up" to a person in the
+    room: asleep, only the phrase alone counts (a hesitation before it is no word)."""
+    path = make_project(tmp_path / "p.voiceedit")
+    editor = Editor.open(path)
+    editor.handle("go to sleep")
+    for said in ("okay, stop listening", "please wake up", "wake up now", "ok wake up"):
+        assert editor.handle(said).ignored, said
+        assert editor.asleep and not editor.stopped, said
+    assert editor.handle("Um, wake up.").message == "I'm listening."
+
+
+def test_a_wake_word_needs_letters_and_a_bad_one_changes_nothing(tmp_path, monkeypatch):
+    from voiceedit.errors import VoiceEditError
+
+    monkeypatch.setenv("VOICEEDIT_CONFIG", str(tmp_path))  # a wake word left for no other test
+    _prefix("editor")
+    for bad in ("!!!", ",", "  -  "):
+        with pytest.raises(VoiceEditError, match="has no letters. Nothing changed."):
+            _prefix(bad)
+    assert read_settings()["prefix"] == "editor"
+
+
 @pytest.mark.parametrize("said", ["stop listening", "goodbye voiceedit", "end the session"])
 def test_asleep_stop_listening_ends_the_session(tmp_path: Path, said: str) -> None:
     path = make_project(tmp_path / "p.voiceedit")
@@ -120,9 +143,14 @@ def test_with_a_prefix_only_what_begins_with_it_is_acted_on(tmp_path: Path) -> N
     assert answer.changed and answer.message.startswith("Deleted 1.0 s: 'three four'.")
     spoken = Heard("Editors, undo that.", understand_after("editor")("Editors, undo that."))
     assert editor.handle(spoken).message.startswith("Undid")
-    # Asleep, the wake phrase needs the prefix too: "wake up" alone may be for Talon.
-    assert editor.handle("editor go to sleep hey bob").action == "go_to_sleep"
+    # Asleep, the wake phrase needs the prefix too: "wake up" alone may be for Talon; so
+    # the answers say it with the prefix.
+    asleep = editor.handle("editor go to sleep hey bob")
+    assert asleep.action == "go_to_sleep"
+    assert asleep.message == "Going to sleep. Say editor, wake up when you need me."
     assert editor.handle("wake up").ignored and editor.asleep
+    assert editor.handle("editor, delete clip two").message == (
+        "asleep: say editor, wake up to go on.")
     assert editor.handle("Editor, wake up.").message == "I'm listening."
     assert not editor.asleep
 
@@ -175,7 +203,7 @@ def test_listen_with_a_prefix_acts_only_on_what_begins_with_it(
     assert answers[0].startswith("answer: At the start of"), lines
     assert answers[1:] == [
         "not for me: it does not begin with editor.",
-        "answer: Going to sleep. Say wake up when you need me.",
+        "answer: Going to sleep. Say editor, wake up when you need me.",
         "answer: I'm listening.",
         "answer: Stopped listening. Everything is saved.",
     ], lines

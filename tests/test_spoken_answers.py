@@ -125,7 +125,24 @@ def test_speak_faster_and_slower_step_and_stop_at_the_limits(tmp_path):
     assert editor.handle("speak faster").message == "Speech rate 600 words a minute, the fastest."
     refused = editor.handle("set the speech rate to 2000 words a minute")
     assert refused.message == "Say a rate from 80 to 600 words a minute."
+    assert editor.handle("set the speech rate to -5").message == (
+        "That number can't be below zero. Nothing changed.")  # not a sentence about times
     assert read_settings()["speech_rate"] == 600
+
+
+def test_a_setting_that_cannot_be_saved_is_one_sentence_and_changes_nothing(tmp_path,
+                                                                             monkeypatch):
+    project = make_project(tmp_path / "p.voiceedit")
+    before = project.read_bytes()
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("")
+    monkeypatch.setenv("VOICEEDIT_CONFIG", str(blocked))
+    for said in ("speak faster", "say times to the frame"):
+        answer = Editor.open(project).handle(said)
+        assert not answer.applied and answer.message.startswith(
+            f"I couldn't save your settings in {blocked}: "), said
+        assert answer.message.endswith(". Nothing changed.")
+    assert project.read_bytes() == before and blocked.read_text() == ""
 
 
 @pytest.mark.parametrize("voice", ["espeak", pytest.param("piper", marks=pytest.mark.slow),

@@ -35,8 +35,8 @@ from voiceedit.dialogue import Dialogue
 from voiceedit.errors import VoiceEditError
 from voiceedit.project import load_project, project_lock, save_project, stamp_of
 from voiceedit.timeline.model import Timeline
-from voiceedit.understand.command import Command
-from voiceedit.understand.matcher import NotUnderstood, understand
+from voiceedit.understand.command import Command, SpokenTime
+from voiceedit.understand.matcher import NotUnderstood, command_prompt, understand
 from voiceedit.understand.prefix import after_prefix
 
 ASLEEP_NOTE = "asleep: say wake up to go on."
@@ -77,11 +77,33 @@ class Answer:
 Subscriber = Callable[[Answer, EditorState], None]
 
 
+def _answers(said: str) -> bool:
+    """Whether a suggested sentence answers a question ("yes", "number two")."""
+    try:
+        return spec_of(understand(said).action).answers_question
+    except VoiceEditError:
+        return False
+
+
+def _says_negative_number(text: str) -> bool:
+    """Whether the minus stands before a number that is no time ("set the speech rate to
+    -5"), so a sentence about times would mislead."""
+    try:
+        args = understand(_NEGATIVE_TIME.sub(lambda m: m.group().replace("-", "")
+                                             .replace("\u2212", ""), text)).args
+    except VoiceEditError:
+        return False
+    return any(type(value) is int for value in args.values()) and not any(
+        isinstance(value, SpokenTime) for value in args.values())
+
+
 def _refuse(text: str) -> str | None:
     """What no command can be, said before trying to understand it."""
     if len(text) > LONGEST_COMMAND:
         return "That is too long for a command; say a sentence or two. Nothing changed."
     if _NEGATIVE_TIME.search(text):
+        if _says_negative_number(text):  # "set the speech rate to -5", "clip -2"
+            return "That number can't be below zero. Nothing changed."
         return "Times start at zero; there is no time before the start. Nothing changed."
     return None
 
@@ -97,6 +119,7 @@ class Editor:
         self.dialogue = Dialogue()
         self._subscribers: list[Subscriber] = []
         self._phrases: tuple[EditorState, tuple[tuple[str, ...], ...]] | None = None
+        self._prompt: tuple[tuple[str, ...], str] | None = None
         self._pointed: int | None = None  # the cursor a surface gave with the command
         # A wake word every command begins with ("editor, undo that"), for a session beside
         # Talon or Dragon; what does not begin with it is ignored without a word. "": none.
@@ -161,7 +184,9 @@ class Editor:
             command = understand(text)
         except NotUnderstood as error:
             if self.asleep:
-                return self._said(Answer(ASLEEP_NOTE, applied=False, ignored=True))
+                return self._said(Answer(self._asleep_note(), applied=False, ignored=True))
+            if self.state.project.pending is None:  # "yes" answers nothing now
+                error = error.keeping(lambda said: not _answers(said))
             self._remember(str(error))
             return self._said(Answer(str(error), applied=False, understood=False,
                                      suggestions=tuple(error.suggestions)))
@@ -177,13 +202,15 @@ class Editor:
         `meanings`: what else the recogniser heard, offered if the command is read back."""
         try:
             if not self.dialogue.hears(command):
-                return Answer(ASLEEP_NOTE, applied=False, ignored=True, action=command.action)
+                return Answer(self._asleep_note(), applied=False, ignored=True,
+                              action=command.action)
             if self._slow(command):
                 outcome, state = self._slow_work(command, typed, meanings)
             else:
                 with project_lock(self.path):  # one read-modify-write
                     self._refresh()
-                    outcome = self.dialogue.respond(self.state, command, typed, meanings)
+                    outcome = self._wake_told(
+                        self.dialogue.respond(self.state, command, typed, meanings), command)
                     state = self._save(outcome, command)
         except VoiceEditError as error:
             self._remember(str(error))
@@ -243,6 +270,14 @@ class Editor:
     def quote_ends_sentence(self, command: Command) -> bool:
         return quote_ends_sentence(self.state, command)
 
+    def command_prompt(self) -> str:
+        """The recogniser's prompt for the words as they stand (matcher.command_prompt),
+        made again only when they change: a name corrected is heard from then on."""
+        texts = tuple(self.state.quotes.words.texts)
+        if self._prompt is None or self._prompt[0] != texts:
+            self._prompt = (texts, command_prompt(texts))
+        return self._prompt[1]
+
     def phrases(self) -> tuple[tuple[str, ...], ...]:
         """The same tuple until the project changes (the recogniser caches on it)."""
         if self._phrases is None or self._phrases[0] is not self.state:
@@ -270,6 +305,20 @@ class Editor:
             playhead = min(max(0, self._pointed), self.state.timeline.duration)
             self.state = self.state.with_project(playhead=playhead)
         return changed
+
+    def _wake_phrase(self) -> str:
+        return f"{self.prefix}, wake up" if self.prefix else "wake up"
+
+    def _asleep_note(self) -> str:
+        return ASLEEP_NOTE.replace("wake up", self._wake_phrase())
+
+    def _wake_told(self, outcome: Outcome, command: Command) -> Outcome:
+        """Going to sleep, the answer says how to wake: with the wake word, when there is
+        one ("Say editor, wake up"), since a plain "wake up" is then not for us."""
+        if spec_of(command.action).enters != "asleep":
+            return outcome
+        return replace(outcome, message=f"{outcome.message} Say {self._wake_phrase()} when "
+                                        "you need me.")
 
     def _not_addressed(self) -> Answer:
         """Said without the wake word: for someone else, ignored as while asleep."""

@@ -35,6 +35,7 @@ from voiceedit.errors import VoiceEditError
 from voiceedit.project import Pending
 from voiceedit.spoken_time import precision_in
 from voiceedit.understand.command import Command, Quote, SpokenTime
+from voiceedit.understand.grammar import load_grammar, words
 from voiceedit.understand.matcher import CONFIRM_BELOW
 
 ASLEEP, AWAKE, STOPPED = "asleep", "awake", "stopped"
@@ -58,6 +59,17 @@ def run_action(state: EditorState, command: Command) -> Outcome:
         return Outcome(state.with_project(pending=pending), question.message, question=pending)
 
 
+def said_alone(command: Command) -> bool:
+    """Whether the command's own words were all that was said, hesitations aside: asleep,
+    "okay, stop listening" or "please wake up" were said to someone else (Dragon, a
+    person in the room), as Talon takes only its wake phrase itself."""
+    if not command.meant:
+        return True  # not made from words: a button or an API call
+    hesitations = {entry.value for entry in load_grammar().word_list("fillers").entries}
+    heard = [word for word in words(command.heard) if word not in hesitations]
+    return heard == words(command.meant)
+
+
 class Dialogue:
     def __init__(self) -> None:
         self.mode = AWAKE
@@ -71,7 +83,8 @@ class Dialogue:
         """Whether the command is acted on now (asleep, only waking words heard exactly)."""
         if not self.asleep:
             return True
-        return spec_of(command.action).awake_while_asleep and command.confidence >= EXACT_WORDS
+        return (spec_of(command.action).awake_while_asleep
+                and command.confidence >= EXACT_WORDS and said_alone(command))
 
     def respond(self, state: EditorState, command: Command, typed: bool = False,
                 meanings: tuple[Command, ...] = ()) -> Outcome:

@@ -9,11 +9,14 @@ means the defaults.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
+
+from voiceedit.errors import VoiceEditError, reason
 
 T = TypeVar("T")
 
@@ -57,13 +60,20 @@ def read_settings() -> dict:
 
 
 def remember(**changes: object) -> None:
-    """Merge `changes` into the settings file, written whole under a temporary name first."""
+    """Merge `changes` into the settings file, written whole under a temporary name first;
+    VoiceEditError, with the file as it was, when the folder cannot be written."""
     folder = config_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     settings = {**read_settings(), **changes}
     temporary = folder / f".{SETTINGS_FILE}.{os.getpid()}.tmp"
-    temporary.write_text(json.dumps(settings, indent=2, sort_keys=True), encoding="utf-8")
-    os.replace(temporary, folder / SETTINGS_FILE)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(settings, indent=2, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, folder / SETTINGS_FILE)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise VoiceEditError(f"I couldn't save your settings in {folder}: {reason(error)}. "
+                             "Nothing changed.") from None
 
 
 def read_cached(path: Path, from_json: Callable[[dict], T]) -> T | None:

@@ -35,8 +35,9 @@ def cancel(state: EditorState) -> Outcome:
 
 @action("go_to_sleep", enters="asleep", free_quotes=True)
 def go_to_sleep(state: EditorState, after: Quote | None = None) -> Outcome:
-    """`after`: words said after "go to sleep", swallowed (they were for someone else)."""
-    return Outcome(state, "Going to sleep. Say wake up when you need me.")
+    """`after`: words said after "go to sleep", swallowed (they were for someone else). The
+    session adds how to wake it, which depends on its wake word (Editor)."""
+    return Outcome(state, "Going to sleep.")
 
 
 @action("wake_up", awake_while_asleep=True, enters="awake")

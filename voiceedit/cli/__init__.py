@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from voiceedit.cli.progress import plain_option
+from voiceedit.cli.progress import plain_option, with_plain
 from voiceedit.errors import VoiceEditError
 
 # Each command and the module whose import adds it to `cli`.
@@ -45,7 +45,8 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
             importlib.import_module(COMMAND_MODULES[cmd_name])
-        return self.commands.get(cmd_name)
+        command = self.commands.get(cmd_name)
+        return with_plain(command) if command is not None else None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

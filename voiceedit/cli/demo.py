@@ -19,7 +19,7 @@ import click
 from voiceedit.answer.speakers import SpeechSettings, open_speaker
 from voiceedit.cli import cli, main
 from voiceedit.cli.demo_finish import FINISHED, finish
-from voiceedit.cli.progress import plain_option, progress_reporter
+from voiceedit.cli.progress import progress_reporter
 from voiceedit.cli.transcribe import transcript_lines
 from voiceedit.core import Editor
 from voiceedit.errors import VoiceEditError
@@ -56,7 +56,6 @@ def step(title: str) -> None:
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path),
               default=ROOT / "out" / "demo", show_default=True)
 @click.option("--fast", is_flag=True, help="Feed the spoken commands as fast as possible.")
-@plain_option
 def demo_command(output: Path, fast: bool) -> int:
     """Run the main job on the bundled sample interview."""
     earlier = (output / DEMO_MARK).exists() or (output / "interview.voiceedit").exists()

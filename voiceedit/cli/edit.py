@@ -20,7 +20,6 @@ from voiceedit.actions import describe
 from voiceedit.actions.state import EditorState
 from voiceedit.answer.voice_names import DEFAULT_VOICE, VOICES
 from voiceedit.cli import cli
-from voiceedit.cli.progress import plain_option
 from voiceedit.cli.typed import TypedStyle, status_of, stdin_lines, typed_session
 from voiceedit.cli.words import grammar_dir_option
 from voiceedit.cli.written import check_written
@@ -59,7 +58,6 @@ def make_speaker(speak: bool, speak_to: Path | None, voice: str) -> Speaker | No
               show_default=True,
               help="The voice for --speak and --speak-to (system: the computer's own voice).")
 @click.option("--force", is_flag=True, help="Replace the --speak-to file if it exists.")
-@plain_option
 @grammar_dir_option
 def do_command(project: Path, text: str | None, audio: Path | None, as_json: bool,
                speak: bool, speak_to: Path | None, voice: str, force: bool) -> int:

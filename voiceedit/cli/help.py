@@ -16,6 +16,7 @@ from voiceedit.understand.help import (
     grammar_text,
     help_text,
     markdown_table,
+    rule_text,
     spoken_help,
     update_readme,
 )
@@ -38,13 +39,12 @@ def help_command(words: tuple[str, ...], spoken: bool, grammar: bool, search: bo
                  markdown: bool, readme: Path | None) -> None:
     """The commands you can say, all or one topic (editing, navigation, playback, project,
     cleanup, session), in example sentences; `keys`: the browser editor's keys;
-    `--search cut clip`: the commands with those words."""
+    `search cut clip` (or `--search cut clip`): the commands with those words."""
+    if words[:1] == ("search",) and not search:  # "voiceedit help search cut", as said
+        words, search = words[1:], True
     topic = " ".join(words) or None
     if search:
-        from voiceedit.understand.examples import search_answer
-        from voiceedit.understand.grammar import load_grammar
-
-        click.echo(search_answer(load_grammar(), topic or "", shown=12))
+        click.echo(_searched(topic or "", grammar))
     elif topic == "keys":
         from voiceedit.web.keys import keys_markdown, keys_text
 
@@ -62,3 +62,19 @@ def help_command(words: tuple[str, ...], spoken: bool, grammar: bool, search: bo
         click.echo(grammar_text(topic))
     else:
         click.echo(help_text(topic))
+
+
+def _searched(said: str, notation: bool) -> str:
+    """The commands with these words, as example sentences or (`notation`) as the rules are
+    written; VoiceEditError when there are no words or no such command."""
+    from voiceedit.errors import VoiceEditError
+    from voiceedit.understand.examples import search, search_answer
+    from voiceedit.understand.grammar import load_grammar
+
+    grammar = load_grammar()
+    found = search(grammar, said)
+    answer = search_answer(grammar, said, shown=12)
+    if not found:
+        raise VoiceEditError(answer)
+    return "\n".join(rule_text(rule) for rule, _ in found) if notation else answer
+

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from voiceedit.cli import cli
-from voiceedit.cli.progress import PlainProgress, plain_option, plain_wanted
+from voiceedit.cli.progress import PlainProgress, plain_wanted
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.openai_engine import DEVICES
 from voiceedit.hear.transcribe import ENGINES
@@ -50,7 +50,6 @@ def open_library(path: Path | None, create: bool = True):
 @click.option("--batch", type=click.IntRange(1, 1024),
               help="Files decoded together in one batch (openai-whisper; default 32 on "
                    "cuda, else 1).")
-@plain_option
 def add_command(paths: tuple[Path, ...], library_path: Path | None, scheduler: str | None,
                 workers: int | None, model: str, engine: str, language: str, device: str,
                 batch: int | None) -> None:
@@ -148,7 +147,6 @@ class BarReporter(PlainReporter):
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"hits": [{"file", "start", "end", "text"}]}, best first.')
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
-@plain_option
 def search_command(words: tuple[str, ...], library_path: Path | None, as_json: bool,
                    limit: int) -> None:
     """Where WORDS were said in any file of the library, misheard words too."""
@@ -170,7 +168,6 @@ def search_command(words: tuple[str, ...], library_path: Path | None, as_json: b
 
 @library_group.command("status")
 @click.option("--library", "library_path", type=click.Path(path_type=Path), help=LIBRARY_HELP)
-@plain_option
 def status_command(library_path: Path | None) -> None:
     """How much the library holds, and which files failed."""
     library, why = open_library(library_path, create=False)

@@ -19,7 +19,6 @@ from voiceedit.answer.playback import PLAYBACK_RATE, Player
 from voiceedit.answer.speakers import SpeechSettings, open_speaker
 from voiceedit.answer.voice_names import DEFAULT_VOICE, VOICES
 from voiceedit.cli import cli
-from voiceedit.cli.progress import plain_option
 from voiceedit.cli.typed import TypedStyle, stdin_lines, typed_session
 from voiceedit.cli.words import grammar_dir_option
 from voiceedit.cli.written import check_written
@@ -30,6 +29,7 @@ from voiceedit.hear.sources import FileSource, MicrophoneSource
 from voiceedit.hear.vad import UtteranceDetector, make_classifier
 from voiceedit.live.loop import LiveLoop
 from voiceedit.live.settings import LiveSettings, Turn
+from voiceedit.understand.grammar import words
 
 
 def _echo(line: str) -> None:
@@ -64,7 +64,6 @@ def _echo(line: str) -> None:
 @click.option("--prefix", metavar="WORD",
               help="Act only on commands that begin with WORD (\"editor, undo that\"), to run "
               "beside Talon or Dragon; remembered. --prefix '' turns it off.")
-@plain_option
 @grammar_dir_option
 def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[Path, ...],
                    realtime: bool, speak_to: Path | None, no_speech: bool, voice: str,
@@ -98,20 +97,16 @@ def listen_command(project: Path, more_inputs: tuple[Path, ...], inputs: tuple[P
         from voiceedit.hear.command_recognizer import (
             CommandRecognizer,
             RecognizerOptions,
-            command_prompt,
         )
         from voiceedit.understand.matcher import understand
         from voiceedit.understand.prefix import understand_after
 
         editor.prefix = wake_word  # spoken commands only: typed ones need none
-        prompt = command_prompt(editor.state.quotes.words.texts)
-        if editor.prefix:  # Whisper then spells the wake word as the person does
-            prompt = f"{editor.prefix.capitalize()}, {prompt[0].lower()}{prompt[1:]}"
         recognizer = CommandRecognizer(
-            model, RecognizerOptions(prompt=prompt),
+            model, RecognizerOptions(prompt=_prompt(editor)),
             grammar=understand_after(editor.prefix) if editor.prefix else understand,
             fit=editor.fit, phrases=editor.phrases, places=editor.places,
-            idle=editor.idle_actions)
+            idle=editor.idle_actions, prompt_of=lambda: _prompt(editor))
         loop = LiveLoop(
             editor, source, recognizer, speaker,
             _echo, LiveSettings(push_to_talk=key is not None, earcons=earcons), player,
@@ -142,6 +137,14 @@ def _greeting(project: Path, key: str | None, prefix: str) -> str:
     return f"Editing {project.stem}. I'm listening. Say go to sleep to pause."
 
 
+def _prompt(editor: Editor) -> str:
+    """The project's prompt, the wake word first: Whisper then spells it as the person does."""
+    prompt = editor.command_prompt()
+    if editor.prefix:
+        prompt = f"{editor.prefix.capitalize()}, {prompt[0].lower()}{prompt[1:]}"
+    return prompt
+
+
 def _prefix(given: str | None) -> str:
     """The wake word: the one given (and remembered for next time), else the remembered
     one; "" for none."""
@@ -150,6 +153,9 @@ def _prefix(given: str | None) -> str:
     if given is None:
         remembered = read_settings().get("prefix", "")
         return remembered.strip() if isinstance(remembered, str) else ""
+    if given.strip() and not words(given):
+        raise VoiceEditError(f"A wake word is a word to say, like editor; '{given.strip()}' "
+                             "has no letters. Nothing changed.")
     remember(prefix=given.strip())
     return given.strip()
 

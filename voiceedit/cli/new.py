@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from voiceedit.cli import cli
-from voiceedit.cli.progress import plain_option, progress_reporter
+from voiceedit.cli.progress import progress_reporter
 from voiceedit.interchange.importer import IMPORT_SUFFIXES, import_timeline
 from voiceedit.project import Project, check_new_path, create_project, make_source
 from voiceedit.spoken_time import print_count, print_time
@@ -38,7 +38,6 @@ FROM_HELP = (
               help="Whisper model for the footage transcripts (tiny.en, base, ...).")
 @click.option("--from", "timeline_file", type=click.Path(dir_okay=False, path_type=Path),
               help=FROM_HELP)
-@plain_option
 def new_command(project: Path, media: tuple[Path, ...], model: str,
                 timeline_file: Path | None) -> None:
     """Start PROJECT over MEDIA files (each whole, in order), or from another editor's

@@ -43,12 +43,27 @@ def _plain_callback(ctx: click.Context, param: click.Parameter, value: bool) -> 
 
 
 def plain_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`--plain` on a command (it is also an option of `voiceedit` itself)."""
+    """`--plain` on `voiceedit` itself; every subcommand takes it too (with_plain)."""
     return click.option("--plain", is_flag=True, expose_value=False, is_eager=True,
-                        callback=_plain_callback,
-                        help="Plain lines only: no colour, no redrawn progress bar (also "
-                             "when NO_COLOR is set, TERM=dumb or output is not a terminal).")(
-        command)
+                        callback=_plain_callback, help=_PLAIN_HELP)(command)
+
+
+def with_plain(command: click.Command) -> click.Command:
+    """The command, and a group's subcommands, taking `--plain` wherever it is written
+    ("voiceedit shots p.voiceedit --plain"): a person who needs it should not have to
+    learn where it may go."""
+    if not any(param.name == "plain" for param in command.params):
+        command.params.append(click.Option(["--plain"], is_flag=True, expose_value=False,
+                                           is_eager=True, callback=_plain_callback,
+                                           help=_PLAIN_HELP))
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            with_plain(sub)
+    return command
+
+
+_PLAIN_HELP = ("Plain lines only: no colour, no redrawn progress bar (also when NO_COLOR is "
+               "set, TERM=dumb or output is not a terminal).")
 
 
 class PlainProgress:

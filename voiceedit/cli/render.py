@@ -11,7 +11,7 @@ import click
 
 from voiceedit.actions.output import default_output, render_project
 from voiceedit.cli import cli
-from voiceedit.cli.progress import plain_option, progress_reporter
+from voiceedit.cli.progress import progress_reporter
 from voiceedit.media.render import ENGINES, Progress
 from voiceedit.project import load_project
 
@@ -33,7 +33,6 @@ from voiceedit.project import load_project
 @click.option("--described", is_flag=True,
               help="Make the described mix (the audio descriptions over the lowered "
                    "programme) the only sound track, for players that play one.")
-@plain_option
 def render_command(project: Path, output: Path | None, engine: str, smart: bool,
                    force: bool, captions: bool, speaker_names: bool, described: bool) -> None:
     """Render the edited timeline of PROJECT to a video (or sound) file."""

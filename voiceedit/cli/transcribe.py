@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from voiceedit.cli import cli
-from voiceedit.cli.progress import plain_option, progress_reporter
+from voiceedit.cli.progress import progress_reporter
 from voiceedit.hear.models import available_models
 from voiceedit.hear.transcribe import ENGINES, transcribe
 from voiceedit.timeline.transcript import Transcript
@@ -25,7 +25,6 @@ from voiceedit.timeline.transcript import Transcript
 @click.option("--no-cache", is_flag=True, help="Transcribe again even if cached.")
 @click.option("--speakers/--no-speakers", default=True, show_default=True,
               help="Find who speaks each word (\"speaker\" in --json).")
-@plain_option
 def transcribe_command(media: Path, model: str, engine: str, language: str, as_json: bool,
                        words: bool, no_cache: bool, speakers: bool) -> None:
     """Transcribe MEDIA word by word (any audio or video file ffmpeg reads)."""

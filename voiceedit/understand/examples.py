@@ -7,22 +7,21 @@ so they never drift from the grammar: the first sentence takes each alternative'
 option and leaves optional words out (keeping "the", "from", "at", so it reads as a
 sentence); the second takes each alternative's second option and says the optional words,
 showing what else may be said. Slots are filled with examples: a time "ten seconds", a
-quote "your words", a list slot an entry of its list. tests/test_help.py checks that every
-sentence help says is understood as its own rule's action.
+quote "your words" (a name "Pam"), a list slot an entry of its list. tests/test_help.py
+checks that every sentence help says is understood as its own rule's action.
 """
 
 from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from voiceedit.understand.forms import EXAMPLE_VALUES, GLUE_WORDS, collect_words
+from voiceedit.understand.forms import ACTION_VALUES, EXAMPLE_VALUES, GLUE_WORDS, collect_words
 from voiceedit.understand.rules import Choice, Element, Grammar, Rule, Slot, Word, words
 
 # A quote, by the parameter it fills: what a person would quote from their transcript.
 # `after` is what follows "go to sleep": words for someone else, which sleep swallows.
-# `words` is what "help search" looks for.
-QUOTE_VALUES = {"": "your words", "last": "other words", "after": "and whatever follows",
-                "words": "cut"}
+# forms.ACTION_VALUES comes first: a name, a file, new words.
+QUOTE_VALUES = {"": "your words", "last": "other words", "after": "and whatever follows"}
 SEARCH_FROM = 80  # rapidfuzz ratio (0..100) a heard word needs to match a command's word
 SEARCH_SHOWN = 5  # commands said for one search
 
@@ -76,7 +75,9 @@ def _say(
             if not (out and out[-1] == element.shown):  # "delete [the | all] [the] ..."
                 out.append(element.shown)
         else:
-            out.append(_value(element.kind, next(params, ""), grammar, last, prefer))
+            param = next(params, "")
+            out.append(ACTION_VALUES.get((rule.action, param))
+                       or _value(element.kind, param, grammar, last, prefer))
     for index, word in enumerate(out[:-1]):  # "[an | a] <format>": not "a edit decision list"
         if word in ("a", "an"):
             out[index] = "an" if _vowel_sound(out[index + 1]) else "a"

@@ -81,6 +81,28 @@ EXAMPLE_VALUES = {
 }  # fmt: skip
 
 
+# Values for one action's slot where its kind's example would mislead in help (examples.py):
+# a speech rate of "two" is refused, and "correct your words to your words" or "call
+# speaker two your words" read as nonsense when heard. The recogniser's prompt keeps the
+# kinds' own values (`example`): its words were measured so (bench/RESULTS.md).
+ACTION_VALUES = {
+    ("set_speech_rate", "rate"): "three hundred",
+    ("correct", "words"): "the right words",
+    ("spell", "letters"): "p a m",
+    ("help_search", "words"): "cut",
+    ("name_speaker", "name"): "Pam",
+    ("add_chapter", "name"): "Introduction",
+    ("rename_chapter", "name"): "Introduction",
+    ("add_marker", "name"): "applause",
+    ("insert_media", "quote"): "intro",
+    ("cover_quote", "media"): "skyline",
+    ("cover_clip", "media"): "skyline",
+    ("cover_range", "media"): "skyline",
+    ("describe", "text"): "a woman at a desk",
+    ("delete_speaker_words", "who"): "Pam",
+}
+
+
 # Optional words kept in examples so they read as sentences ("clear the selection").
 GLUE_WORDS = frozenset({"the", "from", "at", "a", "an"})
 

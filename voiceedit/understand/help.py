@@ -74,7 +74,9 @@ def help_text(topic: str | None = None) -> str:
                 lines.append(f"  {said}." + (" Removes material." if rule.destructive else "")
                              + (f" (your own, {rule.source})" if rule.own else ""))
         blocks.append("\n".join(lines))
-    blocks.append(_plain_lists(grammar, [r for r in grammar.rules if r.topic in names]))
+    lists = _plain_lists(grammar, [r for r in grammar.rules if r.topic in names])
+    if lists:
+        blocks.append(lists)
     blocks.append(
         "A time is said as people say it: one minute thirty, 1:30, ninety seconds, "
         "two and a half seconds, the start, the end, here. Your words are words of the "
@@ -86,14 +88,15 @@ def help_text(topic: str | None = None) -> str:
 
 
 def _plain_lists(grammar: Grammar, rules: list[Rule]) -> str:
-    """The lists the rules use, in words: "Instead of delete you can say cut, ... or erase"."""
-    lines = ["Words that can take each other's place:"]
+    """The lists the rules use, in words: "Instead of delete you can say cut, ... or erase";
+    "" when they use none."""
+    lines = []
     for name, entries in _used_lists(grammar, rules):
         if name.startswith("{"):
             lines.append(f"  Instead of {entries[0]}, you can say {_or(entries[1:])}.")
         else:
             lines.append(f"  A {name[1:-1]} is one of {_or(entries)}.")
-    return "\n".join(lines)
+    return "\n".join(["Words that can take each other's place:", *lines]) if lines else ""
 
 
 def _or(items: list[str]) -> str:
@@ -118,6 +121,11 @@ def grammar_text(topic: str | None = None) -> str:
         "Say 'what can I say' to hear this."
     )
     return "\n\n".join(blocks)
+
+
+def rule_text(rule: Rule) -> str:
+    """One rule as written, with the action it runs: a line of `help --grammar`."""
+    return f"{rule.spoken}  -> {_does(rule)}"
 
 
 def _does(rule: Rule) -> str:

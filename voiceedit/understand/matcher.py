@@ -28,12 +28,13 @@ were repaired is capped lower still (REPAIRED_MEANING) and always read back.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
 from voiceedit.errors import VoiceEditError
 from voiceedit.understand.command import Command
+from voiceedit.understand.examples import sentences
 from voiceedit.understand.forms import EXAMPLE_VALUES, example, example_value, expand
 from voiceedit.understand.grammar import load_grammar, vocabulary
 from voiceedit.understand.matching import (
@@ -60,14 +61,29 @@ MAX_WORDS = 40  # longer text is not a command
 
 _EXAMPLE_TEXTS = [text for values in EXAMPLE_VALUES.values() for text in values.values()]
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Titles and the like whose full stop ends no sentence: "correct Sam to Dr. Pam Smith".
+_ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "st", "jr", "sr", "mt",
+                            "vs", "etc"})
 
 
 class NotUnderstood(VoiceEditError):
     """Nothing in the grammar matched well enough; `.suggestions` are the closest spoken forms."""
 
-    def __init__(self, message: str, suggestions: list[str]) -> None:
+    def __init__(self, message: str, suggestions: list[str], heard: str = "") -> None:
         super().__init__(message)
         self.suggestions = suggestions
+        self.heard = heard  # the words not understood, when the message names them
+
+    def keeping(self, keep: Callable[[str], bool]) -> NotUnderstood:
+        """The same, suggesting only what `keep` allows: no "yes" while nothing is asked."""
+        if not self.heard:
+            return self
+        return _not_understood(self.heard, [s for s in self.suggestions if keep(s)])
+
+
+def _not_understood(heard: str, suggestions: list[str]) -> NotUnderstood:
+    hint = f' Did you mean "{suggestions[0]}"?' if suggestions else ""
+    return NotUnderstood(f'Not understood: "{heard}".{hint}', suggestions, heard)
 
 
 def understand(text: str) -> Command:
@@ -112,13 +128,27 @@ def _language() -> _Language:
     return _prepared[0]
 
 
+def _sentences(text: str) -> list[str]:
+    """The text's sentences, a title's full stop ("Dr.") not taken for an end."""
+    sentences: list[str] = []
+    for piece in _SENTENCE_END.split(text.strip()):
+        last = sentences[-1].rsplit(None, 1)[-1].rstrip(".").lower() if sentences else ""
+        if last in _ABBREVIATIONS:
+            sentences[-1] += " " + piece
+        else:
+            sentences.append(piece)
+    return sentences
+
+
 class _Language(MatchingGrammar):
     """The grammar prepared for matching, suggesting and prompting: compiled once."""
 
     def __init__(self, grammar: Grammar) -> None:
         super().__init__(grammar)
         self.ignored = [entry.words for entry in grammar.word_list("ignored").entries]
-        self.examples = [example(rule, grammar) for rule in self.rules]
+        self.examples = [example(rule, grammar) for rule in self.rules]  # for the prompt
+        # Suggested as help says them (examples.py): "set the speech rate to three hundred".
+        self.suggested = [sentences(rule, grammar)[0] for rule in self.rules]
         self.forms = [
             (_fill(form, grammar), index)
             for index, rule in enumerate(self.rules)
@@ -138,16 +168,14 @@ class _Language(MatchingGrammar):
         if best is None or best.score < 1.0 or best.repaired:
             best = self._best(variants, fuzzy=True) or best
         if best is None or best.confidence < ACCEPT_FROM:
-            suggestions = self.suggest(tokens, best)
-            hint = f' Did you mean "{suggestions[0]}"?' if suggestions else ""
-            raise NotUnderstood(f'Not understood: "{" ".join(tokens)}".{hint}', suggestions)
+            raise _not_understood(" ".join(tokens), self.suggest(tokens, best))
         return best.command(text.strip())
 
     def _variants(self, text: str, tokens: list[str]) -> list[tuple[list[str], bool]]:
         """The words to match, and whether a sentence was dropped: the whole text, its first
         sentences (Whisper sometimes adds one it imagined: "Undo that. Thank you."), and each
         without ignored words around it ("please", "okay")."""
-        sentences = _SENTENCE_END.split(text.strip())
+        sentences = _sentences(text)
         whole = [(tokens, False)]
         firsts = [(words(" ".join(sentences[:count])), True) for count in range(1, len(sentences))]
         variants: list[tuple[list[str], bool]] = []
@@ -180,7 +208,7 @@ class _Language(MatchingGrammar):
         """The closest rules' example forms, the nearest parse first. A form scores by its
         letters (rapidfuzz ratio: "expert" ~ "export edl") or by sharing all the heard words
         (token set ratio: "shorten the pauses" is in "shorten the pauses longer than ...")."""
-        found = [self.examples[near.order]] if near else []
+        found = [self.suggested[near.order]] if near else []
         heard = [" ".join(tokens)]
         import numpy as np  # only for what was not understood
 
@@ -190,7 +218,7 @@ class _Language(MatchingGrammar):
         for position in np.argsort(-scores, kind="stable"):
             if scores[position] < SUGGEST_FROM or len(found) >= limit:
                 break
-            suggestion = self.examples[self.forms[position][1]]
+            suggestion = self.suggested[self.forms[position][1]]
             if suggestion not in found:
                 found.append(suggestion)
         return found[:limit]
