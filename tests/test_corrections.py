@@ -201,6 +201,7 @@ def test_letters_are_read_one_by_one():
     assert spelled("papa alpha mike") == "pam"
     assert spelled("oscar apostrophe bravo romeo india echo november") == "o'brien"
     assert spelled("x ray") == "x"
+    assert spelled("Mike") == "mike" and spelled("hyphen") == "hyphen"  # one word: itself
     assert say_letters("O'Brien,") == "O, apostrophe, B, R, I, E, N"
 
 
@@ -218,3 +219,48 @@ def test_a_spoken_correction_is_heard_with_a_name_the_transcript_lacks(project):
     heard = recognizer.recognise(spoken("Correct Sam to Pam."))
     assert editor.handle(heard).message == "Corrected 'Sam' to 'Pam'."
     assert words_on_disk(project)[2] == "Pam,"
+
+
+def test_typed_new_words_keep_titles_brackets_and_quotes(project):
+    editor = Editor.open(project)
+    assert editor.handle("correct Sam to Dr. Pam Smith").message == (
+        "Corrected 'Sam' to 'Dr. Pam Smith'.")  # a title's full stop ends no sentence
+    assert words_on_disk(project)[2:6] == ["Dr.", "Pam", "Smith,", "and"]
+    assert editor.handle("correct Smith to Smith (the host)").message == (
+        "Corrected 'Smith' to 'Smith (the host)'.")
+    assert editor.handle("correct Pam to 'Pamela'").message == "Corrected 'Pam' to 'Pamela'."
+    assert words_on_disk(project)[2:7] == ["Dr.", "Pamela", "Smith", "(the", "host),"]
+
+
+def test_the_old_words_alone_ask_for_the_new_ones_and_suggest_no_answer(project):
+    editor = Editor.open(project)
+    before = project.read_bytes()
+    for said in ("correct Sam to", "correct the word Sam"):
+        answer = editor.handle(said)
+        assert answer.message == ("Say the new words after the old ones, as in correct Sam "
+                                  "to Pam; nothing changed."), said
+        assert not answer.applied
+    assert project.read_bytes() == before
+    # Not understood with no question waiting: "yes" or "number two" is never suggested.
+    for said, near in (("yess please maybe", "yes"), ("choose", "choose two")):
+        answer = editor.handle(said)
+        assert not answer.understood and near not in answer.suggestions, said
+        assert f'"{near}"' not in answer.message, said
+    assert "next speaker please" in editor.handle("yess please maybe").suggestions
+    assert project.read_bytes() == before
+
+
+def test_words_of_two_speakers_are_corrected_word_for_word_or_not_at_all(project):
+    data = json.loads(project.read_text())
+    for source in data["sources"]:  # words 3 on are the second speaker's
+        words = source["transcript"]["words"]  # [text, start, end, probability, speaker]
+        words[:] = [[*word[:4], 1 if number < 3 else 2] for number, word in enumerate(words)]
+    project.write_text(json.dumps(data))
+    editor = Editor.open(project)
+    before = project.read_bytes()
+    answer = editor.handle("correct Sam and today to Pam Smith")
+    assert answer.message == ("Those words are said by different speakers; correct each "
+                              "speaker's words on their own. Nothing changed.")
+    assert project.read_bytes() == before
+    assert editor.handle("correct Sam and today to Pam and then").changed  # word for word
+    assert [editor.state.words.speakers[i] for i in (2, 3, 4)] == [1, 2, 2]  # each keeps its

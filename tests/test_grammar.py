@@ -127,7 +127,8 @@ DESTRUCTIVE = {
 }  # fmt: skip
 OPTIONAL = {"help": {"topic"}, "go_to_sleep": {"after"}, "cover_quote": {"offset"},
             "cover_clip": {"offset"}, "cover_range": {"offset"}, "remove_cutaway": {"number"},
-            "burn_captions": {"speaker_names"}, "normalize_loudness": {"target"}}
+            "burn_captions": {"speaker_names"}, "normalize_loudness": {"target"},
+            "correct": {"by"}}  # the old words alone: asked for the new ones
 
 
 @pytest.fixture(scope="module")
@@ -274,7 +275,7 @@ def test_a_small_grammar_loads(tmp_path: Path) -> None:
         (HEADER + "\nundo that\n", 5, "spoken form: action"),
         (HEADER + "go to <place>: seek(time)\n", 4, "unknown slot <place>"),
         (HEADER + "{verbs} it: undo()\n", 4, "no list lists/verbs.list"),
-        (HEADER + "go to <time>: seek()\n", 4, "fills 1 slots but the action takes 0"),
+        (HEADER + "go to <time>: seek()\n", 4, "fills 1 slot but the action takes 0 parameters"),
         (HEADER + "go [to <time>]: seek(time)\n", 4, "fills 0 or 1 slots"),
         (HEADER + "x <time>: seek(time, time)\n", 4, "given twice"),
         (HEADER + "split it: split(time=later)\n", 4, "a fixed argument"),

@@ -196,6 +196,44 @@ def test_a_broken_file_is_reported_once_by_do_and_the_command_still_runs(config,
     assert len(done.stdout.strip().splitlines()) == 3
 
 
+def test_a_list_the_code_acts_on_takes_words_for_its_values_only(config, tmp_path):
+    """A verbosity of one's own would be saved in the project and then be unknown to every
+    session without the list: "levels.list" may only add words for brief, normal, detailed."""
+    write(config / "grammars", "lists/levels.list", "bogus\nchatty: detailed\n")
+    project = make_project(tmp_path / "p.voiceedit", TEXT)
+    done = voiceedit("do", str(project), config=config,
+                     stdin="set the verbosity to chatty\nset the verbosity to bogus\n")
+    assert done.stderr.splitlines()[0] == (
+        "levels.list:1: 'bogus' is not one of brief, normal, detailed; write 'bogus: brief' to "
+        "say brief in your words.")
+    assert done.stdout.splitlines()[0] == "Answers are now detailed."
+    assert done.returncode != 0  # "bogus" is no level
+    assert load_project(project).verbosity == "detailed"
+
+
+def test_a_project_saved_with_a_level_no_longer_known_opens(tmp_path):
+    project = make_project(tmp_path / "p.voiceedit", TEXT)
+    data = json.loads(project.read_text())
+    project.write_text(json.dumps({**data, "verbosity": "bogus"}))
+    assert load_project(project).verbosity == "normal"
+    assert Editor.open(project).handle("where am i").applied
+
+
+def test_a_phrase_the_built_in_grammar_has_already_is_reported(config):
+    """The built-in rule is heard first, so the person's would never run: said at its line,
+    not left silent."""
+    write(config / "grammars", "mine.grammar",
+          MINE + "find <quote>: !delete_quote(quote)\nwhere am i: seek(time=end)\n")
+    assert load_grammar().problems == (
+        "mine.grammar:4: 'find <quote>' is already the built-in '(find | search for) <quote>' "
+        "(seek_quote), which is heard first.",
+        "mine.grammar:5: 'where am i' is already the built-in 'where am I' "
+        "(describe_position), which is heard first.",
+    )
+    assert understand("find your country").action == "seek_quote"  # nothing cut
+    assert understand("snip your country").action == "delete_quote"
+
+
 def test_a_file_that_cannot_be_read_is_skipped(config):
     write(config / "grammars", "mine.grammar", MINE)
     (config / "grammars" / "latin1.grammar").write_bytes(b"caf\xe9 <quote>: !delete_quote(quote)\n")
@@ -255,3 +293,27 @@ def test_a_spoken_name_from_the_project_is_heard_and_found(config, tmp_path, sai
     after = load_project(project)
     assert starts - 300 <= after.playhead <= starts  # just before the name is said
     assert f"'{name}" in after.last_answer
+
+
+@pytest.mark.slow
+def test_a_name_corrected_during_a_session_is_in_the_next_utterances_prompt(config, tmp_path):
+    """`listen` and the browser's microphone keep one recogniser: its prompt follows the
+    project's words (`prompt_of`), so a name put right is heard as written from then on."""
+    import numpy as np
+
+    from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions
+
+    editor = Editor.open(make_project(tmp_path / "names.voiceedit", NAMES_TEXT))
+    recognizer = CommandRecognizer(options=RecognizerOptions(prompt=editor.command_prompt()),
+                                   prompt_of=editor.command_prompt)
+    assert "Tadhg" in recognizer.options.prompt and "Grainne" not in recognizer.options.prompt
+    before, searched = list(recognizer.prompt), recognizer.constrained  # built already
+    assert searched is not None
+    assert editor.handle("correct Tadhg to Grainne").changed
+    assert editor.command_prompt().endswith(" Siobhan, Dervla, Kilkenny, Grainne, Niamh.")
+    recognizer.recognise(np.zeros(8000, dtype=np.float32))
+    assert recognizer.options.prompt == editor.command_prompt()
+    assert recognizer.prompt != before
+    assert recognizer.tokenizer.decode(recognizer.prompt[1:]).count("Grainne") == 1
+    # The search reads the prompt's first words only (its quotes are the project's words).
+    assert searched.prompt == recognizer._search_start()

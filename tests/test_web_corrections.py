@@ -73,3 +73,28 @@ def test_e_corrects_the_selected_words_where_they_are(browser, served):
     assert "You don't need an expensive camera to start. You really don't need a cheap " \
         "camera to start." in text
     assert page.errors == []
+
+
+def test_typed_words_are_kept_exactly_full_stops_brackets_and_case(browser, served):
+    """What is typed is what the transcript says: a full stop does not end the new words
+    ("Dr. Pam"), a bracket stays, and a word may change only its case."""
+    page = open_page(browser, served)
+    page.locator("#transcript").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#transcript .cursor")).to_have_text("Sam,")
+    page.keyboard.press("e")
+    field = page.get_by_role("textbox", name="Correct \u201cSam,\u201d to")
+    field.fill("Dr. Pam (the host),")
+    field.press("Enter")
+    expect(status(page)).to_have_text("Corrected 'Sam' to 'Dr. Pam (the host)'.")
+    assert words_on_disk(served.project)[:7] == ["Hi,", "I'm", "Dr.", "Pam", "(the", "host),",
+                                                 "and"]
+    page.keyboard.press("Home")
+    expect(page.locator("#transcript .cursor")).to_have_text("Hi,")
+    page.keyboard.press("e")
+    page.get_by_role("textbox", name="Correct \u201cHi,\u201d to").fill("hi,")
+    page.keyboard.press("Enter")
+    expect(status(page)).to_have_text("Corrected 'Hi' to 'hi'.")
+    assert words_on_disk(served.project)[0] == "hi,"
+    assert page.errors == []

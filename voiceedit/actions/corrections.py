@@ -39,14 +39,18 @@ SAY_CHARACTER = {"'": "apostrophe", "-": "hyphen", ".": "dot"}
 
 @action("correct", new_words="words")
 def correct(state: EditorState, quote: Quote | QuoteMatch | str, words: Quote | str,
-            by: str = "to", chosen: QuoteMatch | None = None) -> Outcome:
+            by: str = "to", chosen: QuoteMatch | None = None, exactly: bool = False) -> Outcome:
     """The quoted words of the transcript become `words`. `by`: the words said between the
-    two (the rule's); `chosen`: the place picked when the quote was found in several."""
+    two (the rule's); `chosen`: the place picked when the quote was found in several;
+    `exactly`: the words as typed in the browser's field, case and punctuation as they are
+    ("ask" for "Ask", "window!"), where a voice's are fitted to the old words."""
     old, new = split_said(state, quote, words, by)
-    match = chosen or _found(state, old)
     if not new.split():
-        raise VoiceEditError("Say the new words after the old ones; nothing changed.")
-    return correct_words(state, match.first, match.last, new)
+        raise VoiceEditError("Say the new words after the old ones, as in correct Sam to "
+                             "Pam; nothing changed.")
+    match = chosen or _found(state, old)
+    return correct_words(state, match.first, match.last, new, keep_case=exactly,
+                         keep_marks=exactly)
 
 
 def split_said(state: EditorState, quote: Quote | QuoteMatch | str, words: Quote | str,
@@ -103,8 +107,9 @@ def spell_out(state: EditorState) -> Outcome:
 
 
 def correct_words(state: EditorState, first: int, last: int, new: str,
-                  keep_case: bool = False) -> Outcome:
-    """Timeline words first..last become `new`, as one undoable step."""
+                  keep_case: bool = False, keep_marks: bool = False) -> Outcome:
+    """Timeline words first..last become `new`, as one undoable step. `keep_case`,
+    `keep_marks`: take the new words' case and punctuation as they are (see _fitted)."""
     words = state.words
     old = words.texts[first:last + 1]
     source = words.sources[words.clips[first]]
@@ -115,7 +120,11 @@ def correct_words(state: EditorState, first: int, last: int, new: str,
     if not one_stretch:
         raise VoiceEditError("Those words come from different places in the footage; "
                              "correct them one stretch at a time. Nothing changed.")
-    text = _fitted(new, old, keep_case)
+    text = new.strip() if keep_marks else _fitted(new, old, keep_case)
+    if len(set(words.speakers[first:last + 1])) > 1 and len(text.split()) != len(old):
+        # Word for word, each new word keeps its speaker; else whose would they be?
+        raise VoiceEditError("Those words are said by different speakers; correct each "
+                             "speaker's words on their own. Nothing changed.")
     if len(text.split()) > MAX_NEW_WORDS:
         raise VoiceEditError(f"That is more than {MAX_NEW_WORDS} words for one correction; "
                              "nothing changed.")
@@ -170,7 +179,10 @@ def _in_case_of(word: str, old: str) -> str:
 def spelled(letters: str) -> str:
     """The word the letters spell: single letters or digits ("p a m"), NATO words ("papa
     alpha mike"), "apostrophe" and "hyphen" between them; a longer word counts as itself
-    ("spell it Pam"). Lower case."""
+    ("spell it Pam"), and so does one word alone ("spell it Mike" is Mike, not M). Lower
+    case."""
+    if len(letters.split()) == 1:
+        return letters.strip().lower()
     tokens = letters.lower().replace("x ray", "xray").split()
     return "".join(NATO.get(token) or SAID_AS.get(token) or token for token in tokens)
 

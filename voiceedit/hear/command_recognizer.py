@@ -15,7 +15,7 @@ The model stays loaded: build one `CommandRecognizer` and call `recognise` per u
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from threading import Event
@@ -79,7 +79,8 @@ class CommandRecognizer:
     search within the grammar (any words when not set). `places`, when set, says where the
     project finds a reading's quotes: readings found in the same places are one meaning.
     `idle`, when set, names the actions that would do nothing now (an answer while no
-    question waits): the search within the grammar leaves them out.
+    question waits): the search within the grammar leaves them out. `prompt_of`, when set,
+    gives the prompt for each utterance: the project's names after a correction.
     """
 
     def __init__(
@@ -92,6 +93,7 @@ class CommandRecognizer:
         phrases: Phrases | None = None,
         places: Places | None = None,
         idle: Idle | None = None,
+        prompt_of: Callable[[], str] | None = None,
     ) -> None:
         info = resolve_model(model)
         self.name = info.name
@@ -114,6 +116,7 @@ class CommandRecognizer:
         self.phrases = phrases
         self.places = places
         self.idle = idle
+        self.prompt_of = prompt_of
         self.prompt = self._prompt_tokens(options.prompt)
         # Built when first needed (PyTorch takes about 2 s to load): speech the greedy pass
         # is sure of never is.
@@ -151,12 +154,23 @@ class CommandRecognizer:
             return None
         options, tokenizer = self.options, self.tokenizer
         pieces = [tokenizer.decode([token]) for token in range(tokenizer.eot)]
-        start = self._prompt_tokens(shortened(options.prompt, options.constrained_prompt_words))
-        if options.timestamps:
-            start.append(tokenizer.no_timestamps)
         free = options.cpu_threads - options.decode_threads  # beside the wide beam's decoder
-        return constrained_decoder(self._model_info, start, pieces, tokenizer.eot,
-                                   free if free > 0 else options.cpu_threads)
+        return constrained_decoder(self._model_info, self._search_start(), pieces,
+                                   tokenizer.eot, free if free > 0 else options.cpu_threads)
+
+    def _search_start(self) -> list[int]:
+        """The grammar search's first tokens: the prompt's first words, then no timestamps."""
+        options = self.options
+        start = self._prompt_tokens(shortened(options.prompt, options.constrained_prompt_words))
+        return start + [self.tokenizer.no_timestamps] if options.timestamps else start
+
+    def use_prompt(self, prompt: str | None) -> None:
+        """Hear with this prompt from the next utterance on (every search's)."""
+        if prompt != self.options.prompt:
+            self.options = replace(self.options, prompt=prompt)
+            self.prompt = self._prompt_tokens(prompt)
+            if self._constrained:  # built already
+                self._constrained.prompt = self._search_start()
 
     def fence(self) -> Continuations:
         """The grammar as the search's fence (grammar_search.Fences): the project's words
@@ -172,6 +186,8 @@ class CommandRecognizer:
 
     def recognise(self, audio: np.ndarray) -> Heard:
         """Recognise one utterance; audio past 30 s is ignored (a command is a few seconds)."""
+        if self.prompt_of is not None:
+            self.use_prompt(self.prompt_of())
         options = self.options
         audio = np.asarray(audio, dtype=np.float32)[: MAX_FRAMES * HOP]
         started = time.perf_counter()
@@ -208,7 +224,7 @@ class CommandRecognizer:
         started, count = time.perf_counter(), options.num_hypotheses
         found = self._beam(encoded, opening, seconds)
         beam = self._readings(found, 0, count)  # the rest parsed only when needed
-        timings = _decoded(timings, started)
+        timings = timings.decoded_since(started)
         if agreed(greedy, beam, self.fit, options):
             # Two searches heard one exact sentence: no rival reading doubts it, and no
             # wider search is needed.
@@ -224,14 +240,14 @@ class CommandRecognizer:
             hypotheses = ranked(hypotheses + self._understood_all(search.found()))
         elif self.grammar is not None:
             hypotheses = self._wider(encoded, hypotheses, seconds)
-        timings = _decoded(timings, started)
+        timings = timings.decoded_since(started)
         if self.grammar is not None and options.retry_pad and not self._usable(hypotheses):
             # Nothing fits the grammar and the project: the other padding hears differently,
             # and costs nothing when the first pass is understood.
             encoded, timings = self._encode(padded(mel, frames, options.retry_pad), timings)
             started = time.perf_counter()
             retry = self._readings(self._beam(encoded, wide, seconds))
-            timings = _decoded(timings, started)
+            timings = timings.decoded_since(started)
             if self._usable(retry) or not any(h.command is not None for h in hypotheses):
                 hypotheses = retry
         return self._heard(hypotheses, timings, frames, first, beam)
@@ -330,7 +346,7 @@ class CommandRecognizer:
                 sure = number_certainty(ids, result.logits[0], self._token_text, self.options)
                 reading = replace(reading, numbers_sure=sure)
             hypotheses = (reading,)
-        return hypotheses, _decoded(timings, started)
+        return hypotheses, timings.decoded_since(started)
 
     def _within_grammar(self, encoded: ctranslate2.StorageView, seconds: float
                         ) -> tuple[Hypothesis, ...]:
@@ -389,11 +405,6 @@ def recognise_file(
 def _most_tokens(seconds: float) -> int:
     """Tokens a beam may write for this much speech: every command's words, not loops."""
     return int(16 + 10 * seconds)
-
-
-def _decoded(timings: Timings, started: float) -> Timings:
-    """`timings` with the decoding time since `started` added."""
-    return replace(timings, decode=timings.decode + 1000 * (time.perf_counter() - started))
 
 
 def _avg_logprob(score: float, length: int) -> float:

@@ -8,8 +8,9 @@ project each have their say (docs/design.md, "Hearing commands").
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
 from voiceedit.understand.command import Command
@@ -43,6 +44,10 @@ class Timings:
     @property
     def total(self) -> float:
         return self.features + self.encode + self.decode
+
+    def decoded_since(self, started: float) -> Timings:
+        """These timings with the decoding since `started` (time.perf_counter) added."""
+        return replace(self, decode=self.decode + 1000 * (time.perf_counter() - started))
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,9 @@ def project_from_json(data: dict) -> Project:
     verbosity = data.get("verbosity", "normal")
     verbosity = OLD_VERBOSITY.get(verbosity, verbosity)
     if verbosity not in verbosity_levels():
-        raise ValueError(f"unknown verbosity {verbosity}")
+        # A setting, not the edit: a project saved with a level no longer known (a list
+        # entry of an earlier version) opens, answering normally.
+        verbosity = "normal"
     corrections = tuple(table.decode_correction(row) for row in data.get("corrections", []))
     project = Project(
         sources=sources,

@@ -8,7 +8,7 @@ mistake is a `GrammarError` whose message starts with `file:line:`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from voiceedit.errors import VoiceEditError
@@ -41,16 +41,25 @@ def lines(path: Path) -> Iterator[tuple[int, str]]:
             yield number, text
 
 
-def read_list(path: Path, problems: list[str] | None = None) -> WordList:
-    """A list file; with `problems`, a bad line is noted there and skipped, not raised."""
+def read_list(path: Path, problems: list[str] | None = None,
+              values: Sequence[str] = ()) -> WordList:
+    """A list file; with `problems`, a bad line is noted there and skipped, not raised.
+    `values`, when given, are the only values an entry may have: the code acts on them
+    (the levels of verbosity), so a person's list may only add words for them."""
     entries = []
     for number, text in lines(path):
         spoken, _, value = text.partition(":")
         spoken_words = tuple(words(spoken))
+        value = value.strip() or spoken.strip()
         if not spoken_words:
             _fail(GrammarError(f"{path.name}:{number}: an entry needs spoken words."), problems)
             continue
-        entries.append(ListEntry(spoken.strip(), spoken_words, value.strip() or spoken.strip()))
+        if values and value not in values:
+            _fail(GrammarError(
+                f"{path.name}:{number}: '{value}' is not one of {', '.join(values)}; write "
+                f"'{spoken.strip()}: {values[0]}' to say {values[0]} in your words."), problems)
+            continue
+        entries.append(ListEntry(spoken.strip(), spoken_words, value))
     return WordList(path.stem, tuple(entries))
 
 
@@ -119,11 +128,16 @@ def read_rule(text: str, where: str, topic: str, lists: dict[str, WordList]) -> 
     counts = _slot_counts(pattern)
     if counts != {len(params)}:
         said = " or ".join(str(count) for count in sorted(counts))
+        slots = _plural(max(counts) if len(counts) == 1 else 2, "slot")
         raise GrammarError(
-            f"{where}: the spoken form fills {said} slots but the action takes "
-            f"{len(params)} parameters."
+            f"{where}: the spoken form fills {said} {slots} but the action takes "
+            f"{len(params)} {_plural(len(params), 'parameter')}."
         )
     return Rule(spoken, pattern, found["action"], params, fixed, bool(found["mark"]), topic, where)
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else f"{word}s"
 
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")

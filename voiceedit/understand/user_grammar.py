@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from voiceedit.understand.command import SpokenTime
+from voiceedit.understand.forms import expand
 from voiceedit.understand.grammar_files import (
     GrammarError,
     lines,
@@ -35,6 +36,9 @@ from voiceedit.understand.rules import Choice, Element, Rule, Slot, Topic, WordL
 from voiceedit.user_config import config_dir
 
 VOCABULARY_LIST = "vocabulary"  # lists/vocabulary.list: words to hear, not commands
+# Lists whose values the code acts on (a level of verbosity, a precision of times, an export
+# format): a person's entries may add words for those values, never a value of their own.
+CLOSED_LISTS = frozenset({"levels", "precisions", "formats"})
 MAX_SEQUENCES = 256  # slot orders looked at per rule; a person's rules have a few
 
 _extra_dirs: tuple[Path, ...] = ()
@@ -59,10 +63,12 @@ def add_user_lists(
     merged = dict(lists)
     for directory in directories:
         for path in sorted((directory / "lists").glob("*.list")):
-            added = _readable(path, problems) and read_list(path, problems)
+            known = merged.get(path.stem, WordList(path.stem, ()))
+            values = tuple(dict.fromkeys(e.value for e in known.entries)) if (
+                path.stem in CLOSED_LISTS) else ()
+            added = _readable(path, problems) and read_list(path, problems, values)
             if not added:
                 continue
-            known = merged.get(path.stem, WordList(path.stem, ()))
             new = tuple(entry for entry in added.entries if entry not in known.entries)
             merged[path.stem] = WordList(path.stem, known.entries + new)
     return merged
@@ -109,15 +115,31 @@ def user_rules(
 ) -> tuple[Rule, ...]:
     """The person's rules that are right, marked as their own; the others in `problems`."""
     uses = _uses(built_in)
+    taken: dict[str, Rule] | None = None  # the built-in rules' spoken forms, when needed
     found = []
     for path, topic, first_line in files:
         for rule in read_rules(path, topic.name, first_line, lists, problems):
             problem = _problem(rule, uses)
             if problem:
                 problems.append(f"{rule.source}: {problem}")
-            else:
-                found.append(replace(rule, own=True))
+                continue
+            taken = taken if taken is not None else _forms(built_in)
+            same = next((form for form in expand(rule.pattern) if form in taken), None)
+            if same is not None:  # kept for its other forms; this one is never its own
+                problems.append(f"{rule.source}: '{same}' is already the built-in "
+                                f"'{taken[same].spoken}' ({taken[same].action}), which is "
+                                "heard first.")
+            found.append(replace(rule, own=True))
     return tuple(found)
+
+
+def _forms(rules: tuple[Rule, ...]) -> dict[str, Rule]:
+    """Each spoken form ("find <quote>") of the rules, with the first rule that says it."""
+    forms: dict[str, Rule] = {}
+    for rule in rules:
+        for form in expand(rule.pattern):
+            forms.setdefault(form, rule)
+    return forms
 
 
 @dataclass

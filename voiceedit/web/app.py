@@ -6,6 +6,8 @@
     GET  /api/events       server-sent events: answers, edits made elsewhere, sound to play
     POST /api/say          {"text", "at", "playing", "client"}: a typed or keyed command
     POST /api/cut          {"from", "to", "revision", ...}: delete the selected items
+    POST /api/correct      {"from", "to", "revision", "words", ...}: the selected words
+                           typed right, exactly as typed
     POST /api/speech       recorded audio (?at=&playing=&client=): a spoken command
     POST /api/listening    the microphone opened: load the recogniser now
     GET  /media/{n}        source n, with range requests, for the page's player
@@ -85,6 +87,18 @@ def make_app(session: Session, token: str, hosts: frozenset[str]) -> LocalOnly:
             raise BadRequest("Which version of the transcript was this?")
         return JSONResponse(await run_in_threadpool(
             session.cut, first, last, revision, _at(body.get("at")),
+            str(body.get("client", ""))))
+
+    async def correct(request: Request) -> JSONResponse:
+        body = await _json(request)
+        first, last = _item(body.get("from")), _item(body.get("to"))
+        revision, text = body.get("revision"), body.get("words")
+        if not isinstance(revision, int):
+            raise BadRequest("Which version of the transcript was this?")
+        if not isinstance(text, str):
+            raise BadRequest("Type the new words.")
+        return JSONResponse(await run_in_threadpool(
+            session.correct, first, last, revision, text, _at(body.get("at")),
             str(body.get("client", ""))))
 
     async def speech(request: Request) -> JSONResponse:
@@ -174,6 +188,7 @@ def make_app(session: Session, token: str, hosts: frozenset[str]) -> LocalOnly:
             Route("/api/events", events),
             Route("/api/say", say, methods=["POST"]),
             Route("/api/cut", cut, methods=["POST"]),
+            Route("/api/correct", correct, methods=["POST"]),
             Route("/api/speech", speech, methods=["POST"]),
             Route("/api/listening", listening, methods=["POST"]),
             Route("/media/{number:int}", media),

@@ -35,6 +35,7 @@ from voiceedit.spoken_time import print_time
 from voiceedit.timeline.cleanup import load_fillers
 from voiceedit.timeline.marks import place
 from voiceedit.timeline.model import Timeline
+from voiceedit.timeline.quote_match import QuoteMatch
 from voiceedit.timeline.words import SourceWords, TimelineWords
 
 PAUSE_SHOWN = 700  # ms of silence between words shown as a pause
@@ -209,6 +210,19 @@ def question(state: EditorState) -> dict | None:
 
 
 # --- from the page's selection to the timeline -----------------------------------------
+
+
+def selected_words(words: TimelineWords, duration: int, first: tuple[str, int],
+                   last: tuple[str, int]) -> QuoteMatch:
+    """The words among the items from `first` to `last` (a pause's item stands for the gap
+    after its word), as the place a quote was found: what a typed correction changes."""
+    start, end = selected_range(words, duration, first, last)  # checked, in order
+    a, b = bisect_left(words.starts, start), bisect_left(words.starts, end) - 1
+    if b < a:
+        raise VoiceEditError("There are no words in that selection to correct; nothing "
+                             "changed.")
+    return QuoteMatch(" ".join(words.texts[a:b + 1]), a, b, words.cut_before(a),
+                      words.cut_after(b, duration), words.starts[a], 100.0)
 
 
 def selected_range(words: TimelineWords, duration: int, first: tuple[str, int],

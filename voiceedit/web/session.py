@@ -20,7 +20,7 @@ from voiceedit.actions.state import Services
 from voiceedit.core import Answer, Editor
 from voiceedit.errors import VoiceEditError
 from voiceedit.timeline.model import Timeline
-from voiceedit.web.document import document, question, selected_range
+from voiceedit.web.document import document, question, selected_range, selected_words
 from voiceedit.web.speech import SpeechInput, speech_in
 
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream, so proxies keep it
@@ -134,6 +134,30 @@ class Session:
                 return self._answered(Answer(str(error), applied=False), client)
             command = Command("delete_range", {"start": SpokenTime(start),
                                                "end": SpokenTime(end)})
+            return self._answered(self.editor.handle(command, playhead=at), client)
+
+    def correct(self, first: tuple[str, int], last: tuple[str, int], revision: int,
+                text: str, at: int | None = None, client: str = "") -> dict:
+        """The selected words typed right: the same action as "correct ... to ..." said,
+        with the new words exactly as typed (case, full stops and brackets too)."""
+        from voiceedit.understand.command import Command, Quote
+        from voiceedit.understand.grammar import words
+
+        with self._lock:
+            self.editor.refresh()
+            self._bump()
+            if revision != self.revision:
+                return self._answered(Answer(
+                    "The transcript changed in another window; look again. Nothing changed.",
+                    applied=False), client)
+            state = self.editor.state
+            try:
+                match = selected_words(state.words, state.timeline.duration, first, last)
+            except VoiceEditError as error:
+                return self._answered(Answer(str(error), applied=False), client)
+            new = Quote(" ".join(words(text)), said=text.strip())
+            command = Command("correct", {"quote": match, "words": new, "by": "to",
+                                          "exactly": True})
             return self._answered(self.editor.handle(command, playhead=at), client)
 
     def hear(self, audio: Path, at: int | None = None, playing: bool = False,

@@ -58,14 +58,13 @@ class SpeechInput:
             from voiceedit.hear.command_recognizer import (
                 CommandRecognizer,
                 RecognizerOptions,
-                command_prompt,
             )
 
-            prompt = command_prompt(self.editor.state.quotes.words.texts)
+            editor = self.editor
             self._recognizer = CommandRecognizer(
-                self.model, RecognizerOptions(prompt=prompt),
-                fit=self.editor.fit, phrases=self.editor.phrases, places=self.editor.places,
-                idle=self.editor.idle_actions)
+                self.model, RecognizerOptions(prompt=editor.command_prompt()),
+                fit=editor.fit, phrases=editor.phrases, places=editor.places,
+                idle=editor.idle_actions, prompt_of=editor.command_prompt)
         return self._recognizer
 
 

@@ -35,9 +35,9 @@ export async function cut() {
 }
 
 export function correctWords() {
-  // E: the current word (or the selected words) typed right. Enter sends the sentence a
-  // voice says, "correct <old words> to <new words>", with the cursor, so the words here
-  // are the ones corrected; Escape leaves them as they are.
+  // E: the current word (or the selected words) typed right. Enter sends these words and
+  // the new ones exactly as typed, to the action "correct <old words> to <new words>" said
+  // runs (a full stop or a bracket typed stays); Escape leaves them as they are.
   const [first, last] = page.anchor === null ? [page.cursor, page.cursor] : page.selected;
   const old = page.items.slice(first, last + 1).filter((item) => item.k === "w")
     .map((item) => item.t).join(" ");
@@ -45,11 +45,14 @@ export function correctWords() {
   const dialog = $("correct-dialog"), field = $("correct-words");
   $("correct-label").textContent = `Correct “${old}” to`;
   field.value = old;
-  $("correct-form").onsubmit = (event) => {
+  const item = (n) => [page.items[n].k, page.items[n].i];
+  $("correct-form").onsubmit = async (event) => {
     event.preventDefault();
     const text = field.value.trim();
     dialog.close();
-    if (text && text !== old) say(`correct ${old} to ${text}`);
+    if (!text || text === old) return;
+    await answered(await post("/api/correct", { from: item(first), to: item(last),
+      revision: page.doc.revision, words: text, ...pointing() }));
   };
   dialog.onclose = () => $("transcript").focus();
   dialog.showModal();
