@@ -131,8 +131,12 @@ class Trial:
 
     @property
     def wrong_done(self) -> bool:
-        """Any wrong command done without a question: a cut, or "next clip" for "export"."""
-        return self.accepted and not self.asked and not self.right
+        """Any wrong command done without a question: a cut, or "next clip" for "export"
+        (not one read back: a cut, or the end of the session, in doubt)."""
+        command = self.command
+        read_back = command is not None and command.confidence < CONFIRM_BELOW and (
+            command.destructive or spec_of(command.action).certain)
+        return self.accepted and not self.right and not read_back
 
     @property
     def wrong_destructive_executed(self) -> bool:
@@ -187,11 +191,8 @@ def mode_for(row: Row) -> str:
 
 def fit_for(row: Row) -> Callable[[Command], float]:
     """The sample project's fit when the row is said: a question waits for an answer row,
-    none for any other (an answer then does nothing); and, as Editor.fit, nothing for an
-    action that leads to the mode the session is in ("wake up" while awake)."""
-    answered = fit_asked if spec_of(row.action).answers_question else fit
-    moot = moot_actions(mode_for(row))
-    return lambda command: 0.0 if command.action in moot else answered(command)
+    none for any other (an answer then does nothing)."""
+    return fit_asked if spec_of(row.action).answers_question else fit
 
 
 def idle() -> frozenset[str]:

@@ -235,7 +235,7 @@ def test_typed_new_words_keep_titles_brackets_and_quotes(project):
 def test_the_old_words_alone_ask_for_the_new_ones_and_suggest_no_answer(project):
     editor = Editor.open(project)
     before = project.read_bytes()
-    for said in ("correct Sam to", "correct the word Sam"):
+    for said in ("correct Sam to", "correct the word Sam to"):
         answer = editor.handle(said)
         assert answer.message == ("Say the new words after the old ones, as in correct Sam "
                                   "to Pam; nothing changed."), said

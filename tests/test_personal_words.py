@@ -315,5 +315,7 @@ def test_a_name_corrected_during_a_session_is_in_the_next_utterances_prompt(conf
     assert recognizer.options.prompt == editor.command_prompt()
     assert recognizer.prompt != before
     assert recognizer.tokenizer.decode(recognizer.prompt[1:]).count("Grainne") == 1
-    # The search reads the prompt's first words only (its quotes are the project's words).
+    # The search reads the prompt's first words only (its quotes are the project's words),
+    # taken up when it next starts.
+    recognizer._search(np.zeros((1, 500, 384), dtype=np.float32), recognizer.fence(), 1, 1)
     assert searched.prompt == recognizer._search_start()

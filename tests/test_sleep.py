@@ -81,6 +81,8 @@ def test_asleep_a_waking_phrase_with_other_words_was_for_someone_else(tmp_path: 
         assert editor.handle(said).ignored, said
         assert editor.asleep and not editor.stopped, said
     assert editor.handle("Um, wake up.").message == "I'm listening."
+    editor.handle("go to sleep")  # Whisper's own "Thank you." after it is no word said
+    assert editor.handle("Wake up. Thank you.").message == "I'm listening."
 
 
 def test_a_wake_word_needs_letters_and_a_bad_one_changes_nothing(tmp_path, monkeypatch):

@@ -90,7 +90,11 @@ def test_typed_words_are_kept_exactly_full_stops_brackets_and_case(browser, serv
     expect(status(page)).to_have_text("Corrected 'Sam' to 'Dr. Pam (the host)'.")
     assert words_on_disk(served.project)[:7] == ["Hi,", "I'm", "Dr.", "Pam", "(the", "host),",
                                                  "and"]
-    page.keyboard.press("Home")
+    expect(page.locator("#transcript")).to_be_focused()
+    expect(page.locator("#transcript .cursor")).to_have_text("Dr.")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#transcript .cursor")).to_have_text("I'm")
+    page.keyboard.press("ArrowLeft")
     expect(page.locator("#transcript .cursor")).to_have_text("Hi,")
     page.keyboard.press("e")
     page.get_by_role("textbox", name="Correct \u201cHi,\u201d to").fill("hi,")

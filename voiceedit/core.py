@@ -257,8 +257,6 @@ class Editor:
     # --- what the recogniser asks of the project --------------------------------------------
 
     def fit(self, command: Command) -> float:
-        if command.action in moot_actions(self.dialogue.mode):
-            return 0.0
         return fit(self.state, command)
 
     def places(self, command: Command) -> QuotePlaces | None:

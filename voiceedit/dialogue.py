@@ -62,12 +62,16 @@ def run_action(state: EditorState, command: Command) -> Outcome:
 def said_alone(command: Command) -> bool:
     """Whether the command's own words were all that was said, hesitations aside: asleep,
     "okay, stop listening" or "please wake up" were said to someone else (Dragon, a
-    person in the room), as Talon takes only its wake phrase itself."""
+    person in the room), as Talon takes only its wake phrase itself. Whisper's own
+    closing "Thank you." is no word of the person's, and words run together or apart
+    ("voice edit") are the same words."""
     if not command.meant:
         return True  # not made from words: a button or an API call
     hesitations = {entry.value for entry in load_grammar().word_list("fillers").entries}
     heard = [word for word in words(command.heard) if word not in hesitations]
-    return heard == words(command.meant)
+    while heard[-2:] == ["thank", "you"] or heard[-1:] == ["thanks"]:
+        heard = heard[:-2] if heard[-1] == "you" else heard[:-1]
+    return "".join(heard) == "".join(words(command.meant))
 
 
 class Dialogue:

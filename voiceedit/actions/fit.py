@@ -92,8 +92,9 @@ def answer_actions() -> frozenset[str]:
 
 def moot_actions(mode: str) -> frozenset[str]:
     """The actions that lead to the session's mode it is in already ("wake up" while
-    awake): they would change nothing, so the recogniser weighs them as it weighs an answer
-    with no question waiting, and its grammar search leaves them out."""
+    awake): they would change nothing, so the grammar search leaves them out and does not
+    force noise into them. Said clearly, the free passes still hear them ("I'm listening":
+    a person who cannot see the mode may say it to check)."""
     load_actions(plugins=False)
     return frozenset(name for name, spec in ACTIONS.items() if spec.enters == mode)
 

@@ -156,8 +156,9 @@ def _prefix(given: str | None) -> str:
     if given.strip() and not words(given):
         raise VoiceEditError(f"A wake word is a word to say, like editor; '{given.strip()}' "
                              "has no letters. Nothing changed.")
-    remember(prefix=given.strip())
-    return given.strip()
+    wake_word = given.strip(" \t,.;:!?")  # "editor," is editor: the answers add the comma
+    remember(prefix=wake_word)
+    return wake_word
 
 
 def _microphone() -> MicrophoneSource | None:

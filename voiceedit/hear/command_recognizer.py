@@ -123,6 +123,7 @@ class CommandRecognizer:
         self._model_info = info
         self._constrained: ConstrainedDecoder | None | bool = None if options.constrained else False
         self._fences = Fences()
+        self._search_prompt_stale = False  # use_prompt changed the prompt since the search ran
         self._beside = SearchThread()
 
     def _prompt_tokens(self, prompt: str | None) -> list[int]:
@@ -165,12 +166,12 @@ class CommandRecognizer:
         return start + [self.tokenizer.no_timestamps] if options.timestamps else start
 
     def use_prompt(self, prompt: str | None) -> None:
-        """Hear with this prompt from the next utterance on (every search's)."""
+        """Hear with this prompt from the next utterance on; the grammar search takes it up
+        at its next start (its decoder may be being built on its thread now)."""
         if prompt != self.options.prompt:
             self.options = replace(self.options, prompt=prompt)
             self.prompt = self._prompt_tokens(prompt)
-            if self._constrained:  # built already
-                self._constrained.prompt = self._search_start()
+            self._search_prompt_stale = True
 
     def fence(self) -> Continuations:
         """The grammar as the search's fence (grammar_search.Fences): the project's words
@@ -320,6 +321,9 @@ class CommandRecognizer:
                 stop: Event | None = None) -> list[Decoded]:
         """The search within the grammar, or nothing where it cannot run."""
         decoder = self.constrained
+        if decoder is not None and self._search_prompt_stale:
+            self._search_prompt_stale = False
+            decoder.prompt = self._search_start()
         return decoder.decode(encoded, fence, beams, max_tokens, stop) if decoder else []
 
     def _greedy(self, encoded: ctranslate2.StorageView, seconds: float, timings: Timings) -> Search:

@@ -62,8 +62,9 @@ MAX_WORDS = 40  # longer text is not a command
 _EXAMPLE_TEXTS = [text for values in EXAMPLE_VALUES.values() for text in values.values()]
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Titles and the like whose full stop ends no sentence: "correct Sam to Dr. Pam Smith".
-_ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "st", "jr", "sr", "mt",
-                            "vs", "etc"})
+# ("ms" is left out: "Go to 500 ms." is milliseconds far more often than a title.)
+_ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "mx", "prof", "st", "jr", "sr", "mt", "vs",
+                            "etc"})
 
 
 class NotUnderstood(VoiceEditError):

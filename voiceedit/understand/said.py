@@ -12,8 +12,6 @@ import re
 
 from voiceedit.understand.rules import words
 
-_EDGE_PUNCTUATION = " .,;:!?\"()[]{}\u201c\u201d"
-
 
 def said_as(text: str, tokens: list[str] | tuple[str, ...]) -> str:
     """The last stretch of whole space-separated pieces of `text` whose words are `tokens`,
@@ -33,25 +31,42 @@ def said_as(text: str, tokens: list[str] | tuple[str, ...]) -> str:
 
 
 def _unwrapped(stretch: str) -> str:
-    """The stretch without the punctuation around it ("Pam." -> "Pam", "'Sam, Jr'" ->
-    "Sam, Jr"), but brackets and quotes kept whole when the words hold one of the pair
-    ("Pam (the host)", '"Pam" Smith')."""
-    start, end = 0, len(stretch)
-    while start < end and stretch[start] in _EDGE_PUNCTUATION:
-        start += 1
-    while end > start and stretch[end - 1] in _EDGE_PUNCTUATION:
-        end -= 1
-    if end - start > 1 and stretch[start] == stretch[end - 1] == "'":
-        return _unwrapped(stretch[start + 1:end - 1])
-    for opening, closing in ("()", "[]", "{}", '""', "\u201c\u201d"):
-        inner = stretch[start:end]
-        opened = inner.count(opening) - (0 if opening == closing else inner.count(closing))
-        if opening == closing:
-            opened %= 2
-        if opened > 0 and opening != closing and closing in stretch[end:]:
-            end = stretch.index(closing, end) + 1  # "Pam (the host" + ")"
-        elif opened and stretch[:start].endswith(opening):
-            start -= 1  # '"' + 'Pam" Smith'
-        elif opened < 0 and stretch[:start].endswith(opening):
-            start -= 1  # "(" + "the host)"
-    return stretch[start:end]
+    """The stretch without the punctuation around it ("Pam." -> "Pam"), brackets and quotes
+    taken off only as a pair around it all ("(Pam)", "'Sam, Jr'") or when left alone
+    ("Pam (the" of "(the host"), so "Pam (the host)" and "(a) and (b)" stay whole."""
+    text = stretch.strip(_SENTENCE_MARKS)
+    changed = True
+    while changed and text:
+        changed = False
+        for opening, closing in _PAIRS:
+            inner = text[1:-1]
+            if len(text) > 1 and text[0] == opening and text[-1] == closing and (
+                    _balanced(inner, opening, closing)
+                    and (opening != closing or opening not in inner)):
+                text, changed = inner.strip(_SENTENCE_MARKS), True
+            elif text[0] == opening and not _balanced(text, opening, closing):
+                text, changed = text[1:].strip(_SENTENCE_MARKS), True
+            elif text and text[-1] == closing and not _balanced(text, opening, closing):
+                text, changed = text[:-1].strip(_SENTENCE_MARKS), True
+            if not text:
+                break
+    return text
+
+
+_SENTENCE_MARKS = " .,;:!?"
+_PAIRS = ("()", "[]", "{}", '""', "\u201c\u201d", "''")
+
+
+def _balanced(text: str, opening: str, closing: str) -> bool:
+    """Whether every `opening` in the text is closed after it (for a quote mark that is
+    its own closing, an even count; an apostrophe inside a word is no quote)."""
+    if opening == closing:
+        marks = [i for i, c in enumerate(text) if c == opening and not (
+            0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum())]
+        return len(marks) % 2 == 0
+    depth = 0
+    for c in text:
+        depth += (c == opening) - (c == closing)
+        if depth < 0:
+            return False
+    return depth == 0

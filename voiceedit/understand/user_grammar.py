@@ -39,6 +39,7 @@ VOCABULARY_LIST = "vocabulary"  # lists/vocabulary.list: words to hear, not comm
 # Lists whose values the code acts on (a level of verbosity, a precision of times, an export
 # format): a person's entries may add words for those values, never a value of their own.
 CLOSED_LISTS = frozenset({"levels", "precisions", "formats"})
+ALL_FORMS = 5000  # the spoken forms compared for a clash: more than any rule has
 MAX_SEQUENCES = 256  # slot orders looked at per rule; a person's rules have a few
 
 _extra_dirs: tuple[Path, ...] = ()
@@ -124,7 +125,7 @@ def user_rules(
                 problems.append(f"{rule.source}: {problem}")
                 continue
             taken = taken if taken is not None else _forms(built_in)
-            same = next((form for form in expand(rule.pattern) if form in taken), None)
+            same = next((f for f in expand(rule.pattern, ALL_FORMS) if f in taken), None)
             if same is not None:  # kept for its other forms; this one is never its own
                 problems.append(f"{rule.source}: '{same}' is already the built-in "
                                 f"'{taken[same].spoken}' ({taken[same].action}), which is "
@@ -137,7 +138,7 @@ def _forms(rules: tuple[Rule, ...]) -> dict[str, Rule]:
     """Each spoken form ("find <quote>") of the rules, with the first rule that says it."""
     forms: dict[str, Rule] = {}
     for rule in rules:
-        for form in expand(rule.pattern):
+        for form in expand(rule.pattern, ALL_FORMS):
             forms.setdefault(form, rule)
     return forms
 

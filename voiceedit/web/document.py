@@ -216,8 +216,12 @@ def selected_words(words: TimelineWords, duration: int, first: tuple[str, int],
                    last: tuple[str, int]) -> QuoteMatch:
     """The words among the items from `first` to `last` (a pause's item stands for the gap
     after its word), as the place a quote was found: what a typed correction changes."""
-    start, end = selected_range(words, duration, first, last)  # checked, in order
-    a, b = bisect_left(words.starts, start), bisect_left(words.starts, end) - 1
+    selected_range(words, duration, first, last)  # checks both ends
+    order = {"w": 0, "p": 1}
+    if (first[1], order[first[0]]) > (last[1], order[last[0]]):
+        first, last = last, first  # selected backwards
+    a = first[1] + (1 if first[0] == "p" else 0)  # a pause stands for the gap after its word
+    b = last[1]
     if b < a:
         raise VoiceEditError("There are no words in that selection to correct; nothing "
                              "changed.")

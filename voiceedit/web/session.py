@@ -155,6 +155,7 @@ class Session:
                 match = selected_words(state.words, state.timeline.duration, first, last)
             except VoiceEditError as error:
                 return self._answered(Answer(str(error), applied=False), client)
+            text = "".join(c for c in text if c.isprintable())  # no controls in the words
             new = Quote(" ".join(words(text)), said=text.strip())
             command = Command("correct", {"quote": match, "words": new, "by": "to",
                                           "exactly": True})

@@ -45,14 +45,16 @@ export function correctWords() {
   const dialog = $("correct-dialog"), field = $("correct-words");
   $("correct-label").textContent = `Correct “${old}” to`;
   field.value = old;
+  // The words as they are now: if another window changes the transcript meanwhile, the
+  // server sees this older revision and changes nothing.
   const item = (n) => [page.items[n].k, page.items[n].i];
+  const chosen = { from: item(first), to: item(last), revision: page.doc.revision };
   $("correct-form").onsubmit = async (event) => {
     event.preventDefault();
     const text = field.value.trim();
     dialog.close();
     if (!text || text === old) return;
-    await answered(await post("/api/correct", { from: item(first), to: item(last),
-      revision: page.doc.revision, words: text, ...pointing() }));
+    await answered(await post("/api/correct", { ...chosen, words: text, ...pointing() }));
   };
   dialog.onclose = () => $("transcript").focus();
   dialog.showModal();
