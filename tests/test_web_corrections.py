@@ -10,12 +10,18 @@ from playwright.sync_api import expect
 from test_web import no_axe_violations, open_page, status, words_on_disk
 
 
-def test_e_corrects_the_current_word_and_ctrl_z_takes_it_back(browser, served):
+def at_sam(browser, served):
+    """The page, its cursor on the interview's third word."""
     page = open_page(browser, served)
     page.locator("#transcript").focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     expect(page.locator("#transcript .cursor")).to_have_text("Sam,")
+    return page
+
+
+def test_e_corrects_the_current_word_and_ctrl_z_takes_it_back(browser, served):
+    page = at_sam(browser, served)
     page.keyboard.press("e")
     dialog = page.get_by_role("dialog", name="Correct the transcript")
     expect(dialog).to_be_visible()
@@ -78,11 +84,7 @@ def test_e_corrects_the_selected_words_where_they_are(browser, served):
 def test_typed_words_are_kept_exactly_full_stops_brackets_and_case(browser, served):
     """What is typed is what the transcript says: a full stop does not end the new words
     ("Dr. Pam"), a bracket stays, and a word may change only its case."""
-    page = open_page(browser, served)
-    page.locator("#transcript").focus()
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    expect(page.locator("#transcript .cursor")).to_have_text("Sam,")
+    page = at_sam(browser, served)
     page.keyboard.press("e")
     field = page.get_by_role("textbox", name="Correct \u201cSam,\u201d to")
     field.fill("Dr. Pam (the host),")

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from voiceedit.actions.state import Services
+from voiceedit.actions.state import EditorState, Services
 from voiceedit.core import Answer, Editor
 from voiceedit.errors import VoiceEditError
 from voiceedit.timeline.model import Timeline
+from voiceedit.understand.command import Command
 from voiceedit.web.document import document, question, selected_range, selected_words
 from voiceedit.web.speech import SpeechInput, speech_in
 
@@ -118,31 +119,36 @@ class Session:
     def cut(self, first: tuple[str, int], last: tuple[str, int], revision: int,
             at: int | None = None, client: str = "") -> dict:
         """Delete the selected items: the same action as "cut from ... to ..." said."""
-        from voiceedit.understand.command import Command, SpokenTime
+        from voiceedit.understand.command import SpokenTime
 
-        with self._lock:
-            self.editor.refresh()
-            self._bump()
-            if revision != self.revision:
-                return self._answered(Answer(
-                    "The transcript changed in another window; look again. Nothing changed.",
-                    applied=False), client)
-            state = self.editor.state
-            try:
-                start, end = selected_range(state.words, state.timeline.duration, first, last)
-            except VoiceEditError as error:
-                return self._answered(Answer(str(error), applied=False), client)
-            command = Command("delete_range", {"start": SpokenTime(start),
-                                               "end": SpokenTime(end)})
-            return self._answered(self.editor.handle(command, playhead=at), client)
+        def cut_selected(state: EditorState) -> Command:
+            start, end = selected_range(state.words, state.timeline.duration, first, last)
+            return Command("delete_range", {"start": SpokenTime(start), "end": SpokenTime(end)})
+
+        return self._on_selection(revision, cut_selected, at, client)
 
     def correct(self, first: tuple[str, int], last: tuple[str, int], revision: int,
                 text: str, at: int | None = None, client: str = "") -> dict:
         """The selected words typed right: the same action as "correct ... to ..." said,
         with the new words exactly as typed (case, full stops and brackets too)."""
-        from voiceedit.understand.command import Command, Quote
+        from voiceedit.understand.command import Quote
         from voiceedit.understand.grammar import words
 
+        typed = "".join(c for c in text if c.isprintable()).strip()  # no controls in the words
+
+        def correct_selected(state: EditorState) -> Command:
+            match = selected_words(state.words, state.timeline.duration, first, last)
+            new = Quote(" ".join(words(typed)), said=typed)
+            return Command("correct", {"quote": match, "words": new, "by": "to",
+                                       "exactly": True})
+
+        return self._on_selection(revision, correct_selected, at, client)
+
+    def _on_selection(self, revision: int, command_for: Callable[[EditorState], Command],
+                      at: int | None, client: str) -> dict:
+        """A command made from the page's selection, run if the transcript is still the
+        revision the page showed; `command_for` raises VoiceEditError for a selection that
+        is not there any more."""
         with self._lock:
             self.editor.refresh()
             self._bump()
@@ -150,15 +156,10 @@ class Session:
                 return self._answered(Answer(
                     "The transcript changed in another window; look again. Nothing changed.",
                     applied=False), client)
-            state = self.editor.state
             try:
-                match = selected_words(state.words, state.timeline.duration, first, last)
+                command = command_for(self.editor.state)
             except VoiceEditError as error:
                 return self._answered(Answer(str(error), applied=False), client)
-            text = "".join(c for c in text if c.isprintable())  # no controls in the words
-            new = Quote(" ".join(words(text)), said=text.strip())
-            command = Command("correct", {"quote": match, "words": new, "by": "to",
-                                          "exactly": True})
             return self._answered(self.editor.handle(command, playhead=at), client)
 
     def hear(self, audio: Path, at: int | None = None, playing: bool = False,
