@@ -23,7 +23,7 @@ from spoken import spoken
 from voiceedit.core import Editor
 from voiceedit.errors import VoiceEditError
 from voiceedit.hear.audio import HOP, MAX_FRAMES, SAMPLE_RATE, command_audio, padded
-from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions, recognise_file
+from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions
 from voiceedit.hear.doubt import (
     LIKELIER_READING,
     doubt_reason,
@@ -467,13 +467,13 @@ def test_bad_audio_files_say_what_is_wrong(tmp_path):
 
 
 @pytest.mark.slow
-def test_recognise_file_reads_any_rate(tmp_path, recognizer):
+def test_a_command_file_is_read_at_any_rate(tmp_path, recognizer):
     audio = spoken("Go to clip three.")
     # 44.1 kHz stereo, as a phone or a DAW would save it
     stereo = np.repeat(np.interp(np.arange(0, len(audio), 16000 / 44100),
                                  np.arange(len(audio)), audio)[:, None], 2, axis=1)
     sf.write(tmp_path / "cmd.wav", stereo.astype(np.float32), 44100)
-    heard = recognise_file(tmp_path / "cmd.wav", recognizer)
+    heard = recognizer.recognise(command_audio(tmp_path / "cmd.wav"))
     assert isinstance(heard, Heard)
     assert understand(heard.text).args == {"clip": 3}
 

@@ -15,12 +15,11 @@ import pytest
 from test_core import make_project
 
 from voiceedit.core import Editor
-from voiceedit.hear.command_recognizer import command_prompt
 from voiceedit.project import load_project
 from voiceedit.understand.continuation import Continuations
 from voiceedit.understand.grammar import load_grammar, vocabulary
 from voiceedit.understand.help import help_text, markdown_table, spoken_help
-from voiceedit.understand.matcher import understand, vocabulary_prompt
+from voiceedit.understand.matcher import command_prompt, understand, vocabulary_prompt
 from voiceedit.understand.own_words import rare_words
 from voiceedit.understand.user_grammar import use_grammar_dirs
 

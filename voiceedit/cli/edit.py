@@ -89,11 +89,14 @@ def _do(editor: Editor, text: str | None, audio: Path | None, as_json: bool) -> 
 def _do_audio(editor: Editor, audio: Path, as_json: bool) -> int:
     """`do --audio`: the recogniser's command goes to the editor as it judged it (its
     confidence lowered when the readings disagree on a destructive command)."""
-    from voiceedit.hear.command_recognizer import recognise_file
+    from voiceedit.hear.audio import command_audio
+    from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions
 
-    heard = recognise_file(audio, fit=editor.fit, phrases=editor.phrases,
-                           transcript=editor.state.quotes.words.texts, places=editor.places,
-                           idle=editor.idle_actions)
+    said = command_audio(audio)  # an unreadable file is one sentence before the model loads
+    recognizer = CommandRecognizer(options=RecognizerOptions(prompt=editor.command_prompt()),
+                                   fit=editor.fit, phrases=editor.phrases, places=editor.places,
+                                   idle=editor.idle_actions)
+    heard = recognizer.recognise(said)
     answer = editor.handle(heard)
     _show(heard.text, heard.command, answer, as_json, search=heard.search)
     return status_of(answer)

@@ -15,9 +15,8 @@ The model stays loaded: build one `CommandRecognizer` and call `recognise` per u
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from threading import Event
 from typing import TYPE_CHECKING
 
@@ -28,7 +27,7 @@ from faster_whisper.feature_extractor import FeatureExtractor
 from faster_whisper.tokenizer import Tokenizer
 
 from voiceedit.errors import VoiceEditError
-from voiceedit.hear.audio import HOP, MAX_FRAMES, SAMPLE_RATE, command_audio, padded
+from voiceedit.hear.audio import HOP, MAX_FRAMES, SAMPLE_RATE, padded
 from voiceedit.hear.doubt import (
     agreed,
     far_fetched,
@@ -60,7 +59,7 @@ from voiceedit.hear.readings import (
 from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
 from voiceedit.hear.whisper_text import drop_repeats, shortened
 from voiceedit.understand.continuation import Continuations
-from voiceedit.understand.matcher import command_prompt, understand
+from voiceedit.understand.matcher import understand
 
 if TYPE_CHECKING:
     from voiceedit.hear.constrained_decoder import ConstrainedDecoder, Decoded
@@ -385,25 +384,6 @@ class CommandRecognizer:
         """The words of the decoded tokens, without timestamps and without the decoder's loops."""
         text_ids = [token for token in ids if token < self.tokenizer.timestamp_begin]
         return drop_repeats(self.tokenizer.decode(text_ids))
-
-
-def recognise_file(
-    path: str | Path,
-    recognizer: CommandRecognizer | None = None,
-    fit: Fit | None = None,
-    phrases: Phrases | None = None,
-    transcript: Iterable[str] = (),
-    places: Places | None = None,
-    idle: Idle | None = None,
-) -> Heard:
-    """Recognise the command in an audio file (`voiceedit do --audio`); `transcript`: the
-    open project's words, whose names go into the prompt."""
-    audio = command_audio(path)
-    if recognizer is None:
-        options = RecognizerOptions(prompt=command_prompt(transcript))
-        recognizer = CommandRecognizer(options=options, fit=fit, phrases=phrases,
-                                       places=places, idle=idle)
-    return recognizer.recognise(audio)
 
 
 def _most_tokens(seconds: float) -> int:

@@ -15,7 +15,7 @@ class RecognizerOptions:
     # The model.
     # Text the model reads as if said just before: give the grammar's vocabulary
     # (matcher.vocabulary_prompt()), so "undo" is less often "and do", and with a project
-    # open its names (command_recognizer.command_prompt). None: no prompt.
+    # open its names (matcher.command_prompt, Editor.command_prompt). None: no prompt.
     prompt: str | None = None
     compute_type: str = "int8"  # CTranslate2 weights: the fastest on CPU, as accurate
     cpu_threads: int = 2  # the two cores this tool is sized for: the encoder uses both
