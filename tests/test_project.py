@@ -195,3 +195,18 @@ def test_a_saved_question_with_arguments_its_action_does_not_take_is_refused(tmp
                               "it; say cancel to drop it. Nothing changed.")
     assert path.read_bytes() == before
     assert Editor.open(path).handle("cancel").message == "Cancelled; nothing changed."
+
+
+def test_a_file_named_twice_is_on_the_new_timeline_twice(tmp_path, sample_video,
+                                                           sample_transcript):
+    """`voiceedit new p.voiceedit a.mp4 a.mp4` puts a.mp4 there twice, as named; its media
+    is kept once."""
+    from voiceedit.media.probe import probe
+    from voiceedit.project import Source, create_project
+
+    source = Source(probe(sample_video), sample_transcript)
+    project = create_project(tmp_path / "twice.voiceedit", [source, source])
+    assert len(project.sources) == 1
+    clips = load_project(tmp_path / "twice.voiceedit").timeline.clips
+    assert [(c.source, c.source_in, c.source_out) for c in clips] == [
+        (source.path, 0, source.media.duration)] * 2

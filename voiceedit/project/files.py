@@ -34,7 +34,7 @@ from voiceedit.media.outputs import mode_for, place_new
 from voiceedit.project.encoding import FORMAT, VERSION, encode_project, project_from_json
 from voiceedit.project.model import Project, Source
 from voiceedit.timeline.history import check_history
-from voiceedit.timeline.model import Timeline
+from voiceedit.timeline.model import Clip, Timeline
 
 STALE_TEMPORARY_S = 600  # a temporary project file this old was left by a killed process
 
@@ -51,16 +51,17 @@ def check_new_path(path: str | Path) -> Path:
 
 def create_project(path: str | Path, sources: list[Source],
                    timeline: Timeline | None = None) -> Project:
-    """Save a new project over `sources` (each once): its timeline is each source whole, in
-    order, or `timeline` (an imported edit). Written once, and never over a project that
-    appeared at `path` meanwhile."""
+    """Save a new project over `sources`: its timeline is each source whole, in the order
+    named (a file named twice is there twice, its media kept once), or `timeline` (an
+    imported edit). Written once, and never over a project that appeared at `path`
+    meanwhile."""
     file = check_new_path(path)
     if not sources:
         raise VoiceEditError("Name at least one media file for the project.")
     unique = {source.path: source for source in sources}
     project = Project.start(tuple(unique.values()))
-    if timeline is not None:
-        project = replace(project, timeline=timeline)
+    named = Timeline(tuple(Clip(s.path, 0, s.media.duration) for s in sources))
+    project = replace(project, timeline=timeline if timeline is not None else named)
     save_project(file, project, new=True)
     return project
 
