@@ -37,6 +37,7 @@ from voiceedit.project import load_project, project_lock, save_project, stamp_of
 from voiceedit.timeline.model import Timeline
 from voiceedit.understand.command import Command, SpokenTime
 from voiceedit.understand.matcher import NotUnderstood, command_prompt, understand
+from voiceedit.understand.negative import without_minus
 from voiceedit.understand.prefix import after_prefix
 
 ASLEEP_NOTE = "asleep: say wake up to go on."
@@ -89,8 +90,7 @@ def _says_negative_number(text: str) -> bool:
     """Whether the minus stands before a number that is no time ("set the speech rate to
     -5"), so a sentence about times would mislead."""
     try:
-        args = understand(_NEGATIVE_TIME.sub(lambda m: m.group().replace("-", "")
-                                             .replace("\u2212", ""), text)).args
+        args = understand(without_minus(text) or text).args
     except VoiceEditError:
         return False
     return any(type(value) is int for value in args.values()) and not any(

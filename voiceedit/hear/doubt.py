@@ -14,17 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
-from rapidfuzz import fuzz
 
+from voiceedit.hear.meaning import same_meaning, same_words
 from voiceedit.hear.readings import Fit, Hypothesis, Placed, Places, acts, choose, ranked
 from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
-from voiceedit.hear.whisper_text import bare
 from voiceedit.understand.command import Command, Quote, SpokenTime
 from voiceedit.understand.matcher import CONFIRM_BELOW, REPAIRED_DESTRUCTIVE
 from voiceedit.understand.numbers import number_value
 
 DOUBT_CONFIDENCE = REPAIRED_DESTRUCTIVE  # below the matcher's CONFIRM_BELOW: read back
-QUOTE_ALIKE = 80  # rapidfuzz ratio from which two quotes find the same words
 RIVALS = 5  # the likeliest tokens of each greedy step looked at for other numbers
 EXACT = 1.0  # a command's confidence with nothing repaired; a fit with every quote found as said
 # Why a cut is read back (doubt_reason), for the benchmark's log and `do --audio --json`.
@@ -326,27 +324,6 @@ def agreed(
     return min(first.avg_logprob, best.avg_logprob) >= options.agreed_from
 
 
-def same_words(first: Command, second: Command) -> bool:
-    """Same action and arguments, quotes the same words (letter case and punctuation aside)."""
-    return _same_command(first, second,
-                         lambda _, one, other: bare(one.text) == bare(other.text))
-
-
-def _same_command(first: Command, second: Command,
-                  alike: Callable[[str, Quote, Quote], bool]) -> bool:
-    """Same action and arguments, each pair of quotes `alike` (given the parameter's name)."""
-    if first.action != second.action or first.args.keys() != second.args.keys():
-        return False
-    for name, value in first.args.items():
-        other = second.args[name]
-        if isinstance(value, Quote) and isinstance(other, Quote):
-            if not alike(name, value, other):
-                return False
-        elif value != other:
-            return False
-    return True
-
-
 def says_number(command: Command) -> bool:
     """Whether a command has a number or a time in figures ("clip three", "ten seconds"), not
     only anchors ("the start") and quotes."""
@@ -387,20 +364,3 @@ def number_certainty(
             if other_numbers >= options.number_rival:
                 least = min(least, 1.0 - other_numbers)
     return least
-
-
-def same_meaning(first: Command, second: Command, places: Places | None = None) -> bool:
-    """Same action and arguments; each pair of quotes found in the same places of the project
-    (`places`: they cut the same words), or, where it cannot say, alike enough to."""
-    found: dict[str, bool] = {}
-    if places is not None and _same_command(first, second, lambda *_: True):
-        where, other = places(first), places(second)
-        if where is not None and other is not None:
-            found = {name: where[name] == other[name] for name in where.keys() & other.keys()}
-
-    def alike(name: str, one: Quote, two: Quote) -> bool:
-        if name in found:
-            return found[name]
-        return fuzz.ratio(bare(one.text), bare(two.text)) >= QUOTE_ALIKE
-
-    return _same_command(first, second, alike)
