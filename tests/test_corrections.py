@@ -201,7 +201,7 @@ def test_letters_are_read_one_by_one():
     assert spelled("papa alpha mike") == "pam"
     assert spelled("oscar apostrophe bravo romeo india echo november") == "o'brien"
     assert spelled("x ray") == "x"
-    assert spelled("Mike") == "mike" and spelled("hyphen") == "hyphen"  # one word: itself
+    assert spelled("Mike") == "Mike" and spelled("hyphen") == "hyphen"  # one word: itself
     assert say_letters("O'Brien,") == "O, apostrophe, B, R, I, E, N"
 
 

@@ -19,7 +19,7 @@ from voiceedit.actions.state import Ambiguous, EditorState, Outcome
 from voiceedit.errors import VoiceEditError
 from voiceedit.timeline.corrections import Correction
 from voiceedit.timeline.quote_match import QuoteMatch
-from voiceedit.understand.command import Quote
+from voiceedit.understand.command import Quote, said_text
 from voiceedit.understand.rules import words as spoken_words
 from voiceedit.understand.said import said_as
 
@@ -92,7 +92,7 @@ def _found(state: EditorState, quote: Quote | QuoteMatch | str) -> QuoteMatch:
 def spell(state: EditorState, letters: Quote | str) -> Outcome:
     """The current word (after a correction, the corrected one) spelled letter by letter."""
     index = _current_word(state)
-    word = spelled(letters.text if isinstance(letters, Quote) else letters)
+    word = spelled(said_text(letters))
     if not word:
         raise VoiceEditError("Say the letters one by one after spell that; nothing changed.")
     return correct_words(state, index, index, _in_case_of(word, state.words.texts[index]),
@@ -179,10 +179,10 @@ def _in_case_of(word: str, old: str) -> str:
 def spelled(letters: str) -> str:
     """The word the letters spell: single letters or digits ("p a m"), NATO words ("papa
     alpha mike"), "apostrophe" and "hyphen" between them; a longer word counts as itself
-    ("spell it Pam"), and so does one word alone ("spell it Mike" is Mike, not M). Lower
-    case."""
+    ("spell it Pam"), and so does one word alone ("spell it Mike" is Mike, not M), kept as
+    written; letters come back in lower case."""
     if len(letters.split()) == 1:
-        return letters.strip().lower()
+        return letters.strip()
     tokens = letters.lower().replace("x ray", "xray").split()
     return "".join(NATO.get(token) or SAID_AS.get(token) or token for token in tokens)
 
