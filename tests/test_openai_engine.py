@@ -201,9 +201,16 @@ def test_the_converted_checkpoint_is_cached_and_reloads_identically(tmp_path, mo
 
     monkeypatch.setenv("VOICEEDIT_CACHE", str(tmp_path))
     model = resolve_model("tiny.en")
+    cached = tmp_path / "models"
+    cached.mkdir()
+    earlier = cached / "openai-whisper-tiny.en-75537502-1796667584750221484.pt"  # by file time
+    other = cached / "openai-whisper-tiny.en.custom-1234-5678.pt"  # another model's
+    for path in (earlier, other):
+        path.write_bytes(b"an earlier conversion")
     openai_engine.load_openai_whisper.cache_clear()
     converted = openai_engine.load_openai_whisper(model)
     assert openai_engine.checkpoint_path(model).is_file()
+    assert not earlier.exists() and other.exists()  # one copy of a model's 150 MB, not one each
     openai_engine.load_openai_whisper.cache_clear()
     monkeypatch.setattr(openai_engine, "read_ct2_variables", None)  # must not convert again
     reloaded = openai_engine.load_openai_whisper(model)
@@ -212,3 +219,26 @@ def test_the_converted_checkpoint_is_cached_and_reloads_identically(tmp_path, mo
                                  reloaded.state_dict().items(), strict=True):
         assert torch.equal(a, b), name
     assert torch.equal(converted.alignment_heads.to_dense(), reloaded.alignment_heads.to_dense())
+
+
+def test_the_cached_checkpoint_is_named_for_the_model_not_its_file_time(tmp_path):
+    """A fresh virtual environment installs the same model.bin with a new time: the same
+    checkpoint, so no second 150 MB copy is converted and left behind."""
+    import os
+    import shutil
+    from dataclasses import replace
+
+    from voiceedit.hear import openai_engine
+    from voiceedit.hear.models import resolve_model
+
+    model = resolve_model("tiny.en")
+    copy = tmp_path / "tiny.en"
+    shutil.copytree(model.path, copy)
+    os.utime(copy / "model.bin", (1_000_000_000, 1_000_000_000))
+    assert openai_engine.checkpoint_path(replace(model, path=copy)).name == \
+        openai_engine.checkpoint_path(model).name
+    with (copy / "model.bin").open("r+b") as weights:  # a changed model is converted anew
+        weights.seek(100)
+        weights.write(b"\x01\x02\x03")
+    assert openai_engine.checkpoint_path(replace(model, path=copy)).name != \
+        openai_engine.checkpoint_path(model).name

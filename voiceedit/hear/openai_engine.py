@@ -22,6 +22,7 @@ import base64
 import contextlib
 import functools
 import gzip
+import hashlib
 import json
 import re
 import sys
@@ -101,12 +102,22 @@ def _build(model: ModelInfo) -> whisper.model.Whisper:
     return network.eval()
 
 
+FINGERPRINT_BYTES = 1 << 20  # read from each end of model.bin to tell one model from another
+
+
 def checkpoint_path(model: ModelInfo) -> Path:
-    """Where the converted checkpoint is cached: named for the CTranslate2 file it came from,
-    so a changed model is converted again."""
-    source = (model.path / "model.bin").stat()
-    key = f"{model.name}-{source.st_size}-{source.st_mtime_ns}"
-    return cache_dir() / "models" / f"openai-whisper-{key}.pt"
+    """Where the converted checkpoint is cached: named for the CTranslate2 file's size and a
+    digest of its two ends, so a changed model is converted again, while the same model
+    installed anew (a fresh virtual environment, a new file time) is not, and leaves no second
+    copy of 150 MB behind."""
+    source = model.path / "model.bin"
+    size = source.stat().st_size
+    digest = hashlib.sha256(str(size).encode())
+    with source.open("rb") as weights:
+        digest.update(weights.read(FINGERPRINT_BYTES))
+        weights.seek(max(0, size - FINGERPRINT_BYTES))
+        digest.update(weights.read(FINGERPRINT_BYTES))
+    return cache_dir() / "models" / f"openai-whisper-{model.name}-{digest.hexdigest()[:16]}.pt"
 
 
 def _save_checkpoint(path: Path, dims, state: dict) -> None:
@@ -121,8 +132,19 @@ def _save_checkpoint(path: Path, dims, state: dict) -> None:
         partial = path.with_suffix(".partial")
         torch.save({"dims": dataclasses.asdict(dims), "model_state_dict": state}, partial)
         partial.replace(path)
+        for stale in _earlier_checkpoints(path):
+            stale.unlink(missing_ok=True)
     except OSError:
         pass  # no cache (read-only home): correct, only converted again next time
+
+
+def _earlier_checkpoints(path: Path) -> list[Path]:
+    """The same model's other cached conversions: a changed model, or one cached by an
+    earlier version under its file's size and time."""
+    prefix = path.stem.rsplit("-", 1)[0] + "-"
+    return [other for other in path.parent.iterdir()
+            if other != path and other.suffix == ".pt" and other.stem.startswith(prefix)
+            and re.fullmatch(r"[0-9a-f]{16}|\d+-\d+", other.stem[len(prefix):])]
 
 
 def model_dimensions(variables: dict[str, np.ndarray]) -> dict[str, int]:
