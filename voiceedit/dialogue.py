@@ -10,7 +10,9 @@ action declares (`actions.registry.ActionSpec`) instead of keeping its own lists
 - A quote that matches in several places waits for "one", "two", ... (`Ambiguous`); an
   action about to replace a file waits for yes (`ConfirmFirst`). A doubted command the
   speech may have meant otherwise offers those meanings too ("Did you mean 1, ...; or 2,
-  ...?"): "two" instead of "no" and the whole command again.
+  ...?"): "two" instead of "no" and the whole command again. So does any command the
+  recogniser heard as two meanings alike (it gives the others): asked, not the wrong one
+  done.
 - While a question waits, yes / no / a number / cancel answer it, and "scratch that"
   cancels the question rather than undoing the edit before it; a readback that
   `keeps_question` leaves it waiting; any other command drops it (the user moved on).
@@ -110,6 +112,10 @@ class Dialogue:
             state = state.with_project(pending=None)  # the user moved on
         if (spec.destructive or spec.certain) and command.confidence < CONFIRM_BELOW:
             return _read_back(state, command, meanings=meanings)
+        if offered(command, meanings) and not self.asleep:
+            # Heard as two things that remove nothing: which, in one word, not the wrong
+            # one done (hear/doubt.py, split_reason). Asleep, only the waking words count.
+            return _read_back(state, command, meanings=meanings)
         if spec.destructive:
             swapped = _later_time_first(state, command)
             if swapped is not None:
@@ -157,12 +163,22 @@ class Dialogue:
         return _saved_question(unasked, replace(pending.command, args=args))
 
 
+def offered(command: Command, meanings: tuple[Command, ...]) -> tuple[Command, ...]:
+    """The other meanings a question about `command` offers: none that would answer it (a
+    "yes" heard as a rival), and none at all for an answer itself, which is never asked
+    about."""
+    spec = spec_of(command.action)
+    if spec.answers_question or spec.cancels_question:
+        return ()
+    return tuple(m for m in meanings if not (spec_of(m.action).answers_question
+                                             or spec_of(m.action).cancels_question))
+
+
 def _read_back(state: EditorState, command: Command, why: str = "",
                meanings: tuple[Command, ...] = ()) -> Outcome:
     """Ask before doing: the command as it would be done, and yes or no; with the other
     meanings heard, which of them."""
-    meanings = tuple(m for m in meanings if not (spec_of(m.action).answers_question
-                                                 or spec_of(m.action).cancels_question))
+    meanings = offered(command, meanings)
     if meanings:  # what else was heard, an answer aside (it would answer this question)
         question = Pending("meaning", command, meanings=meanings)
         message = describe.meanings((command, *meanings))

@@ -66,8 +66,9 @@ def judged(
     chosen = choose(hypotheses, fit, options)
     command = hypotheses[chosen].command
     rule = options.early if early else options
-    why = None if agreement else doubt_reason(hypotheses, chosen, fit, rule, first, places)
-    if command is not None and why is not None:
+    why = None if agreement else (doubt_reason(hypotheses, chosen, fit, rule, first, places)
+                                  or split_reason(hypotheses, chosen, fit, rule, first, places))
+    if command is not None and why is not None and needs_certainty(command, options):
         command = replace(command, confidence=min(command.confidence, DOUBT_CONFIDENCE))
     elif command is not None and command.destructive and options.by_meaning:
         command = replace(command, confidence=max(command.confidence, CONFIRM_BELOW))
@@ -169,17 +170,28 @@ def other_meanings(readings: tuple[Hypothesis, ...], command: Command, fit: Fit 
     of the readings that could be meant (as `meaning_share` weighs them), each as its best
     reading's command. Asked "1, delete from 1:00 to 2:00, or 2, from 1:30 to 2:00?", a
     person who speaks with effort says "two" rather than "no" and the whole command again."""
+    return tuple(group[choose(tuple(group), fit, options)].command
+                 for share, group in rival_meanings(readings, command, fit, places, options)
+                 if share >= OFFERED_SHARE)[: OFFERED - 1]
+
+
+def rival_meanings(readings: tuple[Hypothesis, ...], command: Command, fit: Fit | None = None,
+                   places: Places | None = None, options: RecognizerOptions = DEFAULT_OPTIONS
+                   ) -> list[tuple[float, list[Hypothesis]]]:
+    """The meanings other than `command` that the readings could be meant as, each with its
+    share of their weight (as `meaning_share` weighs them) and its readings, largest first.
+    One whose quote is found only approximately is left out: a question of its own."""
     places = _remembered(places)
     rivals = could_be_meant(readings, command, fit, options.guess_below)
     if not rivals:
-        return ()
+        return []
     top = max(h.logprob for h in rivals)
     total = sum(math.exp(h.logprob - top) for h in rivals)
     groups: list[list[Hypothesis]] = []
     for reading in rivals:
         if (fit is not None and fit(reading.command) < options.exact_fit) or same_meaning(
                 reading.command, command, places):
-            continue  # an approximate quote, a question of its own, is no answer to this one
+            continue
         group = next((g for g in groups if same_meaning(g[0].command, reading.command, places)),
                      None)
         if group is None:
@@ -187,9 +199,23 @@ def other_meanings(readings: tuple[Hypothesis, ...], command: Command, fit: Fit 
         else:
             group.append(reading)
     shares = [(sum(math.exp(h.logprob - top) for h in group) / total, group) for group in groups]
-    offered = sorted((s for s in shares if s[0] >= OFFERED_SHARE), key=lambda s: -s[0])
-    return tuple(group[choose(tuple(group), fit, options)].command
-                 for _, group in offered[: OFFERED - 1])
+    return sorted(shares, key=lambda s: -s[0])
+
+
+def split_reason(hypotheses: tuple[Hypothesis, ...], chosen: int, fit: Fit | None = None,
+                 options: RecognizerOptions = DEFAULT_OPTIONS, others: tuple[Hypothesis, ...] = (),
+                 places: Places | None = None) -> str | None:
+    """Why a command that removes nothing is asked rather than done: another meaning holds
+    `options.rival_asks` of the readings' weight. Done, the wrong one of two ("Go to one
+    minute." for "one minute twelve", "Speak slower." for "be verbose") costs a person who
+    speaks with effort the command again, and a blind editor the place they were at; asked,
+    "two" is one word."""
+    command = hypotheses[chosen].command
+    if (command is None or needs_certainty(command, options) or not options.by_meaning
+            or options.rival_asks >= 1):
+        return None
+    rivals = rival_meanings(ranked(hypotheses + others), command, fit, places, options)
+    return RIVAL_MEANING if rivals and rivals[0][0] >= options.rival_asks else None
 
 
 def surest_reading(heard: Hypothesis, readings: tuple[Hypothesis, ...], fit: Fit | None = None,

@@ -85,9 +85,11 @@ class Heard:
     command: Command | None = None
     greedy: Hypothesis | None = None  # the greedy pass's reading, when it ran and was whole
     beam: tuple[Hypothesis, ...] = ()  # the first beam's readings, when it ran
-    doubt: str = ""  # why the chosen cut is read back (doubt.doubt_reason); "": not doubted
+    # Why the chosen command is asked about (doubt.doubt_reason for a cut, split_reason for
+    # another heard as two meanings alike); "": not doubted.
+    doubt: str = ""
     agreed: bool = False  # greedy and beam heard it word for word alike: done at once
-    # Other meanings a doubted command is offered beside, likeliest first (doubt.other_meanings)
+    # Other meanings a doubted command is asked beside, likeliest first (doubt.other_meanings)
     meanings: tuple[Command, ...] = ()
 
     @property

@@ -71,6 +71,9 @@ class RecognizerOptions:
     # such commands done on the seeded set, 9 were wrong ("Next clip." for "export as open
     # timeline I O"). A cut or the end of the session is read back instead, as any guess.
     far_fetched_below: float = -2.5
+    # A command that removes nothing is asked rather than done when another meaning holds this
+    # share of the readings' weight (doubt.split_reason); 1.0: never.
+    rival_asks: float = 0.3
     likelier_far: float = 0.5  # any reading this much likelier than the chosen cut doubts it
     # A cut the grammar repaired more than this (the product of its repairs' qualities) is
     # read back: "Twin the start on clip two" (a known mishearing and a small word, 0.64) is
