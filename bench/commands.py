@@ -60,7 +60,7 @@ from voiceedit.actions.fit import (  # noqa: E402
 )
 from voiceedit.actions.media import name_like  # noqa: E402
 from voiceedit.actions.registry import spec_of  # noqa: E402
-from voiceedit.dialogue import offered  # noqa: E402
+from voiceedit.dialogue import asked_which  # noqa: E402
 from voiceedit.hear.audio import SAMPLE_RATE  # noqa: E402
 from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions  # noqa: E402
 from voiceedit.hear.readings import Heard  # noqa: E402
@@ -126,21 +126,21 @@ class Trial:
 
     @property
     def asked(self) -> bool:
-        """Read back and waiting for yes / no rather than done: a cut in doubt, or any
-        command offered beside other meanings (dialogue.py)."""
+        """Read back and waiting for an answer rather than done, as dialogue.py decides: a
+        cut (or the end of the session) in doubt, or another command asked about beside the
+        other meanings heard."""
         command = self.command
-        return self.accepted and (
-            (command.destructive and command.confidence < CONFIRM_BELOW)
-            or bool(offered(command, self.offered)))
+        if not self.accepted:
+            return False
+        spec = spec_of(command.action)
+        return ((spec.destructive or spec.certain) and command.confidence < CONFIRM_BELOW
+                ) or asked_which(command, self.offered)
 
     @property
     def wrong_done(self) -> bool:
         """Any wrong command done without a question: a cut, or "next clip" for "export"
-        (not one read back: a cut, or the end of the session, in doubt)."""
-        command = self.command
-        read_back = self.asked or (command is not None and command.confidence < CONFIRM_BELOW
-                                   and spec_of(command.action).certain)
-        return self.accepted and not self.right and not read_back
+        (not one read back or asked about)."""
+        return self.accepted and not self.right and not self.asked
 
     @property
     def wrong_destructive_executed(self) -> bool:

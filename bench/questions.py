@@ -247,7 +247,7 @@ def report(trials: dict[str, list[Trial]], clips: Sequence[Clip], how: str, load
         f"| destructive commands done at once and right | {side(trials, at_once)} |",
         f"| wrong destructive commands done unasked | {side(trials, wrong)} |",
         f"| wrong commands of any kind done unasked | {side(trials, wrong_any)} |",
-        f"| cuts read back (for the right command) | {side(trials, asked)} |",
+        f"| commands read back or asked which (for the right one) | {side(trials, asked)} |",
         f"| latency p50 / p95, all clips | {side(trials, percentiles)} |",
         "| latency p50 / p95, clips up to 3 s | "
         + side(trials, lambda g: percentiles(g, 3.0)) + " |",

@@ -12,8 +12,9 @@ from pathlib import Path
 from test_command_recognizer import hypotheses
 from test_core import make_project
 
+from voiceedit.actions.registry import ACTIONS, load_actions
 from voiceedit.core import Editor
-from voiceedit.hear.doubt import RIVAL_MEANING, judged, other_meanings, split_reason
+from voiceedit.hear.doubt import RIVAL_MEANING, is_sure, judged, other_meanings, split_reason
 from voiceedit.hear.readings import Heard, Timings, ranked
 from voiceedit.hear.recognizer_options import DEFAULT_OPTIONS, RecognizerOptions
 from voiceedit.project import load_project
@@ -94,3 +95,59 @@ def test_an_answer_or_a_waking_phrase_is_never_asked_about(tmp_path: Path) -> No
     answer = editor.handle(Heard(two.text, -0.5, (two,), Timings(0, 0, 0), 1000, two.command,
                                  doubt=RIVAL_MEANING, meanings=(seek,)))
     assert not answer.question and editor.state.project.playhead == 72_000
+
+
+def test_what_is_never_asked_about_is_the_recognisers_list() -> None:
+    load_actions()
+    assert {name for name, spec in ACTIONS.items() if spec.never_asked} == \
+        DEFAULT_OPTIONS.never_asked
+    assert {"stop_playback", "help", "go_to_sleep", "repeat_last_answer", "choose"} <= \
+        DEFAULT_OPTIONS.never_asked
+
+
+def test_a_readback_stopping_or_sleep_is_done_not_asked_about(tmp_path: Path) -> None:
+    """"Where am I?" while a cut waits for yes keeps that question; "stop" must stop at once;
+    a question about sleep would be answered awake. Each is done as heard, and a rival of
+    these kinds is no reason to ask about another command."""
+    for text, rival in (("Stop playback.", "Start playback."), ("Help with editing.",
+                        "Help with navigating."), ("Go to sleep.", "Go to clip three.")):
+        readings = readings_of((text, -0.6), (rival, -0.65))
+        assert split_reason(readings, 0) is None, text
+    seek_or_help = readings_of(("Go to one minute.", -0.6), ("Help.", -0.62))
+    assert split_reason(seek_or_help, 0) is None  # help would never be offered
+
+    editor = Editor.open(make_project(tmp_path / "p.voiceedit", LONG))
+    assert editor.handle("delete from five seconds to two seconds").question  # read back
+    where = readings_of(("Where am I?", -0.6), ("Where is clip two?", -0.62))
+    seek = hypotheses(("Go to one minute. 12.", -0.9))[0].command
+    answer = editor.handle(Heard(where[0].text, -0.6, where, Timings(0, 0, 0), 1000,
+                                 where[0].command, doubt=RIVAL_MEANING, meanings=(seek,)))
+    assert not answer.question and editor.state.project.pending is not None  # still waiting
+    assert editor.state.project.pending.command.action == "delete_range"
+
+
+def test_the_first_beam_does_not_settle_a_command_heard_two_ways() -> None:
+    """A command the first beam heard as two meanings alike waits for the wider searches,
+    as a doubted cut does: they may settle it."""
+    assert not is_sure(readings_of(*ONE_MINUTE_TWELVE), None, DEFAULT_OPTIONS.early)
+    assert is_sure(readings_of(("Go to one minute.", -0.2), ("Go to 1 minute.", -0.3)), None,
+                   DEFAULT_OPTIONS.early)
+
+
+def test_a_readback_asked_about_then_chosen_is_its_first_reading(tmp_path: Path) -> None:
+    """A readback said twice gives the full version; one asked about, then chosen, was said
+    once."""
+    def cut_in_ten(name: str) -> Editor:
+        editor = Editor.open(make_project(tmp_path / name, LONG))
+        for seconds in range(5, 50, 5):
+            editor.handle(f"split at {seconds} seconds")
+        return editor
+
+    first = cut_in_ten("a.voiceedit").handle("read the timeline")
+    assert "say read the timeline again" in first.message
+    editor = cut_in_ten("b.voiceedit")
+    readings = readings_of(("Read the timeline.", -0.6), ("Read the transcript.", -0.65))
+    heard = heard_as_the_recogniser_gives_it(readings)
+    assert editor.handle(heard).question
+    assert editor.handle("one").message == first.message
+    assert editor.handle("read the timeline").message != first.message  # asked twice: full

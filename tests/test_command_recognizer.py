@@ -520,6 +520,7 @@ def test_do_audio_applies_the_command_as_typed_text_would(project, tmp_path):
     assert report["args"] == {"start": 1.0, "end": 2.0}
     assert report["rule"].startswith("{delete}")
     assert report["applied"] is True and 0.8 <= report["confidence"] <= 1
+    assert report["question"] is False  # done, not asked about
     assert bare_words(report["heard"]) == bare_words(said)
 
     typed_result = voiceedit("do", str(typed), said)

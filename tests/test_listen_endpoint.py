@@ -105,6 +105,15 @@ def test_a_sure_final_command_is_acted_on_at_once(grammar):
     assert is_final_command(heard("Delete from ten seconds to twelve seconds."), grammar)
 
 
+def test_a_command_heard_as_two_meanings_waits_for_more_speech(grammar):
+    """"Go to ten seconds." with "go to twelve seconds" beside it is asked about: more speech
+    may settle it, so the endpoint does not end the utterance early."""
+    seek = heard("Go to ten seconds.")
+    assert is_final_command(seek, grammar)
+    assert not is_final_command(Heard(seek.text, seek.command,
+                                      meanings=(understand("go to twelve seconds"),)), grammar)
+
+
 def test_a_command_heard_a_little_wrong_is_final_by_the_words_it_was_taken_for(grammar):
     """The matcher's repair is undone before the grammar judges the end: "and do that" is
     tiny.en's "undo that", understood surely, and nothing goes on from "undo that"."""

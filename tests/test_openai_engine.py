@@ -204,13 +204,17 @@ def test_the_converted_checkpoint_is_cached_and_reloads_identically(tmp_path, mo
     cached = tmp_path / "models"
     cached.mkdir()
     earlier = cached / "openai-whisper-tiny.en-75537502-1796667584750221484.pt"  # by file time
-    other = cached / "openai-whisper-tiny.en.custom-1234-5678.pt"  # another model's
-    for path in (earlier, other):
+    others = [cached / "openai-whisper-tiny.en.custom-1234-1796667584750221484.pt",
+              cached / "openai-whisper-tiny.en-v2-1234-1796667584750221484.pt",
+              cached / "openai-whisper-tiny.en-0123456789abcdef.pt"]  # another file's
+    for path in (earlier, *others):
         path.write_bytes(b"an earlier conversion")
     openai_engine.load_openai_whisper.cache_clear()
     converted = openai_engine.load_openai_whisper(model)
     assert openai_engine.checkpoint_path(model).is_file()
-    assert not earlier.exists() and other.exists()  # one copy of a model's 150 MB, not one each
+    assert not earlier.exists()  # one copy of a model's 150 MB, not one each install
+    assert all(other.exists() for other in others)  # another model's, or another install's
+    assert not list(cached.glob("*.partial"))
     openai_engine.load_openai_whisper.cache_clear()
     monkeypatch.setattr(openai_engine, "read_ct2_variables", None)  # must not convert again
     reloaded = openai_engine.load_openai_whisper(model)

@@ -228,9 +228,11 @@ class Editor:
         return spec_of(command.action).slow
 
     def _save(self, outcome: Outcome, command: Command) -> EditorState:
-        """Under the lock: the outcome, with what was answered, on disk."""
-        state = outcome.state.with_project(last_answer=outcome.message,
-                                           last_action=command.action)
+        """Under the lock: the outcome, with what was answered, on disk. A question did
+        nothing, so it is no first asking of a readback; an answer is the asking of what it
+        ran ("read the timeline" asked about, then chosen, is the first reading)."""
+        done = "" if outcome.question is not None else (self.dialogue.ran or command.action)
+        state = outcome.state.with_project(last_answer=outcome.message, last_action=done)
         self._seen = save_project(self.path, state.project)
         return state
 

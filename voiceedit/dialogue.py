@@ -112,7 +112,7 @@ class Dialogue:
             state = state.with_project(pending=None)  # the user moved on
         if (spec.destructive or spec.certain) and command.confidence < CONFIRM_BELOW:
             return _read_back(state, command, meanings=meanings)
-        if offered(command, meanings) and not self.asleep:
+        if asked_which(command, meanings) and not self.asleep:
             # Heard as two things that remove nothing: which, in one word, not the wrong
             # one done (hear/doubt.py, split_reason). Asleep, only the waking words count.
             return _read_back(state, command, meanings=meanings)
@@ -161,6 +161,12 @@ class Dialogue:
         args = {**pending.command.args, pending.slot: pending.choices[choice - 1]}
         self.ran = pending.command.action
         return _saved_question(unasked, replace(pending.command, args=args))
+
+
+def asked_which(command: Command, meanings: tuple[Command, ...]) -> bool:
+    """Whether a command that is not read back for itself is asked about beside the other
+    meanings the recogniser heard (ActionSpec.never_asked says which never are)."""
+    return not spec_of(command.action).never_asked and bool(offered(command, meanings))
 
 
 def offered(command: Command, meanings: tuple[Command, ...]) -> tuple[Command, ...]:

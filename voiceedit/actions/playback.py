@@ -57,7 +57,7 @@ def play_around_cut(state: EditorState) -> Outcome:
     return _play(state, start, end, f"Playing around the cut at {print_time(join)}.")
 
 
-@action("stop_playback")
+@action("stop_playback", urgent=True)
 def stop_playback(state: EditorState) -> Outcome:
     player = state.services.player
     position = player.stop() if player is not None else None

@@ -63,6 +63,16 @@ class ActionSpec:
     # Read back, as a cut is, when not heard with certainty: it removes nothing but stops the
     # person's work (ending the session). hear/recognizer_options.py lists the same actions.
     certain: bool = False
+    urgent: bool = False  # done the moment it is heard, as said (stopping playback)
+
+    @property
+    def never_asked(self) -> bool:
+        """Done, not asked about, when the speech may also have meant another command: an
+        answer (it answers the question waiting), a readback (a wrong one costs a sentence,
+        and it keeps the question waiting), a change of mode, an urgent action.
+        hear/recognizer_options.py lists the same actions."""
+        return (self.answers_question or self.cancels_question or self.keeps_question
+                or bool(self.enters) or self.urgent)
 
 
 ACTIONS: dict[str, ActionSpec] = {}
@@ -74,7 +84,7 @@ def action(name: str, *, destructive: bool = False, keeps_question: bool = False
            quotes_media: bool = False, media_quote: str = "", enters: str = "",
            new_words: str = "", slow: bool = False, free_quotes: bool = False,
            takes_sentence: bool = False, takes_between: bool = False,
-           certain: bool = False) -> Callable[[Handler], Handler]:
+           certain: bool = False, urgent: bool = False) -> Callable[[Handler], Handler]:
     """Register the decorated function as the action called `name` in the grammar."""
 
     def register(handler: Handler) -> Handler:
@@ -87,7 +97,7 @@ def action(name: str, *, destructive: bool = False, keeps_question: bool = False
             awake_while_asleep=awake_while_asleep, quotes_media=quotes_media,
             media_quote=media_quote, enters=enters, new_words=new_words, slow=slow,
             free_quotes=free_quotes, takes_sentence=takes_sentence,
-            takes_between=takes_between, certain=certain)
+            takes_between=takes_between, certain=certain, urgent=urgent)
         return handler
 
     return register

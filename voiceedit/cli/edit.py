@@ -129,6 +129,7 @@ def heard_json(heard: str, command: Command | None, answer: Answer) -> dict:
         "args": {k: _json_value(v) for k, v in command.args.items()} if command else {},
         "confidence": round(command.confidence, 3) if command else None,
         "applied": answer.applied,
+        "question": answer.question,  # read back or asked which: nothing done until answered
         "answer": answer.message,
     }
 

@@ -59,7 +59,7 @@ def judged(
     early: bool = False,
 ) -> tuple[int, Command | None, str]:
     """The reading chosen, its command as the session gets it, and why it is doubted ("":
-    not). The confidence is lowered below CONFIRM_BELOW when in doubt, unless the greedy
+    not). A cut's confidence is lowered below CONFIRM_BELOW when in doubt, unless the greedy
     pass and the beam agreed on it word for word (`agreement`), and raised to be done when a
     cut the grammar repaired is sure by its meaning ("Trim the start on clip two"). `early`:
     decided after the first beam, on `options.early`."""
@@ -113,9 +113,10 @@ def in_doubt(
     others: tuple[Hypothesis, ...] = (),
     places: Places | None = None,
 ) -> bool:
-    """Whether a destructive command should be read back although its words fit the grammar
-    (doubt_reason says why)."""
-    return doubt_reason(hypotheses, chosen, fit, options, others, places) is not None
+    """Whether a command should be read back or asked about although its words fit the
+    grammar (doubt_reason and split_reason say why)."""
+    return (doubt_reason(hypotheses, chosen, fit, options, others, places) is not None
+            or split_reason(hypotheses, chosen, fit, options, others, places) is not None)
 
 
 def doubt_reason(
@@ -212,10 +213,12 @@ def split_reason(hypotheses: tuple[Hypothesis, ...], chosen: int, fit: Fit | Non
     "two" is one word."""
     command = hypotheses[chosen].command
     if (command is None or needs_certainty(command, options) or not options.by_meaning
-            or options.rival_asks >= 1):
+            or command.action in options.never_asked or options.rival_asks >= 1):
         return None
     rivals = rival_meanings(ranked(hypotheses + others), command, fit, places, options)
-    return RIVAL_MEANING if rivals and rivals[0][0] >= options.rival_asks else None
+    asked = [share for share, group in rivals
+             if group[0].command.action not in options.never_asked]
+    return RIVAL_MEANING if asked and asked[0] >= options.rival_asks else None
 
 
 def surest_reading(heard: Hypothesis, readings: tuple[Hypothesis, ...], fit: Fit | None = None,

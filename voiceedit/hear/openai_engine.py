@@ -24,6 +24,7 @@ import functools
 import gzip
 import hashlib
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -107,9 +108,9 @@ FINGERPRINT_BYTES = 1 << 20  # read from each end of model.bin to tell one model
 
 def checkpoint_path(model: ModelInfo) -> Path:
     """Where the converted checkpoint is cached: named for the CTranslate2 file's size and a
-    digest of its two ends, so a changed model is converted again, while the same model
-    installed anew (a fresh virtual environment, a new file time) is not, and leaves no second
-    copy of 150 MB behind."""
+    digest of its two ends (a model retrained or requantised differs there), so another model
+    file is converted anew, while the same one installed anew (a fresh virtual environment, a
+    new file time) is not, and leaves no second copy of 150 MB behind."""
     source = model.path / "model.bin"
     size = source.stat().st_size
     digest = hashlib.sha256(str(size).encode())
@@ -122,29 +123,41 @@ def checkpoint_path(model: ModelInfo) -> Path:
 
 def _save_checkpoint(path: Path, dims, state: dict) -> None:
     """openai-whisper's own checkpoint layout ({"dims", "model_state_dict"}), written once
-    (temp file + rename) so later processes load it with whisper.load_model."""
+    (a temp file of this process's own, then renamed: two processes converting at once never
+    rename each other's half-written file) so later processes load it with
+    whisper.load_model."""
     import dataclasses
+    import tempfile
 
     import torch
 
+    partial: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
+        handle, name = tempfile.mkstemp(prefix=path.stem + ".", suffix=".partial",
+                                        dir=path.parent)
+        os.close(handle)
+        partial = Path(name)
         torch.save({"dims": dataclasses.asdict(dims), "model_state_dict": state}, partial)
         partial.replace(path)
+        partial = None
         for stale in _earlier_checkpoints(path):
             stale.unlink(missing_ok=True)
-    except OSError:
-        pass  # no cache (read-only home): correct, only converted again next time
+    except (OSError, RuntimeError):
+        pass  # no cache (read-only home, a full disk): correct, only converted again next time
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
 
 
 def _earlier_checkpoints(path: Path) -> list[Path]:
-    """The same model's other cached conversions: a changed model, or one cached by an
-    earlier version under its file's size and time."""
+    """The same model's conversions cached by earlier versions under its file's size and
+    time: one was left at each fresh install. (A conversion of another file of the same name
+    is kept: two installs may use both.)"""
     prefix = path.stem.rsplit("-", 1)[0] + "-"
     return [other for other in path.parent.iterdir()
-            if other != path and other.suffix == ".pt" and other.stem.startswith(prefix)
-            and re.fullmatch(r"[0-9a-f]{16}|\d+-\d+", other.stem[len(prefix):])]
+            if other.suffix == ".pt" and other.stem.startswith(prefix)
+            and re.fullmatch(r"\d+-\d{10,}", other.stem[len(prefix):])]
 
 
 def model_dimensions(variables: dict[str, np.ndarray]) -> dict[str, int]:

@@ -74,6 +74,13 @@ class RecognizerOptions:
     # A command that removes nothing is asked rather than done when another meaning holds this
     # share of the readings' weight (doubt.split_reason); 1.0: never.
     rival_asks: float = 0.3
+    # Never asked about, nor asked about beside (ActionSpec.never_asked declares the same):
+    # answers, readbacks, changes of mode, stopping playback.
+    never_asked: frozenset[str] = frozenset({
+        "cancel", "choose", "confirm", "count_shots", "deny", "describe_position",
+        "describe_shot", "go_to_sleep", "help", "help_search", "on_screen", "read_problems",
+        "read_selection", "repeat_last_answer", "stop_listening", "stop_playback", "undo",
+        "wake_up", "who_is_speaking"})
     likelier_far: float = 0.5  # any reading this much likelier than the chosen cut doubts it
     # A cut the grammar repaired more than this (the product of its repairs' qualities) is
     # read back: "Twin the start on clip two" (a known mishearing and a small word, 0.64) is

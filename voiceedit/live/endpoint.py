@@ -25,13 +25,13 @@ def is_final_command(
     heard: object, grammar: Grammar, quote_ends_sentence: Callable[[Command], bool] | None = None
 ) -> bool:
     """Whether what the recogniser heard is a command to act on without waiting for more
-    speech: understood, sure enough not to be read back, heard surely (EARLY_END_LOGPROB),
+    speech: understood, sure enough not to be asked about, heard surely (EARLY_END_LOGPROB),
     and final by the grammar (nothing could continue its words). A quote could always go on,
     unless `quote_ends_sentence` (the session's) says it ends where a sentence of the
     transcript ends. Heard without a command (a fake's plain text) never is."""
     command: Command | None = getattr(heard, "command", None)
-    if command is None or command.confidence < CONFIRM_BELOW:
-        return False
+    if command is None or command.confidence < CONFIRM_BELOW or getattr(heard, "meanings", ()):
+        return False  # read back, or heard as two meanings: more speech may settle it
     if getattr(heard, "avg_logprob", -math.inf) < EARLY_END_LOGPROB:
         return False
     rule = next(
