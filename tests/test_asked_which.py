@@ -151,3 +151,36 @@ def test_a_readback_asked_about_then_chosen_is_its_first_reading(tmp_path: Path)
     assert editor.handle(heard).question
     assert editor.handle("one").message == first.message
     assert editor.handle("read the timeline").message != first.message  # asked twice: full
+
+
+def test_sleep_or_an_answer_is_never_offered_beside(tmp_path: Path) -> None:
+    """Chosen by a number, sleep would sleep with no word of how to wake."""
+    editor = Editor.open(make_project(tmp_path / "p.voiceedit", LONG))
+    readings = readings_of(("Go to one minute.", -0.6), ("Go to one minute 12.", -0.62),
+                           ("Go to sleep.", -0.7))  # a fifth of the weight: offered if it could be
+    chosen, command, why = judged(readings)
+    offered = other_meanings(ranked(readings), command)
+    assert why == RIVAL_MEANING and [m.action for m in offered] == ["seek"]
+    heard = Heard(readings[chosen].text, -0.6, readings, Timings(0, 0, 0), 1000, command,
+                  doubt=why, meanings=(*offered, readings[2].command))  # as if offered
+    assert editor.handle(heard).message == ("Did you mean 1, go to 1:00.0; or 2, go to "
+                                           "1:12.0? Say 1 or 2, or no.")
+
+
+def test_a_readback_said_then_asked_about_is_the_second_asking(tmp_path: Path) -> None:
+    editor = Editor.open(make_project(tmp_path / "p.voiceedit", LONG))
+    for seconds in range(5, 50, 5):
+        editor.handle(f"split at {seconds} seconds")
+    short = editor.handle("read the timeline").message
+    asked = heard_as_the_recogniser_gives_it(
+        readings_of(("Read the timeline.", -0.6), ("Read the transcript.", -0.65)))
+    assert editor.handle(asked).question
+    assert "say read the timeline again" not in editor.handle("one").message != short
+
+
+def test_an_action_with_no_readback_words_is_asked_in_its_own_words(tmp_path: Path) -> None:
+    editor = Editor.open(make_project(tmp_path / "p.voiceedit", LONG))
+    heard = heard_as_the_recogniser_gives_it(
+        readings_of(("Next clip.", -0.6), ("Speak faster.", -0.62)))
+    assert editor.handle(heard).message == ("Did you mean 1, next clip; or 2, speak faster? "
+                                            "Say 1 or 2, or no.")

@@ -194,6 +194,9 @@ def test_progress_goes_to_stderr_and_keeps_stdout_clean(tiny_en, clip, capsys):
 
 
 def test_the_converted_checkpoint_is_cached_and_reloads_identically(tmp_path, monkeypatch):
+    import os
+    import time
+
     import torch
 
     from voiceedit.hear import openai_engine
@@ -207,14 +210,18 @@ def test_the_converted_checkpoint_is_cached_and_reloads_identically(tmp_path, mo
     others = [cached / "openai-whisper-tiny.en.custom-1234-1796667584750221484.pt",
               cached / "openai-whisper-tiny.en-v2-1234-1796667584750221484.pt",
               cached / "openai-whisper-tiny.en-0123456789abcdef.pt"]  # another file's
-    for path in (earlier, *others):
+    killed = cached / "openai-whisper-tiny.en-0123456789abcdef.x1y2.partial"  # a day old
+    writing = cached / "openai-whisper-tiny.en-0123456789abcdef.z3w4.partial"  # under way
+    for path in (earlier, *others, killed, writing):
         path.write_bytes(b"an earlier conversion")
+    os.utime(killed, (time.time() - 86_400,) * 2)
     openai_engine.load_openai_whisper.cache_clear()
     converted = openai_engine.load_openai_whisper(model)
     assert openai_engine.checkpoint_path(model).is_file()
     assert not earlier.exists()  # one copy of a model's 150 MB, not one each install
     assert all(other.exists() for other in others)  # another model's, or another install's
-    assert not list(cached.glob("*.partial"))
+    assert not killed.exists() and writing.exists()  # another process may be writing it
+    assert {p.name for p in cached.glob("*.partial")} == {writing.name}  # none of its own
     openai_engine.load_openai_whisper.cache_clear()
     monkeypatch.setattr(openai_engine, "read_ct2_variables", None)  # must not convert again
     reloaded = openai_engine.load_openai_whisper(model)

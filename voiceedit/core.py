@@ -229,9 +229,10 @@ class Editor:
 
     def _save(self, outcome: Outcome, command: Command) -> EditorState:
         """Under the lock: the outcome, with what was answered, on disk. A question did
-        nothing, so it is no first asking of a readback; an answer is the asking of what it
+        nothing, so the last action stays what it was; an answer is the asking of what it
         ran ("read the timeline" asked about, then chosen, is the first reading)."""
-        done = "" if outcome.question is not None else (self.dialogue.ran or command.action)
+        done = (outcome.state.project.last_action if outcome.question is not None
+                else self.dialogue.ran or command.action)
         state = outcome.state.with_project(last_answer=outcome.message, last_action=done)
         self._seen = save_project(self.path, state.project)
         return state
@@ -315,7 +316,8 @@ class Editor:
     def _wake_told(self, outcome: Outcome, command: Command) -> Outcome:
         """Going to sleep, the answer says how to wake: with the wake word, when there is
         one ("Say editor, wake up"), since a plain "wake up" is then not for us."""
-        if spec_of(command.action).enters != "asleep":
+        ran = self.dialogue.ran or command.action  # a yes or a number runs another action
+        if outcome.question is not None or spec_of(ran).enters != "asleep":
             return outcome
         return replace(outcome, message=f"{outcome.message} Say {self._wake_phrase()} when "
                                         "you need me.")

@@ -170,14 +170,13 @@ def asked_which(command: Command, meanings: tuple[Command, ...]) -> bool:
 
 
 def offered(command: Command, meanings: tuple[Command, ...]) -> tuple[Command, ...]:
-    """The other meanings a question about `command` offers: none that would answer it (a
-    "yes" heard as a rival), and none at all for an answer itself, which is never asked
-    about."""
+    """The other meanings a question about `command` offers: none never asked about (an
+    answer would answer this very question; sleep chosen by a number would sleep unwarned),
+    and none at all for an answer itself."""
     spec = spec_of(command.action)
     if spec.answers_question or spec.cancels_question:
         return ()
-    return tuple(m for m in meanings if not (spec_of(m.action).answers_question
-                                             or spec_of(m.action).cancels_question))
+    return tuple(m for m in meanings if not spec_of(m.action).never_asked)
 
 
 def _read_back(state: EditorState, command: Command, why: str = "",

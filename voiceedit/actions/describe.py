@@ -272,7 +272,8 @@ _READBACK = {
     "remove_repeated_takes": "remove repeated takes",
     "select_range": "select from {start} to {end}",
     "stop_listening": "end the session",
-    # Offered beside a cut read back (dialogue.py, other meanings heard):
+    # Asked about, or offered beside a cut read back (dialogue.py, other meanings heard);
+    # an action with no entry is said in the words it was understood from (would_do):
     "seek": "go to {time}",
     "seek_clip": "go to clip {clip}",
     "seek_quote": "go to {quote}",
@@ -281,6 +282,22 @@ _READBACK = {
     "swap_clips": "swap clips {first} and {second}",
     "select_clip": "select clip {clip}",
     "export": "export as {format}",
+    "duplicate_clip": "copy clip {clip}",
+    "move_clip": "move clip {clip} to position {position}",
+    "move_clip_after": "move clip {clip} after clip {other}",
+    "seek_chapter": "go to chapter {chapter}",
+    "seek_shot": "go to shot {shot}",
+    "delete_chapter": "delete chapter {chapter}",
+    "delete_marker": "delete marker {marker}",
+    "rename_chapter": "rename chapter {chapter} to {name}",
+    "remove_description": "remove description {number}",
+    "name_speaker": "call speaker {number} {name}",
+    "set_speech_rate": "set the speech rate to {rate} words a minute",
+    "set_time_precision": "say times to the {precision}",
+    "set_verbosity": "set the verbosity to {level}",
+    "insert_media": "insert {quote} at {time}",
+    "render": "render the video",
+    "render_with_captions": "render the video with captions",
 }
 
 
@@ -290,13 +307,17 @@ def readback(command: Command) -> str:
 
 
 def would_do(command: Command) -> str:
-    """What a command would do: "delete from 2.0 s to 4.0 s"."""
+    """What a command would do: "delete from 2.0 s to 4.0 s"; for an action with no words
+    of its own here, the grammar's words it was understood from ("next clip", "speak
+    faster"), not its name."""
     args = {name: spoken(value) for name, value in command.args.items()}
     template = _READBACK.get(command.action)
     try:
         text = template.format(**args) if template else None
     except KeyError:
         text = None
+    if text is None and command.meant:
+        text = command.meant
     if text is None:
         text = command.action.replace("_", " ") + "".join(f" {v}" for v in args.values())
     return text

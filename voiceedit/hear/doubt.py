@@ -169,11 +169,13 @@ def other_meanings(readings: tuple[Hypothesis, ...], command: Command, fit: Fit 
     """The other meanings a doubted command is offered beside, likeliest first: those the
     project can act on as said (quotes found word for word) with `OFFERED_SHARE` of the weight
     of the readings that could be meant (as `meaning_share` weighs them), each as its best
-    reading's command. Asked "1, delete from 1:00 to 2:00, or 2, from 1:30 to 2:00?", a
+    reading's command; none never asked about (`options.never_asked`: an answer would answer
+    the question itself). Asked "1, delete from 1:00 to 2:00, or 2, from 1:30 to 2:00?", a
     person who speaks with effort says "two" rather than "no" and the whole command again."""
     return tuple(group[choose(tuple(group), fit, options)].command
                  for share, group in rival_meanings(readings, command, fit, places, options)
-                 if share >= OFFERED_SHARE)[: OFFERED - 1]
+                 if share >= OFFERED_SHARE
+                 and group[0].command.action not in options.never_asked)[: OFFERED - 1]
 
 
 def rival_meanings(readings: tuple[Hypothesis, ...], command: Command, fit: Fit | None = None,

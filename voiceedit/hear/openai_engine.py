@@ -27,6 +27,7 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -150,14 +151,31 @@ def _save_checkpoint(path: Path, dims, state: dict) -> None:
             partial.unlink(missing_ok=True)
 
 
+PARTIAL_KEPT_S = 3600  # a half-written checkpoint older than this was left by a killed process
+
+
 def _earlier_checkpoints(path: Path) -> list[Path]:
     """The same model's conversions cached by earlier versions under its file's size and
-    time: one was left at each fresh install. (A conversion of another file of the same name
-    is kept: two installs may use both.)"""
+    time (one was left at each fresh install), and half-written ones a killed process left.
+    (A conversion of another file of the same name is kept: two installs may use both.)"""
     prefix = path.stem.rsplit("-", 1)[0] + "-"
+    now = time.time()
+
+    def earlier(other: Path) -> bool:
+        if other.suffix == ".partial":
+            return _age(other, now) > PARTIAL_KEPT_S
+        return other.suffix == ".pt" and bool(
+            re.fullmatch(r"\d+-\d{10,}", other.stem[len(prefix):]))
+
     return [other for other in path.parent.iterdir()
-            if other.suffix == ".pt" and other.stem.startswith(prefix)
-            and re.fullmatch(r"\d+-\d{10,}", other.stem[len(prefix):])]
+            if other.name.startswith(prefix) and earlier(other)]
+
+
+def _age(path: Path, now: float) -> float:
+    try:
+        return now - path.stat().st_mtime
+    except OSError:
+        return 0.0  # gone meanwhile
 
 
 def model_dimensions(variables: dict[str, np.ndarray]) -> dict[str, int]:
