@@ -351,6 +351,20 @@ def test_not_understood_suggests_the_closest_commands(heard: str, suggested: str
 
 
 @pytest.mark.parametrize(
+    ("heard", "first"),
+    [("help search", "help search cut"),  # before: "help", which does not search
+     ("set the speech rate", "set the speech rate to three hundred"),
+     ("move clip two", "move clip two to position one")],
+)
+def test_words_that_stop_where_a_command_goes_on_are_answered_with_it(heard, first) -> None:
+    """Said, then a pause too long: the answer says how the command goes on."""
+    with pytest.raises(NotUnderstood) as error:
+        understand(heard)
+    assert error.value.suggestions[0] == first
+    assert str(error.value) == f'Not understood: "{heard}". Did you mean "{first}"?'
+
+
+@pytest.mark.parametrize(
     "heard",
     ["banana republic", "the weather is nice today", "fine thank you very much indeed",
      "I think that was a good take", "seventeen", "the lead is fine"],

@@ -57,6 +57,7 @@ __all__ = [
 
 ACCEPT_FROM = 0.55  # below this nothing is done: "not understood", with suggestions
 SUGGEST_FROM = 50  # rapidfuzz ratio (0..100) a rule's form needs to be suggested
+UNFINISHED_FROM = 2  # words said that a rule's words go on from: suggested first
 MAX_WORDS = 40  # longer text is not a command
 
 _EXAMPLE_TEXTS = [text for values in EXAMPLE_VALUES.values() for text in values.values()]
@@ -205,11 +206,24 @@ class _Language(MatchingGrammar):
         ]
         return max(parses, key=Parse.rank, default=None)
 
+    def _unfinished(self, tokens: list[str]) -> list[str]:
+        """The example of the first rule whose words begin with all of these, two at least
+        (one word, "delete", begins too many rules to say which)."""
+        if len(tokens) < UNFINISHED_FROM:
+            return []
+        said = " ".join(tokens) + " "
+        return next(([self.suggested[index]] for form, index in self.forms
+                     if form.startswith(said)), [])
+
     def suggest(self, tokens: list[str], near: Parse | None = None, limit: int = 3) -> list[str]:
         """The closest rules' example forms, the nearest parse first. A form scores by its
         letters (rapidfuzz ratio: "expert" ~ "export edl") or by sharing all the heard words
-        (token set ratio: "shorten the pauses" is in "shorten the pauses longer than ...")."""
-        found = [self.suggested[near.order]] if near else []
+        (token set ratio: "shorten the pauses" is in "shorten the pauses longer than ...").
+        Words that stop where a rule goes on ("help search", said and then a pause too long)
+        are answered with that rule first: "help search cut", not "help"."""
+        found = self._unfinished(tokens)
+        if near and self.suggested[near.order] not in found:
+            found.append(self.suggested[near.order])
         heard = [" ".join(tokens)]
         import numpy as np  # only for what was not understood
 
