@@ -214,6 +214,29 @@ def test_a_question_of_meaning_asked_by_voice_is_a_dialog_when_the_page_opens(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_a_move_heard_two_ways_is_asked_in_the_page_and_the_keyboard_picks(
+        browser, tmp_path, sample_video, sample_transcript):
+    """A command that removes nothing, heard two ways by voice, is asked as a cut is: the
+    page's dialog has one button a meaning, and the second moves the playhead there."""
+    project = sample_project(tmp_path, sample_video, sample_transcript)
+    asked = Editor.open(project).handle(heard_with_choices("go to ten seconds",
+                                                           "go to twelve seconds"))
+    assert asked.question and load_project(project).playhead == 0
+    with serving(project) as served:
+        page = open_page(browser, served)
+        dialog = page.get_by_role("dialog", name="Question")
+        expect(dialog).to_contain_text(asked.message)
+        buttons = dialog.get_by_role("button")
+        expect(buttons).to_have_text(["1: Go to 10.0 s", "2: Go to 12.0 s", "No"])
+        no_axe_violations(page, "a move asked about")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        expect(dialog).to_be_hidden()
+        expect(status(page)).to_have_text(re.compile(r"^At 12\.0 s"))
+    assert load_project(project).playhead == 12_000
+    assert load_project(project).pending is None
+
+
 def test_an_edit_from_the_command_line_appears_in_the_open_page(browser, served,
                                                                voiceedit_cli):
     page = open_page(browser, served)
