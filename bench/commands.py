@@ -60,7 +60,7 @@ from voiceedit.actions.fit import (  # noqa: E402
 )
 from voiceedit.actions.media import name_like  # noqa: E402
 from voiceedit.actions.registry import spec_of  # noqa: E402
-from voiceedit.dialogue import asked_which  # noqa: E402
+from voiceedit.dialogue import asked_which, read_back_first  # noqa: E402
 from voiceedit.hear.audio import SAMPLE_RATE  # noqa: E402
 from voiceedit.hear.command_recognizer import CommandRecognizer, RecognizerOptions  # noqa: E402
 from voiceedit.hear.readings import Heard  # noqa: E402
@@ -74,7 +74,6 @@ from voiceedit.understand.command import Command, Quote  # noqa: E402
 from voiceedit.understand.grammar import words  # noqa: E402
 from voiceedit.understand.matcher import (  # noqa: E402
     ACCEPT_FROM,
-    CONFIRM_BELOW,
     NotUnderstood,
     understand,
     vocabulary_prompt,
@@ -129,12 +128,8 @@ class Trial:
         """Read back and waiting for an answer rather than done, as dialogue.py decides: a
         cut (or the end of the session) in doubt, or another command asked about beside the
         other meanings heard."""
-        command = self.command
-        if not self.accepted:
-            return False
-        spec = spec_of(command.action)
-        return ((spec.destructive or spec.certain) and command.confidence < CONFIRM_BELOW
-                ) or asked_which(command, self.offered)
+        return self.accepted and (read_back_first(self.command)
+                                  or asked_which(self.command, self.offered))
 
     @property
     def wrong_done(self) -> bool:

@@ -110,7 +110,7 @@ class Dialogue:
             return self._answer(state, pending, command)
         if pending is not None and not spec.keeps_question:
             state = state.with_project(pending=None)  # the user moved on
-        if (spec.destructive or spec.certain) and command.confidence < CONFIRM_BELOW:
+        if read_back_first(command):
             return _read_back(state, command, meanings=meanings)
         if asked_which(command, meanings) and not self.asleep:
             # Heard as two things that remove nothing: which, in one word, not the wrong
@@ -161,6 +161,13 @@ class Dialogue:
         args = {**pending.command.args, pending.slot: pending.choices[choice - 1]}
         self.ran = pending.command.action
         return _saved_question(unasked, replace(pending.command, args=args))
+
+
+def read_back_first(command: Command) -> bool:
+    """Whether a command is read back before it is done: a cut, or the end of the session,
+    understood with low confidence."""
+    spec = spec_of(command.action)
+    return (spec.destructive or spec.certain) and command.confidence < CONFIRM_BELOW
 
 
 def asked_which(command: Command, meanings: tuple[Command, ...]) -> bool:

@@ -66,8 +66,7 @@ def judged(
     chosen = choose(hypotheses, fit, options)
     command = hypotheses[chosen].command
     rule = options.early if early else options
-    why = None if agreement else (doubt_reason(hypotheses, chosen, fit, rule, first, places)
-                                  or split_reason(hypotheses, chosen, fit, rule, first, places))
+    why = None if agreement else why_doubted(hypotheses, chosen, fit, rule, first, places)
     if command is not None and why is not None and needs_certainty(command, options):
         command = replace(command, confidence=min(command.confidence, DOUBT_CONFIDENCE))
     elif command is not None and command.destructive and options.by_meaning:
@@ -105,18 +104,21 @@ def is_sure(
     )
 
 
-def in_doubt(
-    hypotheses: tuple[Hypothesis, ...],
-    chosen: int,
-    fit: Fit | None = None,
-    options: RecognizerOptions = DEFAULT_OPTIONS,
-    others: tuple[Hypothesis, ...] = (),
-    places: Places | None = None,
-) -> bool:
+def in_doubt(hypotheses: tuple[Hypothesis, ...], chosen: int, fit: Fit | None = None,
+             options: RecognizerOptions = DEFAULT_OPTIONS,
+             others: tuple[Hypothesis, ...] = (), places: Places | None = None) -> bool:
     """Whether a command should be read back or asked about although its words fit the
-    grammar (doubt_reason and split_reason say why)."""
-    return (doubt_reason(hypotheses, chosen, fit, options, others, places) is not None
-            or split_reason(hypotheses, chosen, fit, options, others, places) is not None)
+    grammar (why_doubted says why)."""
+    return why_doubted(hypotheses, chosen, fit, options, others, places) is not None
+
+
+def why_doubted(hypotheses: tuple[Hypothesis, ...], chosen: int, fit: Fit | None = None,
+                options: RecognizerOptions = DEFAULT_OPTIONS,
+                others: tuple[Hypothesis, ...] = (), places: Places | None = None) -> str | None:
+    """Why a cut is read back (doubt_reason) or another command asked about (split_reason);
+    None: neither."""
+    return (doubt_reason(hypotheses, chosen, fit, options, others, places)
+            or split_reason(hypotheses, chosen, fit, options, others, places))
 
 
 def doubt_reason(
@@ -174,8 +176,7 @@ def other_meanings(readings: tuple[Hypothesis, ...], command: Command, fit: Fit 
     person who speaks with effort says "two" rather than "no" and the whole command again."""
     return tuple(group[choose(tuple(group), fit, options)].command
                  for share, group in rival_meanings(readings, command, fit, places, options)
-                 if share >= OFFERED_SHARE
-                 and group[0].command.action not in options.never_asked)[: OFFERED - 1]
+                 if share >= OFFERED_SHARE)[: OFFERED - 1]
 
 
 def rival_meanings(readings: tuple[Hypothesis, ...], command: Command, fit: Fit | None = None,
@@ -183,7 +184,8 @@ def rival_meanings(readings: tuple[Hypothesis, ...], command: Command, fit: Fit 
                    ) -> list[tuple[float, list[Hypothesis]]]:
     """The meanings other than `command` that the readings could be meant as, each with its
     share of their weight (as `meaning_share` weighs them) and its readings, largest first.
-    One whose quote is found only approximately is left out: a question of its own."""
+    Left out: one whose quote is found only approximately (a question of its own), and one
+    never asked about (`options.never_asked`)."""
     places = _remembered(places)
     rivals = could_be_meant(readings, command, fit, options.guess_below)
     if not rivals:
@@ -201,7 +203,8 @@ def rival_meanings(readings: tuple[Hypothesis, ...], command: Command, fit: Fit 
             groups.append([reading])
         else:
             group.append(reading)
-    shares = [(sum(math.exp(h.logprob - top) for h in group) / total, group) for group in groups]
+    shares = [(sum(math.exp(h.logprob - top) for h in group) / total, group) for group in groups
+              if group[0].command.action not in options.never_asked]
     return sorted(shares, key=lambda s: -s[0])
 
 
@@ -218,9 +221,7 @@ def split_reason(hypotheses: tuple[Hypothesis, ...], chosen: int, fit: Fit | Non
             or command.action in options.never_asked or options.rival_asks >= 1):
         return None
     rivals = rival_meanings(ranked(hypotheses + others), command, fit, places, options)
-    asked = [share for share, group in rivals
-             if group[0].command.action not in options.never_asked]
-    return RIVAL_MEANING if asked and asked[0] >= options.rival_asks else None
+    return RIVAL_MEANING if rivals and rivals[0][0] >= options.rival_asks else None
 
 
 def surest_reading(heard: Hypothesis, readings: tuple[Hypothesis, ...], fit: Fit | None = None,
